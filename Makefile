@@ -1,0 +1,50 @@
+# fieldapp — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app fieldapp
+CATALOGS := $(wildcard fieldapp/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format bench translations install
+
+install: $(STAMP) $(COMPILED)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+## run: set up everything on first use, migrate, load demo data once, serve on http://$(HOST):$(PORT)
+run: install
+	FIELDAPP_ENV=development $(FLASK) db upgrade
+	FIELDAPP_ENV=development $(FLASK) demo-data --if-empty
+	FIELDAPP_ENV=development $(FLASK) serve --host $(HOST) --port $(PORT)
+
+## test: the whole suite (SQLite; PostgreSQL too when FIELDAPP_TEST_DATABASE_URL is set)
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python -m bench
+
+## translations: extract marked strings and merge them into the nl, fr and en catalogs
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o fieldapp/translations/messages.pot --no-location --sort-output --project fieldapp .
+	$(BIN)/pybabel update -i fieldapp/translations/messages.pot -d fieldapp/translations --no-fuzzy-matching --ignore-obsolete
+	$(MAKE) $(COMPILED)

@@ -1,0 +1,137 @@
+"""fieldapp: the field tool for OCMW/CPAS job counsellors."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_sqlalchemy.session import Session as FlaskSession
+from jinja2 import StrictUndefined
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from fieldapp.common import errors, security, tenancy
+from fieldapp.config import config_from_env
+from fieldapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from fieldapp.i18n.locale import select_locale
+from fieldapp.instance import normalise_database_url, read_or_create_secret
+from fieldapp.mail import services as mail_services
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints and commands; nothing else."""
+    instance_path = (
+        (config or {}).get("INSTANCE_PATH")
+        or os.environ.get("FIELDAPP_INSTANCE_PATH")
+        or str(PROJECT_ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(config_from_env())
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _finish_config(app)
+
+    if app.config["FIELDAPP_PROXY_HOPS"]:
+        hops = app.config["FIELDAPP_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.jinja_env.undefined = StrictUndefined  # a typo in a template fails the tests, not silently
+    app.context_processor(lambda: {"languages": LANGUAGES, "current_language": str(get_locale())})
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    instance = Path(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = read_or_create_secret(instance)
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or f"sqlite:///{instance / 'fieldapp.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        default_locale=DEFAULT_LANGUAGE,
+        default_timezone=app.config["FIELDAPP_TIMEZONE"],
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+        locale_selector=select_locale,
+    )
+    _init_login(app)
+    tenancy.install_tenant_guards(FlaskSession)
+    mail_services.install(FlaskSession)
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from fieldapp.auth.services import load_session_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_session_user)
+
+    @app.before_request
+    def activate_tenant() -> None:
+        g.tenant_id = None
+        if current_user.is_authenticated:
+            tenancy.activate_tenant(current_user.organisation_id)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from fieldapp.audit.views import bp as audit_bp
+    from fieldapp.auth.views import bp as auth_bp
+    from fieldapp.home.views import bp as home_bp
+    from fieldapp.i18n.views import bp as i18n_bp
+    from fieldapp.mail.views import bp as mail_bp
+    from fieldapp.pwa.views import bp as pwa_bp
+    from fieldapp.users.views import bp as users_bp
+
+    for blueprint in (home_bp, auth_bp, users_bp, audit_bp, i18n_bp, mail_bp, pwa_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from fieldapp.auth.cli import create_organisation_command, create_user_command
+    from fieldapp.demo import demo_data_command
+
+    for command in (create_organisation_command, create_user_command, demo_data_command):
+        app.cli.add_command(command)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite: enforce foreign keys, let readers and one writer work side by side, wait on locks."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

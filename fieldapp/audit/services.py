@@ -1,0 +1,90 @@
+"""Writing and reading the audit log.
+
+An event is added to the same transaction as the change it describes, so that a change and its
+record are committed, or rolled back, together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from fieldapp.audit.models import AuditEvent
+from fieldapp.auth.models import User
+from fieldapp.common.paging import Page, paginate
+from fieldapp.common.requests import client_ip, user_agent
+from fieldapp.common.time import local_zone
+from fieldapp.extensions import db
+
+ACTIONS: dict[str, Any] = {
+    "auth.login": _l("Signed in"),
+    "auth.login_failed": _l("Failed sign-in"),
+    "auth.locked": _l("Account temporarily locked"),
+    "auth.logout": _l("Signed out"),
+    "auth.password_reset_requested": _l("Password reset requested"),
+    "auth.password_reset": _l("Password reset by link"),
+    "auth.password_changed": _l("Password changed"),
+    "auth.invitation_accepted": _l("Invitation accepted"),
+    "user.created": _l("User created"),
+    "user.invited": _l("User invited"),
+    "user.invitation_resent": _l("Invitation sent again"),
+    "user.role_changed": _l("Role changed"),
+    "user.deactivated": _l("User deactivated"),
+    "user.reactivated": _l("User reactivated"),
+    "user.settings_changed": _l("Settings changed"),
+}
+
+
+def record(
+    action: str,
+    *,
+    organisation_id: int,
+    actor: User | None = None,
+    target: Any = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction (the caller commits)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    event = AuditEvent(
+        organisation_id=organisation_id,
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        target_type=target.__tablename__ if target is not None else None,
+        target_id=target.id if target is not None else None,
+        ip=client_ip(),
+        user_agent=user_agent(),
+        detail=detail or {},
+    )
+    db.session.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str | None = None
+    actor_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def search(filters: AuditFilter, page: int, per_page: int = 50) -> Page[AuditEvent]:
+    """Events of the active organisation, newest first, narrowed by ``filters``."""
+    statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if filters.action:
+        statement = statement.where(AuditEvent.action == filters.action)
+    if filters.actor_id:
+        statement = statement.where(AuditEvent.actor_id == filters.actor_id)
+    if filters.since:
+        statement = statement.where(AuditEvent.at >= _start_of(filters.since))
+    if filters.until:
+        statement = statement.where(AuditEvent.at < _start_of(filters.until + timedelta(days=1)))
+    return paginate(statement, page, per_page)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=local_zone())

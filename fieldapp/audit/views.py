@@ -1,0 +1,42 @@
+"""The administrator's view of the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from fieldapp.audit import services
+from fieldapp.audit.forms import AuditFilterForm
+from fieldapp.auth import services as auth_services
+from fieldapp.auth.roles import Role
+from fieldapp.common.access import role_required
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+
+
+@bp.get("/")
+@role_required(Role.ADMIN)
+def index() -> ResponseReturnValue:
+    """The organisation's audit events, newest first, filtered by action, person and dates."""
+    form = AuditFilterForm(request.args)
+    users = auth_services.users_of_organisation()
+    form.action.choices = [("", _l("Everything"))] + [(k, v) for k, v in services.ACTIONS.items()]
+    form.actor.choices = [("", _l("Everyone"))] + [(str(u.id), u.name) for u in users]
+    if not form.validate():
+        page = services.search(services.AuditFilter(), 1)
+        page_html = render_template(
+            "audit/index.html", form=form, page=page, labels=services.ACTIONS, args={}
+        )
+        return page_html, 400
+    filters = services.AuditFilter(
+        action=form.action.data or None,
+        actor_id=int(form.actor.data) if form.actor.data else None,
+        since=form.since.data,
+        until=form.until.data,
+    )
+    page = services.search(filters, form.page.data or 1)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template(
+        "audit/index.html", form=form, page=page, labels=services.ACTIONS, args=args
+    )

@@ -1,0 +1,1 @@
+"""Organisations, users and roles, sign-in, password reset and invitations."""

@@ -1,0 +1,335 @@
+"""Sign-in, lock-out, password reset, invitations and user administration.
+
+Every function takes the acting user where there is one, adds its audit events, and flushes but
+never commits: the caller (a view or a command) commits once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import Enum
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from fieldapp.audit import services as audit
+from fieldapp.auth import passwords, tokens
+from fieldapp.auth.models import Organisation, TokenPurpose, User, UserToken, new_session_token
+from fieldapp.auth.roles import Role
+from fieldapp.common.time import now_utc
+from fieldapp.extensions import db
+from fieldapp.mail.services import render_message, send_after_commit
+
+log = logging.getLogger(__name__)
+
+
+class AuthError(Exception):
+    """A rule was broken; the message is for the user."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalars(select(User).where(User.email == normalise_email(email))).first()
+
+
+# -- signing in -------------------------------------------------------------------------------
+
+
+class LoginOutcome(Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    outcome: LoginOutcome
+    user: User | None = None
+
+
+def authenticate(email: str, password: str) -> LoginResult:
+    """Check credentials, count failures, and lock the account after too many of them."""
+    user = find_user_by_email(email)
+    if user is None or not user.active or user.password_hash is None:
+        passwords.verify_password(None, password)  # same cost as a real check
+        log.warning("failed sign-in for an unknown or inactive account")
+        return LoginResult(LoginOutcome.WRONG)
+    now = now_utc()
+    if user.locked_until is not None and user.locked_until > now:
+        return LoginResult(LoginOutcome.LOCKED, user)
+    if not passwords.verify_password(user.password_hash, password):
+        _count_failure(user)
+        locked = user.locked_until is not None and user.locked_until > now
+        return LoginResult(LoginOutcome.LOCKED if locked else LoginOutcome.WRONG, user)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record("auth.login", organisation_id=user.organisation_id, actor=user, target=user)
+    db.session.flush()
+    return LoginResult(LoginOutcome.OK, user)
+
+
+def _count_failure(user: User) -> None:
+    config = current_app.config
+    user.failed_logins += 1
+    audit.record("auth.login_failed", organisation_id=user.organisation_id, target=user)
+    if user.failed_logins >= config["FIELDAPP_LOCKOUT_THRESHOLD"]:
+        minutes = config["FIELDAPP_LOCKOUT_MINUTES"]
+        user.locked_until = now_utc() + timedelta(minutes=minutes)
+        user.failed_logins = 0
+        audit.record(
+            "auth.locked",
+            organisation_id=user.organisation_id,
+            target=user,
+            detail={"minutes": minutes},
+        )
+    db.session.flush()
+
+
+def record_logout(user: User) -> None:
+    audit.record("auth.logout", organisation_id=user.organisation_id, actor=user, target=user)
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: ``<id>:<session token>``; a rotated token ends old sessions."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+# -- passwords ---------------------------------------------------------------------------------
+
+
+def check_new_password(password: str, confirmation: str, email: str) -> None:
+    if password != confirmation:
+        raise AuthError(_("The two passwords are not the same."))
+    problems = passwords.policy_problems(password, email)
+    if problems:
+        raise AuthError(" ".join(problems))
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = passwords.hash_password(password)
+    user.session_token = new_session_token()  # sign out every other device
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def change_password(user: User, current: str, new: str, confirmation: str) -> None:
+    if not passwords.verify_password(user.password_hash, current):
+        raise AuthError(_("Your current password is not correct."))
+    check_new_password(new, confirmation, user.email)
+    _set_password(user, new)
+    audit.record("auth.password_changed", organisation_id=user.organisation_id, actor=user)
+    db.session.flush()
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if the account exists; say nothing either way (no account probing)."""
+    user = find_user_by_email(email)
+    if user is None or not user.active or user.password_hash is None:
+        return
+    hours = current_app.config["FIELDAPP_RESET_HOURS"]
+    raw = tokens.issue(user, TokenPurpose.RESET, timedelta(hours=hours))
+    audit.record("auth.password_reset_requested", organisation_id=user.organisation_id, target=user)
+    db.session.flush()
+    link = url_for("auth.reset_link", token=raw, _external=True)
+    message = render_message(
+        user.email, _language_of(user), "password_reset", user=user, link=link, hours=hours
+    )
+    send_after_commit(db.session(), message)
+
+
+def reset_password(token: UserToken, password: str, confirmation: str) -> User:
+    user = token.user
+    check_new_password(password, confirmation, user.email)
+    tokens.consume(token)
+    _set_password(user, password)
+    audit.record("auth.password_reset", organisation_id=user.organisation_id, actor=user)
+    db.session.flush()
+    return user
+
+
+# -- invitations ---------------------------------------------------------------------------
+
+
+def invite_user(actor: User, *, email: str, name: str, role: Role, language: str | None) -> User:
+    """Create a pending account in the actor's organisation and e-mail its invitation link."""
+    email = normalise_email(email)
+    exists = db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.email == email)
+        .execution_options(all_tenants=True)
+    )
+    if exists:
+        raise AuthError(_("There is already an account with this e-mail address."))
+    user = User(
+        organisation_id=actor.organisation_id,
+        email=email,
+        name=name.strip(),
+        role=role.value,
+        language=language,
+        password_hash=None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "user.invited",
+        organisation_id=actor.organisation_id,
+        actor=actor,
+        target=user,
+        detail={"role": role.value},
+    )
+    _send_invitation(actor, user)
+    return user
+
+
+def resend_invitation(actor: User, user: User) -> None:
+    if not user.invitation_pending:
+        raise AuthError(_("This person has already accepted the invitation."))
+    audit.record(
+        "user.invitation_resent", organisation_id=user.organisation_id, actor=actor, target=user
+    )
+    _send_invitation(actor, user)
+
+
+def _send_invitation(actor: User, user: User) -> None:
+    days = current_app.config["FIELDAPP_INVITE_DAYS"]
+    raw = tokens.issue(user, TokenPurpose.INVITE, timedelta(days=days))
+    db.session.flush()
+    link = url_for("auth.invitation_link", token=raw, _external=True)
+    message = render_message(
+        user.email,
+        _language_of(user),
+        "invitation",
+        user=user,
+        inviter=actor,
+        organisation=user.organisation,
+        link=link,
+        days=days,
+    )
+    send_after_commit(db.session(), message)
+
+
+def accept_invitation(token: UserToken, name: str, password: str, confirmation: str) -> User:
+    user = token.user
+    check_new_password(password, confirmation, user.email)
+    tokens.consume(token)
+    user.name = name.strip() or user.name
+    _set_password(user, password)
+    user.active = True
+    audit.record("auth.invitation_accepted", organisation_id=user.organisation_id, actor=user)
+    db.session.flush()
+    return user
+
+
+def _language_of(user: User) -> str:
+    return user.language or user.organisation.default_language
+
+
+# -- administration ------------------------------------------------------------------------
+
+
+def update_settings(user: User, *, name: str, language: str | None) -> None:
+    user.name = name.strip()
+    user.language = language
+    audit.record("user.settings_changed", organisation_id=user.organisation_id, actor=user)
+    db.session.flush()
+
+
+def change_role(actor: User, user: User, role: Role) -> None:
+    if user.role_enum is role:
+        return
+    if user.role_enum is Role.ADMIN:
+        _keep_an_admin(user)
+    previous = user.role
+    user.role = role.value
+    audit.record(
+        "user.role_changed",
+        organisation_id=user.organisation_id,
+        actor=actor,
+        target=user,
+        detail={"from": previous, "to": role.value},
+    )
+    db.session.flush()
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    if user.active == active:
+        return
+    if not active and user.role_enum is Role.ADMIN:
+        _keep_an_admin(user)
+    user.active = active
+    if not active:
+        user.session_token = new_session_token()
+    action = "user.reactivated" if active else "user.deactivated"
+    audit.record(action, organisation_id=user.organisation_id, actor=actor, target=user)
+    db.session.flush()
+
+
+def _keep_an_admin(leaving: User) -> None:
+    others = db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.organisation_id == leaving.organisation_id)
+        .where(User.role == Role.ADMIN.value, User.active.is_(True), User.id != leaving.id)
+    )
+    if not others:
+        raise AuthError(_("An organisation needs at least one active administrator."))
+
+
+def users_of_organisation() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.active.desc(), User.name)))
+
+
+# -- set-up (CLI, demo) ------------------------------------------------------------------------
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
+
+
+def create_organisation(name: str, slug: str, default_language: str = "nl") -> Organisation:
+    if not SLUG_PATTERN.match(slug):
+        raise AuthError("slug: 3-60 lower-case letters, digits and dashes")
+    if db.session.scalar(select(func.count()).where(Organisation.slug == slug)):
+        raise AuthError(f"an organisation with slug {slug!r} exists already")
+    organisation = Organisation(name=name.strip(), slug=slug, default_language=default_language)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def create_user(
+    organisation: Organisation, *, email: str, name: str, role: Role, password: str
+) -> User:
+    """Create an active account directly (CLI and demo data); the password must pass the policy."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise AuthError(f"there is already an account for {email}")
+    problems = passwords.policy_problems(password, email)
+    if problems:
+        raise AuthError(" ".join(problems))
+    user = User(
+        organisation_id=organisation.id,
+        email=email,
+        name=name.strip(),
+        role=role.value,
+        password_hash=passwords.hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.created", organisation_id=organisation.id, target=user)
+    return user

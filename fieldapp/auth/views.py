@@ -1,0 +1,243 @@
+"""Signing in and out, password reset, accepting an invitation, and one's own settings."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from fieldapp.auth import services, tokens
+from fieldapp.auth.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    SettingsForm,
+)
+from fieldapp.auth.models import TokenPurpose, UserToken
+from fieldapp.common.forms import safe_next_url
+from fieldapp.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+_RESET_SESSION_KEY = "reset_token"
+_INVITE_SESSION_KEY = "invite_token"
+
+
+def _login_limit() -> str:
+    return current_app.config["FIELDAPP_LOGIN_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    """The sign-in form; failures are counted per account and throttled per address."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        result = services.authenticate(form.email.data, form.password.data)
+        db.session.commit()
+        if result.outcome is services.LoginOutcome.OK and result.user is not None:
+            session.clear()  # no session fixation: start a fresh session for the new identity
+            login_user(result.user, remember=form.remember.data)
+            session.permanent = True
+            return redirect(safe_next_url(form.next.data) or url_for("home.index"))
+        if result.outcome is services.LoginOutcome.LOCKED:
+            minutes = current_app.config["FIELDAPP_LOCKOUT_MINUTES"]
+            form.form_errors.append(
+                _(
+                    "Too many failed attempts. Try again in %(minutes)d minutes, "
+                    "or reset your password.",
+                    minutes=minutes,
+                )
+            )
+            status = 429
+        else:
+            form.form_errors.append(_("The e-mail address or the password is not correct."))
+            status = 401
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> ResponseReturnValue:
+    """Sign out; the response also tells the browser to drop its cached pages."""
+    services.record_logout(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    response = redirect(url_for("auth.login"))
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per 15 minutes", methods=["POST"])
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a reset link; the answer never tells whether the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/forgot.html", form=form), 422 if form.is_submitted() else 200
+
+
+@bp.get("/password/reset/<token>")
+def reset_link(token: str) -> ResponseReturnValue:
+    """The e-mailed link: check it, keep it in the session and drop it from the address bar."""
+    problem = _check_token(token, TokenPurpose.RESET)
+    if problem:
+        return problem
+    session[_RESET_SESSION_KEY] = token
+    return redirect(url_for("auth.reset_password"))
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+def reset_password() -> ResponseReturnValue:
+    token = _token_from_session(_RESET_SESSION_KEY, TokenPurpose.RESET)
+    if not isinstance(token, UserToken):
+        return token
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, form.confirmation.data)
+        except (services.AuthError, tokens.TokenProblem) as exc:
+            db.session.rollback()
+            if isinstance(exc, tokens.TokenProblem):
+                return _token_problem_page(exc.reason, TokenPurpose.RESET)
+            form.password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            session.pop(_RESET_SESSION_KEY, None)
+            flash(_("Your password is changed. Sign in with your new password."), "success")
+            return redirect(url_for("auth.login"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/reset.html", form=form), status
+
+
+@bp.get("/invitation/<token>")
+def invitation_link(token: str) -> ResponseReturnValue:
+    problem = _check_token(token, TokenPurpose.INVITE)
+    if problem:
+        return problem
+    session[_INVITE_SESSION_KEY] = token
+    return redirect(url_for("auth.accept_invitation"))
+
+
+@bp.route("/invitation", methods=["GET", "POST"])
+def accept_invitation() -> ResponseReturnValue:
+    """An invited person chooses a password and is signed in."""
+    token = _token_from_session(_INVITE_SESSION_KEY, TokenPurpose.INVITE)
+    if not isinstance(token, UserToken):
+        return token
+    form = AcceptInvitationForm(name=token.user.name)
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(
+                token, form.name.data, form.password.data, form.confirmation.data
+            )
+        except (services.AuthError, tokens.TokenProblem) as exc:
+            db.session.rollback()
+            if isinstance(exc, tokens.TokenProblem):
+                return _token_problem_page(exc.reason, TokenPurpose.INVITE)
+            form.password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            flash(_("Welcome to fieldapp, %(name)s.", name=user.name), "success")
+            return redirect(url_for("home.index"))
+    status = 422 if form.is_submitted() else 200
+    return (
+        render_template("auth/accept_invitation.html", form=form, invited=token.user),
+        status,
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> ResponseReturnValue:
+    """One's own name and language (and, below it, the password form)."""
+    form = SettingsForm(obj=current_user, prefix="settings")
+    if request.method == "GET":
+        form.language.data = current_user.language or ""
+    if form.validate_on_submit():
+        language = form.language.data or None
+        services.update_settings(current_user, name=form.name.data, language=language)
+        db.session.commit()
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("auth.settings"))
+    return _settings_page(form, ChangePasswordForm(prefix="password"))
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm(prefix="password")
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current.data, form.password.data, form.confirmation.data
+            )
+        except services.AuthError as exc:
+            db.session.rollback()
+            form.password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session token rotated: keep this device signed in
+            flash(_("Your password is changed. Other devices are signed out."), "success")
+            return redirect(url_for("auth.settings"))
+    settings_form = SettingsForm(obj=current_user, prefix="settings")
+    settings_form.language.data = current_user.language or ""
+    return _settings_page(settings_form, form)
+
+
+def _settings_page(form: SettingsForm, password_form: ChangePasswordForm) -> ResponseReturnValue:
+    status = 422 if request.method == "POST" else 200
+    page = render_template("auth/settings.html", form=form, password_form=password_form)
+    return page, status
+
+
+def _check_token(raw: str, purpose: str) -> ResponseReturnValue | None:
+    try:
+        tokens.find_valid(raw, purpose)
+    except tokens.TokenProblem as exc:
+        return _token_problem_page(exc.reason, purpose)
+    return None
+
+
+def _token_from_session(key: str, purpose: str) -> UserToken | ResponseReturnValue:
+    raw = session.get(key)
+    if not raw:
+        return _token_problem_page("unknown", purpose)
+    try:
+        return tokens.find_valid(raw, purpose)
+    except tokens.TokenProblem as exc:
+        session.pop(key, None)
+        return _token_problem_page(exc.reason, purpose)
+
+
+def _token_problem_page(reason: str, purpose: str) -> ResponseReturnValue:
+    status = 404 if reason == "unknown" else 410
+    return (
+        render_template("auth/token_problem.html", reason=reason, purpose=purpose),
+        status,
+    )

@@ -1,0 +1,1 @@
+"""Small helpers shared by every feature: time, tenancy, security headers, mail, errors."""

@@ -1,0 +1,30 @@
+"""Count-free paging: fetch one row more than shown to know whether there is a next page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import Select
+
+from fieldapp.extensions import db
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def paginate(statement: Select[tuple[T]], number: int, per_page: int) -> Page[T]:
+    number = max(1, number)
+    rows = db.session.scalars(statement.limit(per_page + 1).offset((number - 1) * per_page)).all()
+    return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)

@@ -1,0 +1,88 @@
+"""Configuration read from environment variables.
+
+Kept free of Flask imports so that it can be read and tested on its own. ``create_app`` turns the
+result into ``app.config``; tests pass their own mapping on top.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the configuration mapping from ``env`` (``os.environ`` by default).
+
+    ``SECRET_KEY`` and ``DATABASE_URL`` may be left unset: ``create_app`` then keeps a generated
+    key and an SQLite database in the instance folder.
+    """
+    env = os.environ if env is None else env
+    environment = env.get("FIELDAPP_ENV", PRODUCTION).strip().lower()
+    if environment not in {DEVELOPMENT, PRODUCTION}:
+        raise ValueError(f"FIELDAPP_ENV must be {DEVELOPMENT!r} or {PRODUCTION!r}")
+    production = environment == PRODUCTION
+    session_hours = _int(env, "FIELDAPP_SESSION_HOURS", 10)
+
+    return {
+        "FIELDAPP_ENV": environment,
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or None,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Sessions: short-lived, HttpOnly, SameSite=Lax, Secure outside development.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=session_hours),
+        "SESSION_COOKIE_NAME": "fieldapp_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int(env, "FIELDAPP_REMEMBER_DAYS", 14)),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "MAX_CONTENT_LENGTH": _int(env, "FIELDAPP_MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        "WTF_CSRF_TIME_LIMIT": session_hours * 3600,
+        # Mail: SMTP when MAIL_SERVER is set; otherwise the log (and the development outbox).
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int(env, "MAIL_PORT", 587),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), default=True),
+        "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL")),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "fieldapp <no-reply@localhost>"),
+        "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
+        # Rate limits live in shared storage (Redis) when several app servers run.
+        "RATELIMIT_STORAGE_URI": env.get("FIELDAPP_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "FIELDAPP_LOGIN_LIMIT": env.get("FIELDAPP_LOGIN_LIMIT", "10 per minute;60 per hour"),
+        "FIELDAPP_LOCKOUT_THRESHOLD": _int(env, "FIELDAPP_LOCKOUT_THRESHOLD", 5),
+        "FIELDAPP_LOCKOUT_MINUTES": _int(env, "FIELDAPP_LOCKOUT_MINUTES", 15),
+        "FIELDAPP_RESET_HOURS": _int(env, "FIELDAPP_RESET_HOURS", 1),
+        "FIELDAPP_INVITE_DAYS": _int(env, "FIELDAPP_INVITE_DAYS", 7),
+        "FIELDAPP_PROXY_HOPS": _int(env, "FIELDAPP_PROXY_HOPS", 0),
+        "FIELDAPP_TIMEZONE": env.get("FIELDAPP_TIMEZONE", "Europe/Brussels"),
+        # argon2id cost; the defaults follow RFC 9106's second recommended option.
+        "FIELDAPP_ARGON2_TIME_COST": _int(env, "FIELDAPP_ARGON2_TIME_COST", 3),
+        "FIELDAPP_ARGON2_MEMORY_KIB": _int(env, "FIELDAPP_ARGON2_MEMORY_KIB", 65536),
+        "FIELDAPP_HSTS": production,
+    }

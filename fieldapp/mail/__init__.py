@@ -1,0 +1,1 @@
+"""Outgoing e-mail, sent only after the transaction that caused it has committed."""

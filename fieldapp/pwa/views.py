@@ -1,0 +1,101 @@
+"""The web app manifest, the service worker at the site root, and the offline page."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from fieldapp.common.security import exempt_from_no_store
+
+bp = Blueprint("pwa", __name__)
+
+THEME_COLOUR = "#0b5d4b"
+BACKGROUND_COLOUR = "#f6f7f5"
+
+# What the service worker keeps so that the shell and the offline page work without a network.
+SHELL_FILES = (
+    "css/app.css",
+    "js/app.js",
+    "icons/icon-192.png",
+    "icons/icon.svg",
+)
+
+
+@cache
+def shell_version(static_folder: str) -> str:
+    """A hash of the shell's files: a new release gets a new cache and old caches are dropped."""
+    digest = hashlib.sha256()
+    for name in SHELL_FILES:
+        digest.update((Path(static_folder) / name).read_bytes())
+    digest.update((Path(__file__).parent.parent.parent / "templates/pwa/sw.js").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@bp.get("/manifest.webmanifest")
+def manifest() -> ResponseReturnValue:
+    icons = [
+        {
+            "src": url_for("static", filename="icons/icon-192.png"),
+            "sizes": "192x192",
+            "type": "image/png",
+        },
+        {
+            "src": url_for("static", filename="icons/icon-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+        },
+        {
+            "src": url_for("static", filename="icons/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {
+            "src": url_for("static", filename="icons/icon.svg"),
+            "sizes": "any",
+            "type": "image/svg+xml",
+        },
+    ]
+    response = jsonify(
+        {
+            "id": "/",
+            "name": "fieldapp",
+            "short_name": "fieldapp",
+            "description": _("Visits, notes, feedback and reminders for job counsellors."),
+            "start_url": url_for("home.index"),
+            "scope": "/",
+            "display": "standalone",
+            "orientation": "portrait",
+            "theme_color": THEME_COLOUR,
+            "background_color": BACKGROUND_COLOUR,
+            "icons": icons,
+        }
+    )
+    response.mimetype = "application/manifest+json"
+    return exempt_from_no_store(response)
+
+
+@bp.get("/sw.js")
+def service_worker() -> ResponseReturnValue:
+    """Served from the root so that its scope is the whole app; never cached by HTTP."""
+    static = current_app.static_folder or ""
+    body = render_template(
+        "pwa/sw.js",
+        version=shell_version(static),
+        shell=[url_for("static", filename=name) for name in SHELL_FILES],
+        offline_url=url_for("pwa.offline"),
+    )
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def offline() -> ResponseReturnValue:
+    """Shown by the service worker when a page cannot be loaded; holds nothing personal."""
+    return exempt_from_no_store(Response(render_template("pwa/offline.html")))

@@ -1,0 +1,1 @@
+"""Administering the people of an organisation: invitations, roles, deactivation."""

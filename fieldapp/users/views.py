@@ -1,0 +1,114 @@
+"""The administrator's list of people, invitations, roles and (de)activation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fieldapp.auth import services
+from fieldapp.auth.models import User
+from fieldapp.auth.roles import Role
+from fieldapp.common.access import role_required
+from fieldapp.common.tenancy import get_or_404
+from fieldapp.extensions import db
+from fieldapp.users.forms import ConfirmForm, InviteForm, RoleForm
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+
+@bp.get("/")
+@role_required(Role.ADMIN)
+def index() -> ResponseReturnValue:
+    """Everyone in the organisation, active first."""
+    return render_template(
+        "users/index.html", users=services.users_of_organisation(), form=ConfirmForm()
+    )
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def invite() -> ResponseReturnValue:
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            user = services.invite_user(
+                current_user,
+                email=form.email.data,
+                name=form.name.data,
+                role=Role(form.role.data),
+                language=form.language.data or None,
+            )
+        except services.AuthError as exc:
+            db.session.rollback()
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+            return redirect(url_for("users.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("users/invite.html", form=form), status
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit(user_id: int) -> ResponseReturnValue:
+    """One person: role, status, pending invitation."""
+    user = get_or_404(User, user_id)
+    form = RoleForm(role=user.role)
+    if form.validate_on_submit():
+        try:
+            services.change_role(current_user, user, Role(form.role.data))
+        except services.AuthError as exc:
+            db.session.rollback()
+            form.role.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The role of %(name)s is saved.", name=user.name), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
+    return _edit_page(user, form, status=422 if form.is_submitted() else 200)
+
+
+@bp.post("/<int:user_id>/active")
+@role_required(Role.ADMIN)
+def toggle_active(user_id: int) -> ResponseReturnValue:
+    """Deactivate (signs the person out everywhere) or reactivate an account."""
+    user = get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.set_active(current_user, user, not user.active)
+        except services.AuthError as exc:
+            db.session.rollback()
+            return _edit_page(user, RoleForm(role=user.role), error=str(exc), status=409)
+        db.session.commit()
+        if user.active:
+            flash(_("%(name)s can sign in again.", name=user.name), "success")
+        else:
+            flash(_("%(name)s can no longer sign in.", name=user.name), "success")
+    return redirect(url_for("users.edit", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/invitation")
+@role_required(Role.ADMIN)
+def resend_invitation(user_id: int) -> ResponseReturnValue:
+    user = get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.resend_invitation(current_user, user)
+        except services.AuthError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Invitation sent again to %(email)s.", email=user.email), "success")
+    return redirect(url_for("users.edit", user_id=user.id))
+
+
+def _edit_page(
+    user: User, form: RoleForm, error: str | None = None, status: int = 200
+) -> ResponseReturnValue:
+    page = render_template(
+        "users/edit.html", user=user, form=form, action_form=ConfirmForm(), error=error
+    )
+    return page, status

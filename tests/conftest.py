@@ -1,0 +1,174 @@
+"""Fixtures: a fresh database per test on SQLite, or on PostgreSQL when
+``FIELDAPP_TEST_DATABASE_URL`` is set (each run in a schema of its own, dropped at the end)."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from fieldapp import create_app
+from fieldapp.extensions import db as _db
+from fieldapp.extensions import limiter
+from fieldapp.instance import normalise_database_url
+from fieldapp.mail.services import Message, sent_messages
+from tests.factories import DEFAULT_PASSWORD, Factories
+
+POSTGRES_URL = os.environ.get("FIELDAPP_TEST_DATABASE_URL")
+
+
+def schema_url(base_url: str, schema: str) -> str:
+    """The PostgreSQL URL whose connections use ``schema`` as their search path."""
+    url = make_url(normalise_database_url(base_url))
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False
+    )
+
+
+def create_schema(base_url: str, prefix: str) -> tuple[str, Callable[[], None]]:
+    """Create a fresh PostgreSQL schema; returns its URL and a function that drops it."""
+    schema = f"{prefix}_{secrets.token_hex(4)}"
+    engine = create_engine(normalise_database_url(base_url))
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+    return schema_url(base_url, schema), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if POSTGRES_URL:
+        url, drop = create_schema(POSTGRES_URL, "fieldapp_test")
+        yield url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def base_config(database_url: str, instance_path: Path) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance_path),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "FIELDAPP_ENV": "development",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "FIELDAPP_HSTS": False,
+        "FIELDAPP_MAIL_BACKEND": "memory",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        # Cheap hashing keeps the suite fast; production uses RFC 9106 costs.
+        "FIELDAPP_ARGON2_TIME_COST": 1,
+        "FIELDAPP_ARGON2_MEMORY_KIB": 64,
+    }
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Flask reuses an app context that is already pushed; tests hold one (the ``db`` fixture), and
+    sharing it would carry ``g`` (the signed-in user, the tenant) from one request to the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    app = create_app(base_config(database_url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        _db.create_all()
+    yield
+    with app.app_context():
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Override in a test module (or parametrize) to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(
+    database_url: str, _schema: None, tmp_path: Path, app_config: dict[str, Any]
+) -> Iterator[Flask]:
+    app = create_app({**base_config(database_url, tmp_path / "instance"), **app_config})
+    app.test_client_class = IsolatedClient
+    limiter.reset()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _empty_all_tables()
+        _db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Any]:
+    with app.app_context():
+        yield _db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(db: Any) -> Factories:
+    """Factories that return committed records: ``make.organisation()``, ``make.user(...)``."""
+    return Factories(db)
+
+
+@pytest.fixture
+def outbox(app: Flask) -> list[Message]:
+    return sent_messages(app)
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = DEFAULT_PASSWORD, **extra: Any) -> Any:
+        return self._client.post("/login", data={"email": email, "password": password, **extra})
+
+    def logout(self) -> Any:
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
