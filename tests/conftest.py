@@ -83,7 +83,12 @@ class IsolatedClient(FlaskClient):
 
     Flask reuses an app context that is already pushed; tests hold one (the ``db`` fixture), and
     sharing it would carry ``g`` (the signed-in user, the tenant) from one request to the next.
+    It asks for English pages, so that assertions read naturally; the i18n tests ask for nl and fr.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         return contextvars.Context().run(super().open, *args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 from fieldapp.audit import services
 from fieldapp.audit.forms import AuditFilterForm
@@ -21,8 +22,12 @@ def index() -> ResponseReturnValue:
     """The organisation's audit events, newest first, filtered by action, person and dates."""
     form = AuditFilterForm(request.args)
     users = auth_services.users_of_organisation()
-    form.action.choices = [("", _l("Everything"))] + [(k, v) for k, v in services.ACTIONS.items()]
-    form.actor.choices = [("", _l("Everyone"))] + [(str(u.id), u.name) for u in users]
+    form.action.choices = [SelectChoice("", _l("Everything"))] + [
+        SelectChoice(key, label) for key, label in services.ACTIONS.items()
+    ]
+    form.actor.choices = [SelectChoice("", _l("Everyone"))] + [
+        SelectChoice(str(user.id), user.name) for user in users
+    ]
     if not form.validate():
         page = services.search(services.AuditFilter(), 1)
         page_html = render_template(

@@ -26,6 +26,7 @@ from fieldapp.auth.forms import (
     SettingsForm,
 )
 from fieldapp.auth.models import TokenPurpose, UserToken
+from fieldapp.common.access import acting_user
 from fieldapp.common.forms import safe_next_url
 from fieldapp.extensions import db, limiter
 
@@ -77,7 +78,7 @@ def login() -> ResponseReturnValue:
 @login_required
 def logout() -> ResponseReturnValue:
     """Sign out; the response also tells the browser to drop its cached pages."""
-    services.record_logout(current_user)
+    services.record_logout(acting_user())
     db.session.commit()
     logout_user()
     session.clear()
@@ -181,7 +182,7 @@ def settings() -> ResponseReturnValue:
         form.language.data = current_user.language or ""
     if form.validate_on_submit():
         language = form.language.data or None
-        services.update_settings(current_user, name=form.name.data, language=language)
+        services.update_settings(acting_user(), name=form.name.data, language=language)
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.settings"))
@@ -195,14 +196,14 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, form.current.data, form.password.data, form.confirmation.data
+                acting_user(), form.current.data, form.password.data, form.confirmation.data
             )
         except services.AuthError as exc:
             db.session.rollback()
             form.password.errors.append(str(exc))
         else:
             db.session.commit()
-            login_user(current_user)  # the session token rotated: keep this device signed in
+            login_user(acting_user())  # the session token rotated: keep this device signed in
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("auth.settings"))
     settings_form = SettingsForm(obj=current_user, prefix="settings")

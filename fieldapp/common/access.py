@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
+from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,3 +29,12 @@ def role_required(minimum: Role) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def acting_user() -> User:
+    """The signed-in user as a real model object, not Flask-Login's proxy.
+
+    Services and ``login_user`` must get the object itself: the proxy stored back into the
+    session (or into ``g``) would refer to itself.
+    """
+    return current_user._get_current_object()  # type: ignore[attr-defined]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 LANGUAGES: dict[str, str] = {"nl": "Nederlands", "fr": "Français", "en": "English"}
 DEFAULT_LANGUAGE = "nl"
 
 
-def language_choices(with_browser_default: bool = False) -> list[tuple[str, Any]]:
-    choices: list[tuple[str, Any]] = list(LANGUAGES.items())
+def language_choices(with_browser_default: bool = False) -> list[SelectChoice]:
+    choices = [
+        SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()
+    ]
     if with_browser_default:
-        choices.insert(0, ("", _l("Same as my browser")))
+        choices.insert(0, SelectChoice("", _l("Same as my browser")))
     return choices

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email
 
 from fieldapp.auth.roles import Role
@@ -10,8 +10,8 @@ from fieldapp.common.forms import short_text, strip
 from fieldapp.i18n import language_choices
 
 
-def role_choices() -> list[tuple[str, str]]:
-    return [(role.value, role.label) for role in Role]
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role.value, role.label) for role in Role]
 
 
 class InviteForm(FlaskForm):

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from fieldapp.auth import services
 from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
-from fieldapp.common.access import role_required
+from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.extensions import db
 from fieldapp.users.forms import ConfirmForm, InviteForm, RoleForm
@@ -34,7 +33,7 @@ def invite() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = services.invite_user(
-                current_user,
+                acting_user(),
                 email=form.email.data,
                 name=form.name.data,
                 role=Role(form.role.data),
@@ -59,7 +58,7 @@ def edit(user_id: int) -> ResponseReturnValue:
     form = RoleForm(role=user.role)
     if form.validate_on_submit():
         try:
-            services.change_role(current_user, user, Role(form.role.data))
+            services.change_role(acting_user(), user, Role(form.role.data))
         except services.AuthError as exc:
             db.session.rollback()
             form.role.errors.append(str(exc))
@@ -77,7 +76,7 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
     user = get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
         try:
-            services.set_active(current_user, user, not user.active)
+            services.set_active(acting_user(), user, not user.active)
         except services.AuthError as exc:
             db.session.rollback()
             return _edit_page(user, RoleForm(role=user.role), error=str(exc), status=409)
@@ -95,7 +94,7 @@ def resend_invitation(user_id: int) -> ResponseReturnValue:
     user = get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
         try:
-            services.resend_invitation(current_user, user)
+            services.resend_invitation(acting_user(), user)
         except services.AuthError as exc:
             db.session.rollback()
             flash(str(exc), "error")

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from fieldapp.auth.models import User, UserToken
+from fieldapp.auth.roles import Role
+from fieldapp.auth.tokens import hash_token
+from fieldapp.common.time import now_utc
+from tests.factories import DEFAULT_PASSWORD
+
+NEW_PASSWORD = "een nieuwe zin om te onthouden"
+
+
+def link_path(message) -> str:
+    return re.search(r"http://localhost(/\S+)", message.body).group(1)
+
+
+def test_reset_link_is_mailed_and_works_once(client, auth, make, outbox, db):
+    make.user(email="an@example.org")
+    response = client.post("/password/forgot", data={"email": "an@example.org"})
+    assert response.status_code == 200
+    assert len(outbox) == 1
+    assert outbox[0].to == "an@example.org"
+    path = link_path(outbox[0])
+
+    # The token leaves the address bar at once (history, Referer): it moves into the session.
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/password/reset"
+    response = client.post(
+        "/password/reset", data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert auth.login("an@example.org", NEW_PASSWORD).status_code == 302
+
+    second = client.get(path)
+    assert second.status_code == 410
+    assert "already been used" in second.get_data(as_text=True)
+
+
+def test_only_the_hash_of_a_token_is_stored(client, make, outbox, db):
+    make.user(email="an@example.org")
+    client.post("/password/forgot", data={"email": "an@example.org"})
+    raw = link_path(outbox[0]).rsplit("/", 1)[1]
+    assert len(raw) >= 43  # 256 bits, URL-safe base64
+    stored = db.session.scalars(select(UserToken)).one()
+    assert stored.token_hash == hash_token(raw)
+    assert raw not in stored.token_hash
+
+
+def test_unknown_address_gets_the_same_answer_and_no_mail(client, outbox):
+    response = client.post("/password/forgot", data={"email": "nobody@example.org"})
+    assert response.status_code == 200
+    assert "nobody@example.org" in response.get_data(as_text=True)
+    assert outbox == []
+
+
+def test_malformed_address_is_refused(client):
+    response = client.post("/password/forgot", data={"email": "not-an-address"})
+    assert response.status_code == 422
+    assert "valid e-mail address" in response.get_data(as_text=True)
+
+
+def test_expired_link_gets_a_clear_page(client, make, outbox, db):
+    make.user(email="an@example.org")
+    client.post("/password/forgot", data={"email": "an@example.org"})
+    token = db.session.scalars(select(UserToken)).one()
+    token.expires_at = now_utc() - timedelta(minutes=1)
+    db.session.commit()
+    response = client.get(link_path(outbox[0]))
+    assert response.status_code == 410
+    assert "expired" in response.get_data(as_text=True)
+    assert "Ask for a new link" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("token", ["garbage", "x" * 300])
+def test_tampered_link_gets_a_clear_page(client, token):
+    response = client.get(f"/password/reset/{token}")
+    assert response.status_code == 404
+    assert "not valid" in response.get_data(as_text=True)
+
+
+def test_reset_form_without_a_link_is_refused(client):
+    assert client.get("/password/reset").status_code == 404
+
+
+def test_a_new_request_voids_the_earlier_link(client, make, outbox):
+    make.user(email="an@example.org")
+    client.post("/password/forgot", data={"email": "an@example.org"})
+    client.post("/password/forgot", data={"email": "an@example.org"})
+    assert client.get(link_path(outbox[0])).status_code == 410
+    assert client.get(link_path(outbox[1])).status_code == 302
+
+
+def test_weak_new_password_is_refused_and_link_still_works(client, make, outbox):
+    make.user(email="an@example.org")
+    client.post("/password/forgot", data={"email": "an@example.org"})
+    client.get(link_path(outbox[0]))
+    response = client.post("/password/reset", data={"password": "short", "confirmation": "short"})
+    assert response.status_code == 422
+    assert "at least 12" in response.get_data(as_text=True)
+    response = client.post(
+        "/password/reset", data={"password": NEW_PASSWORD, "confirmation": "something else!"}
+    )
+    assert response.status_code == 422
+    assert "not the same" in response.get_data(as_text=True)
+    response = client.post(
+        "/password/reset", data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_reset_signs_out_other_devices(app, client, auth, make, outbox):
+    make.user(email="an@example.org")
+    other_device = app.test_client()
+    other_device.post(
+        "/login", data={"email": "an@example.org", "password": "a sentence nobody guesses"}
+    )
+    assert other_device.get("/").status_code == 200
+    client.post("/password/forgot", data={"email": "an@example.org"})
+    client.get(link_path(outbox[0]))
+    client.post("/password/reset", data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD})
+    assert other_device.get("/").status_code == 302
+
+
+def test_admin_invites_and_the_invitee_signs_up(app, client, auth, make, outbox, db):
+    admin = make.user(role=Role.ADMIN, email="admin@example.org")
+    auth.login("admin@example.org")
+    response = client.post(
+        "/admin/users/invite",
+        data={"name": "Nadia", "email": "Nadia@Example.org", "role": "team_lead", "language": "fr"},
+    )
+    assert response.status_code == 302
+    invitation = outbox[-1]
+    assert invitation.to == "nadia@example.org"
+    assert "Vous êtes invité" in invitation.subject or "fieldapp" in invitation.subject
+    auth.logout()
+
+    invitee = app.test_client()
+    assert invitee.get(link_path(invitation)).status_code == 302
+    page = invitee.get("/invitation")
+    assert page.status_code == 200
+    response = invitee.post(
+        "/invitation",
+        data={"name": "Nadia B.", "password": NEW_PASSWORD, "confirmation": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert invitee.get("/").status_code == 200
+    user = db.session.scalars(select(User).where(User.email == "nadia@example.org")).one()
+    assert (user.name, user.role, user.organisation_id) == (
+        "Nadia B.",
+        "team_lead",
+        admin.organisation_id,
+    )
+    assert invitee.get(link_path(invitation)).status_code == 410
+
+
+def test_duplicate_invitation_is_refused(client, auth, make):
+    admin = make.user(role=Role.ADMIN, email="admin@example.org")
+    make.user(email="taken@example.org")  # in another organisation: addresses are global
+    auth.login("admin@example.org")
+    response = client.post(
+        "/admin/users/invite",
+        data={"name": "X", "email": "taken@example.org", "role": "counsellor", "language": ""},
+    )
+    assert response.status_code == 422
+    assert "already an account" in response.get_data(as_text=True)
+    assert admin.organisation_id
+
+
+def test_pending_invitee_cannot_sign_in_or_reset(client, auth, make, outbox, db):
+    make.user(role=Role.ADMIN, email="admin@example.org")
+    auth.login("admin@example.org")
+    client.post(
+        "/admin/users/invite",
+        data={"name": "P", "email": "pending@example.org", "role": "counsellor", "language": ""},
+    )
+    auth.logout()
+    outbox.clear()
+    assert auth.login("pending@example.org", "anything at all").status_code == 401
+    client.post("/password/forgot", data={"email": "pending@example.org"})
+    assert outbox == []
