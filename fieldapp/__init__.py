@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp.common import errors, security, tenancy
+from fieldapp.common.urls import IdConverter
 from fieldapp.config import config_from_env
 from fieldapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -51,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["FIELDAPP_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
+    app.url_map.converters["id"] = IdConverter
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)

@@ -27,6 +27,8 @@ from sqlalchemy.orm import (
     with_loader_criteria,
 )
 
+from fieldapp.common.urls import MAX_ID
+
 T = TypeVar("T")
 
 
@@ -62,6 +64,8 @@ def get_or_404(model: type[T], ident: Any) -> T:
     try:
         ident = mapper_pk.type.python_type(ident)
     except (TypeError, ValueError):
+        abort(404)
+    if isinstance(ident, int) and not 0 < ident <= MAX_ID:
         abort(404)
     obj = db.session.execute(select(model).where(mapper_pk == ident)).scalar_one_or_none()
     if obj is None:

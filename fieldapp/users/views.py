@@ -50,7 +50,7 @@ def invite() -> ResponseReturnValue:
     return render_template("users/invite.html", form=form), status
 
 
-@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/<id:user_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit(user_id: int) -> ResponseReturnValue:
     """One person: role, status, pending invitation."""
@@ -69,7 +69,7 @@ def edit(user_id: int) -> ResponseReturnValue:
     return _edit_page(user, form, status=422 if form.is_submitted() else 200)
 
 
-@bp.post("/<int:user_id>/active")
+@bp.post("/<id:user_id>/active")
 @role_required(Role.ADMIN)
 def toggle_active(user_id: int) -> ResponseReturnValue:
     """Deactivate (signs the person out everywhere) or reactivate an account."""
@@ -88,7 +88,7 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("users.edit", user_id=user.id))
 
 
-@bp.post("/<int:user_id>/invitation")
+@bp.post("/<id:user_id>/invitation")
 @role_required(Role.ADMIN)
 def resend_invitation(user_id: int) -> ResponseReturnValue:
     user = get_or_404(User, user_id)

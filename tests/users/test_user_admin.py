@@ -127,7 +127,7 @@ def test_settings_change_name_language_and_password(client, auth, make, db):
         },
     )
     assert response.status_code == 422
-    assert "current password is not correct" in response.get_data(as_text=True)
+    assert "mot de passe actuel n&#39;est pas correct" in response.get_data(as_text=True)
     response = client.post(
         "/settings/password",
         data={

@@ -1,0 +1,106 @@
+"""Isolation between organisations: another organisation's records do not exist for a user."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from fieldapp.audit.models import AuditEvent
+from fieldapp.auth.models import User
+from fieldapp.auth.roles import Role
+from fieldapp.common.tenancy import CrossTenantWrite, activate_tenant, get_or_404
+
+# Every URL argument that names a record, and how to find one of the *other* organisation's.
+RECORD_ARGUMENTS = {
+    "user_id": lambda other: other["user"].id,
+}
+
+
+def urls_with_record_arguments(app):
+    for rule in app.url_map.iter_rules():
+        if rule.arguments and rule.endpoint != "static":
+            yield rule
+
+
+def test_every_record_url_is_covered_by_this_test(app):
+    """A new URL with a record argument must be added to RECORD_ARGUMENTS (and so be tested)."""
+    unknown = {
+        argument
+        for rule in urls_with_record_arguments(app)
+        for argument in rule.arguments
+        if argument not in RECORD_ARGUMENTS and argument != "token"
+    }
+    assert unknown == set()
+
+
+@pytest.mark.parametrize("role", [Role.COUNSELLOR, Role.TEAM_LEAD, Role.ADMIN])
+def test_another_organisations_records_answer_404(app, client, auth, make, role):
+    mine = make.user(role=role, email="me@example.org")
+    other_admin = make.user(role=Role.ADMIN)
+    other = {"user": make.user(other_admin.organisation)}
+    assert other["user"].organisation_id != mine.organisation_id
+    auth.login("me@example.org")
+
+    checked = 0
+    for rule in urls_with_record_arguments(app):
+        if "token" in rule.arguments:
+            continue
+        values = {argument: RECORD_ARGUMENTS[argument](other) for argument in rule.arguments}
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **values)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method)
+            expected = {404} if role is Role.ADMIN else {403, 404}
+            assert response.status_code in expected, (method, url, response.status_code)
+            checked += 1
+    assert checked >= 4
+
+
+def test_queries_see_only_the_active_organisation(app, make, db):
+    first = make.user(name="First")
+    second = make.user(name="Second")
+    with app.test_request_context():
+        activate_tenant(first.organisation_id)
+        names = db.session.scalars(select(User.name)).all()
+        assert names == ["First"]
+        with pytest.raises(Exception, match="404"):
+            get_or_404(User, second.id)
+        assert get_or_404(User, first.id).id == first.id
+        # Relationship and bulk reads go through the same filter.
+        assert db.session.scalars(select(AuditEvent)).all() == list(
+            db.session.scalars(
+                select(AuditEvent).where(AuditEvent.organisation_id == first.organisation_id)
+            )
+        )
+
+
+def test_writing_into_another_organisation_is_refused(app, make, db):
+    first = make.user()
+    second = make.user()
+    with app.test_request_context():
+        activate_tenant(first.organisation_id)
+        db.session.add(
+            AuditEvent(organisation_id=second.organisation_id, action="user.created", detail={})
+        )
+        with pytest.raises(CrossTenantWrite):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_new_records_are_stamped_with_the_active_organisation(app, make, db):
+    first = make.user()
+    with app.test_request_context():
+        activate_tenant(first.organisation_id)
+        event = AuditEvent(action="user.created", detail={})
+        db.session.add(event)
+        db.session.flush()
+        assert event.organisation_id == first.organisation_id
+        db.session.rollback()
+
+
+def test_malformed_record_ids_are_404(client, auth, make):
+    make.user(role=Role.ADMIN, email="admin@example.org")
+    auth.login("admin@example.org")
+    assert client.get("/admin/users/abc").status_code == 404
+    assert client.get("/admin/users/99999999999999999999").status_code == 404
