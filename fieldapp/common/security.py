@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, g, request
+from flask_babel import lazy_gettext as _l
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -46,5 +47,15 @@ def apply_headers(app: Flask, response: Response) -> Response:
     return response
 
 
+def reject_control_characters() -> None:
+    """Refuse NUL bytes in the URL or a form: no text column can store them (PostgreSQL refuses)."""
+    values = [request.path, *request.args.values()]
+    if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        values.extend(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400, description=str(_l("The text contains characters that cannot be saved.")))
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(reject_control_characters)
     app.after_request(lambda response: apply_headers(app, response))

@@ -20,7 +20,7 @@ from typing import Any
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from fieldapp.common.time import now_utc
 from fieldapp.config import DEVELOPMENT
@@ -48,6 +48,9 @@ def render_message(to: str, language: str, template: str, **context: Any) -> Mes
 
 
 def send_after_commit(session: Session, message: Message) -> None:
+    """Queue ``message``; it is delivered when ``session`` commits and dropped if it rolls back."""
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even with no SQL run yet, discards the message
     session.info.setdefault(_PENDING, []).append(message)
 
 
@@ -125,11 +128,13 @@ def _after_commit(session: Session) -> None:
             log.exception("could not deliver mail to %s (%s)", message.to, message.subject)
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+def _after_soft_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    """Forget queued mail when the change it describes is rolled back (savepoints excepted)."""
+    if not previous_transaction.nested:
+        session.info.pop(_PENDING, None)
 
 
 def install(session_class: type[Session]) -> None:
     if not event.contains(session_class, "after_commit", _after_commit):
         event.listen(session_class, "after_commit", _after_commit)
-        event.listen(session_class, "after_rollback", _after_rollback)
+        event.listen(session_class, "after_soft_rollback", _after_soft_rollback)

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from fieldapp import create_app
+from fieldapp.config import config_from_env
+from fieldapp.instance import normalise_database_url, read_or_create_secret
+
+
+def test_defaults_are_production_safe():
+    config = config_from_env({})
+    assert config["FIELDAPP_ENV"] == "production"
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["REMEMBER_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["FIELDAPP_HSTS"] is True
+    assert config["SECRET_KEY"] is None  # generated and kept by create_app
+
+
+def test_development_relaxes_only_what_plain_http_needs():
+    config = config_from_env({"FIELDAPP_ENV": "development"})
+    assert config["SESSION_COOKIE_SECURE"] is False
+    assert config["FIELDAPP_HSTS"] is False
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [({"FIELDAPP_ENV": "staging"}, "FIELDAPP_ENV"), ({"MAIL_PORT": "smtp"}, "MAIL_PORT")],
+)
+def test_bad_environment_values_are_named(env, message):
+    with pytest.raises(ValueError, match=message):
+        config_from_env(env)
+
+
+def test_secret_key_is_generated_once_and_kept_private(tmp_path):
+    first = read_or_create_secret(tmp_path)
+    assert len(first) >= 64
+    assert read_or_create_secret(tmp_path) == first
+    mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
+    assert mode == 0o600
+
+
+def test_app_without_secret_key_uses_the_kept_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    again = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SECRET_KEY"] == again.config["SECRET_KEY"]
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'fieldapp.sqlite3'}"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_urls_use_psycopg3(given, expected):
+    assert normalise_database_url(given) == expected
