@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.auth.models import User
@@ -74,7 +75,11 @@ class AuditFilter:
 
 def search(filters: AuditFilter, page: int, per_page: int = 50) -> Page[AuditEvent]:
     """Events of the active organisation, newest first, narrowed by ``filters``."""
-    statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    statement = (
+        select(AuditEvent)
+        .options(selectinload(AuditEvent.actor))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
     if filters.action:
         statement = statement.where(AuditEvent.action == filters.action)
     if filters.actor_id:

@@ -1,0 +1,1 @@
+"""``make bench``: speed and size figures, printed; see bench/__main__.py."""

@@ -1,0 +1,126 @@
+"""Browser tests: Playwright driving Debian's Chromium (never a downloaded browser) against the app
+served on 127.0.0.1 by a thread of this test process.
+
+Without /usr/bin/chromium the tests are skipped, unless FIELDAPP_REQUIRE_BROWSER=1 (set by CI),
+which turns the skip into a failure. A failing test leaves a screenshot in tests/e2e/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+CHROMIUM = Path(os.environ.get("FIELDAPP_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PHONE = {"width": 360, "height": 740}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if os.environ.get("FIELDAPP_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+LAUNCH = {"executable_path": str(CHROMIUM), "headless": True, "args": CHROMIUM_ARGS}
+PHONE_CONTEXT = {
+    "viewport": PHONE,
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "nl-BE",
+}
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    browser = playwright.chromium.launch(**LAUNCH)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def persistent_context(playwright: Any, tmp_path: Path) -> Iterator[Any]:
+    """A browser with a real profile on disk, for what Chromium refuses to incognito profiles
+    (installing the app)."""
+    context = playwright.chromium.launch_persistent_context(
+        tmp_path / "profile", **LAUNCH, **PHONE_CONTEXT
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+class LiveServer:
+    def __init__(self, app: Flask) -> None:
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    app.config["SERVER_NAME"] = None
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture
+def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh phone-sized browser profile per test; a screenshot of each page if the test fails."""
+    context = browser.new_context(**PHONE_CONTEXT)
+    context.set_default_timeout(10_000)
+    yield context
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for index, page in enumerate(context.pages):
+            page.screenshot(path=ARTIFACTS / f"{request.node.name}-{index}.png", full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    return context.new_page()
