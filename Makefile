@@ -9,7 +9,7 @@ COMPILED := $(CATALOGS:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench translations install
+.PHONY: run test lint format bench translations install screenshots
 
 install: $(STAMP) $(COMPILED)
 
@@ -48,3 +48,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o fieldapp/translations/messages.pot --no-location --sort-output --project fieldapp .
 	$(BIN)/pybabel update -i fieldapp/translations/messages.pot -d fieldapp/translations --no-fuzzy-matching --ignore-obsolete
 	$(MAKE) $(COMPILED)
+
+## screenshots: regenerate the README's phone screenshots (needs /usr/bin/chromium)
+screenshots: install
+	$(BIN)/python docs/screenshots.py

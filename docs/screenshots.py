@@ -1,0 +1,66 @@
+"""Regenerate the README's screenshots: ``make screenshots``.
+
+Serves the app with demo data from a temporary folder and photographs it in Debian's Chromium at a
+phone's size (360 x 740 CSS pixels).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from fieldapp import create_app
+from fieldapp.auth import services
+from fieldapp.auth.passwords import hash_password
+from fieldapp.demo import load_demo_data
+from fieldapp.extensions import db
+
+OUT = Path(__file__).parent / "screenshots"
+PASSWORD = "screenshot sentence for the demo"  # noqa: S105
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as instance:
+        app = create_app(
+            {"INSTANCE_PATH": instance, "FIELDAPP_ENV": "development", "SECRET_KEY": "shots"}
+        )
+        with app.app_context():
+            db.create_all()
+            load_demo_data()
+            user = services.find_user_by_email("an@demostad.example")
+            user.password_hash = hash_password(PASSWORD)
+            db.session.commit()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_port}"
+        try:
+            shoot(url)
+        finally:
+            server.shutdown()
+
+
+def shoot(url: str) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        page = browser.new_page(
+            viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="nl-BE"
+        )
+        page.goto(f"{url}/login")
+        page.screenshot(path=OUT / "login-phone.png")
+        page.get_by_label("E-mailadres").fill("an@demostad.example")
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_role("button", name="Aanmelden").click()
+        page.wait_for_url(f"{url}/")
+        page.screenshot(path=OUT / "home-phone.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
