@@ -14,6 +14,7 @@ from fieldapp.auth.roles import Role
 from fieldapp.extensions import db
 
 DEMO_SLUG = "ocmw-demostad"
+READABLE = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read off a terminal
 DEMO_PEOPLE = (
     ("beheer@demostad.example", "Ahmed Beheerder", Role.ADMIN),
     ("teamlead@demostad.example", "Els Teamleider", Role.TEAM_LEAD),
@@ -27,7 +28,7 @@ def load_demo_data() -> list[tuple[str, str, Role]]:
     organisation = services.create_organisation("OCMW Demostad", DEMO_SLUG)
     logins = []
     for email, name, role in DEMO_PEOPLE:
-        password = "-".join(secrets.token_urlsafe(4) for _ in range(4))
+        password = "-".join("".join(secrets.choice(READABLE) for _ in range(5)) for _ in range(4))
         services.create_user(organisation, email=email, name=name, role=role, password=password)
         logins.append((email, password, role))
     return logins
@@ -49,7 +50,7 @@ def demo_data_command(if_empty: bool) -> None:
         "\nDemo organisation 'OCMW Demostad' created. These passwords are shown only once:\n"
     )
     for email, password, role in logins:
-        click.echo(f"  {role.label:<16} {email:<28} {password}")
+        click.echo(f"  {role.label:<18} {email:<28} {password}")
     click.echo(
         "\nLost them? Use 'Forgot your password?' on the sign-in page; in development the"
         " e-mail appears at http://127.0.0.1:5000/dev/outbox.\n"

@@ -91,8 +91,9 @@ def test_lock_expires(auth, make, db):
 @pytest.mark.parametrize("app_config", [{"FIELDAPP_LOGIN_LIMIT": "3 per minute"}])
 def test_sign_in_attempts_are_throttled_per_address(auth, make):
     make.user(email="an@example.org")
-    statuses = [auth.login("an@example.org", "wrong").status_code for _ in range(4)]
-    assert statuses == [401, 401, 401, 429]
+    responses = [auth.login("an@example.org", "wrong") for _ in range(4)]
+    assert [r.status_code for r in responses] == [401, 401, 401, 429]
+    assert "Too many attempts in a short time" in responses[-1].get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
