@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, g
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 from jinja2 import StrictUndefined
@@ -89,8 +90,6 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
     from fieldapp.auth.services import load_session_user
 
     login_manager.init_app(app)

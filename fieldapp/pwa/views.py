@@ -27,12 +27,12 @@ SHELL_FILES = (
 
 
 @cache
-def shell_version(static_folder: str) -> str:
+def shell_version(static_folder: str, template_folder: str) -> str:
     """A hash of the shell's files: a new release gets a new cache and old caches are dropped."""
     digest = hashlib.sha256()
     for name in SHELL_FILES:
         digest.update((Path(static_folder) / name).read_bytes())
-    digest.update((Path(__file__).parent.parent.parent / "templates/pwa/sw.js").read_bytes())
+    digest.update((Path(template_folder) / "pwa/sw.js").read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -83,10 +83,9 @@ def manifest() -> ResponseReturnValue:
 @bp.get("/sw.js")
 def service_worker() -> ResponseReturnValue:
     """Served from the root so that its scope is the whole app; never cached by HTTP."""
-    static = current_app.static_folder or ""
     body = render_template(
         "pwa/sw.js",
-        version=shell_version(static),
+        version=shell_version(str(current_app.static_folder), str(current_app.template_folder)),
         shell=[url_for("static", filename=name) for name in SHELL_FILES],
         offline_url=url_for("pwa.offline"),
     )
