@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from fieldapp import templating
 from fieldapp.common import errors, security, tenancy
 from fieldapp.common.urls import IdConverter
 from fieldapp.config import config_from_env
@@ -59,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_commands(app)
     security.init_app(app)
     errors.init_app(app)
+    templating.init_app(app)
     app.jinja_env.undefined = StrictUndefined  # a typo in a template fails the tests, not silently
     app.context_processor(lambda: {"languages": LANGUAGES, "current_language": str(get_locale())})
     return app
@@ -109,21 +111,51 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from fieldapp.audit.views import bp as audit_bp
     from fieldapp.auth.views import bp as auth_bp
+    from fieldapp.clients.views import bp as clients_bp
     from fieldapp.home.views import bp as home_bp
     from fieldapp.i18n.views import bp as i18n_bp
     from fieldapp.mail.views import bp as mail_bp
+    from fieldapp.mentorships.views import bp as mentorships_bp
+    from fieldapp.organisation.views import bp as organisation_bp
+    from fieldapp.privacy.views import bp as privacy_bp
     from fieldapp.pwa.views import bp as pwa_bp
+    from fieldapp.referrals.views import bp as referrals_bp
+    from fieldapp.reports.views import bp as reports_bp
+    from fieldapp.trajectories.views import bp as trajectories_bp
     from fieldapp.users.views import bp as users_bp
+    from fieldapp.worksites.views import bp as worksites_bp
 
-    for blueprint in (home_bp, auth_bp, users_bp, audit_bp, i18n_bp, mail_bp, pwa_bp):
+    for blueprint in (
+        home_bp,
+        auth_bp,
+        users_bp,
+        audit_bp,
+        organisation_bp,
+        clients_bp,
+        trajectories_bp,
+        referrals_bp,
+        mentorships_bp,
+        worksites_bp,
+        reports_bp,
+        privacy_bp,
+        i18n_bp,
+        mail_bp,
+        pwa_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
     from fieldapp.auth.cli import create_organisation_command, create_user_command
     from fieldapp.demo import demo_data_command
+    from fieldapp.privacy.cli import anonymise_expired_command
 
-    for command in (create_organisation_command, create_user_command, demo_data_command):
+    for command in (
+        create_organisation_command,
+        create_user_command,
+        demo_data_command,
+        anonymise_expired_command,
+    ):
         app.cli.add_command(command)
 
 

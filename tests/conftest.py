@@ -21,7 +21,7 @@ from fieldapp.extensions import db as _db
 from fieldapp.extensions import limiter
 from fieldapp.instance import normalise_database_url
 from fieldapp.mail.services import Message, sent_messages
-from tests.factories import DEFAULT_PASSWORD, Factories
+from tests.factories import DEFAULT_PASSWORD, CaseloadFactories
 
 POSTGRES_URL = os.environ.get("FIELDAPP_TEST_DATABASE_URL")
 
@@ -153,9 +153,10 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
-def make(db: Any) -> Factories:
-    """Factories that return committed records: ``make.organisation()``, ``make.user(...)``."""
-    return Factories(db)
+def make(db: Any) -> CaseloadFactories:
+    """Factories that return committed records: ``make.organisation()``, ``make.user(...)``,
+    ``make.client(...)``, ``make.world()`` (a complete client file)."""
+    return CaseloadFactories(db)
 
 
 @pytest.fixture

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from fieldapp.auth import services
 from fieldapp.auth.models import Organisation, User
 from fieldapp.auth.roles import Role
+from fieldapp.clients import services as client_services
+from fieldapp.clients.models import Client, ClientShare
+from fieldapp.mentorships import services as mentorship_services
+from fieldapp.mentorships.models import CheckIn, Mentorship
+from fieldapp.referrals import services as referral_services
+from fieldapp.referrals.models import Referral, ReferralStatus
+from fieldapp.trajectories import services as trajectory_services
+from fieldapp.trajectories.method import Scheme
+from fieldapp.trajectories.models import Evaluation, Trajectory
+from fieldapp.worksites import services as worksite_services
+from fieldapp.worksites.models import Contact, ContactRole, Worksite, WorksiteKind
 
 DEFAULT_PASSWORD = "a sentence nobody guesses"
 _sequence = itertools.count(1)
@@ -45,3 +59,117 @@ class Factories:
         )
         self._db.session.commit()
         return user
+
+
+@dataclass
+class World:
+    """A complete client file in one organisation, for access and isolation tests."""
+
+    organisation: Organisation
+    counsellor: User
+    client: Client
+    trajectory: Trajectory
+    evaluation: Evaluation
+    referral: Referral
+    worksite: Worksite
+    contact: Contact
+    share: ClientShare
+    mentorship: Mentorship
+    check_in: CheckIn
+
+
+class CaseloadFactories(Factories):
+    def worksite(
+        self, actor: User, name: str | None = None, kind: WorksiteKind = WorksiteKind.INTERNAL
+    ) -> Worksite:
+        worksite = worksite_services.create_worksite(
+            actor,
+            worksite_services.WorksiteDetails(name or f"Werkplek {next(_sequence)}", kind, ""),
+        )
+        self._db.session.commit()
+        return worksite
+
+    def contact(self, actor: User, worksite: Worksite, name: str = "Sofie Supervisor") -> Contact:
+        contact = worksite_services.add_contact(
+            actor,
+            worksite,
+            worksite_services.ContactDetails(name, ContactRole.SUPERVISOR, "", "", None),
+        )
+        self._db.session.commit()
+        return contact
+
+    def client(
+        self,
+        counsellor: User,
+        first_name: str = "Mina",
+        last_name: str | None = None,
+        birth_date: date | None = None,
+    ) -> Client:
+        details = client_services.ClientDetails(
+            first_name, last_name or f"Client{next(_sequence)}", birth_date, "", "", "nl", ""
+        )
+        client = client_services.create_client(counsellor, details)
+        self._db.session.commit()
+        return client
+
+    def trajectory(
+        self,
+        counsellor: User,
+        client: Client,
+        *,
+        scheme: Scheme = Scheme.ART60,
+        started_on: date = date(2026, 1, 5),
+        planned_end_on: date | None = date(2027, 1, 4),
+        worksite: Worksite | None = None,
+        supervisor: Contact | None = None,
+    ) -> Trajectory:
+        plan = trajectory_services.TrajectoryPlan(
+            scheme,
+            started_on,
+            planned_end_on,
+            worksite.id if worksite else None,
+            supervisor.id if supervisor else None,
+        )
+        trajectory = trajectory_services.start(counsellor, client, plan, Decimal("19"))
+        self._db.session.commit()
+        return trajectory
+
+    def referral(
+        self, counsellor: User, client: Client, follow_up_on: date | None = date(2026, 2, 1)
+    ) -> Referral:
+        referral = referral_services.create(
+            counsellor,
+            client,
+            referral_services.ReferralDetails(
+                "CAW", "schulden en huisvesting", ReferralStatus.SENT, follow_up_on
+            ),
+        )
+        self._db.session.commit()
+        return referral
+
+    def world(self, organisation: Organisation | None = None) -> World:
+        counsellor = self.user(organisation)
+        colleague = self.user(counsellor.organisation)
+        worksite = self.worksite(counsellor)
+        contact = self.contact(counsellor, worksite)
+        client = self.client(counsellor)
+        trajectory = self.trajectory(counsellor, client, worksite=worksite, supervisor=contact)
+        referral = self.referral(counsellor, client)
+        share = client_services.share(counsellor, client, colleague, include_sensitive=False)
+        mentorship = mentorship_services.pair(
+            counsellor, starts_on=date(2026, 1, 5), mentor_contact=contact, mentee_client=client
+        )
+        self._db.session.commit()
+        return World(
+            organisation=counsellor.organisation,
+            counsellor=counsellor,
+            client=client,
+            trajectory=trajectory,
+            evaluation=trajectory.evaluations[0],
+            referral=referral,
+            worksite=worksite,
+            contact=contact,
+            share=share,
+            mentorship=mentorship,
+            check_in=mentorship.check_ins[0],
+        )

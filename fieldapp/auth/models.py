@@ -25,10 +25,21 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     default_language: Mapped[str] = mapped_column(String(2), default="nl")
+    # Months after a trajectory ends before the client's file is anonymised automatically.
+    retention_months: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
+
+
+class Team(TenantScoped, db.Model):
+    """A group of counsellors; its team lead sees the clients of everyone in it."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
 
 
 class User(TenantScoped, db.Model):
@@ -41,6 +52,9 @@ class User(TenantScoped, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(20), default=Role.COUNSELLOR.value)
     language: Mapped[str | None] = mapped_column(String(2))
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team.id", ondelete="SET NULL"), index=True
+    )
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Part of the session cookie: rotating it signs the user out on every device.
@@ -51,6 +65,7 @@ class User(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+    team: Mapped[Team | None] = relationship()
 
     # Flask-Login protocol
     @property
@@ -79,6 +94,10 @@ class User(TenantScoped, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.has_role(Role.ADMIN)
+
+    @property
+    def is_team_lead(self) -> bool:
+        return self.role_enum is Role.TEAM_LEAD
 
     @property
     def invitation_pending(self) -> bool:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field
-from wtforms.validators import Length
+from wtforms import DateField, SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 # A sensible ceiling for any single-line text field; longer input is refused with a message.
 SHORT_TEXT = 200
+LONG_TEXT = 5000
+
+required = DataRequired(message=_l("This field is required."))
+input_required = InputRequired(message=_l("This field is required."))
 
 
 def short_text(maximum: int = SHORT_TEXT) -> Length:
@@ -18,6 +23,23 @@ def short_text(maximum: int = SHORT_TEXT) -> Length:
 
 def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
+
+
+def none_if_empty(value: Any) -> Any:
+    return None if value in ("", None) else value
+
+
+def date_field(label: Any, *, optional: bool = False) -> DateField:
+    """A date input; a malformed date gets a message, not a 500."""
+    return DateField(
+        label,
+        validators=[Optional() if optional else input_required],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+def choice(value: str | int, label: Any) -> SelectChoice:
+    return SelectChoice(str(value), label)
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -32,5 +54,15 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
-def first_error(field: Field) -> str | None:
-    return field.errors[0] if field.errors else None
+def show_rule_error(form: Any, error: Any) -> None:
+    """Put a :class:`RuleBroken` message on its field, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def form_status(form: Any) -> int:
+    """200 for a fresh form, 422 for one sent back with errors."""
+    return 422 if form.is_submitted() else 200

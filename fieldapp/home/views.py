@@ -4,7 +4,10 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from fieldapp.common.access import acting_user
+from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
+from fieldapp.home.services import home_screen
 
 bp = Blueprint("home", __name__)
 
@@ -12,5 +15,8 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    """The counsellor's start page."""
-    return render_template("home/index.html", now=now_utc())
+    """The counsellor's start page: what is due this week, contracts ending soon."""
+    day = today()
+    return render_template(
+        "home/index.html", now=now_utc(), today=day, screen=home_screen(acting_user(), day)
+    )

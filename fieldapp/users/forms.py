@@ -3,11 +3,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email
+from wtforms.validators import DataRequired, Email, Optional
 
 from fieldapp.auth.roles import Role
 from fieldapp.common.forms import short_text, strip
 from fieldapp.i18n import language_choices
+from fieldapp.organisation.services import teams
 
 
 def role_choices() -> list[SelectChoice]:
@@ -39,10 +40,14 @@ class InviteForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"))
+    team = SelectField(_l("Team"), validators=[Optional()])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = role_choices()
+        self.team.choices = [SelectChoice("", _l("No team"))] + [
+            SelectChoice(str(team.id), team.name) for team in teams()
+        ]
 
 
 class ConfirmForm(FlaskForm):

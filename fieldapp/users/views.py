@@ -7,11 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from fieldapp.auth import services
-from fieldapp.auth.models import User
+from fieldapp.auth.models import Team, User
 from fieldapp.auth.roles import Role
 from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.extensions import db
+from fieldapp.organisation import services as organisation
 from fieldapp.users.forms import ConfirmForm, InviteForm, RoleForm
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
@@ -55,16 +56,18 @@ def invite() -> ResponseReturnValue:
 def edit(user_id: int) -> ResponseReturnValue:
     """One person: role, status, pending invitation."""
     user = get_or_404(User, user_id)
-    form = RoleForm(role=user.role)
+    form = RoleForm(role=user.role, team=str(user.team_id or ""))
     if form.validate_on_submit():
         try:
             services.change_role(acting_user(), user, Role(form.role.data))
+            team = get_or_404(Team, int(form.team.data)) if form.team.data else None
+            organisation.assign_team(acting_user(), user, team)
         except services.AuthError as exc:
             db.session.rollback()
             form.role.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(_("The role of %(name)s is saved.", name=user.name), "success")
+            flash(_("Saved."), "success")
             return redirect(url_for("users.edit", user_id=user.id))
     return _edit_page(user, form, status=422 if form.is_submitted() else 200)
 
@@ -79,7 +82,8 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
             services.set_active(acting_user(), user, not user.active)
         except services.AuthError as exc:
             db.session.rollback()
-            return _edit_page(user, RoleForm(role=user.role), error=str(exc), status=409)
+            form = RoleForm(role=user.role, team=str(user.team_id or ""))
+            return _edit_page(user, form, error=str(exc), status=409)
         db.session.commit()
         if user.active:
             flash(_("%(name)s can sign in again.", name=user.name), "success")

@@ -1,0 +1,205 @@
+"""Client files: creating and changing them, consent, hand-overs and shares."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from fieldapp.audit import services as audit
+from fieldapp.auth.models import User
+from fieldapp.clients import access, timeline
+from fieldapp.clients.models import Client, ClientShare, Handover
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.time import now_utc
+from fieldapp.extensions import db
+from fieldapp.mail.services import render_message, send_after_commit
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    """Lower case without accents or double spaces: "Élise  Van Damme" -> "elise van damme"."""
+    text = unicodedata.normalize("NFKD", f"{first_name} {last_name}")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().split())
+
+
+@dataclass(frozen=True)
+class ClientDetails:
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    phone: str
+    email: str
+    language: str
+    city: str
+
+
+def _check_duplicate(details: ClientDetails, ignore_id: int | None = None) -> None:
+    statement = (
+        select(func.count())
+        .select_from(Client)
+        .where(Client.name_key == name_key(details.first_name, details.last_name))
+        .where(Client.anonymised_at.is_(None))
+    )
+    if details.birth_date is not None:
+        statement = statement.where(
+            (Client.birth_date == details.birth_date) | Client.birth_date.is_(None)
+        )
+    if ignore_id is not None:
+        statement = statement.where(Client.id != ignore_id)
+    # The whole organisation, not only the files the actor may open: a duplicate is a duplicate.
+    if db.session.scalar(statement):
+        raise RuleBroken(
+            _("This client already has a file (same name and birth date). Ask your team lead."),
+            field="last_name",
+        )
+
+
+def _apply(client: Client, details: ClientDetails) -> None:
+    client.first_name = details.first_name.strip()
+    client.last_name = details.last_name.strip()
+    client.name_key = name_key(client.first_name, client.last_name)
+    client.birth_date = details.birth_date
+    client.phone = details.phone.strip()
+    client.email = details.email.strip().lower()
+    client.language = details.language
+    client.city = details.city.strip()
+
+
+def create_client(actor: User, details: ClientDetails, counsellor: User | None = None) -> Client:
+    _check_duplicate(details)
+    client = Client(organisation_id=actor.organisation_id, counsellor_id=(counsellor or actor).id)
+    _apply(client, details)
+    db.session.add(client)
+    db.session.flush()
+    timeline.add(client, "client_created", actor)
+    audit.record(
+        "client.created", organisation_id=client.organisation_id, actor=actor, target=client
+    )
+    return client
+
+
+def update_client(actor: User, client: Client, details: ClientDetails) -> None:
+    _check_duplicate(details, ignore_id=client.id)
+    _apply(client, details)
+    audit.record(
+        "client.updated", organisation_id=client.organisation_id, actor=actor, target=client
+    )
+    db.session.flush()
+
+
+def record_viewed(actor: User, client: Client) -> None:
+    audit.record(
+        "client.viewed", organisation_id=client.organisation_id, actor=actor, target=client
+    )
+
+
+def record_consent(actor: User, client: Client, note: str) -> None:
+    client.consent_at = now_utc()
+    client.consent_note = note.strip()
+    timeline.add(client, "consent_recorded", actor)
+    audit.record(
+        "client.consent_recorded",
+        organisation_id=client.organisation_id,
+        actor=actor,
+        target=client,
+    )
+    db.session.flush()
+
+
+def counsellors(actor: User) -> list[User]:
+    """The active people a client can be handed over or shared to."""
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+
+
+def hand_over(actor: User, client: Client, to: User, note: str) -> Handover:
+    """Move ``client`` to another counsellor with a note; both are told, all is recorded."""
+    if not access.can_reassign(actor, client):
+        raise RuleBroken(_("Only the counsellor, their team lead or an administrator can do this."))
+    if to.id == client.counsellor_id:
+        raise RuleBroken(_("This counsellor already follows the client."), field="to")
+    if not to.active:
+        raise RuleBroken(_("This person can no longer sign in."), field="to")
+    if not note.strip():
+        raise RuleBroken(_("Write a short hand-over note for your colleague."), field="note")
+    previous = client.counsellor
+    handover = Handover(
+        organisation_id=client.organisation_id,
+        client_id=client.id,
+        from_user_id=previous.id,
+        to_user_id=to.id,
+        note=note.strip(),
+    )
+    db.session.add(handover)
+    client.counsellor_id = to.id
+    db.session.flush()
+    db.session.refresh(client, ["counsellor"])
+    timeline.add(client, "handed_over", actor, from_name=previous.name, to_name=to.name)
+    audit.record(
+        "client.handed_over",
+        organisation_id=client.organisation_id,
+        actor=actor,
+        target=client,
+        detail={"from": previous.id, "to": to.id},
+    )
+    link = url_for("clients.show", client_id=client.id, _external=True)
+    message = render_message(
+        to.email,
+        to.language or to.organisation.default_language,
+        "handover",
+        to=to,
+        actor=actor,
+        link=link,
+    )
+    send_after_commit(db.session(), message)
+    return handover
+
+
+def share(actor: User, client: Client, user: User, include_sensitive: bool) -> ClientShare:
+    if not access.can_reassign(actor, client):
+        raise RuleBroken(_("Only the counsellor, their team lead or an administrator can do this."))
+    if user.id == client.counsellor_id:
+        raise RuleBroken(_("This counsellor already follows the client."), field="user")
+    existing = db.session.scalars(
+        select(ClientShare).where(
+            ClientShare.client_id == client.id, ClientShare.user_id == user.id
+        )
+    ).first()
+    grant = existing or ClientShare(
+        organisation_id=client.organisation_id, client_id=client.id, user_id=user.id
+    )
+    grant.include_sensitive = include_sensitive
+    grant.granted_by_id = actor.id
+    grant.granted_at = now_utc()
+    db.session.add(grant)
+    db.session.flush()
+    audit.record(
+        "client.shared",
+        organisation_id=client.organisation_id,
+        actor=actor,
+        target=client,
+        detail={"with": user.id, "sensitive": include_sensitive},
+    )
+    return grant
+
+
+def unshare(actor: User, client: Client, grant: ClientShare) -> None:
+    if not access.can_reassign(actor, client) or grant.client_id != client.id:
+        raise RuleBroken(_("Only the counsellor, their team lead or an administrator can do this."))
+    db.session.delete(grant)
+    audit.record(
+        "client.unshared",
+        organisation_id=client.organisation_id,
+        actor=actor,
+        target=client,
+        detail={"with": grant.user_id},
+    )
+    db.session.flush()
+
+
+def shares_of(client: Client) -> list[ClientShare]:
+    return list(db.session.scalars(select(ClientShare).where(ClientShare.client_id == client.id)))

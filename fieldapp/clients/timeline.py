@@ -1,0 +1,55 @@
+"""The client's timeline: phase changes, visits, feedback rounds, referrals, hand-overs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from fieldapp.auth.models import User
+from fieldapp.clients.models import Client, TimelineEvent
+from fieldapp.common.paging import Page, paginate
+from fieldapp.extensions import db
+
+KINDS: dict[str, Any] = {
+    "client_created": _l("File opened"),
+    "consent_recorded": _l("Consent recorded"),
+    "trajectory_started": _l("Trajectory started"),
+    "trajectory_updated": _l("Trajectory changed"),
+    "phase_changed": _l("Phase changed"),
+    "regime_changed": _l("Working time changed"),
+    "evaluation_done": _l("Evaluation held"),
+    "trajectory_ended": _l("Trajectory ended"),
+    "referral_added": _l("Referral"),
+    "referral_updated": _l("Referral updated"),
+    "mentorship_started": _l("Mentor paired"),
+    "handed_over": _l("Handed over"),
+}
+
+
+def add(client: Client, kind: str, actor: User | None, **data: Any) -> TimelineEvent:
+    """Add an event to ``client``'s timeline; ``data`` must hold nothing sensitive."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown timeline kind {kind!r}")
+    event = TimelineEvent(
+        organisation_id=client.organisation_id,
+        client_id=client.id,
+        kind=kind,
+        actor_id=actor.id if actor else None,
+        data=data,
+    )
+    db.session.add(event)
+    return event
+
+
+def page_of(client: Client, number: int, per_page: int = 20) -> Page[TimelineEvent]:
+    """Newest first."""
+    statement = (
+        select(TimelineEvent)
+        .where(TimelineEvent.client_id == client.id)
+        .options(selectinload(TimelineEvent.actor))
+        .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
+    )
+    return paginate(statement, number, per_page)

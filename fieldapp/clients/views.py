@@ -1,0 +1,274 @@
+"""The caseload, a client's file, consent, hand-over and sharing."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+
+from fieldapp.auth.models import User
+from fieldapp.clients import access, caseload, services, timeline
+from fieldapp.clients.forms import (
+    CaseloadFilterForm,
+    ClientForm,
+    ConsentForm,
+    HandoverForm,
+    ShareForm,
+)
+from fieldapp.clients.models import Client, ClientShare
+from fieldapp.common.access import acting_user
+from fieldapp.common.dates import today
+from fieldapp.common.forms import choice, form_status, show_rule_error
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import get_or_404
+from fieldapp.extensions import db
+from fieldapp.mentorships import services as mentorships
+from fieldapp.referrals import services as referrals
+from fieldapp.trajectories import services as trajectories
+from fieldapp.trajectories.forms import PhaseForm, phase_choices, scheme_choices
+from fieldapp.trajectories.method import PHASES, checklist_for
+from fieldapp.worksites import services as worksites
+
+bp = Blueprint("clients", __name__, url_prefix="/clients")
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    """The caseload: search and filters, each client with the next thing due."""
+    user = acting_user()
+    form = CaseloadFilterForm(request.args)
+    form.scheme.choices = [choice("", _l("All schemes")), *scheme_choices()]
+    form.phase.choices = [choice("", _l("All phases")), *phase_choices()]
+    form.worksite.choices = [choice("", _l("All worksites"))] + [
+        choice(w.id, w.name) for w in worksites.all_worksites()
+    ]
+    form.counsellor.choices = [choice("", _l("Everyone I may see"))] + [
+        choice(u.id, u.name) for u in services.counsellors(user)
+    ]
+    status = 200
+    filters = caseload.CaseloadFilter()
+    if form.validate():
+        filters = caseload.CaseloadFilter(
+            query=form.q.data or "",
+            scheme=form.scheme.data or None,
+            phase=int(form.phase.data) if form.phase.data else None,
+            worksite_id=int(form.worksite.data) if form.worksite.data else None,
+            counsellor_id=int(form.counsellor.data) if form.counsellor.data else None,
+            attention=form.attention.data,
+        )
+    else:
+        status = 400
+    page = caseload.search(user, filters, today(), form.page.data or 1 if status == 200 else 1)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    page_html = render_template(
+        "clients/index.html", form=form, page=page, args=args, today=today()
+    )
+    return page_html, status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create() -> ResponseReturnValue:
+    user = acting_user()
+    form = ClientForm()
+    _counsellor_choices(form, user)
+    if request.method == "GET":
+        form.counsellor.data = str(user.id)
+    if form.validate_on_submit():
+        counsellor = _chosen_counsellor(form, user)
+        try:
+            client = services.create_client(user, _details(form), counsellor)
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The file of %(name)s is created.", name=client.full_name), "success")
+            return redirect(url_for("trajectories.create", client_id=client.id))
+    return render_template("clients/form.html", form=form, client=None), form_status(form)
+
+
+@bp.get("/<id:client_id>")
+@login_required
+def show(client_id: int) -> ResponseReturnValue:
+    """A client's file: the current trajectory, its checklist, referrals, mentor and timeline.
+
+    Every opening is written to the audit log."""
+    user = acting_user()
+    client = access.client_or_404(user, client_id)
+    sensitive = access.can_see_sensitive(user, client)
+    services.record_viewed(user, client)
+    db.session.commit()
+    current = trajectories.open_trajectory(client)
+    phase = request.args.get("phase", type=int) or (current.phase if current else 1)
+    if phase not in PHASES:
+        abort(404)
+    return render_template(
+        "clients/show.html",
+        client=client,
+        trajectory=current,
+        past=[t for t in trajectories.history(client) if not t.is_open],
+        may_see_sensitive=sensitive,
+        may_reassign=access.can_reassign(user, client),
+        checklist_phase=phase,
+        checklist=[i for i in checklist_for(phase) if sensitive or not i.sensitive],
+        answers=trajectories.answers_of(current) if current else {},
+        phase_form=PhaseForm(phase=str(current.phase)) if current else None,
+        referrals=referrals.of_client(client),
+        mentorships=mentorships.of_client(client),
+        hours=trajectories.current_hours(current, today()) if current else None,
+        timeline=timeline.page_of(client, request.args.get("timeline", 1, type=int)),
+        timeline_kinds=timeline.KINDS,
+        today=today(),
+        consent_form=ConsentForm(),
+    )
+
+
+@bp.route("/<id:client_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(client_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    client = access.client_or_404(user, client_id)
+    _refuse_anonymised(client)
+    form = ClientForm(obj=client)
+    del form.counsellor  # a change of counsellor is a hand-over, with its own page
+    if form.validate_on_submit():
+        try:
+            services.update_client(user, client, _details(form))
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("clients.show", client_id=client.id))
+    return render_template("clients/form.html", form=form, client=client), form_status(form)
+
+
+@bp.post("/<id:client_id>/consent")
+@login_required
+def consent(client_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    client = access.client_or_404(user, client_id)
+    _refuse_anonymised(client)
+    form = ConsentForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.note.errors) or _("This field is required."), "error")
+        return redirect(url_for("clients.show", client_id=client.id)), 303
+    services.record_consent(user, client, form.note.data)
+    db.session.commit()
+    flash(_("Consent is recorded."), "success")
+    return redirect(url_for("clients.show", client_id=client.id))
+
+
+@bp.route("/<id:client_id>/handover", methods=["GET", "POST"])
+@login_required
+def handover(client_id: int) -> ResponseReturnValue:
+    """A warm hand-over to another counsellor, with a note they receive."""
+    user = acting_user()
+    client = access.client_or_404(user, client_id)
+    _refuse_anonymised(client)
+    if not access.can_reassign(user, client):
+        abort(403)
+    form = HandoverForm()
+    form.to.choices = [choice("", "—")] + [
+        choice(u.id, u.name) for u in services.counsellors(user) if u.id != client.counsellor_id
+    ]
+    if form.validate_on_submit():
+        to = get_or_404(User, int(form.to.data))
+        try:
+            services.hand_over(user, client, to, form.note.data)
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("%(client)s is handed over to %(name)s.", client=client.full_name, name=to.name),
+                "success",
+            )
+            if access.can_open(user, client):
+                return redirect(url_for("clients.show", client_id=client.id))
+            return redirect(url_for("clients.index"))
+    return render_template("clients/handover.html", form=form, client=client), form_status(form)
+
+
+@bp.route("/<id:client_id>/shares", methods=["GET", "POST"])
+@login_required
+def shares(client_id: int) -> ResponseReturnValue:
+    """Who else may open this file, and whether they see its sensitive part."""
+    user = acting_user()
+    client = access.client_or_404(user, client_id)
+    _refuse_anonymised(client)
+    if not access.can_reassign(user, client):
+        abort(403)
+    form = ShareForm()
+    form.user.choices = [choice("", "—")] + [
+        choice(u.id, u.name) for u in services.counsellors(user) if u.id != client.counsellor_id
+    ]
+    if form.validate_on_submit():
+        other = get_or_404(User, int(form.user.data))
+        try:
+            services.share(user, client, other, form.include_sensitive.data)
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s can now open this file.", name=other.name), "success")
+            return redirect(url_for("clients.shares", client_id=client.id))
+    return (
+        render_template(
+            "clients/shares.html", form=form, client=client, grants=services.shares_of(client)
+        ),
+        form_status(form),
+    )
+
+
+@bp.post("/<id:client_id>/shares/<id:share_id>/delete")
+@login_required
+def unshare(client_id: int, share_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    client = access.client_or_404(user, client_id)
+    grant = get_or_404(ClientShare, share_id)
+    if grant.client_id != client.id:
+        abort(404)
+    try:
+        services.unshare(user, client, grant)
+    except RuleBroken:
+        db.session.rollback()
+        abort(403)
+    db.session.commit()
+    flash(_("The file is no longer shared with this person."), "success")
+    return redirect(url_for("clients.shares", client_id=client.id))
+
+
+def _details(form: ClientForm) -> services.ClientDetails:
+    return services.ClientDetails(
+        first_name=form.first_name.data,
+        last_name=form.last_name.data,
+        birth_date=form.birth_date.data,
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        language=form.language.data,
+        city=form.city.data or "",
+    )
+
+
+def _counsellor_choices(form: ClientForm, user: User) -> None:
+    form.counsellor.choices = [choice(u.id, u.name) for u in services.counsellors(user)]
+
+
+def _chosen_counsellor(form: ClientForm, user: User) -> User:
+    """Counsellors create files for themselves; team leads and admins may choose someone."""
+    if not form.counsellor.data or not (user.is_admin or user.is_team_lead):
+        return user
+    return get_or_404(User, int(form.counsellor.data))
+
+
+def _refuse_anonymised(client: Client) -> None:
+    if client.anonymised_at is not None:
+        abort(410)

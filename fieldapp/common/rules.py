@@ -1,0 +1,13 @@
+"""The exception services raise when a business rule refuses a change."""
+
+from __future__ import annotations
+
+
+class RuleBroken(Exception):
+    """A rule refused the change. ``message`` is for the user; ``field`` names the form field it
+    belongs to, if any. Nothing was saved."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field

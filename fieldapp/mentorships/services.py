@@ -1,0 +1,106 @@
+"""Pairing mentors (peter/meter) and planning their check-ins."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from fieldapp.audit import services as audit
+from fieldapp.auth.models import User
+from fieldapp.clients import timeline
+from fieldapp.clients.models import Client
+from fieldapp.common.rules import RuleBroken
+from fieldapp.extensions import db
+from fieldapp.mentorships.models import CHECK_IN_DAYS, CheckIn, Mentorship
+from fieldapp.worksites.models import Contact
+
+
+def pair(
+    actor: User,
+    *,
+    starts_on: date,
+    mentor_contact: Contact | None = None,
+    mentor_user: User | None = None,
+    mentee_client: Client | None = None,
+    mentee_user: User | None = None,
+    note: str = "",
+) -> Mentorship:
+    """Pair one mentor with one mentee and plan the check-ins (1 week, 1 month, 3 months)."""
+    if (mentor_contact is None) == (mentor_user is None):
+        raise RuleBroken(_("Choose one mentor: a worksite contact or a colleague."), field="mentor")
+    if (mentee_client is None) == (mentee_user is None):
+        raise RuleBroken(_("Choose who is mentored."), field="mentee")
+    if mentor_user is not None and mentee_user is not None and mentor_user.id == mentee_user.id:
+        raise RuleBroken(_("Nobody can be their own mentor."), field="mentor")
+    mentorship = Mentorship(
+        organisation_id=actor.organisation_id,
+        mentor_contact_id=mentor_contact.id if mentor_contact else None,
+        mentor_user_id=mentor_user.id if mentor_user else None,
+        mentee_client_id=mentee_client.id if mentee_client else None,
+        mentee_user_id=mentee_user.id if mentee_user else None,
+        starts_on=starts_on,
+        note=note.strip(),
+    )
+    for days in CHECK_IN_DAYS:
+        mentorship.check_ins.append(
+            CheckIn(
+                organisation_id=actor.organisation_id,
+                days=days,
+                due_on=starts_on + timedelta(days=days),
+            )
+        )
+    db.session.add(mentorship)
+    db.session.flush()
+    mentor_name = (mentor_contact or mentor_user).name  # type: ignore[union-attr]
+    if mentee_client is not None:
+        timeline.add(mentee_client, "mentorship_started", actor, mentor=mentor_name)
+    audit.record(
+        "mentorship.created", organisation_id=actor.organisation_id, actor=actor, target=mentorship
+    )
+    return mentorship
+
+
+def check_in_done(actor: User, check_in: CheckIn, on: date) -> None:
+    if check_in.done_on is not None:
+        raise RuleBroken(_("This check-in is already recorded."))
+    check_in.done_on = on
+    audit.record(
+        "mentorship.check_in_done",
+        organisation_id=actor.organisation_id,
+        actor=actor,
+        target=check_in,
+    )
+    db.session.flush()
+
+
+def of_client(client: Client) -> list[Mentorship]:
+    return list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(Mentorship.mentee_client_id == client.id, Mentorship.ended_on.is_(None))
+            .options(
+                joinedload(Mentorship.mentor_contact),
+                joinedload(Mentorship.mentor_user),
+                selectinload(Mentorship.check_ins),
+            )
+        )
+    )
+
+
+def for_counsellors() -> list[Mentorship]:
+    """Mentorships of new counsellors (mentee is a user)."""
+    return list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(Mentorship.mentee_user_id.is_not(None))
+            .options(
+                joinedload(Mentorship.mentor_user),
+                joinedload(Mentorship.mentee_user),
+                selectinload(Mentorship.check_ins),
+            )
+            .order_by(Mentorship.starts_on.desc())
+        )
+    )

@@ -1,0 +1,84 @@
+"""The administrator's organisation settings and teams."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField
+
+from fieldapp.auth.roles import Role
+from fieldapp.common.access import acting_user, role_required
+from fieldapp.common.forms import form_status, required, short_text, show_rule_error, strip
+from fieldapp.common.rules import RuleBroken
+from fieldapp.extensions import db
+from fieldapp.i18n import language_choices
+from fieldapp.organisation import services
+
+bp = Blueprint("organisation", __name__, url_prefix="/admin")
+
+
+class SettingsForm(FlaskForm):
+    retention_months = IntegerField(
+        _l("Months to keep a file after its last trajectory ended"),
+        validators=[required],
+        description=_l("After this, the file is anonymised automatically."),
+    )
+    default_language = SelectField(_l("Default language"), choices=language_choices())
+
+
+class TeamForm(FlaskForm):
+    name = StringField(_l("New team"), validators=[required, short_text(80)], filters=[strip])
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def settings() -> ResponseReturnValue:
+    user = acting_user()
+    organisation = user.organisation
+    form = SettingsForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            services.update_settings(
+                user,
+                organisation,
+                retention_months=form.retention_months.data,
+                language=form.default_language.data,
+            )
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("organisation.settings"))
+    page = render_template(
+        "organisation/settings.html", form=form, team_form=TeamForm(), teams=services.teams()
+    )
+    return page, form_status(form)
+
+
+@bp.post("/teams")
+@role_required(Role.ADMIN)
+def create_team() -> ResponseReturnValue:
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            team = services.create_team(acting_user(), form.name.data)
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Team %(name)s created.", name=team.name), "success")
+            return redirect(url_for("organisation.settings"))
+    user = acting_user()
+    page = render_template(
+        "organisation/settings.html",
+        form=SettingsForm(obj=user.organisation),
+        team_form=form,
+        teams=services.teams(),
+    )
+    return page, 422

@@ -1,0 +1,1 @@
+"""The client's rights: a subject-access export, erasure by anonymisation, and retention."""

@@ -1,0 +1,146 @@
+"""Subject-access export, anonymisation and the retention sweep.
+
+Anonymising keeps what the yearly report counts (trajectories: scheme, dates, worksite, outcome)
+and removes everything that says who the client is or what their life is like.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
+
+from fieldapp.audit import services as audit
+from fieldapp.auth.models import Organisation, User
+from fieldapp.clients.models import Client, ClientShare, Handover, TimelineEvent
+from fieldapp.common.dates import add_months
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.time import now_utc
+from fieldapp.extensions import db
+from fieldapp.mentorships.models import Mentorship
+from fieldapp.referrals.models import Referral
+from fieldapp.trajectories.models import ChecklistAnswer, Evaluation, RegimePeriod, Trajectory
+
+
+def _rows(model: type, *criteria: Any) -> list[dict[str, Any]]:
+    columns = [column.key for column in model.__table__.columns]  # type: ignore[attr-defined]
+    records = db.session.scalars(select(model).where(*criteria).order_by(model.id))  # type: ignore[attr-defined]
+    return [{key: _plain(getattr(record, key)) for key in columns} for record in records]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is not None and not isinstance(value, (str, int, float, bool, dict, list)):
+        return str(value)
+    return value
+
+
+def export(actor: User, client: Client) -> bytes:
+    """Everything held about ``client``: one JSON document and a CSV per kind of record."""
+    trajectory_ids = select(Trajectory.id).where(Trajectory.client_id == client.id)
+    data = {
+        "exported_at": now_utc().isoformat(),
+        "client": _rows(Client, Client.id == client.id)[0],
+        "counsellor": client.counsellor.name,
+        "trajectories": _rows(Trajectory, Trajectory.client_id == client.id),
+        "working_time": _rows(RegimePeriod, RegimePeriod.trajectory_id.in_(trajectory_ids)),
+        "evaluations": _rows(Evaluation, Evaluation.trajectory_id.in_(trajectory_ids)),
+        "checklist": _rows(ChecklistAnswer, ChecklistAnswer.trajectory_id.in_(trajectory_ids)),
+        "referrals": _rows(Referral, Referral.client_id == client.id),
+        "mentorships": _rows(Mentorship, Mentorship.mentee_client_id == client.id),
+        "handovers": _rows(Handover, Handover.client_id == client.id),
+        "shares": _rows(ClientShare, ClientShare.client_id == client.id),
+        "timeline": _rows(TimelineEvent, TimelineEvent.client_id == client.id),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("client.json", json.dumps(data, ensure_ascii=False, indent=2))
+        for name, rows in data.items():
+            if isinstance(rows, list) and rows:
+                archive.writestr(f"{name}.csv", _csv(rows))
+    audit.record(
+        "client.exported", organisation_id=client.organisation_id, actor=actor, target=client
+    )
+    return buffer.getvalue()
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()}
+        )
+    return out.getvalue()
+
+
+def anonymise(actor: User | None, client: Client) -> None:
+    """Erase who the client is; keep the anonymous figures. Only once every trajectory ended."""
+    if client.anonymised_at is not None:
+        return
+    still_open = db.session.scalar(
+        select(func.count())
+        .select_from(Trajectory)
+        .where(Trajectory.client_id == client.id, Trajectory.ended_on.is_(None))
+    )
+    if still_open:
+        raise RuleBroken(_("End the trajectory before erasing the file."))
+    trajectory_ids = select(Trajectory.id).where(Trajectory.client_id == client.id)
+    for statement in (
+        delete(ChecklistAnswer).where(ChecklistAnswer.trajectory_id.in_(trajectory_ids)),
+        delete(TimelineEvent).where(TimelineEvent.client_id == client.id),
+        delete(ClientShare).where(ClientShare.client_id == client.id),
+        update(Evaluation).where(Evaluation.trajectory_id.in_(trajectory_ids)).values(note=""),
+        update(RegimePeriod).where(RegimePeriod.trajectory_id.in_(trajectory_ids)).values(note=""),
+        update(Referral).where(Referral.client_id == client.id).values(partner="—", reason=""),
+        update(Handover).where(Handover.client_id == client.id).values(note=""),
+        update(Mentorship).where(Mentorship.mentee_client_id == client.id).values(note=""),
+    ):
+        db.session.execute(statement.execution_options(synchronize_session=False))
+    client.first_name = "—"
+    client.last_name = f"#{client.id}"
+    client.name_key = ""
+    client.birth_date = None
+    client.phone = client.email = client.city = client.consent_note = ""
+    client.anonymised_at = now_utc()
+    audit.record(
+        "client.anonymised", organisation_id=client.organisation_id, actor=actor, target=client
+    )
+    db.session.flush()
+
+
+def expired_clients(organisation: Organisation, today: date) -> list[Client]:
+    """Files whose last trajectory ended more than the retention period ago."""
+    cutoff = add_months(today, -organisation.retention_months)
+    last_end = (
+        select(Trajectory.client_id, func.max(Trajectory.ended_on).label("last_end"))
+        .group_by(Trajectory.client_id)
+        .subquery()
+    )
+    open_ones = select(Trajectory.client_id).where(Trajectory.ended_on.is_(None))
+    return list(
+        db.session.scalars(
+            select(Client)
+            .join(last_end, last_end.c.client_id == Client.id)
+            .where(Client.organisation_id == organisation.id, Client.anonymised_at.is_(None))
+            .where(last_end.c.last_end < cutoff, Client.id.not_in(open_ones))
+        )
+    )
+
+
+def anonymise_expired(today: date) -> int:
+    """The retention sweep over every organisation (a command now, the scheduler later)."""
+    count = 0
+    for organisation in db.session.scalars(select(Organisation)):
+        for client in expired_clients(organisation, today):
+            anonymise(None, client)
+            count += 1
+    return count

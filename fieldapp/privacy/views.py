@@ -1,0 +1,53 @@
+"""The subject-access export and erasure of a client's file."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+
+from fieldapp.clients import access
+from fieldapp.common.access import acting_user
+from fieldapp.common.rules import RuleBroken
+from fieldapp.extensions import db
+from fieldapp.privacy import services
+
+bp = Blueprint("privacy", __name__, url_prefix="/clients")
+
+
+@bp.get("/<id:client_id>/export")
+@login_required
+def export(client_id: int) -> ResponseReturnValue:
+    """A zip of everything held about the client (JSON and CSV), for a subject-access request."""
+    user = acting_user()
+    client = access.client_or_404(user, client_id)
+    if not access.can_see_sensitive(user, client):
+        abort(403)
+    archive = services.export(user, client)
+    db.session.commit()
+    return Response(
+        archive,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="client-{client.id}.zip"'},
+    )
+
+
+@bp.post("/<id:client_id>/anonymise")
+@login_required
+def anonymise(client_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    client = access.client_or_404(user, client_id)
+    if not access.can_reassign(user, client):
+        abort(403)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        services.anonymise(user, client)
+    except RuleBroken as error:
+        db.session.rollback()
+        abort(409, description=error.message)
+    db.session.commit()
+    flash(_("The file is anonymised. The anonymous figures stay in the reports."), "success")
+    return redirect(url_for("clients.index"))

@@ -1,0 +1,1 @@
+"""Referrals to partner services; the counsellor stays the contact and follows up."""

@@ -1,0 +1,84 @@
+"""Referrals: added, followed up, closed; the timeline says that, not why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from fieldapp.audit import services as audit
+from fieldapp.auth.models import User
+from fieldapp.clients import timeline
+from fieldapp.clients.models import Client
+from fieldapp.common.dates import today
+from fieldapp.common.rules import RuleBroken
+from fieldapp.extensions import db
+from fieldapp.referrals.models import Referral, ReferralStatus
+
+
+@dataclass(frozen=True)
+class ReferralDetails:
+    partner: str
+    reason: str
+    status: ReferralStatus
+    follow_up_on: date | None
+
+
+def _check(details: ReferralDetails) -> None:
+    if details.status.is_open and details.follow_up_on is None:
+        raise RuleBroken(
+            _("Choose a date to follow this referral up: you stay the contact."),
+            field="follow_up_on",
+        )
+
+
+def create(actor: User, client: Client, details: ReferralDetails) -> Referral:
+    _check(details)
+    referral = Referral(
+        organisation_id=client.organisation_id,
+        client_id=client.id,
+        partner=details.partner.strip(),
+        reason=details.reason.strip(),
+        status=details.status.value,
+        follow_up_on=details.follow_up_on,
+        closed_on=None if details.status.is_open else today(),
+    )
+    db.session.add(referral)
+    db.session.flush()
+    timeline.add(client, "referral_added", actor, partner=referral.partner)
+    audit.record(
+        "referral.created", organisation_id=client.organisation_id, actor=actor, target=referral
+    )
+    return referral
+
+
+def update(actor: User, referral: Referral, details: ReferralDetails) -> None:
+    _check(details)
+    was_open = referral.status_enum.is_open
+    referral.partner = details.partner.strip()
+    referral.reason = details.reason.strip()
+    referral.status = details.status.value
+    referral.follow_up_on = details.follow_up_on
+    if was_open and not details.status.is_open:
+        referral.closed_on = today()
+    elif details.status.is_open:
+        referral.closed_on = None
+    timeline.add(
+        referral.client, "referral_updated", actor, partner=referral.partner, status=referral.status
+    )
+    audit.record(
+        "referral.updated", organisation_id=referral.organisation_id, actor=actor, target=referral
+    )
+    db.session.flush()
+
+
+def of_client(client: Client) -> list[Referral]:
+    return list(
+        db.session.scalars(
+            select(Referral)
+            .where(Referral.client_id == client.id)
+            .order_by(Referral.created_at.desc())
+        )
+    )

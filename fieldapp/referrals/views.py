@@ -1,0 +1,87 @@
+"""Adding and following up referrals to partner services."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from fieldapp.clients import access
+from fieldapp.common.access import acting_user
+from fieldapp.common.dates import today
+from fieldapp.common.forms import form_status, show_rule_error
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import get_or_404
+from fieldapp.extensions import db
+from fieldapp.referrals import services
+from fieldapp.referrals.forms import ReferralForm
+from fieldapp.referrals.models import PARTNER_SUGGESTIONS, Referral, ReferralStatus
+
+bp = Blueprint("referrals", __name__)
+
+
+@bp.route("/clients/<id:client_id>/referrals/new", methods=["GET", "POST"])
+@login_required
+def create(client_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    client = access.client_or_404(user, client_id)
+    if not access.can_see_sensitive(user, client):
+        abort(403)  # the reason for a referral is part of the sensitive file
+    form = ReferralForm()
+    if request.method == "GET":
+        form.status.data = ReferralStatus.SENT.value
+    if form.validate_on_submit():
+        try:
+            services.create(user, client, _details(form))
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Referral saved."), "success")
+            return redirect(url_for("clients.show", client_id=client.id))
+    return _page(form, client, None)
+
+
+@bp.route("/referrals/<id:referral_id>", methods=["GET", "POST"])
+@login_required
+def edit(referral_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    referral = get_or_404(Referral, referral_id)
+    client = access.client_or_404(user, referral.client_id)
+    if not access.can_see_sensitive(user, client):
+        abort(403)
+    form = ReferralForm(obj=referral)
+    if form.validate_on_submit():
+        try:
+            services.update(user, referral, _details(form))
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Referral saved."), "success")
+            return redirect(url_for("clients.show", client_id=client.id))
+    return _page(form, client, referral)
+
+
+def _page(form: ReferralForm, client: object, referral: Referral | None) -> ResponseReturnValue:
+    page = render_template(
+        "referrals/form.html",
+        form=form,
+        client=client,
+        referral=referral,
+        suggestions=PARTNER_SUGGESTIONS,
+        today=today(),
+    )
+    return page, form_status(form)
+
+
+def _details(form: ReferralForm) -> services.ReferralDetails:
+    return services.ReferralDetails(
+        partner=form.partner.data,
+        reason=form.reason.data or "",
+        status=ReferralStatus(form.status.data),
+        follow_up_on=form.follow_up_on.data,
+    )

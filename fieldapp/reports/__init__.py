@@ -1,0 +1,1 @@
+"""The team lead's overview and the organisation's yearly report."""

@@ -1,0 +1,134 @@
+"""Figures for team leads: caseload per counsellor and the yearly report (after seed 004).
+
+Every figure is counted from trajectories, which survive anonymisation, so erasing a client's
+personal data never changes the yearly figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, and_, distinct, func, or_, select
+
+from fieldapp.auth.models import User
+from fieldapp.clients.models import Client
+from fieldapp.common.dates import today
+from fieldapp.extensions import db
+from fieldapp.trajectories.method import Outcome, Scheme
+from fieldapp.trajectories.models import Trajectory
+from fieldapp.worksites.models import Worksite, WorksiteKind
+
+
+@dataclass(frozen=True)
+class CounsellorLoad:
+    counsellor: User
+    open_trajectories: int
+    clients: int
+
+
+def caseload_per_counsellor(team_id: int | None) -> list[CounsellorLoad]:
+    """Active people with their number of clients and open trajectories (one query)."""
+    open_count = func.count(distinct(Trajectory.id))
+    statement = (
+        select(User, func.count(distinct(Client.id)), open_count)
+        .outerjoin(Client, and_(Client.counsellor_id == User.id, Client.anonymised_at.is_(None)))
+        .outerjoin(
+            Trajectory, and_(Trajectory.client_id == Client.id, Trajectory.ended_on.is_(None))
+        )
+        .where(User.active.is_(True))
+        .group_by(User.id)
+        .order_by(User.name)
+    )
+    if team_id is not None:
+        statement = statement.where(User.team_id == team_id)
+    return [
+        CounsellorLoad(user, open_trajectories=opened, clients=clients)
+        for user, clients, opened in db.session.execute(statement)
+    ]
+
+
+@dataclass
+class YearlyReport:
+    year: int
+    counsellor_id: int | None
+    clients_per_scheme: dict[str, int] = field(default_factory=dict)
+    placements_per_kind: dict[str, int] = field(default_factory=dict)
+    ended_per_outcome: dict[str, int] = field(default_factory=dict)
+    to_regular_work: int = 0
+
+    @property
+    def clients_total(self) -> int:
+        return sum(self.clients_per_scheme.values())
+
+
+def _active_in(year: int) -> Select:
+    """Trajectories that ran at some point during ``year``."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return select(Trajectory).where(
+        Trajectory.started_on <= last,
+        or_(Trajectory.ended_on.is_(None), Trajectory.ended_on >= first),
+    )
+
+
+def _for_counsellor(statement: Select, counsellor_id: int | None) -> Select:
+    if counsellor_id is None:
+        return statement
+    return statement.join(Client, Client.id == Trajectory.client_id).where(
+        Client.counsellor_id == counsellor_id
+    )
+
+
+def yearly(year: int, counsellor_id: int | None = None) -> YearlyReport:
+    """Clients per scheme, placements per kind of worksite, ends per outcome, regular jobs."""
+    report = YearlyReport(year, counsellor_id)
+    active = _for_counsellor(_active_in(year), counsellor_id).subquery()
+    per_scheme = db.session.execute(
+        select(active.c.scheme, func.count(distinct(active.c.client_id))).group_by(active.c.scheme)
+    )
+    report.clients_per_scheme = {scheme.value: 0 for scheme in Scheme} | dict(per_scheme.all())
+    per_kind = db.session.execute(
+        select(Worksite.kind, func.count(distinct(active.c.client_id)))
+        .join(Worksite, Worksite.id == active.c.worksite_id)
+        .group_by(Worksite.kind)
+    )
+    report.placements_per_kind = {kind.value: 0 for kind in WorksiteKind} | dict(per_kind.all())
+    ended = _for_counsellor(
+        select(Trajectory.outcome, func.count(Trajectory.id))
+        .where(Trajectory.ended_on >= date(year, 1, 1), Trajectory.ended_on <= date(year, 12, 31))
+        .group_by(Trajectory.outcome),
+        counsellor_id,
+    )
+    report.ended_per_outcome = {outcome.value: 0 for outcome in Outcome} | dict(
+        db.session.execute(ended).all()
+    )
+    report.to_regular_work = report.ended_per_outcome.get(Outcome.REGULAR_JOB.value, 0)
+    return report
+
+
+def report_rows(report: YearlyReport) -> Iterable[tuple[str, str, int]]:
+    for scheme, count in report.clients_per_scheme.items():
+        yield "clients_per_scheme", scheme, count
+    for kind, count in report.placements_per_kind.items():
+        yield "placements_per_worksite_kind", kind, count
+    for outcome, count in report.ended_per_outcome.items():
+        yield "trajectories_ended_per_outcome", outcome or "unknown", count
+    yield "transitions_to_regular_work", "regular_job", report.to_regular_work
+
+
+def to_csv(report: YearlyReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["year", "counsellor_id", "figure", "category", "count"])
+    for figure, category, count in report_rows(report):
+        writer.writerow([report.year, report.counsellor_id or "", figure, category, count])
+    return buffer.getvalue()
+
+
+def years_with_data() -> list[int]:
+    first = db.session.scalar(select(func.min(Trajectory.started_on)))
+    last_year = today().year
+    return list(range(last_year, (first.year if first else last_year) - 1, -1))

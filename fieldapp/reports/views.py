@@ -1,0 +1,87 @@
+"""The team's caseload per counsellor and the yearly report, on screen and as CSV."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional
+
+from fieldapp.auth.roles import Role
+from fieldapp.clients import services as clients
+from fieldapp.common.access import acting_user, role_required
+from fieldapp.common.dates import today
+from fieldapp.common.forms import choice
+from fieldapp.reports import services
+from fieldapp.trajectories.method import OUTCOME_LABELS, SCHEME_LABELS, Outcome, Scheme
+from fieldapp.worksites.models import WORKSITE_KIND_LABELS, WorksiteKind
+
+bp = Blueprint("reports", __name__)
+
+
+class YearlyFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
+    counsellor = SelectField(_l("Counsellor"), validators=[Optional()])
+
+
+@bp.get("/team/")
+@role_required(Role.TEAM_LEAD)
+def team() -> ResponseReturnValue:
+    """Caseload per counsellor: a team lead's own team, an administrator's whole organisation."""
+    user = acting_user()
+    team_id = None if user.is_admin else user.team_id
+    loads = services.caseload_per_counsellor(team_id) if (user.is_admin or team_id) else []
+    return render_template(
+        "reports/team.html", loads=loads, has_team=bool(team_id or user.is_admin)
+    )
+
+
+def _yearly_form() -> YearlyFilterForm:
+    form = YearlyFilterForm(request.args)
+    form.counsellor.choices = [choice("", _l("Whole organisation"))] + [
+        choice(u.id, u.name) for u in clients.counsellors(acting_user())
+    ]
+    return form
+
+
+@bp.get("/reports/yearly")
+@role_required(Role.TEAM_LEAD)
+def yearly() -> ResponseReturnValue:
+    form = _yearly_form()
+    if not form.validate():
+        return render_template("reports/yearly.html", form=form, report=None, labels=_labels()), 400
+    report = services.yearly(form.year.data or today().year, _counsellor_id(form))
+    return render_template(
+        "reports/yearly.html", form=form, report=report, labels=_labels(), args=request.args
+    )
+
+
+@bp.get("/reports/yearly.csv")
+@role_required(Role.TEAM_LEAD)
+def yearly_csv() -> ResponseReturnValue:
+    form = _yearly_form()
+    if not form.validate():
+        return Response("invalid filter\n", status=400, mimetype="text/plain")
+    report = services.yearly(form.year.data or today().year, _counsellor_id(form))
+    return Response(
+        services.to_csv(report),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="fieldapp-{report.year}.csv"'},
+    )
+
+
+def _counsellor_id(form: YearlyFilterForm) -> int | None:
+    return int(form.counsellor.data) if form.counsellor.data else None
+
+
+def _labels() -> dict[str, dict[str, object]]:
+    return {
+        "scheme": {s.value: SCHEME_LABELS[s] for s in Scheme},
+        "kind": {k.value: WORKSITE_KIND_LABELS[k] for k in WorksiteKind},
+        "outcome": {o.value: OUTCOME_LABELS[o] for o in Outcome},
+    }

@@ -1,0 +1,21 @@
+"""Jinja filters that turn stored codes into labels in the reader's language."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from fieldapp.referrals.models import ReferralStatus
+from fieldapp.trajectories.method import PHASES, Outcome, Scheme
+from fieldapp.worksites.models import ContactRole, WorksiteKind
+
+
+def init_app(app: Flask) -> None:
+    filters = {
+        "scheme_label": lambda code: Scheme(code).label,
+        "outcome_label": lambda code: Outcome(code).label if code else "—",
+        "phase_label": lambda number: str(PHASES[int(number)]),
+        "worksite_kind_label": lambda code: WorksiteKind(code).label,
+        "contact_role_label": lambda code: ContactRole(code).label,
+        "referral_status_label": lambda code: ReferralStatus(code).label,
+    }
+    app.jinja_env.filters.update(filters)

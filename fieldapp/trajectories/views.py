@@ -1,0 +1,257 @@
+"""Starting, changing and ending a trajectory; phases, checklists, working time, evaluations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from fieldapp.auth.models import User
+from fieldapp.clients import access
+from fieldapp.clients.models import Client
+from fieldapp.common.access import acting_user
+from fieldapp.common.dates import today
+from fieldapp.common.forms import choice, form_status, show_rule_error
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import get_or_404
+from fieldapp.extensions import db
+from fieldapp.trajectories import services
+from fieldapp.trajectories.forms import (
+    EndForm,
+    EvaluationForm,
+    PhaseForm,
+    RegimeForm,
+    TrajectoryForm,
+    checklist_form_class,
+)
+from fieldapp.trajectories.method import PHASES, Outcome, Scheme, checklist_for
+from fieldapp.trajectories.models import Evaluation, Trajectory
+from fieldapp.worksites import services as worksites
+
+bp = Blueprint("trajectories", __name__)
+
+
+def _trajectory_or_404(user: User, trajectory_id: int) -> Trajectory:
+    trajectory = get_or_404(Trajectory, trajectory_id)
+    access.client_or_404(user, trajectory.client_id)
+    return trajectory
+
+
+def _back(trajectory: Trajectory) -> ResponseReturnValue:
+    return redirect(url_for("clients.show", client_id=trajectory.client_id))
+
+
+def _plan_choices(form: TrajectoryForm) -> None:
+    sites = worksites.all_worksites(active_only=True)
+    form.worksite_id.choices = [choice("", "—")] + [choice(w.id, w.name) for w in sites]
+    contacts = worksites.contacts_by_worksite()
+    form.supervisor_id.choices = [choice("", "—")] + [
+        choice(c.id, f"{c.name} ({w.name})") for w in sites for c in contacts.get(w.id, [])
+    ]
+
+
+def _plan(form: TrajectoryForm) -> services.TrajectoryPlan:
+    return services.TrajectoryPlan(
+        scheme=Scheme(form.scheme.data),
+        started_on=form.started_on.data,
+        planned_end_on=form.planned_end_on.data,
+        worksite_id=int(form.worksite_id.data) if form.worksite_id.data else None,
+        supervisor_id=int(form.supervisor_id.data) if form.supervisor_id.data else None,
+    )
+
+
+@bp.route("/clients/<id:client_id>/trajectories/new", methods=["GET", "POST"])
+@login_required
+def create(client_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    client = access.client_or_404(user, client_id)
+    form = TrajectoryForm()
+    _plan_choices(form)
+    if request.method == "GET":
+        form.started_on.data = today()
+    if form.validate_on_submit():
+        try:
+            services.start(user, client, _plan(form), form.hours_per_week.data)
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The trajectory has started."), "success")
+            return redirect(url_for("clients.show", client_id=client.id))
+    return _form_page(form, client, None)
+
+
+@bp.route("/trajectories/<id:trajectory_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(trajectory_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    trajectory = _trajectory_or_404(user, trajectory_id)
+    form = TrajectoryForm(obj=trajectory)
+    del form.hours_per_week  # working time changes have their own form, with a start date
+    _plan_choices(form)
+    if request.method == "GET":
+        form.worksite_id.data = str(trajectory.worksite_id or "")
+        form.supervisor_id.data = str(trajectory.supervisor_id or "")
+    if form.validate_on_submit():
+        try:
+            services.update(user, trajectory, _plan(form))
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return _back(trajectory)
+    return _form_page(form, trajectory.client, trajectory)
+
+
+def _form_page(
+    form: TrajectoryForm, client: Client, trajectory: Trajectory | None
+) -> ResponseReturnValue:
+    page = render_template(
+        "trajectories/form.html", form=form, client=client, trajectory=trajectory
+    )
+    return page, form_status(form)
+
+
+@bp.post("/trajectories/<id:trajectory_id>/phase")
+@login_required
+def change_phase(trajectory_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    trajectory = _trajectory_or_404(user, trajectory_id)
+    form = PhaseForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("Choose a phase from 1 to 5."))
+    try:
+        services.change_phase(user, trajectory, int(form.phase.data))
+    except RuleBroken as error:
+        db.session.rollback()
+        abort(409, description=error.message)
+    db.session.commit()
+    flash(
+        _("Phase %(phase)s: %(label)s.", phase=trajectory.phase, label=PHASES[trajectory.phase]),
+        "success",
+    )
+    return _back(trajectory)
+
+
+@bp.route("/trajectories/<id:trajectory_id>/checklist/<int:phase>", methods=["GET", "POST"])
+@login_required
+def checklist(trajectory_id: int, phase: int) -> ResponseReturnValue:
+    """The short answers of one phase's checklist (the sensitive ones only for who may)."""
+    user = acting_user()
+    trajectory = _trajectory_or_404(user, trajectory_id)
+    if phase not in PHASES:
+        abort(404)
+    sensitive = access.can_see_sensitive(user, trajectory.client)
+    answers = services.answers_of(trajectory)
+    form_class = checklist_form_class(phase, sensitive)
+    form = form_class(data={key: row.answer for key, row in answers.items()})
+    if form.validate_on_submit():
+        submitted = {
+            item.key: form[item.key].data or "" for item in checklist_for(phase) if item.key in form
+        }
+        try:
+            services.save_checklist(user, trajectory, submitted, sensitive)
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Checklist saved."), "success")
+            return redirect(url_for("clients.show", client_id=trajectory.client_id, phase=phase))
+    page = render_template(
+        "trajectories/checklist.html",
+        form=form,
+        trajectory=trajectory,
+        client=trajectory.client,
+        phase=phase,
+        phase_label=PHASES[phase],
+        may_see_sensitive=sensitive,
+    )
+    return page, form_status(form)
+
+
+@bp.route("/trajectories/<id:trajectory_id>/regime", methods=["GET", "POST"])
+@login_required
+def regime(trajectory_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    trajectory = _trajectory_or_404(user, trajectory_id)
+    form = RegimeForm()
+    if request.method == "GET":
+        form.starts_on.data = today()
+    if form.validate_on_submit():
+        try:
+            services.change_regime(
+                user,
+                trajectory,
+                form.starts_on.data,
+                form.hours_per_week.data,
+                form.note.data or "",
+            )
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Working time saved."), "success")
+            return _back(trajectory)
+    page = render_template(
+        "trajectories/regime.html", form=form, trajectory=trajectory, client=trajectory.client
+    )
+    return page, form_status(form)
+
+
+@bp.route("/evaluations/<id:evaluation_id>", methods=["GET", "POST"])
+@login_required
+def evaluation(evaluation_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    held = get_or_404(Evaluation, evaluation_id)
+    trajectory = _trajectory_or_404(user, held.trajectory_id)
+    form = EvaluationForm()
+    if request.method == "GET":
+        form.held_on.data = today()
+    if form.validate_on_submit():
+        try:
+            services.hold_evaluation(user, held, form.held_on.data, form.note.data or "")
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Evaluation recorded."), "success")
+            return _back(trajectory)
+    page = render_template(
+        "trajectories/evaluation.html",
+        form=form,
+        evaluation=held,
+        trajectory=trajectory,
+        client=trajectory.client,
+    )
+    return page, form_status(form)
+
+
+@bp.route("/trajectories/<id:trajectory_id>/end", methods=["GET", "POST"])
+@login_required
+def end(trajectory_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    trajectory = _trajectory_or_404(user, trajectory_id)
+    form = EndForm()
+    if request.method == "GET":
+        form.ended_on.data = today()
+    if form.validate_on_submit():
+        try:
+            services.end(user, trajectory, form.ended_on.data, Outcome(form.outcome.data))
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The trajectory has ended."), "success")
+            return _back(trajectory)
+    page = render_template(
+        "trajectories/end.html", form=form, trajectory=trajectory, client=trajectory.client
+    )
+    return page, form_status(form)

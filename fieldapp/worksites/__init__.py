@@ -1,0 +1,1 @@
+"""Worksites (werkplekken) and their contacts: supervisors and colleagues on the work floor."""

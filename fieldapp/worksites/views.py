@@ -1,0 +1,121 @@
+"""Worksites and their contacts, shared by the organisation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from fieldapp.clients.access import visible_clause
+from fieldapp.common.access import acting_user
+from fieldapp.common.forms import form_status, show_rule_error
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import get_or_404
+from fieldapp.extensions import db
+from fieldapp.worksites import services
+from fieldapp.worksites.forms import ContactForm, WorksiteForm
+from fieldapp.worksites.models import Contact, ContactRole, Worksite, WorksiteKind
+
+bp = Blueprint("worksites", __name__, url_prefix="/worksites")
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    return render_template("worksites/index.html", worksites=services.all_worksites())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create() -> ResponseReturnValue:
+    form = WorksiteForm()
+    if form.validate_on_submit():
+        try:
+            worksite = services.create_worksite(acting_user(), _worksite_details(form))
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Worksite %(name)s added.", name=worksite.name), "success")
+            return redirect(url_for("worksites.show", worksite_id=worksite.id))
+    return render_template("worksites/form.html", form=form, worksite=None), form_status(form)
+
+
+@bp.get("/<id:worksite_id>")
+@login_required
+def show(worksite_id: int) -> ResponseReturnValue:
+    """A worksite: its contacts and the clients placed there whom the viewer may see."""
+    worksite = get_or_404(Worksite, worksite_id)
+    placed = services.placed_clients(worksite, visible_clause(acting_user()))
+    return render_template("worksites/show.html", worksite=worksite, placed=placed)
+
+
+@bp.route("/<id:worksite_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(worksite_id: int) -> ResponseReturnValue:
+    worksite = get_or_404(Worksite, worksite_id)
+    form = WorksiteForm(obj=worksite)
+    if form.validate_on_submit():
+        try:
+            services.update_worksite(acting_user(), worksite, _worksite_details(form))
+        except RuleBroken as error:
+            db.session.rollback()
+            show_rule_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("worksites.show", worksite_id=worksite.id))
+    return render_template("worksites/form.html", form=form, worksite=worksite), form_status(form)
+
+
+@bp.route("/<id:worksite_id>/contacts/new", methods=["GET", "POST"])
+@login_required
+def add_contact(worksite_id: int) -> ResponseReturnValue:
+    worksite = get_or_404(Worksite, worksite_id)
+    form = ContactForm()
+    if form.validate_on_submit():
+        services.add_contact(acting_user(), worksite, _contact_details(form))
+        db.session.commit()
+        flash(_("Contact added."), "success")
+        return redirect(url_for("worksites.show", worksite_id=worksite.id))
+    page = render_template(
+        "worksites/contact_form.html", form=form, worksite=worksite, contact=None
+    )
+    return page, form_status(form)
+
+
+@bp.route("/contacts/<id:contact_id>", methods=["GET", "POST"])
+@login_required
+def edit_contact(contact_id: int) -> ResponseReturnValue:
+    contact = get_or_404(Contact, contact_id)
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit():
+        services.update_contact(acting_user(), contact, _contact_details(form))
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("worksites.show", worksite_id=contact.worksite_id))
+    page = render_template(
+        "worksites/contact_form.html", form=form, worksite=contact.worksite, contact=contact
+    )
+    return page, form_status(form)
+
+
+def _worksite_details(form: WorksiteForm) -> services.WorksiteDetails:
+    return services.WorksiteDetails(
+        name=form.name.data,
+        kind=WorksiteKind(form.kind.data),
+        address=form.address.data or "",
+        active=form.active.data,
+    )
+
+
+def _contact_details(form: ContactForm) -> services.ContactDetails:
+    return services.ContactDetails(
+        name=form.name.data,
+        role=ContactRole(form.role.data),
+        email=form.email.data or "",
+        phone=form.phone.data or "",
+        language=form.language.data or None,
+    )
