@@ -151,7 +151,7 @@ def hand_over(actor: User, client: Client, to: User, note: str) -> Handover:
         to.email,
         to.language or to.organisation.default_language,
         "handover",
-        to=to,
+        recipient=to,
         actor=actor,
         link=link,
     )

@@ -148,20 +148,20 @@ def edit(client_id: int) -> ResponseReturnValue:
     return render_template("clients/form.html", form=form, client=client), form_status(form)
 
 
-@bp.post("/<id:client_id>/consent")
+@bp.route("/<id:client_id>/consent", methods=["GET", "POST"])
 @login_required
 def consent(client_id: int) -> ResponseReturnValue:
+    """Record how the client consented to the file (the client page carries the same form)."""
     user = acting_user()
     client = access.client_or_404(user, client_id)
     _refuse_anonymised(client)
     form = ConsentForm()
-    if not form.validate_on_submit():
-        flash(" ".join(form.note.errors) or _("This field is required."), "error")
-        return redirect(url_for("clients.show", client_id=client.id)), 303
-    services.record_consent(user, client, form.note.data)
-    db.session.commit()
-    flash(_("Consent is recorded."), "success")
-    return redirect(url_for("clients.show", client_id=client.id))
+    if form.validate_on_submit():
+        services.record_consent(user, client, form.note.data)
+        db.session.commit()
+        flash(_("Consent is recorded."), "success")
+        return redirect(url_for("clients.show", client_id=client.id))
+    return render_template("clients/consent.html", form=form, client=client), form_status(form)
 
 
 @bp.route("/<id:client_id>/handover", methods=["GET", "POST"])

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from fieldapp.auth.roles import Role
+from fieldapp.clients import services as client_services
+from fieldapp.common.dates import today
+from fieldapp.extensions import db as _db
+from fieldapp.mentorships import services as mentorships
+from fieldapp.trajectories.method import Scheme
+from fieldapp.trajectories.models import Evaluation, Trajectory
+from fieldapp.worksites.models import WorksiteKind
+from tests.querycount import count_queries
+
+
+@pytest.fixture
+def counsellor(make):
+    return make.user(email="an@example.org", name="An")
+
+
+def caseload_names(client, query=""):
+    page = client.get(f"/clients/?{query}").get_data(as_text=True)
+    chunks = page.split('class="row__main"')[1:]
+    return [chunk.split("<strong>")[1].split("</strong>")[0] for chunk in chunks]
+
+
+def test_search_and_filters(client, auth, make, db, counsellor):
+    kitchen = make.worksite(counsellor, "Keuken WZC", WorksiteKind.INTERNAL)
+    shop = make.worksite(counsellor, "Kringwinkel", WorksiteKind.SOCIAL_ECONOMY)
+    amal = make.client(counsellor, "Amal", "Benali")
+    bert = make.client(counsellor, "Bert", "Claes")
+    chloé = make.client(counsellor, "Chloé", "Dewitte")
+    make.trajectory(counsellor, amal, worksite=kitchen)
+    make.trajectory(counsellor, bert, scheme=Scheme.TWE, planned_end_on=None, worksite=shop)
+    assert chloé.id
+    auth.login("an@example.org")
+
+    assert caseload_names(client) == ["Amal Benali", "Bert Claes", "Chloé Dewitte"]
+    assert caseload_names(client, "q=chlo") == ["Chloé Dewitte"]
+    assert caseload_names(client, "q=CLAES") == ["Bert Claes"]
+    assert caseload_names(client, "q=ben") == ["Amal Benali"]
+    assert caseload_names(client, "scheme=twe") == ["Bert Claes"]
+    assert caseload_names(client, "phase=1") == ["Amal Benali", "Bert Claes"]
+    assert caseload_names(client, f"worksite={kitchen.id}") == ["Amal Benali"]
+    assert caseload_names(client, "q=am%25l") == []  # % is no wildcard: "am%l" is not "Amal"
+
+
+def test_needs_attention_and_the_next_thing_due(client, auth, make, db, counsellor):
+    now = today()
+    due_soon = make.client(counsellor, "Dina", "Evaluatie")
+    make.trajectory(
+        counsellor,
+        due_soon,
+        started_on=now - timedelta(days=25),
+        planned_end_on=now + timedelta(days=300),
+    )
+    ending = make.client(counsellor, "Emre", "Einde")
+    make.trajectory(
+        counsellor,
+        ending,
+        started_on=now - timedelta(days=600),
+        planned_end_on=now + timedelta(days=40),
+    )
+    for evaluation in ending_evaluations(db, ending):
+        evaluation.done_on = now
+    late_referral = make.client(counsellor, "Fatma", "Doorverwijzing")
+    make.referral(counsellor, late_referral, follow_up_on=now - timedelta(days=3))
+    calm = make.client(counsellor, "Gert", "Rustig")
+    make.trajectory(
+        counsellor,
+        calm,
+        started_on=now - timedelta(days=100),
+        planned_end_on=now + timedelta(days=300),
+    )
+    for evaluation in ending_evaluations(db, calm):
+        if evaluation.due_on <= now + timedelta(days=14):
+            evaluation.done_on = evaluation.due_on  # held on time: nothing late
+    db.session.commit()
+    auth.login("an@example.org")
+
+    assert caseload_names(client, "attention=y") == [
+        "Fatma Doorverwijzing",
+        "Emre Einde",
+        "Dina Evaluatie",
+    ]
+    page = client.get("/clients/").get_data(as_text=True)
+    assert "Contract ends" in page
+    assert "Referral follow-up" in page
+    assert "due--late" in page  # the referral follow-up three days ago
+
+
+def ending_evaluations(db, person):
+    return db.session.scalars(
+        select(Evaluation).join(Trajectory).where(Trajectory.client_id == person.id)
+    ).all()
+
+
+def test_bad_filters_get_a_400(client, auth, make, counsellor):
+    auth.login("an@example.org")
+    for query in ("phase=9", "scheme=nope", "worksite=abc", "page=0", "q=" + "x" * 81):
+        assert client.get(f"/clients/?{query}").status_code == 400, query
+
+
+def test_the_caseload_pages(client, auth, make, db, counsellor):
+    for i in range(30):
+        make.client(counsellor, f"Naam{i:02d}", f"Achternaam{i:02d}")
+    auth.login("an@example.org")
+    assert len(caseload_names(client)) == 25
+    assert len(caseload_names(client, "page=2")) == 5
+
+
+def build_caseload(make, db, counsellor, clients: int):
+    """``clients`` clients with a trajectory, referral, and for half a mentor and a share;
+    returns the last client and trajectory."""
+    kitchen = make.worksite(counsellor)
+    contact = make.contact(counsellor, kitchen)
+    colleague = make.user(counsellor.organisation)
+    for i in range(clients):
+        person = make.client(counsellor, f"Naam{i}", f"Achter{counsellor.id}-{i}")
+        trajectory = make.trajectory(
+            counsellor, person, worksite=kitchen, started_on=today() - timedelta(days=20 + i)
+        )
+        make.referral(counsellor, person, follow_up_on=today() + timedelta(days=i % 9))
+        if i % 2:
+            mentorships.pair(
+                counsellor, starts_on=today(), mentor_contact=contact, mentee_client=person
+            )
+            client_services.share(counsellor, person, colleague, include_sensitive=False)
+        last = (person, trajectory)
+    db.session.commit()
+    return last
+
+
+def queries_for(app, client, url) -> int:
+    with app.app_context():
+        engine = _db.engine
+    with count_queries(engine) as statements:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    return len(statements)
+
+
+@pytest.mark.parametrize("role", [Role.COUNSELLOR, Role.TEAM_LEAD])
+def test_query_counts_do_not_grow_with_the_data(app, client, auth, make, db, role):
+    """The caseload, a client's page, the home screen and the yearly report: the same number
+    of SQL statements for 2 clients as for 40."""
+    small = make.user(role=role, email="small@example.org")
+    small_target = build_caseload(make, db, small, 2)
+    large = make.user(role=role, email="large@example.org")
+    large_target = build_caseload(make, db, large, 40)
+
+    counts = {}
+    for email, (person, _trajectory) in (
+        ("small@example.org", small_target),
+        ("large@example.org", large_target),
+    ):
+        auth.login(email)
+        counts[email] = [
+            queries_for(app, client, url)
+            for url in (
+                "/clients/",
+                "/clients/?attention=y",
+                f"/clients/{person.id}",
+                "/",
+                *(["/reports/yearly", "/team/"] if role is Role.TEAM_LEAD else []),
+            )
+        ]
+        auth.logout()
+    assert counts["small@example.org"] == counts["large@example.org"]

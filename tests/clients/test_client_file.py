@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from fieldapp.audit.models import AuditEvent
+from fieldapp.auth.roles import Role
+from fieldapp.clients.models import Client, Handover, TimelineEvent
+from fieldapp.common.time import UTC
+
+
+def new_client(client, **fields):
+    data = {
+        "first_name": "Élise",
+        "last_name": "Van Damme",
+        "birth_date": "1990-04-12",
+        "language": "fr",
+    }
+    data.update(fields)
+    return client.post("/clients/new", data=data)
+
+
+def test_create_a_client_and_start_there(client, auth, make, db):
+    make.user(email="an@example.org")
+    auth.login("an@example.org")
+    response = new_client(client)
+    assert response.status_code == 302
+    created = db.session.scalars(select(Client)).one()
+    assert response.headers["Location"] == f"/clients/{created.id}/trajectories/new"
+    assert created.name_key == "elise van damme"
+    assert created.counsellor.email == "an@example.org"
+
+
+def test_a_duplicate_client_is_refused(client, auth, make, db):
+    make.user(email="an@example.org")
+    auth.login("an@example.org")
+    new_client(client)
+    response = new_client(client, first_name="elise", last_name="van  damme")
+    assert response.status_code == 422
+    assert "already has a file" in response.get_data(as_text=True)
+    # Same name, another birth date: another person.
+    assert new_client(client, birth_date="1991-01-01").status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Client)) == 2
+
+
+def test_bad_client_input(client, auth, make, db):
+    make.user(email="an@example.org")
+    auth.login("an@example.org")
+    for fields, message in [
+        ({"first_name": ""}, "This field is required"),
+        ({"birth_date": "12-04-1990"}, "Not a valid date"),
+        ({"email": "nope"}, "valid e-mail address"),
+        ({"language": "xx"}, "Not a valid choice"),
+        ({"last_name": "x" * 81}, "at most 80 characters"),
+    ]:
+        response = new_client(client, **fields)
+        assert response.status_code == 422, fields
+        assert message in response.get_data(as_text=True), fields
+    assert db.session.scalar(select(func.count()).select_from(Client)) == 0
+
+
+def test_consent_is_recorded(client, auth, make, db):
+    counsellor = make.user(email="an@example.org")
+    person = make.client(counsellor)
+    auth.login("an@example.org")
+    assert "Consent not recorded yet" in client.get(f"/clients/{person.id}").get_data(as_text=True)
+    client.post(f"/clients/{person.id}/consent", data={"note": "getekend formulier"})
+    db.session.refresh(person)
+    assert person.consent_at is not None
+    assert person.consent_note == "getekend formulier"
+    response = client.post(f"/clients/{person.id}/consent", data={"note": ""})
+    assert response.status_code == 422
+    assert "This field is required" in response.get_data(as_text=True)
+
+
+def test_warm_hand_over(client, auth, make, db, outbox):
+    counsellor = make.user(email="an@example.org", name="An")
+    colleague = make.user(counsellor.organisation, email="bo@example.org", name="Bo")
+    person = make.client(counsellor)
+    auth.login("an@example.org")
+    url = f"/clients/{person.id}/handover"
+    response = client.post(url, data={"to": str(colleague.id), "note": ""})
+    assert response.status_code == 422
+    assert "This field is required" in response.get_data(as_text=True)
+    response = client.post(url, data={"to": str(colleague.id), "note": "Mina werkt graag buiten."})
+    assert response.status_code == 302
+    db.session.refresh(person)
+    assert person.counsellor_id == colleague.id
+    handover = db.session.scalars(select(Handover)).one()
+    assert (handover.from_user_id, handover.to_user_id) == (counsellor.id, colleague.id)
+    assert [m.to for m in outbox] == ["bo@example.org"]
+    assert f"/clients/{person.id}" in outbox[0].body
+    assert "Mina werkt graag" not in outbox[0].body  # the note stays behind the sign-in
+    kinds = db.session.scalars(select(TimelineEvent.kind)).all()
+    assert "handed_over" in kinds
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "client.handed_over"))
+    # The former counsellor no longer sees the file; the new one does.
+    assert client.get(f"/clients/{person.id}").status_code == 404
+    auth.logout()
+    auth.login("bo@example.org")
+    assert client.get(f"/clients/{person.id}").status_code == 200
+
+
+def test_only_the_counsellor_lead_or_admin_hands_over(client, auth, make, db):
+    world = make.world()
+    auth.login(world.share.user.email)  # shared with, but not the counsellor
+    response = client.get(f"/clients/{world.client.id}/handover")
+    assert response.status_code == 403
+
+
+def test_sharing_and_unsharing(client, auth, make, db):
+    counsellor = make.user(email="an@example.org")
+    colleague = make.user(counsellor.organisation, email="bo@example.org")
+    person = make.client(counsellor)
+    auth.login("an@example.org")
+    response = client.post(
+        f"/clients/{person.id}/shares", data={"user": str(colleague.id), "include_sensitive": "y"}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/clients/{person.id}/shares").get_data(as_text=True)
+    assert "with the sensitive part" in page
+    from fieldapp.clients.models import ClientShare
+
+    grant = db.session.scalars(select(ClientShare)).one()
+    assert grant.include_sensitive
+    client.post(f"/clients/{person.id}/shares/{grant.id}/delete")
+    assert db.session.scalar(select(func.count()).select_from(ClientShare)) == 0
+
+
+def test_the_timeline_is_newest_first_and_paged(client, auth, make, db):
+    counsellor = make.user(email="an@example.org")
+    person = make.client(counsellor)
+    start = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    db.session.add_all(
+        TimelineEvent(
+            organisation_id=person.organisation_id,
+            client_id=person.id,
+            kind="phase_changed",
+            at=start + timedelta(days=i),
+            data={"from": 1, "to": (i % 5) + 1},
+        )
+        for i in range(45)
+    )
+    db.session.commit()
+    auth.login("an@example.org")
+    first = client.get(f"/clients/{person.id}").get_data(as_text=True)
+    assert first.index("14 Feb 2026") < first.index("13 Feb 2026")
+    assert f"/clients/{person.id}?timeline=2" in first
+    third = client.get(f"/clients/{person.id}?timeline=3").get_data(as_text=True)
+    assert "timeline=4" not in third
+    assert third.count("Phase changed") == 6  # 45 + "File opened" = 46 events: 20 + 20 + 6
+
+
+def test_team_lead_creates_a_file_for_a_counsellor(client, auth, make, db):
+    lead = make.user(role=Role.TEAM_LEAD, email="lead@example.org")
+    counsellor = make.user(lead.organisation, email="an@example.org")
+    auth.login("lead@example.org")
+    new_client(client, counsellor=str(counsellor.id))
+    assert db.session.scalars(select(Client)).one().counsellor_id == counsellor.id

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+
+from sqlalchemy import func, select
+
+from fieldapp.auth.roles import Role
+from fieldapp.clients.models import Client, TimelineEvent
+from fieldapp.common.dates import add_months, today
+from fieldapp.referrals.models import Referral
+from fieldapp.trajectories import services as trajectories
+from fieldapp.trajectories.method import Outcome
+from fieldapp.trajectories.models import ChecklistAnswer, Trajectory
+
+
+def test_subject_access_export(client, auth, make, db):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    client.post(f"/trajectories/{world.trajectory.id}/checklist/1", data={"health": "rugklachten"})
+    response = client.get(f"/clients/{world.client.id}/export")
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = set(archive.namelist())
+    assert {
+        "client.json",
+        "trajectories.csv",
+        "referrals.csv",
+        "checklist.csv",
+        "timeline.csv",
+    } <= names
+    data = json.loads(archive.read("client.json"))
+    assert data["client"]["last_name"] == world.client.last_name
+    assert data["checklist"][0]["answer"] == "rugklachten"
+    assert data["referrals"][0]["reason"] == "schulden en huisvesting"
+    assert "rugklachten" in archive.read("checklist.csv").decode()
+
+
+def test_anonymise_only_after_the_end_and_then_nothing_identifying_remains(client, auth, make, db):
+    world = make.world()
+    name = world.client.last_name
+    auth.login(world.counsellor.email)
+    client.post(f"/trajectories/{world.trajectory.id}/checklist/1", data={"health": "rugklachten"})
+    url = f"/clients/{world.client.id}/anonymise"
+    response = client.post(url)
+    assert response.status_code == 409
+    assert "End the trajectory" in response.get_data(as_text=True)
+
+    client.post(
+        f"/trajectories/{world.trajectory.id}/end",
+        data={"ended_on": "2026-06-30", "outcome": "regular_job"},
+    )
+    assert client.post(url).status_code == 302
+    db.session.expire_all()
+    person = db.session.get(Client, world.client.id)
+    assert person.anonymised_at is not None
+    assert name not in (person.first_name + person.last_name)
+    assert db.session.scalar(select(func.count()).select_from(ChecklistAnswer)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(TimelineEvent)
+            .where(TimelineEvent.client_id == person.id)
+        )
+        == 0
+    )
+    assert db.session.get(Referral, world.referral.id).reason == ""
+    trajectory = db.session.get(Trajectory, world.trajectory.id)
+    assert (trajectory.scheme, trajectory.outcome) == ("art60", "regular_job")  # for the figures
+    # The anonymous file is out of the caseload and cannot be changed any more.
+    assert name not in client.get("/clients/").get_data(as_text=True)
+    assert client.get(f"/clients/{person.id}/edit").status_code == 410
+
+
+def test_retention_sweep(app, runner, make, db):
+    world = make.world()
+    trajectories.end(world.counsellor, world.trajectory, date(2026, 1, 31), Outcome.BENEFITS)
+    recent = make.client(world.counsellor, "Recent", "Beëindigd")
+    still = make.trajectory(world.counsellor, recent, started_on=date(2026, 1, 5))
+    trajectories.end(world.counsellor, still, add_months(today(), -1), Outcome.TRAINING)
+    world.organisation.retention_months = 6
+    db.session.commit()
+    result = runner.invoke(args=["anonymise-expired"])
+    assert result.exit_code == 0, result.output
+    assert "Anonymised" in result.output
+    db.session.expire_all()
+    assert db.session.get(Client, world.client.id).anonymised_at is not None
+    assert db.session.get(Client, recent.id).anonymised_at is None
+
+
+def test_retention_is_set_by_an_administrator(client, auth, make, db):
+    admin = make.user(role=Role.ADMIN, email="admin@example.org")
+    auth.login("admin@example.org")
+    url = "/admin/organisation"
+    response = client.post(url, data={"retention_months": "3", "default_language": "nl"})
+    assert response.status_code == 422
+    assert "between 6 and 240" in response.get_data(as_text=True)
+    assert (
+        client.post(url, data={"retention_months": "36", "default_language": "fr"}).status_code
+        == 302
+    )
+    db.session.refresh(admin.organisation)
+    assert (admin.organisation.retention_months, admin.organisation.default_language) == (36, "fr")

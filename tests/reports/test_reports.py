@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from fieldapp.auth.roles import Role
+from fieldapp.privacy.services import anonymise
+from fieldapp.reports.services import yearly
+from fieldapp.trajectories import services as trajectories
+from fieldapp.trajectories.method import Outcome, Scheme
+from fieldapp.worksites.models import WorksiteKind
+
+
+@pytest.fixture
+def year_2026(make, db):
+    """Four clients in 2026: two art. 60 (internal service, social economy), one TWE at a private
+    employer, one IBO that ended in 2025 (not counted), and one ended in a regular job."""
+    lead = make.user(role=Role.TEAM_LEAD, email="lead@example.org")
+    counsellor = make.user(lead.organisation, email="an@example.org")
+    internal = make.worksite(counsellor, "Keuken", WorksiteKind.INTERNAL)
+    social = make.worksite(counsellor, "Kringwinkel", WorksiteKind.SOCIAL_ECONOMY)
+    private = make.worksite(counsellor, "Bakkerij", WorksiteKind.PRIVATE)
+    a = make.client(counsellor, "A", "Een")
+    b = make.client(counsellor, "B", "Twee")
+    c = make.client(lead, "C", "Drie")
+    d = make.client(counsellor, "D", "Vier")
+    make.trajectory(counsellor, a, worksite=internal)
+    ended = make.trajectory(
+        counsellor,
+        b,
+        worksite=social,
+        started_on=date(2025, 6, 1),
+        planned_end_on=date(2027, 5, 31),
+    )
+    trajectories.end(counsellor, ended, date(2026, 3, 31), Outcome.REGULAR_JOB)
+    make.trajectory(lead, c, scheme=Scheme.TWE, planned_end_on=None, worksite=private)
+    old = make.trajectory(
+        counsellor,
+        d,
+        scheme=Scheme.IBO,
+        started_on=date(2025, 1, 6),
+        planned_end_on=date(2025, 7, 6),
+    )
+    trajectories.end(counsellor, old, date(2025, 7, 6), Outcome.TRAINING)
+    db.session.commit()
+    make.world()  # another organisation, which must not count
+    return lead, counsellor, b
+
+
+def test_yearly_figures(app, db, year_2026):
+    lead, counsellor, _ = year_2026
+    with app.test_request_context():
+        from fieldapp.common.tenancy import activate_tenant
+
+        activate_tenant(lead.organisation_id)
+        report = yearly(2026)
+        assert report.clients_per_scheme == {"art60": 2, "twe": 1, "ibo": 0, "stage": 0, "other": 0}
+        assert report.placements_per_kind == {
+            "internal": 1,
+            "social_economy": 1,
+            "non_profit": 0,
+            "private": 1,
+        }
+        assert report.ended_per_outcome["regular_job"] == 1
+        assert report.to_regular_work == 1
+        assert yearly(2025).ended_per_outcome["training"] == 1
+        mine = yearly(2026, counsellor.id)
+        assert mine.clients_per_scheme["twe"] == 0
+        assert mine.clients_per_scheme["art60"] == 2
+
+
+def test_yearly_report_page_and_csv(client, auth, year_2026):
+    auth.login("lead@example.org")
+    page = client.get("/reports/yearly?year=2026").get_data(as_text=True)
+    assert "Article 60§7" in page
+    assert "Transitions to regular work: 1" in page
+    response = client.get("/reports/yearly.csv?year=2026")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    as_dict = {(r["figure"], r["category"]): int(r["count"]) for r in rows}
+    assert as_dict[("clients_per_scheme", "art60")] == 2
+    assert as_dict[("transitions_to_regular_work", "regular_job")] == 1
+    assert client.get("/reports/yearly?year=abc").status_code == 400
+    assert client.get("/reports/yearly.csv?year=1800").status_code == 400
+
+
+def test_anonymising_keeps_the_figures(app, client, auth, db, year_2026):
+    _lead, counsellor, ended_client = year_2026
+    with app.test_request_context():
+        anonymise(counsellor, ended_client)
+        db.session.commit()
+    auth.login("lead@example.org")
+    page = client.get("/reports/yearly?year=2026").get_data(as_text=True)
+    assert "Transitions to regular work: 1" in page
+
+
+def test_counsellors_have_no_reports(client, auth, year_2026):
+    auth.login("an@example.org")
+    assert client.get("/reports/yearly").status_code == 403
+    assert client.get("/team/").status_code == 403
+
+
+def test_team_caseloads(client, auth, make, db, year_2026):
+    from fieldapp.auth.models import Team
+
+    lead, counsellor, _ = year_2026
+    team = Team(organisation_id=lead.organisation_id, name="Noord")
+    db.session.add(team)
+    db.session.flush()
+    lead.team_id = counsellor.team_id = team.id
+    db.session.commit()
+    auth.login("lead@example.org")
+    page = client.get("/team/").get_data(as_text=True)
+    assert f"/clients/?counsellor={counsellor.id}" in page
