@@ -59,6 +59,12 @@ def shoot(url: str) -> None:
         page.get_by_role("button", name="Aanmelden").click()
         page.wait_for_url(f"{url}/")
         page.screenshot(path=OUT / "home-phone.png")
+        page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
+        page.wait_for_url(f"{url}/clients/")
+        page.screenshot(path=OUT / "caseload-phone.png")
+        page.get_by_role("link", name="Amina El Idrissi").click()
+        page.get_by_role("heading", name="Amina El Idrissi").wait_for()
+        page.screenshot(path=OUT / "client-phone.png", full_page=True)
         browser.close()
 
 

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date, timedelta
+from decimal import Decimal
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from fieldapp.auth import services
-from fieldapp.auth.models import Organisation
+from fieldapp.auth.models import Organisation, Team, User
 from fieldapp.auth.roles import Role
+from fieldapp.clients import services as clients
+from fieldapp.clients.models import Client
+from fieldapp.common.dates import add_months, today
 from fieldapp.extensions import db
+from fieldapp.mentorships import services as mentorships
+from fieldapp.referrals import services as referrals
+from fieldapp.referrals.models import ReferralStatus
+from fieldapp.trajectories import services as trajectories
+from fieldapp.trajectories.method import Outcome, Scheme
+from fieldapp.worksites import services as worksites
+from fieldapp.worksites.models import Contact, ContactRole, Worksite, WorksiteKind
 
 DEMO_SLUG = "ocmw-demostad"
 READABLE = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read off a terminal
@@ -21,24 +33,112 @@ DEMO_PEOPLE = (
     ("an@demostad.example", "An Trajectbegeleider", Role.COUNSELLOR),
     ("youssef@demostad.example", "Youssef Jobcoach", Role.COUNSELLOR),
 )
+WORKSITES = (
+    ("WZC Zonnebloem – keuken", WorksiteKind.INTERNAL, "Sofie Verbruggen"),
+    ("Kringwinkel Demostad", WorksiteKind.SOCIAL_ECONOMY, "Marc De Smet"),
+    ("vzw Groep Intro", WorksiteKind.NON_PROFIT, "Leen Janssens"),
+    ("Bakkerij Peeters", WorksiteKind.PRIVATE, "Jan Peeters"),
+)
+# first name, last name, language, scheme, months ago started, phase, worksite index or None
+CLIENTS = (
+    ("Amina", "El Idrissi", "nl", Scheme.ART60, 11, 4, 0),
+    ("Bart", "Claes", "nl", Scheme.ART60, 1, 3, 1),
+    ("Chantal", "Dubois", "fr", Scheme.TWE, 5, 4, 2),
+    ("Dawit", "Haile", "en", Scheme.ART60, 22, 5, 1),
+    ("Elif", "Yilmaz", "nl", Scheme.IBO, 2, 4, 3),
+    ("Farid", "Benali", "fr", None, 0, 1, None),
+    ("Greta", "Wouters", "nl", Scheme.STAGE, 0, 2, 3),
+    ("Hamza", "Amrani", "nl", Scheme.ART60, 6, 4, 0),
+)
 
 
 def load_demo_data() -> list[tuple[str, str, Role]]:
-    """Create the demo organisation and its people; returns their logins (email, password, role)."""
+    """Create the demo organisation, its people and a caseload; returns the logins."""
     organisation = services.create_organisation("OCMW Demostad", DEMO_SLUG)
-    logins = []
+    team = Team(organisation_id=organisation.id, name="Team Activering")
+    db.session.add(team)
+    db.session.flush()
+    logins, people = [], []
     for email, name, role in DEMO_PEOPLE:
         password = "-".join("".join(secrets.choice(READABLE) for _ in range(5)) for _ in range(4))
-        services.create_user(organisation, email=email, name=name, role=role, password=password)
+        user = services.create_user(
+            organisation, email=email, name=name, role=role, password=password
+        )
+        user.team_id = team.id if role is not Role.ADMIN else None
         logins.append((email, password, role))
+        people.append(user)
+    _load_caseload(people)
     return logins
+
+
+def _load_caseload(people: list[User]) -> None:
+    lead, an, youssef = people[1], people[2], people[3]
+    sites: list[tuple[Worksite, Contact]] = []
+    for name, kind, supervisor in WORKSITES:
+        site = worksites.create_worksite(lead, worksites.WorksiteDetails(name, kind, "Demostad"))
+        contact = worksites.add_contact(
+            lead, site, worksites.ContactDetails(supervisor, ContactRole.SUPERVISOR, "", "", "nl")
+        )
+        sites.append((site, contact))
+    day = today()
+    for index, (first, last, language, scheme, months_ago, phase, site_index) in enumerate(CLIENTS):
+        counsellor = an if index % 3 != 2 else youssef
+        details = clients.ClientDetails(first, last, None, "", "", language, "Demostad")
+        client = clients.create_client(counsellor, details)
+        clients.record_consent(counsellor, client, "Getekend formulier in het dossier")
+        if scheme is None:
+            continue
+        started = add_months(day, -months_ago) - timedelta(days=3)
+        site, contact = sites[site_index] if site_index is not None else (None, None)
+        planned_end = {
+            Scheme.ART60: add_months(started, 24) - timedelta(days=1),
+            Scheme.TWE: add_months(started, 12),
+            Scheme.IBO: add_months(started, 6),
+            Scheme.STAGE: started + timedelta(days=28),
+        }[scheme]
+        plan = trajectories.TrajectoryPlan(
+            scheme, started, planned_end, site.id if site else None, contact.id if contact else None
+        )
+        trajectory = trajectories.start(counsellor, client, plan, Decimal("19"))
+        for number in range(2, phase + 1):
+            trajectories.change_phase(counsellor, trajectory, number)
+        for evaluation in trajectory.evaluations:
+            if evaluation.due_on < day - timedelta(days=10):
+                trajectories.hold_evaluation(counsellor, evaluation, evaluation.due_on, "")
+        if index in (0, 5):
+            referrals.create(
+                counsellor,
+                client,
+                referrals.ReferralDetails(
+                    "Schuldbemiddeling" if index == 0 else "CAW",
+                    "Eerste gesprek gepland",
+                    ReferralStatus.SENT,
+                    day + timedelta(days=2),
+                ),
+            )
+        if index == 1 and contact is not None:
+            mentorships.pair(
+                counsellor,
+                starts_on=day - timedelta(days=5),
+                mentor_contact=contact,
+                mentee_client=client,
+            )
+    # One trajectory from last year, ended in a regular job: the yearly report has a transition.
+    former = clients.create_client(
+        youssef, clients.ClientDetails("Ilse", "Vermeulen", None, "", "", "nl", "Demostad")
+    )
+    plan = trajectories.TrajectoryPlan(
+        Scheme.ART60, date(day.year - 1, 2, 1), date(day.year + 1, 1, 31), sites[1][0].id, None
+    )
+    ended = trajectories.start(youssef, former, plan, Decimal("38"))
+    trajectories.end(youssef, ended, date(day.year, 3, 31), Outcome.REGULAR_JOB)
 
 
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Do nothing when any organisation exists already.")
 @with_appcontext
 def demo_data_command(if_empty: bool) -> None:
-    """Create a demo organisation with an administrator, a team lead and two counsellors."""
+    """Create a demo organisation: an administrator, a team lead, two counsellors, a caseload."""
     if db.session.scalar(select(func.count()).select_from(Organisation)):
         if if_empty:
             return
@@ -46,9 +146,9 @@ def demo_data_command(if_empty: bool) -> None:
             raise click.ClickException("the demo organisation exists already")
     logins = load_demo_data()
     db.session.commit()
-    click.echo(
-        "\nDemo organisation 'OCMW Demostad' created. These passwords are shown only once:\n"
-    )
+    count = db.session.scalar(select(func.count()).select_from(Client))
+    click.echo(f"\nDemo organisation 'OCMW Demostad' created with {count} clients.")
+    click.echo("These passwords are shown only once:\n")
     for email, password, role in logins:
         click.echo(f"  {role.label:<18} {email:<28} {password}")
     click.echo(
