@@ -53,13 +53,14 @@ def shoot(url: str) -> None:
             viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="nl-BE"
         )
         page.goto(f"{url}/login")
-        page.screenshot(path=OUT / "login-phone.png")
         page.get_by_label("E-mailadres").fill("an@demostad.example")
         page.get_by_label("Wachtwoord").fill(PASSWORD)
         page.get_by_role("button", name="Aanmelden").click()
         page.wait_for_url(f"{url}/")
         page.screenshot(path=OUT / "home-phone.png")
-        page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
+        page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+            "link", name="Cliënten"
+        ).click()
         page.wait_for_url(f"{url}/clients/")
         page.screenshot(path=OUT / "caseload-phone.png")
         page.get_by_role("link", name="Amina El Idrissi").click()
