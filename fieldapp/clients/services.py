@@ -116,6 +116,22 @@ def counsellors(actor: User) -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
 
 
+def caseload_owners(actor: User) -> list[User]:
+    """Whose clients ``actor`` can filter the caseload on: everyone for an administrator, the
+    team for a team lead, nobody else for a counsellor."""
+    if actor.is_admin:
+        return counsellors(actor)
+    if actor.is_team_lead and actor.team_id is not None:
+        return list(
+            db.session.scalars(
+                select(User)
+                .where(User.team_id == actor.team_id, User.active.is_(True))
+                .order_by(User.name)
+            )
+        )
+    return []
+
+
 def hand_over(actor: User, client: Client, to: User, note: str) -> Handover:
     """Move ``client`` to another counsellor with a note; both are told, all is recorded."""
     if not access.can_reassign(actor, client):

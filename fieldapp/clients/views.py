@@ -46,7 +46,7 @@ def index() -> ResponseReturnValue:
         choice(w.id, w.name) for w in worksites.all_worksites()
     ]
     form.counsellor.choices = [choice("", _l("Everyone I may see"))] + [
-        choice(u.id, u.name) for u in services.counsellors(user)
+        choice(u.id, u.name) for u in services.caseload_owners(user)
     ]
     status = 200
     filters = caseload.CaseloadFilter()
