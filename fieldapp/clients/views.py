@@ -23,6 +23,7 @@ from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
+from fieldapp.common.views import saved
 from fieldapp.extensions import db
 from fieldapp.mentorships import services as mentorships
 from fieldapp.referrals import services as referrals
@@ -135,16 +136,11 @@ def edit(client_id: int) -> ResponseReturnValue:
     _refuse_anonymised(client)
     form = ClientForm(obj=client)
     del form.counsellor  # a change of counsellor is a hand-over, with its own page
-    if form.validate_on_submit():
-        try:
-            services.update_client(user, client, _details(form))
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("clients.show", client_id=client.id))
+    if form.validate_on_submit() and saved(
+        form, lambda: services.update_client(user, client, _details(form))
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for("clients.show", client_id=client.id))
     return render_template("clients/form.html", form=form, client=client), form_status(form)
 
 
@@ -179,13 +175,7 @@ def handover(client_id: int) -> ResponseReturnValue:
     ]
     if form.validate_on_submit():
         to = get_or_404(User, int(form.to.data))
-        try:
-            services.hand_over(user, client, to, form.note.data)
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
+        if saved(form, lambda: services.hand_over(user, client, to, form.note.data)):
             flash(
                 _("%(client)s is handed over to %(name)s.", client=client.full_name, name=to.name),
                 "success",
@@ -211,13 +201,7 @@ def shares(client_id: int) -> ResponseReturnValue:
     ]
     if form.validate_on_submit():
         other = get_or_404(User, int(form.user.data))
-        try:
-            services.share(user, client, other, form.include_sensitive.data)
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
+        if saved(form, lambda: services.share(user, client, other, form.include_sensitive.data)):
             flash(_("%(name)s can now open this file.", name=other.name), "success")
             return redirect(url_for("clients.shares", client_id=client.id))
     return (

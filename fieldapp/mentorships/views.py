@@ -14,9 +14,10 @@ from fieldapp.clients import access
 from fieldapp.clients import services as clients
 from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.dates import today
-from fieldapp.common.forms import choice, form_status, show_rule_error
+from fieldapp.common.forms import choice, form_status
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
+from fieldapp.common.views import saved
 from fieldapp.extensions import db
 from fieldapp.mentorships import services
 from fieldapp.mentorships.forms import CounsellorMentorForm, MentorForm
@@ -46,20 +47,17 @@ def for_client(client_id: int) -> ResponseReturnValue:
         kind, ident = form.mentor.data[0], int(form.mentor.data[1:])
         mentor_contact = get_or_404(Contact, ident) if kind == "c" else None
         mentor_user = get_or_404(User, ident) if kind == "u" else None
-        try:
-            services.pair(
+        if saved(
+            form,
+            lambda: services.pair(
                 user,
                 starts_on=form.starts_on.data,
                 mentor_contact=mentor_contact,
                 mentor_user=mentor_user,
                 mentee_client=client,
                 note=form.note.data or "",
-            )
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        ):
             flash(_("Mentor paired; check-ins are planned."), "success")
             return redirect(url_for("clients.show", client_id=client.id))
     page = render_template("mentorships/client_form.html", form=form, client=client)
@@ -77,22 +75,18 @@ def counsellors() -> ResponseReturnValue:
     form.mentee.choices = [choice("", "—")] + [choice(u.id, u.name) for u in people]
     if request.method == "GET":
         form.starts_on.data = today()
-    if form.validate_on_submit():
-        try:
-            services.pair(
-                user,
-                starts_on=form.starts_on.data,
-                mentor_user=get_or_404(User, int(form.mentor.data)),
-                mentee_user=get_or_404(User, int(form.mentee.data)),
-                note=form.note.data or "",
-            )
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Mentor paired; check-ins are planned."), "success")
-            return redirect(url_for("mentorships.counsellors"))
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: services.pair(
+            user,
+            starts_on=form.starts_on.data,
+            mentor_user=get_or_404(User, int(form.mentor.data)),
+            mentee_user=get_or_404(User, int(form.mentee.data)),
+            note=form.note.data or "",
+        ),
+    ):
+        flash(_("Mentor paired; check-ins are planned."), "success")
+        return redirect(url_for("mentorships.counsellors"))
     page = render_template(
         "mentorships/counsellors.html", form=form, mentorships=services.for_counsellors()
     )

@@ -13,6 +13,7 @@ from fieldapp.auth.roles import Role
 from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.forms import form_status, required, short_text, show_rule_error, strip
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.views import saved
 from fieldapp.extensions import db
 from fieldapp.i18n import language_choices
 from fieldapp.organisation import services
@@ -39,21 +40,17 @@ def settings() -> ResponseReturnValue:
     user = acting_user()
     organisation = user.organisation
     form = SettingsForm(obj=organisation)
-    if form.validate_on_submit():
-        try:
-            services.update_settings(
-                user,
-                organisation,
-                retention_months=form.retention_months.data,
-                language=form.default_language.data,
-            )
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("organisation.settings"))
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: services.update_settings(
+            user,
+            organisation,
+            retention_months=form.retention_months.data,
+            language=form.default_language.data,
+        ),
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for("organisation.settings"))
     page = render_template(
         "organisation/settings.html", form=form, team_form=TeamForm(), teams=services.teams()
     )

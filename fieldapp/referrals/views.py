@@ -10,10 +10,9 @@ from flask_login import login_required
 from fieldapp.clients import access
 from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
-from fieldapp.common.forms import form_status, show_rule_error
-from fieldapp.common.rules import RuleBroken
+from fieldapp.common.forms import form_status
 from fieldapp.common.tenancy import get_or_404
-from fieldapp.extensions import db
+from fieldapp.common.views import saved
 from fieldapp.referrals import services
 from fieldapp.referrals.forms import ReferralForm
 from fieldapp.referrals.models import PARTNER_SUGGESTIONS, Referral, ReferralStatus
@@ -31,16 +30,11 @@ def create(client_id: int) -> ResponseReturnValue:
     form = ReferralForm()
     if request.method == "GET":
         form.status.data = ReferralStatus.SENT.value
-    if form.validate_on_submit():
-        try:
-            services.create(user, client, _details(form))
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Referral saved."), "success")
-            return redirect(url_for("clients.show", client_id=client.id))
+    if form.validate_on_submit() and saved(
+        form, lambda: services.create(user, client, _details(form))
+    ):
+        flash(_("Referral saved."), "success")
+        return redirect(url_for("clients.show", client_id=client.id))
     return _page(form, client, None)
 
 
@@ -53,16 +47,11 @@ def edit(referral_id: int) -> ResponseReturnValue:
     if not access.can_see_sensitive(user, client):
         abort(403)
     form = ReferralForm(obj=referral)
-    if form.validate_on_submit():
-        try:
-            services.update(user, referral, _details(form))
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Referral saved."), "success")
-            return redirect(url_for("clients.show", client_id=client.id))
+    if form.validate_on_submit() and saved(
+        form, lambda: services.update(user, referral, _details(form))
+    ):
+        flash(_("Referral saved."), "success")
+        return redirect(url_for("clients.show", client_id=client.id))
     return _page(form, client, referral)
 
 

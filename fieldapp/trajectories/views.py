@@ -12,9 +12,10 @@ from fieldapp.clients import access
 from fieldapp.clients.models import Client
 from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
-from fieldapp.common.forms import choice, form_status, show_rule_error
+from fieldapp.common.forms import choice, form_status
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
+from fieldapp.common.views import saved
 from fieldapp.extensions import db
 from fieldapp.trajectories import services
 from fieldapp.trajectories.forms import (
@@ -70,16 +71,11 @@ def create(client_id: int) -> ResponseReturnValue:
     _plan_choices(form)
     if request.method == "GET":
         form.started_on.data = today()
-    if form.validate_on_submit():
-        try:
-            services.start(user, client, _plan(form), form.hours_per_week.data)
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The trajectory has started."), "success")
-            return redirect(url_for("clients.show", client_id=client.id))
+    if form.validate_on_submit() and saved(
+        form, lambda: services.start(user, client, _plan(form), form.hours_per_week.data)
+    ):
+        flash(_("The trajectory has started."), "success")
+        return redirect(url_for("clients.show", client_id=client.id))
     return _form_page(form, client, None)
 
 
@@ -94,16 +90,11 @@ def edit(trajectory_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         form.worksite_id.data = str(trajectory.worksite_id or "")
         form.supervisor_id.data = str(trajectory.supervisor_id or "")
-    if form.validate_on_submit():
-        try:
-            services.update(user, trajectory, _plan(form))
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return _back(trajectory)
+    if form.validate_on_submit() and saved(
+        form, lambda: services.update(user, trajectory, _plan(form))
+    ):
+        flash(_("Saved."), "success")
+        return _back(trajectory)
     return _form_page(form, trajectory.client, trajectory)
 
 
@@ -153,13 +144,7 @@ def checklist(trajectory_id: int, phase: int) -> ResponseReturnValue:
         submitted = {
             item.key: form[item.key].data or "" for item in checklist_for(phase) if item.key in form
         }
-        try:
-            services.save_checklist(user, trajectory, submitted, sensitive)
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
+        if saved(form, lambda: services.save_checklist(user, trajectory, submitted, sensitive)):
             flash(_("Checklist saved."), "success")
             return redirect(url_for("clients.show", client_id=trajectory.client_id, phase=phase))
     page = render_template(
@@ -182,22 +167,18 @@ def regime(trajectory_id: int) -> ResponseReturnValue:
     form = RegimeForm()
     if request.method == "GET":
         form.starts_on.data = today()
-    if form.validate_on_submit():
-        try:
-            services.change_regime(
-                user,
-                trajectory,
-                form.starts_on.data,
-                form.hours_per_week.data,
-                form.note.data or "",
-            )
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Working time saved."), "success")
-            return _back(trajectory)
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: services.change_regime(
+            user,
+            trajectory,
+            form.starts_on.data,
+            form.hours_per_week.data,
+            form.note.data or "",
+        ),
+    ):
+        flash(_("Working time saved."), "success")
+        return _back(trajectory)
     page = render_template(
         "trajectories/regime.html", form=form, trajectory=trajectory, client=trajectory.client
     )
@@ -213,16 +194,12 @@ def evaluation(evaluation_id: int) -> ResponseReturnValue:
     form = EvaluationForm()
     if request.method == "GET":
         form.held_on.data = today()
-    if form.validate_on_submit():
-        try:
-            services.hold_evaluation(user, held, form.held_on.data, form.note.data or "")
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Evaluation recorded."), "success")
-            return _back(trajectory)
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: services.hold_evaluation(user, held, form.held_on.data, form.note.data or ""),
+    ):
+        flash(_("Evaluation recorded."), "success")
+        return _back(trajectory)
     page = render_template(
         "trajectories/evaluation.html",
         form=form,
@@ -241,16 +218,12 @@ def end(trajectory_id: int) -> ResponseReturnValue:
     form = EndForm()
     if request.method == "GET":
         form.ended_on.data = today()
-    if form.validate_on_submit():
-        try:
-            services.end(user, trajectory, form.ended_on.data, Outcome(form.outcome.data))
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The trajectory has ended."), "success")
-            return _back(trajectory)
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: services.end(user, trajectory, form.ended_on.data, Outcome(form.outcome.data)),
+    ):
+        flash(_("The trajectory has ended."), "success")
+        return _back(trajectory)
     page = render_template(
         "trajectories/end.html", form=form, trajectory=trajectory, client=trajectory.client
     )

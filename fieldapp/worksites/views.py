@@ -12,6 +12,7 @@ from fieldapp.common.access import acting_user
 from fieldapp.common.forms import form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
+from fieldapp.common.views import saved
 from fieldapp.extensions import db
 from fieldapp.worksites import services
 from fieldapp.worksites.forms import ContactForm, WorksiteForm
@@ -57,16 +58,11 @@ def show(worksite_id: int) -> ResponseReturnValue:
 def edit(worksite_id: int) -> ResponseReturnValue:
     worksite = get_or_404(Worksite, worksite_id)
     form = WorksiteForm(obj=worksite)
-    if form.validate_on_submit():
-        try:
-            services.update_worksite(acting_user(), worksite, _worksite_details(form))
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("worksites.show", worksite_id=worksite.id))
+    if form.validate_on_submit() and saved(
+        form, lambda: services.update_worksite(acting_user(), worksite, _worksite_details(form))
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for("worksites.show", worksite_id=worksite.id))
     return render_template("worksites/form.html", form=form, worksite=worksite), form_status(form)
 
 

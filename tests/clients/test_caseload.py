@@ -170,3 +170,24 @@ def test_query_counts_do_not_grow_with_the_data(app, client, auth, make, db, rol
         ]
         auth.logout()
     assert counts["small@example.org"] == counts["large@example.org"]
+
+
+def test_the_counsellor_filter_lists_only_whose_clients_one_sees(client, auth, make, db):
+    from fieldapp.auth.models import Team
+
+    lead = make.user(role=Role.TEAM_LEAD, email="lead@example.org")
+    team = Team(organisation_id=lead.organisation_id, name="Noord")
+    db.session.add(team)
+    db.session.flush()
+    member = make.user(lead.organisation, name="Teamlid")
+    outsider = make.user(lead.organisation, name="Buitenstaander")
+    lead.team_id = member.team_id = team.id
+    db.session.commit()
+    auth.login("lead@example.org")
+    page = client.get("/clients/").get_data(as_text=True)
+    assert "Teamlid" in page
+    assert "Buitenstaander" not in page
+    assert client.get(f"/clients/?counsellor={outsider.id}").status_code == 400
+    auth.logout()
+    auth.login(member.email)
+    assert 'name="counsellor"' not in client.get("/clients/").get_data(as_text=True)
