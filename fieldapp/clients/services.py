@@ -111,8 +111,8 @@ def record_consent(actor: User, client: Client, note: str) -> None:
     db.session.flush()
 
 
-def counsellors(actor: User) -> list[User]:
-    """The active people a client can be handed over or shared to."""
+def colleagues(actor: User) -> list[User]:
+    """The active people of the organisation: whom a client can be handed over or shared to."""
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
 
 
@@ -120,7 +120,7 @@ def caseload_owners(actor: User) -> list[User]:
     """Whose clients ``actor`` can filter the caseload on: everyone for an administrator, the
     team for a team lead, nobody else for a counsellor."""
     if actor.is_admin:
-        return counsellors(actor)
+        return colleagues(actor)
     if actor.is_team_lead and actor.team_id is not None:
         return list(
             db.session.scalars(

@@ -62,7 +62,8 @@ def index() -> ResponseReturnValue:
         )
     else:
         status = 400
-    page = caseload.search(user, filters, today(), form.page.data or 1 if status == 200 else 1)
+    number = (form.page.data or 1) if status == 200 else 1
+    page = caseload.search(user, filters, today(), number)
     args = {k: v for k, v in request.args.items() if k != "page"}
     page_html = render_template(
         "clients/index.html", form=form, page=page, args=args, today=today()
@@ -171,7 +172,7 @@ def handover(client_id: int) -> ResponseReturnValue:
         abort(403)
     form = HandoverForm()
     form.to.choices = [choice("", "—")] + [
-        choice(u.id, u.name) for u in services.counsellors(user) if u.id != client.counsellor_id
+        choice(u.id, u.name) for u in services.colleagues(user) if u.id != client.counsellor_id
     ]
     if form.validate_on_submit():
         to = get_or_404(User, int(form.to.data))
@@ -197,7 +198,7 @@ def shares(client_id: int) -> ResponseReturnValue:
         abort(403)
     form = ShareForm()
     form.user.choices = [choice("", "—")] + [
-        choice(u.id, u.name) for u in services.counsellors(user) if u.id != client.counsellor_id
+        choice(u.id, u.name) for u in services.colleagues(user) if u.id != client.counsellor_id
     ]
     if form.validate_on_submit():
         other = get_or_404(User, int(form.user.data))
@@ -243,7 +244,7 @@ def _details(form: ClientForm) -> services.ClientDetails:
 
 
 def _counsellor_choices(form: ClientForm, user: User) -> None:
-    form.counsellor.choices = [choice(u.id, u.name) for u in services.counsellors(user)]
+    form.counsellor.choices = [choice(u.id, u.name) for u in services.colleagues(user)]
 
 
 def _chosen_counsellor(form: ClientForm, user: User) -> User:

@@ -25,10 +25,6 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def none_if_empty(value: Any) -> Any:
-    return None if value in ("", None) else value
-
-
 def date_field(label: Any, *, optional: bool = False) -> DateField:
     """A date input; a malformed date gets a message, not a 500."""
     return DateField(

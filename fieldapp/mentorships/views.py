@@ -40,7 +40,7 @@ def for_client(client_id: int) -> ResponseReturnValue:
         form.mentor.choices += [
             choice(f"c{c.id}", f"{c.name} ({c.worksite.name})") for c in site_contacts
         ]
-    form.mentor.choices += [choice(f"u{u.id}", u.name) for u in clients.counsellors(user)]
+    form.mentor.choices += [choice(f"u{u.id}", u.name) for u in clients.colleagues(user)]
     if request.method == "GET":
         form.starts_on.data = today()
     if form.validate_on_submit():
@@ -70,7 +70,7 @@ def counsellors() -> ResponseReturnValue:
     """Mentors for new counsellors, paired by a team lead or an administrator."""
     user = acting_user()
     form = CounsellorMentorForm()
-    people = clients.counsellors(user)
+    people = clients.colleagues(user)
     form.mentor.choices = [choice("", "—")] + [choice(u.id, u.name) for u in people]
     form.mentee.choices = [choice("", "—")] + [choice(u.id, u.name) for u in people]
     if request.method == "GET":

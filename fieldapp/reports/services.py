@@ -16,7 +16,6 @@ from sqlalchemy import Select, and_, distinct, func, or_, select
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
-from fieldapp.common.dates import today
 from fieldapp.extensions import db
 from fieldapp.trajectories.method import Outcome, Scheme
 from fieldapp.trajectories.models import Trajectory
@@ -126,9 +125,3 @@ def to_csv(report: YearlyReport) -> str:
     for figure, category, count in report_rows(report):
         writer.writerow([report.year, report.counsellor_id or "", figure, category, count])
     return buffer.getvalue()
-
-
-def years_with_data() -> list[int]:
-    first = db.session.scalar(select(func.min(Trajectory.started_on)))
-    last_year = today().year
-    return list(range(last_year, (first.year if first else last_year) - 1, -1))

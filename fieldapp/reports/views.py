@@ -44,7 +44,7 @@ def team() -> ResponseReturnValue:
 def _yearly_form() -> YearlyFilterForm:
     form = YearlyFilterForm(request.args)
     form.counsellor.choices = [choice("", _l("Whole organisation"))] + [
-        choice(u.id, u.name) for u in clients.counsellors(acting_user())
+        choice(u.id, u.name) for u in clients.colleagues(acting_user())
     ]
     return form
 
