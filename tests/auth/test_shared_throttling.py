@@ -1,0 +1,48 @@
+"""Sign-in throttling counts across app servers when they share Redis (the deployment in the
+README): attempts on one server count on the other."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+import redis
+
+from fieldapp import create_app
+from fieldapp.extensions import limiter
+from tests.conftest import IsolatedClient, base_config
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_storage():
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    return REDIS_URL
+
+
+def test_two_app_servers_share_the_sign_in_limit(database_url, tmp_path, make, redis_storage):
+    config = {
+        **base_config(database_url, tmp_path / "instance"),
+        "RATELIMIT_STORAGE_URI": redis_storage,
+        "RATELIMIT_KEY_PREFIX": f"test-{secrets.token_hex(4)}",
+        "FIELDAPP_LOGIN_LIMIT": "3 per minute",
+    }
+    try:
+        servers = []
+        for _ in range(2):
+            app = create_app(config)
+            app.test_client_class = IsolatedClient
+            servers.append(app.test_client())
+        make.user(email="an@example.org")
+        attempt = {"email": "an@example.org", "password": "wrong guess"}
+        statuses = [servers[i % 2].post("/login", data=attempt).status_code for i in range(4)]
+        assert statuses == [401, 401, 401, 429]
+        # The counts live in Redis, where every app server process reads them.
+        stored = redis.Redis.from_url(redis_storage).keys(f"*{config['RATELIMIT_KEY_PREFIX']}*")
+        assert stored
+    finally:
+        limiter.reset()
