@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.reports.views import bp as reports_bp
     from fieldapp.trajectories.views import bp as trajectories_bp
     from fieldapp.users.views import bp as users_bp
+    from fieldapp.visits.views import bp as visits_bp
     from fieldapp.worksites.views import bp as worksites_bp
 
     for blueprint in (
@@ -136,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
         referrals_bp,
         mentorships_bp,
         worksites_bp,
+        visits_bp,
         reports_bp,
         privacy_bp,
         i18n_bp,

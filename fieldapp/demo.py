@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import click
@@ -22,6 +22,7 @@ from fieldapp.referrals import services as referrals
 from fieldapp.referrals.models import ReferralStatus
 from fieldapp.trajectories import services as trajectories
 from fieldapp.trajectories.method import Outcome, Scheme
+from fieldapp.visits import services as visits
 from fieldapp.worksites import services as worksites
 from fieldapp.worksites.models import Contact, ContactRole, Worksite, WorksiteKind
 
@@ -114,6 +115,14 @@ def _load_caseload(people: list[User]) -> None:
                     "Eerste gesprek gepland",
                     ReferralStatus.SENT,
                     day + timedelta(days=2),
+                ),
+            )
+        if index in (0, 1, 4) and site is not None:
+            visits.plan(
+                counsellor,
+                client,
+                visits.VisitPlan(
+                    day + timedelta(days=index // 2), time(9 + index), 60, "Opvolging"
                 ),
             )
         if index == 1 and contact is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,8 @@ from fieldapp.referrals.models import Referral, ReferralStatus
 from fieldapp.trajectories import services as trajectory_services
 from fieldapp.trajectories.method import Scheme
 from fieldapp.trajectories.models import Evaluation, Trajectory
+from fieldapp.visits import services as visit_services
+from fieldapp.visits.models import Visit
 from fieldapp.worksites import services as worksite_services
 from fieldapp.worksites.models import Contact, ContactRole, Worksite, WorksiteKind
 
@@ -76,6 +78,7 @@ class World:
     share: ClientShare
     mentorship: Mentorship
     check_in: CheckIn
+    visit: Visit
 
 
 class CaseloadFactories(Factories):
@@ -159,6 +162,9 @@ class CaseloadFactories(Factories):
         mentorship = mentorship_services.pair(
             counsellor, starts_on=date(2026, 1, 5), mentor_contact=contact, mentee_client=client
         )
+        visit = visit_services.plan(
+            counsellor, client, visit_services.VisitPlan(date(2026, 12, 1), time(10), 60, "")
+        )
         self._db.session.commit()
         return World(
             organisation=counsellor.organisation,
@@ -172,4 +178,5 @@ class CaseloadFactories(Factories):
             share=share,
             mentorship=mentorship,
             check_in=mentorship.check_ins[0],
+            visit=visit,
         )

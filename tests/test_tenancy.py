@@ -23,6 +23,8 @@ RECORD_ARGUMENTS = {
     "share_id": lambda world: world.share.id,
     "check_in_id": lambda world: world.check_in.id,
     "phase": lambda world: 1,
+    "visit_id": lambda world: world.visit.id,
+    "status": lambda world: "done",
 }
 
 

@@ -63,6 +63,10 @@ ACTIONS: dict[str, Any] = {
     "worksite.updated": _l("Worksite changed"),
     "contact.created": _l("Contact added"),
     "contact.updated": _l("Contact changed"),
+    "visit.planned": _l("Visit planned"),
+    "visit.moved": _l("Visit moved"),
+    "visit.done": _l("Visit done"),
+    "visit.cancelled": _l("Visit cancelled"),
 }
 
 

@@ -26,6 +26,9 @@ KINDS: dict[str, Any] = {
     "referral_updated": _l("Referral updated"),
     "mentorship_started": _l("Mentor paired"),
     "handed_over": _l("Handed over"),
+    "visit_planned": _l("Visit planned"),
+    "visit_done": _l("Visit done"),
+    "visit_cancelled": _l("Visit cancelled"),
 }
 
 

@@ -30,6 +30,7 @@ from fieldapp.referrals import services as referrals
 from fieldapp.trajectories import services as trajectories
 from fieldapp.trajectories.forms import PhaseForm, phase_choices, scheme_choices
 from fieldapp.trajectories.method import PHASES, checklist_for
+from fieldapp.visits import services as visits
 from fieldapp.worksites import services as worksites
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")
@@ -121,6 +122,7 @@ def show(client_id: int) -> ResponseReturnValue:
         phase_form=PhaseForm(phase=str(current.phase)) if current else None,
         referrals=referrals.of_client(client),
         mentorships=mentorships.of_client(client),
+        visits=visits.of_client(client),
         hours=trajectories.current_hours(current, today()) if current else None,
         timeline=timeline.page_of(client, request.args.get("timeline", 1, type=int)),
         timeline_kinds=timeline.KINDS,

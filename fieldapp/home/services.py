@@ -1,4 +1,4 @@
-"""What a person's home screen shows: what is due this week and contracts ending soon."""
+"""What a person's home screen shows: today's visits, what is due this week, contracts ending."""
 
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ from fieldapp.extensions import db
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.referrals.models import OPEN_STATUSES, Referral
 from fieldapp.trajectories.models import Evaluation, Trajectory
+from fieldapp.visits.models import Visit
+from fieldapp.visits.services import agenda
 
 WEEK = timedelta(days=7)
 
 
 @dataclass
 class HomeScreen:
+    visits_today: list[Visit] = field(default_factory=list)
     evaluations: list[tuple[Evaluation, Client]] = field(default_factory=list)
     check_ins: list[tuple[CheckIn, Mentorship]] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
@@ -33,7 +36,7 @@ class HomeScreen:
 
 def home_screen(user: User, today: date) -> HomeScreen:
     """Items for ``user``'s own clients (and their own mentorships), late ones included."""
-    screen = HomeScreen()
+    screen = HomeScreen(visits_today=agenda(user, today, 1)[today])
     screen.evaluations = list(
         db.session.execute(
             select(Evaluation, Client)

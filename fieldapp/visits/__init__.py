@@ -1,0 +1,1 @@
+"""Workplace visits: planning, the agenda, and a personal calendar feed."""

@@ -1,0 +1,111 @@
+"""A personal, revocable iCalendar (RFC 5545) feed of one's visits, with nothing sensitive in it:
+no client name, no purpose; a title, the time, the worksite and a link behind sign-in."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
+
+from fieldapp.auth.models import User
+from fieldapp.auth.tokens import hash_token
+from fieldapp.common.time import now_utc
+from fieldapp.extensions import db
+from fieldapp.visits.models import CalendarFeed, Visit, VisitStatus
+
+
+def issue(user: User) -> str:
+    """A new secret feed address for ``user``; the previous one stops working."""
+    revoke(user)
+    raw = secrets.token_urlsafe(32)
+    db.session.add(
+        CalendarFeed(
+            organisation_id=user.organisation_id, user_id=user.id, token_hash=hash_token(raw)
+        )
+    )
+    db.session.flush()
+    return raw
+
+
+def revoke(user: User) -> None:
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+
+
+def has_feed(user: User) -> bool:
+    return (
+        db.session.scalars(select(CalendarFeed.id).where(CalendarFeed.user_id == user.id)).first()
+        is not None
+    )
+
+
+def owner_of(raw: str) -> User | None:
+    if not raw or len(raw) > 100:
+        return None
+    feed = db.session.scalars(
+        select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(raw))
+    ).first()
+    return db.session.get(User, feed.user_id) if feed else None
+
+
+def _text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
+    encoded = line.encode("utf-8")
+    if len(encoded) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        piece = char.encode("utf-8")
+        if len(current) + len(piece) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += piece
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def render(user: User) -> str:
+    """The feed: visits from 30 days ago on, cancelled ones marked so calendars drop them."""
+    visits = db.session.scalars(
+        select(Visit)
+        .options(joinedload(Visit.worksite))
+        .where(Visit.counsellor_id == user.id, Visit.starts_at >= now_utc() - timedelta(days=30))
+        .order_by(Visit.starts_at)
+    )
+    with force_locale(user.language or user.organisation.default_language):
+        title = _("Workplace visit (fieldapp)")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//fieldapp//visits//EN",
+        "CALSCALE:GREGORIAN",
+    ]
+    for visit in visits:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:visit-{visit.id}@fieldapp",
+            f"DTSTAMP:{_stamp(visit.updated_at)}",
+            f"DTSTART:{_stamp(visit.starts_at)}",
+            f"DTEND:{_stamp(visit.ends_at)}",
+            f"SUMMARY:{_text(title)}",
+            f"URL:{url_for('visits.show', visit_id=visit.id, _external=True)}",
+            "STATUS:"
+            + ("CANCELLED" if visit.status_enum is VisitStatus.CANCELLED else "CONFIRMED"),
+        ]
+        if visit.worksite is not None:
+            lines.append(f"LOCATION:{_text(visit.worksite.name)}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

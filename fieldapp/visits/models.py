@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.auth.models import User
+from fieldapp.clients.models import Client
+from fieldapp.common.tenancy import TenantScoped
+from fieldapp.common.time import UTCDateTime, now_utc
+from fieldapp.extensions import db
+from fieldapp.worksites.models import Worksite
+
+
+class VisitStatus(StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(VISIT_STATUS_LABELS[self])
+
+
+VISIT_STATUS_LABELS: dict[VisitStatus, Any] = {
+    VisitStatus.PLANNED: _l("Planned"),
+    VisitStatus.DONE: _l("Done"),
+    VisitStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+class Visit(TenantScoped, db.Model):
+    """A workplace visit of a counsellor to a client."""
+
+    __table_args__ = (
+        Index("ix_visit_org_counsellor_starts", "organisation_id", "counsellor_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    worksite_id: Mapped[int | None] = mapped_column(ForeignKey("worksite.id", ondelete="SET NULL"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    minutes: Mapped[int] = mapped_column(Integer, default=60)
+    purpose: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(12), default=VisitStatus.PLANNED.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    client: Mapped[Client] = relationship()
+    counsellor: Mapped[User] = relationship()
+    worksite: Mapped[Worksite | None] = relationship()
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+    @property
+    def status_enum(self) -> VisitStatus:
+        return VisitStatus(self.status)
+
+
+class CalendarFeed(TenantScoped, db.Model):
+    """A user's personal, revocable iCalendar feed; only the hash of its secret is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

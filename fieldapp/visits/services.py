@@ -1,0 +1,115 @@
+"""Planning visits and the agenda; the calendar feed lives in ``calendar.py``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from fieldapp.audit import services as audit
+from fieldapp.auth.models import User
+from fieldapp.clients import timeline
+from fieldapp.clients.models import Client
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.time import local_zone, now_utc
+from fieldapp.extensions import db
+from fieldapp.trajectories.services import open_trajectory
+from fieldapp.visits.models import Visit, VisitStatus
+
+
+@dataclass(frozen=True)
+class VisitPlan:
+    day: date
+    at: time
+    minutes: int
+    purpose: str
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    """A wall-clock moment in the organisation's zone, as an aware UTC datetime."""
+    return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
+
+
+def _check(plan: VisitPlan) -> None:
+    if not 5 <= plan.minutes <= 480:
+        raise RuleBroken(_("A visit lasts between 5 minutes and 8 hours."), field="minutes")
+
+
+def plan(actor: User, client: Client, details: VisitPlan) -> Visit:
+    """Plan a visit at the client's current worksite (if any), for the client's counsellor."""
+    if client.anonymised_at is not None:
+        raise RuleBroken(_("This file is anonymised."))
+    _check(details)
+    trajectory = open_trajectory(client)
+    visit = Visit(
+        organisation_id=client.organisation_id,
+        client_id=client.id,
+        counsellor_id=client.counsellor_id,
+        worksite_id=trajectory.worksite_id if trajectory else None,
+        starts_at=local_datetime(details.day, details.at),
+        minutes=details.minutes,
+        purpose=details.purpose.strip(),
+    )
+    db.session.add(visit)
+    db.session.flush()
+    timeline.add(client, "visit_planned", actor, on=details.day.isoformat())
+    audit.record("visit.planned", organisation_id=client.organisation_id, actor=actor, target=visit)
+    return visit
+
+
+def move(actor: User, visit: Visit, details: VisitPlan) -> None:
+    if visit.status_enum is not VisitStatus.PLANNED:
+        raise RuleBroken(_("Only a planned visit can be moved."))
+    _check(details)
+    visit.starts_at = local_datetime(details.day, details.at)
+    visit.minutes = details.minutes
+    visit.purpose = details.purpose.strip()
+    audit.record("visit.moved", organisation_id=visit.organisation_id, actor=actor, target=visit)
+    db.session.flush()
+
+
+def set_status(actor: User, visit: Visit, status: VisitStatus) -> None:
+    """Mark a planned visit done or cancelled."""
+    if visit.status_enum is not VisitStatus.PLANNED:
+        raise RuleBroken(_("This visit is no longer planned."))
+    visit.status = status.value
+    kind = "visit_done" if status is VisitStatus.DONE else "visit_cancelled"
+    timeline.add(
+        visit.client, kind, actor, on=visit.starts_at.astimezone(local_zone()).date().isoformat()
+    )
+    audit.record(
+        f"visit.{status.value}", organisation_id=visit.organisation_id, actor=actor, target=visit
+    )
+    db.session.flush()
+
+
+def agenda(user: User, first_day: date, days: int) -> dict[date, list[Visit]]:
+    """``user``'s planned and done visits from ``first_day`` on, per local day."""
+    start = local_datetime(first_day, time.min)
+    end = local_datetime(first_day + timedelta(days=days), time.min)
+    visits = db.session.scalars(
+        select(Visit)
+        .options(joinedload(Visit.client), joinedload(Visit.worksite))
+        .where(Visit.counsellor_id == user.id, Visit.status != VisitStatus.CANCELLED.value)
+        .where(Visit.starts_at >= start, Visit.starts_at < end)
+        .order_by(Visit.starts_at)
+    )
+    grouped: dict[date, list[Visit]] = {first_day + timedelta(days=n): [] for n in range(days)}
+    for visit in visits:
+        grouped[visit.starts_at.astimezone(local_zone()).date()].append(visit)
+    return grouped
+
+
+def of_client(client: Client) -> list[Visit]:
+    return list(
+        db.session.scalars(
+            select(Visit)
+            .where(Visit.client_id == client.id, Visit.starts_at >= now_utc() - timedelta(days=1))
+            .where(Visit.status == VisitStatus.PLANNED.value)
+            .order_by(Visit.starts_at)
+            .limit(5)
+        )
+    )

@@ -1,0 +1,134 @@
+"""The agenda, planning and moving visits, and the personal calendar feed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+
+from fieldapp.auth.models import User
+from fieldapp.clients import access
+from fieldapp.common.access import acting_user
+from fieldapp.common.dates import today
+from fieldapp.common.forms import form_status
+from fieldapp.common.security import exempt_from_no_store
+from fieldapp.common.tenancy import get_or_404
+from fieldapp.common.time import local_zone
+from fieldapp.common.views import saved
+from fieldapp.extensions import db, limiter
+from fieldapp.visits import calendar, services
+from fieldapp.visits.forms import VisitForm
+from fieldapp.visits.models import Visit, VisitStatus
+
+bp = Blueprint("visits", __name__)
+
+
+def _visit_or_404(user: User, visit_id: int) -> Visit:
+    visit = get_or_404(Visit, visit_id)
+    access.client_or_404(user, visit.client_id)
+    return visit
+
+
+def _plan(form: VisitForm) -> services.VisitPlan:
+    return services.VisitPlan(
+        form.day.data, form.at.data, form.minutes.data, form.purpose.data or ""
+    )
+
+
+@bp.get("/visits/")
+@login_required
+def agenda() -> ResponseReturnValue:
+    """Today and the six days after it."""
+    day = today()
+    return render_template(
+        "visits/agenda.html", days=services.agenda(acting_user(), day, 7), today=day
+    )
+
+
+@bp.route("/clients/<id:client_id>/visits/new", methods=["GET", "POST"])
+@login_required
+def create(client_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    client = access.client_or_404(user, client_id)
+    form = VisitForm()
+    if request.method == "GET":
+        form.day.data = today() + timedelta(days=1)
+    if form.validate_on_submit() and saved(form, lambda: services.plan(user, client, _plan(form))):
+        flash(_("Visit planned."), "success")
+        return redirect(url_for("visits.agenda"))
+    page = render_template("visits/form.html", form=form, client=client, visit=None)
+    return page, form_status(form)
+
+
+@bp.get("/visits/<id:visit_id>")
+@login_required
+def show(visit_id: int) -> ResponseReturnValue:
+    visit = _visit_or_404(acting_user(), visit_id)
+    local = visit.starts_at.astimezone(local_zone())
+    return render_template("visits/show.html", visit=visit, local=local, action_form=FlaskForm())
+
+
+@bp.route("/visits/<id:visit_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(visit_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    visit = _visit_or_404(user, visit_id)
+    form = VisitForm(obj=visit)
+    if request.method == "GET":
+        local = visit.starts_at.astimezone(local_zone())
+        form.day.data, form.at.data = local.date(), local.time()
+    if form.validate_on_submit() and saved(form, lambda: services.move(user, visit, _plan(form))):
+        flash(_("Visit moved."), "success")
+        return redirect(url_for("visits.show", visit_id=visit.id))
+    page = render_template("visits/form.html", form=form, client=visit.client, visit=visit)
+    return page, form_status(form)
+
+
+@bp.post("/visits/<id:visit_id>/<any(done, cancelled):status>")
+@login_required
+def set_status(visit_id: int, status: str) -> ResponseReturnValue:
+    user = acting_user()
+    visit = _visit_or_404(user, visit_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not saved(form, lambda: services.set_status(user, visit, VisitStatus(status))):
+        abort(409, description=" ".join(form.form_errors))
+    flash(_("Visit done.") if status == "done" else _("Visit cancelled."), "success")
+    return redirect(url_for("visits.show", visit_id=visit.id))
+
+
+@bp.route("/visits/calendar", methods=["GET", "POST"])
+@login_required
+def calendar_settings() -> ResponseReturnValue:
+    """Create, renew or stop one's personal calendar feed address."""
+    user = acting_user()
+    form = FlaskForm()
+    address = None
+    if form.validate_on_submit():
+        if request.form.get("action") == "stop":
+            calendar.revoke(user)
+            db.session.commit()
+            flash(_("The calendar address no longer works."), "success")
+            return redirect(url_for("visits.calendar_settings"))
+        raw = calendar.issue(user)
+        db.session.commit()
+        address = url_for("visits.feed", token=raw, _external=True)
+    return render_template(
+        "visits/calendar.html", form=form, address=address, active=calendar.has_feed(user)
+    )
+
+
+@bp.get("/calendar/<token>.ics")
+@limiter.limit("60 per hour")
+def feed(token: str) -> ResponseReturnValue:
+    """The iCalendar feed; its address is the only key, so it holds nothing sensitive."""
+    owner = calendar.owner_of(token)
+    if owner is None or not owner.active:
+        abort(404)
+    response = Response(calendar.render(owner), mimetype="text/calendar")
+    return exempt_from_no_store(response)

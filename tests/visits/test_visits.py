@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from fieldapp.clients.models import TimelineEvent
+from fieldapp.common.dates import today
+from fieldapp.visits.models import Visit
+
+
+def last_visit(db):
+    return db.session.scalars(select(Visit).order_by(Visit.id.desc())).first()
+
+
+def plan(client, client_id, **fields):
+    data = {
+        "day": (today() + timedelta(days=1)).isoformat(),
+        "at": "10:30",
+        "minutes": "45",
+        "purpose": "evaluatiegesprek",
+    }
+    data.update(fields)
+    return client.post(f"/clients/{client_id}/visits/new", data=data)
+
+
+def test_plan_a_visit_in_brussels_time(client, auth, make, db):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    assert plan(client, world.client.id, day="2026-07-01", at="10:30").status_code == 302
+    visit = last_visit(db)
+    assert visit.starts_at == datetime(2026, 7, 1, 8, 30, tzinfo=UTC)  # summer time: UTC+2
+    assert visit.worksite_id == world.worksite.id  # the client's current worksite
+    assert visit.counsellor_id == world.counsellor.id
+    assert "visit_planned" in db.session.scalars(select(TimelineEvent.kind)).all()
+
+
+def test_bad_visit_input(client, auth, make, db):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    for fields, message in [
+        ({"day": "31/12/2026"}, "Not a valid date"),
+        ({"at": "25:00"}, "Not a valid time"),
+        ({"minutes": "0"}, "Between 5 and 480 minutes"),
+        ({"purpose": "x" * 201}, "at most 200 characters"),
+    ]:
+        response = plan(client, world.client.id, **fields)
+        assert response.status_code == 422, fields
+        assert message in response.get_data(as_text=True), fields
+    assert db.session.scalar(select(func.count()).select_from(Visit)) == 1  # the world's own
+
+
+def test_agenda_home_move_done_and_cancel(client, auth, make, db):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    plan(client, world.client.id, day=today().isoformat(), at="09:00")
+    visit = last_visit(db)
+    assert world.client.full_name in client.get("/visits/").get_data(as_text=True)
+    assert (
+        world.client.full_name in client.get("/").get_data(as_text=True).split("Today's visits")[1]
+    )
+
+    moved = (today() + timedelta(days=2)).isoformat()
+    data = {"day": moved, "at": "14:00", "minutes": "60", "purpose": ""}
+    assert client.post(f"/visits/{visit.id}/edit", data=data).status_code == 302
+    assert client.post(f"/visits/{visit.id}/done").status_code == 302
+    db.session.refresh(visit)
+    assert visit.status == "done"
+    response = client.post(f"/visits/{visit.id}/cancelled")
+    assert response.status_code == 409
+    assert "no longer planned" in response.get_data(as_text=True)
+    assert client.post(f"/visits/{visit.id}/edit", data=data).status_code == 422
+
+
+def test_only_who_may_open_the_file_sees_the_visit(client, auth, make, db):
+    world = make.world()
+    make.user(world.organisation, email="bo@example.org")
+    auth.login(world.counsellor.email)
+    plan(client, world.client.id)
+    visit = last_visit(db)
+    auth.logout()
+    auth.login("bo@example.org")
+    assert client.get(f"/visits/{visit.id}").status_code == 404
+    assert world.client.full_name not in client.get("/visits/").get_data(as_text=True)
+
+
+def test_calendar_feed_is_personal_revocable_and_discreet(client, auth, make, db):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    plan(client, world.client.id, purpose="gesprek over schulden")
+    page = client.post("/visits/calendar", data={"action": "new"}).get_data(as_text=True)
+    address = page.split('id="feed-address" type="text" readonly value="')[1].split('"')[0]
+    path = address.replace("http://localhost", "")
+    auth.logout()
+
+    feed = client.get(path)  # no sign-in: calendar apps cannot sign in
+    assert feed.status_code == 200
+    assert feed.mimetype == "text/calendar"
+    body = feed.get_data(as_text=True)
+    assert body.startswith("BEGIN:VCALENDAR\r\n")
+    assert "BEGIN:VEVENT" in body
+    assert world.worksite.name in body
+    assert world.client.last_name not in body
+    assert "schulden" not in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+    auth.login(world.counsellor.email)
+    client.post("/visits/calendar", data={"action": "stop"})
+    assert client.get(path).status_code == 404
+    assert client.get("/calendar/not-a-real-token.ics").status_code == 404
