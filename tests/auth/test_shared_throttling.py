@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from fieldapp import create_app
-from fieldapp.extensions import limiter
+from fieldapp.extensions import db, limiter
 from tests.conftest import IsolatedClient, base_config
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -31,10 +31,10 @@ def test_two_app_servers_share_the_sign_in_limit(database_url, tmp_path, make, r
         "RATELIMIT_KEY_PREFIX": f"test-{secrets.token_hex(4)}",
         "FIELDAPP_LOGIN_LIMIT": "3 per minute",
     }
+    apps = [create_app(config) for _ in range(2)]
     try:
         servers = []
-        for _ in range(2):
-            app = create_app(config)
+        for app in apps:
             app.test_client_class = IsolatedClient
             servers.append(app.test_client())
         make.user(email="an@example.org")
@@ -46,3 +46,6 @@ def test_two_app_servers_share_the_sign_in_limit(database_url, tmp_path, make, r
         assert stored
     finally:
         limiter.reset()
+        for app in apps:
+            with app.app_context():
+                db.engine.dispose()
