@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, flash, g, jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -100,6 +101,15 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_session_user)
+
+    @login_manager.unauthorized_handler
+    def unauthorized() -> ResponseReturnValue:
+        """Pages send people to the sign-in form; the JSON API answers 401 (a device keeps its
+        outbox and sends again after the person signs in)."""
+        if request.path.startswith("/api/"):
+            return jsonify({"error": 401, "message": str(_l("Please sign in."))}), 401
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
 
     @app.before_request
     def activate_tenant() -> None:

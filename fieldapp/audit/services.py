@@ -67,6 +67,7 @@ ACTIONS: dict[str, Any] = {
     "visit.moved": _l("Visit moved"),
     "visit.done": _l("Visit done"),
     "visit.cancelled": _l("Visit cancelled"),
+    "visit.note_saved": _l("Visit note saved"),
 }
 
 

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 
 from fieldapp.auth.models import User
 from fieldapp.clients import access
 from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status
+from fieldapp.common.rules import RuleBroken
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.time import local_zone
 from fieldapp.common.views import saved
 from fieldapp.extensions import db, limiter
-from fieldapp.visits import calendar, services
+from fieldapp.visits import calendar, notes, services
 from fieldapp.visits.forms import VisitForm
 from fieldapp.visits.models import Visit, VisitStatus
 
@@ -67,9 +80,29 @@ def create(client_id: int) -> ResponseReturnValue:
 @bp.get("/visits/<id:visit_id>")
 @login_required
 def show(visit_id: int) -> ResponseReturnValue:
-    visit = _visit_or_404(acting_user(), visit_id)
-    local = visit.starts_at.astimezone(local_zone())
-    return render_template("visits/show.html", visit=visit, local=local, action_form=FlaskForm())
+    """A visit with its notes; a note whose revisions crossed shows every version."""
+    return _show_page(_visit_or_404(acting_user(), visit_id))
+
+
+def _show_page(visit: Visit, error: str | None = None, body: str = "") -> str:
+    visit_notes = notes.notes_of(visit)
+    return render_template(
+        "visits/show.html",
+        visit=visit,
+        local=visit.starts_at.astimezone(local_zone()),
+        action_form=FlaskForm(),
+        notes=visit_notes,
+        new_note={"note_uuid": str(uuid.uuid4()), "revision_uuid": str(uuid.uuid4())},
+        # One fresh revision id per head, so that "keep this version" is safe to send twice.
+        new_revision_uuids={
+            head.revision_uuid: str(uuid.uuid4()) for note in visit_notes for head in note.heads
+        },
+        max_body=notes.MAX_BODY,
+        observation_labels=notes.OBSERVATION_LABELS,
+        note_error=error,
+        note_body=body,
+        observations=notes.OBSERVATIONS,
+    )
 
 
 @bp.route("/visits/<id:visit_id>/edit", methods=["GET", "POST"])
@@ -132,3 +165,56 @@ def feed(token: str) -> ResponseReturnValue:
         abort(404)
     response = Response(calendar.render(owner), mimetype="text/calendar")
     return exempt_from_no_store(response)
+
+
+@bp.get("/api/csrf")
+@login_required
+def csrf_token() -> ResponseReturnValue:
+    """A fresh CSRF token, fetched by the outbox right before it sends (a cached page's token may
+    have expired)."""
+    return jsonify({"csrf_token": generate_csrf()})
+
+
+@bp.post("/api/visits/<id:visit_id>/notes")
+@login_required
+def sync_note(visit_id: int) -> ResponseReturnValue:
+    """Store one note revision sent by a device: 201 the first time, 200 with the same answer when
+    it is sent again; a 4xx with the reason otherwise, so the device keeps the note and says why."""
+    user = acting_user()
+    visit = _visit_or_404(user, visit_id)
+    payload = request.get_json(silent=True)
+    try:
+        revision, created = notes.store(user, visit, notes.parse(payload))
+    except RuleBroken as error:
+        db.session.rollback()
+        return jsonify({"error": 422, "message": error.message, "field": error.field}), 422
+    return jsonify(notes.as_json(revision)), 201 if created else 200
+
+
+@bp.post("/visits/<id:visit_id>/notes")
+@login_required
+def add_note(visit_id: int) -> ResponseReturnValue:
+    """The same, from the plain HTML form (without JavaScript); its hidden UUIDs make a double
+    submit harmless too."""
+    user = acting_user()
+    visit = _visit_or_404(user, visit_id)
+    form = request.form
+    payload = {
+        "revision_uuid": form.get("revision_uuid"),
+        "note_uuid": form.get("note_uuid"),
+        "parent_uuid": form.get("parent_uuid") or None,
+        "replaces": form.getlist("replaces"),
+        "body": form.get("body", ""),
+        "observations": {
+            key: int(value) if value.isdigit() else value
+            for key in notes.OBSERVATIONS
+            if (value := form.get(key, ""))
+        },
+    }
+    try:
+        notes.store(user, visit, notes.parse(payload))
+    except RuleBroken as error:
+        db.session.rollback()
+        return _show_page(visit, error=error.message, body=request.form.get("body", "")), 422
+    flash(_("Note saved."), "success")
+    return redirect(url_for("visits.show", visit_id=visit.id))

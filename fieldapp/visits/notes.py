@@ -1,0 +1,205 @@
+"""On-site notes: append-only revisions, stored by the UUID the device made.
+
+A note is a chain of revisions that share a ``note_uuid``. A device sends each revision with its
+own ``revision_uuid`` and the revision it corrects (``parent_uuid``). Storing by ``revision_uuid``
+makes a repeated send harmless: the second send finds the first and gets the same answer. Two
+revisions that correct the same parent both stay; the note then has two heads, and the app shows
+both and asks which one holds, instead of silently overwriting one. Keeping one version is a new
+revision that ``replaces`` the others.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldapp.audit import services as audit
+from fieldapp.auth.models import User
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import TenantScoped
+from fieldapp.common.time import UTCDateTime, now_utc
+from fieldapp.extensions import db
+from fieldapp.visits.models import Visit
+
+MAX_BODY = 10_000
+OBSERVATIONS = ("attendance", "punctuality", "attitude")
+OBSERVATION_LABELS: dict[str, Any] = {
+    "attendance": _l("Attendance"),
+    "punctuality": _l("Punctuality"),
+    "attitude": _l("Attitude"),
+}
+SCALE = range(1, 6)
+
+
+class NoteRevision(TenantScoped, db.Model):
+    __table_args__ = (Index("ix_note_revision_visit_note", "visit_id", "note_uuid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    note_uuid: Mapped[str] = mapped_column(String(36))
+    parent_uuid: Mapped[str | None] = mapped_column(String(36))
+    replaces: Mapped[list[str]] = mapped_column(JSON, default=list)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    observations: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+@dataclass(frozen=True)
+class IncomingRevision:
+    revision_uuid: str
+    note_uuid: str
+    parent_uuid: str | None
+    body: str
+    observations: dict[str, int] = field(default_factory=dict)
+    written_at: datetime | None = None
+    replaces: tuple[str, ...] = ()
+
+
+def _uuid(value: Any, name: str) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except (ValueError, TypeError, AttributeError):
+        raise RuleBroken(_("This note has no valid identifier."), field=name) from None
+
+
+def parse(payload: Any) -> IncomingRevision:
+    """Check what a device sent; every refusal says why, so the device can show it."""
+    if not isinstance(payload, dict):
+        raise RuleBroken(_("The note could not be read."))
+    body = payload.get("body")
+    if not isinstance(body, str) or not body.strip():
+        raise RuleBroken(_("The note is empty."), field="body")
+    if len(body) > MAX_BODY:
+        raise RuleBroken(_("The note is longer than %(n)d characters.", n=MAX_BODY), field="body")
+    observations = payload.get("observations") or {}
+    if not isinstance(observations, dict):
+        raise RuleBroken(_("The observations could not be read."), field="observations")
+    for key, value in observations.items():
+        if key not in OBSERVATIONS or not isinstance(value, int) or value not in SCALE:
+            raise RuleBroken(_("Observations are scored from 1 to 5."), field="observations")
+    written_at = payload.get("written_at")
+    try:
+        moment = datetime.fromisoformat(written_at) if written_at else None
+    except (TypeError, ValueError):
+        raise RuleBroken(_("The note's date could not be read."), field="written_at") from None
+    if moment is not None and moment.tzinfo is None:
+        raise RuleBroken(_("The note's date could not be read."), field="written_at")
+    parent = payload.get("parent_uuid")
+    replaces = payload.get("replaces") or []
+    if not isinstance(replaces, list) or len(replaces) > 20:
+        raise RuleBroken(_("The note could not be read."), field="replaces")
+    return IncomingRevision(
+        revision_uuid=_uuid(payload.get("revision_uuid"), "revision_uuid"),
+        note_uuid=_uuid(payload.get("note_uuid"), "note_uuid"),
+        parent_uuid=_uuid(parent, "parent_uuid") if parent else None,
+        body=body,
+        observations=dict(observations),
+        written_at=moment,
+        replaces=tuple(_uuid(value, "replaces") for value in replaces),
+    )
+
+
+def _existing(revision_uuid: str) -> NoteRevision | None:
+    return db.session.scalars(
+        select(NoteRevision).where(NoteRevision.revision_uuid == revision_uuid)
+    ).first()
+
+
+def store(actor: User, visit: Visit, incoming: IncomingRevision) -> tuple[NoteRevision, bool]:
+    """Store a revision once; returns it and whether it is new. Commits (idempotency needs it)."""
+    existing = _existing(incoming.revision_uuid)
+    if existing is not None:
+        _same_note(existing, visit, incoming)
+        return existing, False
+    for earlier_uuid in filter(None, (incoming.parent_uuid, *incoming.replaces)):
+        earlier = _existing(earlier_uuid)
+        if (
+            earlier is None
+            or earlier.note_uuid != incoming.note_uuid
+            or earlier.visit_id != visit.id
+        ):
+            raise RuleBroken(_("The note this corrects is unknown."), field="parent_uuid")
+    revision = NoteRevision(
+        organisation_id=visit.organisation_id,
+        revision_uuid=incoming.revision_uuid,
+        note_uuid=incoming.note_uuid,
+        parent_uuid=incoming.parent_uuid,
+        replaces=list(incoming.replaces),
+        visit_id=visit.id,
+        author_id=actor.id,
+        body=incoming.body,
+        observations=incoming.observations,
+        written_at=incoming.written_at or now_utc(),
+    )
+    db.session.add(revision)
+    audit.record(
+        "visit.note_saved", organisation_id=visit.organisation_id, actor=actor, target=visit
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same revision arrived twice at once: the other request stored it; answer with that.
+        db.session.rollback()
+        existing = _existing(incoming.revision_uuid)
+        if existing is None:  # taken in another organisation: refuse, reveal nothing
+            raise RuleBroken(_("This note identifier is already used for another note.")) from None
+        _same_note(existing, visit, incoming)
+        return existing, False
+    return revision, True
+
+
+def _same_note(existing: NoteRevision, visit: Visit, incoming: IncomingRevision) -> None:
+    if existing.visit_id != visit.id or existing.note_uuid != incoming.note_uuid:
+        raise RuleBroken(_("This note identifier is already used for another note."))
+
+
+@dataclass(frozen=True)
+class Note:
+    note_uuid: str
+    heads: list[NoteRevision]
+    history: list[NoteRevision]
+
+    @property
+    def in_conflict(self) -> bool:
+        return len(self.heads) > 1
+
+
+def notes_of(visit: Visit) -> list[Note]:
+    """Every note of ``visit`` with its current head(s) and its history, oldest note first."""
+    revisions = list(
+        db.session.scalars(
+            select(NoteRevision)
+            .where(NoteRevision.visit_id == visit.id)
+            .order_by(NoteRevision.written_at, NoteRevision.id)
+        )
+    )
+    corrected = {r.parent_uuid for r in revisions if r.parent_uuid}
+    corrected.update(uuid for r in revisions for uuid in r.replaces)
+    notes: dict[str, Note] = {}
+    for revision in revisions:
+        note = notes.setdefault(revision.note_uuid, Note(revision.note_uuid, [], []))
+        note.history.append(revision)
+        if revision.revision_uuid not in corrected:
+            note.heads.append(revision)
+    return list(notes.values())
+
+
+def as_json(revision: NoteRevision) -> dict[str, Any]:
+    return {
+        "revision_uuid": revision.revision_uuid,
+        "note_uuid": revision.note_uuid,
+        "parent_uuid": revision.parent_uuid,
+        "visit_id": revision.visit_id,
+        "received_at": revision.received_at.isoformat(),
+    }
