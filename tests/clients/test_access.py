@@ -61,6 +61,10 @@ def test_the_counsellor_opens_everything(client, auth, make, db, world):
     for url, _sensitive in file_pages(world):
         with client.get(url) as response:
             assert response.status_code == 200, url
+            if response.mimetype == "text/html":
+                title = response.get_data(as_text=True).split("<title>")[1].split("</title>")[0]
+                assert "<" not in title, url  # a title is plain text, not a misplaced block
+                assert len(title) < 120, url
 
 
 @pytest.mark.parametrize(
