@@ -99,21 +99,22 @@ def create() -> ResponseReturnValue:
 def show(client_id: int) -> ResponseReturnValue:
     """A client's file: the current trajectory, its checklist, referrals, mentor and timeline.
 
-    Every opening is written to the audit log."""
+    Every opening is written to the audit log, in the one commit after the page is rendered:
+    committing earlier would expire everything loaded and read it all again."""
     user = acting_user()
     client = access.client_or_404(user, client_id)
     sensitive = access.can_see_sensitive(user, client)
-    services.record_viewed(user, client)
-    db.session.commit()
-    current = trajectories.open_trajectory(client)
+    history = trajectories.history(client)
+    current = next((t for t in history if t.is_open), None)
     phase = request.args.get("phase", type=int) or (current.phase if current else 1)
     if phase not in PHASES:
         abort(404)
-    return render_template(
+    services.record_viewed(user, client)
+    page = render_template(
         "clients/show.html",
         client=client,
         trajectory=current,
-        past=[t for t in trajectories.history(client) if not t.is_open],
+        past=[t for t in history if not t.is_open],
         may_see_sensitive=sensitive,
         may_reassign=access.can_reassign(user, client),
         checklist_phase=phase,
@@ -129,6 +130,8 @@ def show(client_id: int) -> ResponseReturnValue:
         today=today(),
         consent_form=ConsentForm(),
     )
+    db.session.commit()
+    return page
 
 
 @bp.route("/<id:client_id>/edit", methods=["GET", "POST"])

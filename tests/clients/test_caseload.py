@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bench.measure import counting_queries
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as client_services
 from fieldapp.common.dates import today
@@ -13,7 +14,6 @@ from fieldapp.mentorships import services as mentorships
 from fieldapp.trajectories.method import Scheme
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.worksites.models import WorksiteKind
-from tests.querycount import count_queries
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def build_caseload(make, db, counsellor, clients: int):
 def queries_for(app, client, url) -> int:
     with app.app_context():
         engine = _db.engine
-    with count_queries(engine) as statements:
+    with counting_queries(engine) as statements:
         response = client.get(url)
         assert response.status_code == 200, url
     return len(statements)
