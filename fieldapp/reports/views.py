@@ -15,8 +15,6 @@ from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice
 from fieldapp.reports import services
-from fieldapp.trajectories.method import OUTCOME_LABELS, SCHEME_LABELS, Outcome, Scheme
-from fieldapp.worksites.models import WORKSITE_KIND_LABELS, WorksiteKind
 
 bp = Blueprint("reports", __name__)
 
@@ -54,11 +52,9 @@ def _yearly_form() -> YearlyFilterForm:
 def yearly() -> ResponseReturnValue:
     form = _yearly_form()
     if not form.validate():
-        return render_template("reports/yearly.html", form=form, report=None, labels=_labels()), 400
+        return render_template("reports/yearly.html", form=form, report=None), 400
     report = services.yearly(form.year.data or today().year, _counsellor_id(form))
-    return render_template(
-        "reports/yearly.html", form=form, report=report, labels=_labels(), args=request.args
-    )
+    return render_template("reports/yearly.html", form=form, report=report, args=request.args)
 
 
 @bp.get("/reports/yearly.csv")
@@ -77,11 +73,3 @@ def yearly_csv() -> ResponseReturnValue:
 
 def _counsellor_id(form: YearlyFilterForm) -> int | None:
     return int(form.counsellor.data) if form.counsellor.data else None
-
-
-def _labels() -> dict[str, dict[str, object]]:
-    return {
-        "scheme": {s.value: SCHEME_LABELS[s] for s in Scheme},
-        "kind": {k.value: WORKSITE_KIND_LABELS[k] for k in WorksiteKind},
-        "outcome": {o.value: OUTCOME_LABELS[o] for o in Outcome},
-    }

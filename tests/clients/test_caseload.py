@@ -64,7 +64,7 @@ def test_needs_attention_and_the_next_thing_due(client, auth, make, db, counsell
         started_on=now - timedelta(days=600),
         planned_end_on=now + timedelta(days=40),
     )
-    for evaluation in ending_evaluations(db, ending):
+    for evaluation in evaluations_of(db, ending):
         evaluation.done_on = now
     late_referral = make.client(counsellor, "Fatma", "Doorverwijzing")
     make.referral(counsellor, late_referral, follow_up_on=now - timedelta(days=3))
@@ -75,7 +75,7 @@ def test_needs_attention_and_the_next_thing_due(client, auth, make, db, counsell
         started_on=now - timedelta(days=100),
         planned_end_on=now + timedelta(days=300),
     )
-    for evaluation in ending_evaluations(db, calm):
+    for evaluation in evaluations_of(db, calm):
         if evaluation.due_on <= now + timedelta(days=14):
             evaluation.done_on = evaluation.due_on  # held on time: nothing late
     db.session.commit()
@@ -92,7 +92,7 @@ def test_needs_attention_and_the_next_thing_due(client, auth, make, db, counsell
     assert "due--late" in page  # the referral follow-up three days ago
 
 
-def ending_evaluations(db, person):
+def evaluations_of(db, person):
     return db.session.scalars(
         select(Evaluation).join(Trajectory).where(Trajectory.client_id == person.id)
     ).all()
