@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.auth.models import User
@@ -71,3 +71,21 @@ class CalendarFeed(TenantScoped, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class NoteRevision(TenantScoped, db.Model):
+    """One version of an on-site note; see ``fieldapp.visits.notes`` for how they chain."""
+
+    __table_args__ = (Index("ix_note_revision_visit_note", "visit_id", "note_uuid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    note_uuid: Mapped[str] = mapped_column(String(36))
+    parent_uuid: Mapped[str | None] = mapped_column(String(36))
+    replaces: Mapped[list[str]] = mapped_column(JSON, default=list)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    observations: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

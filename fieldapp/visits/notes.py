@@ -17,17 +17,15 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.tenancy import TenantScoped
-from fieldapp.common.time import UTCDateTime, now_utc
+from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
-from fieldapp.visits.models import Visit
+from fieldapp.visits.models import NoteRevision, Visit
 
 MAX_BODY = 10_000
 OBSERVATIONS = ("attendance", "punctuality", "attitude")
@@ -37,22 +35,6 @@ OBSERVATION_LABELS: dict[str, Any] = {
     "attitude": _l("Attitude"),
 }
 SCALE = range(1, 6)
-
-
-class NoteRevision(TenantScoped, db.Model):
-    __table_args__ = (Index("ix_note_revision_visit_note", "visit_id", "note_uuid"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    revision_uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    note_uuid: Mapped[str] = mapped_column(String(36))
-    parent_uuid: Mapped[str | None] = mapped_column(String(36))
-    replaces: Mapped[list[str]] = mapped_column(JSON, default=list)
-    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
-    author_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    body: Mapped[str] = mapped_column(Text)
-    observations: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
-    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
 @dataclass(frozen=True)

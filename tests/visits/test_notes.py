@@ -8,7 +8,8 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp.visits.notes import MAX_BODY, NoteRevision
+from fieldapp.visits.models import NoteRevision
+from fieldapp.visits.notes import MAX_BODY
 from tests.factories import DEFAULT_PASSWORD
 
 
