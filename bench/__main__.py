@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 
 from bench.generate import LARGE, PASSWORD, SMALL, populate
 from bench.measure import bare_flask_app, time_requests
+from bench.sync import plan_visit, sync_outbox
 from fieldapp import create_app
 from fieldapp.common.dates import today
 from fieldapp.extensions import db
@@ -107,6 +108,8 @@ def run(database_url: str, instance: Path, bare_ms: float) -> bool:
         db.session.commit()
         seconds = time.perf_counter() - started
         engine = db.engine
+        large = ids["large"]
+        visit_id = plan_visit(large["organisation"], large["counsellor"], large["client"])
     print(f"\n== {dialect}: generated both organisations in {seconds:.1f} s")
     clients = {}
     for org in ("small", "large"):
@@ -134,6 +137,14 @@ def run(database_url: str, instance: Path, bare_ms: float) -> bool:
             f"{pattern:<34}{who:<11}{large.median_ms:>10.2f}{large.p95_ms:>10.2f}"
             f"{large.median_ms / bare_ms:>10.1f}{large.queries:>10}{small.queries:>10}"
         )
+    with app.app_context():
+        sync = sync_outbox(clients["large", "counsellor"], visit_id)
+    print(
+        f"notes outbox of {sync.notes}: first sync {sync.first_seconds:.2f} s "
+        f"({sync.notes_per_second:.0f} notes/s, {sync.first_seconds * 1000 / sync.notes:.2f} ms "
+        f"a note = {sync.first_seconds * 1000 / sync.notes / bare_ms:.0f}x bare), "
+        f"sent again {sync.repeat_seconds:.2f} s; one row a note"
+    )
     with app.app_context():
         db.session.remove()
         db.drop_all()

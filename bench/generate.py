@@ -242,6 +242,7 @@ def populate(slug: str, size: Size, today: date) -> dict[str, int]:
     db.session.commit()
     busiest_client = clients[0]
     return {
+        "organisation": org,
         "admin": admin.id,
         "lead": lead.id,
         "client": busiest_client,

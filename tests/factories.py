@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
@@ -21,7 +22,7 @@ from fieldapp.trajectories import services as trajectory_services
 from fieldapp.trajectories.method import Scheme
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.visits import services as visit_services
-from fieldapp.visits.models import Visit
+from fieldapp.visits.models import FollowUp, Visit
 from fieldapp.worksites import services as worksite_services
 from fieldapp.worksites.models import Contact, ContactRole, Worksite, WorksiteKind
 
@@ -79,6 +80,7 @@ class World:
     mentorship: Mentorship
     check_in: CheckIn
     visit: Visit
+    follow_up: FollowUp
 
 
 class CaseloadFactories(Factories):
@@ -166,6 +168,7 @@ class CaseloadFactories(Factories):
             counsellor, client, visit_services.VisitPlan(date(2026, 12, 1), time(10), 60, "")
         )
         self._db.session.commit()
+        follow_up = self.follow_up(counsellor, visit)
         return World(
             organisation=counsellor.organisation,
             counsellor=counsellor,
@@ -179,4 +182,22 @@ class CaseloadFactories(Factories):
             mentorship=mentorship,
             check_in=mentorship.check_ins[0],
             visit=visit,
+            follow_up=follow_up,
         )
+
+    def follow_up(
+        self, author: User, visit: Visit, text: str = "Werkschoenen kopen", due: date | None = None
+    ) -> FollowUp:
+        follow_up = FollowUp(
+            organisation_id=visit.organisation_id,
+            action_uuid=str(uuid.uuid4()),
+            note_uuid=str(uuid.uuid4()),
+            visit_id=visit.id,
+            client_id=visit.client_id,
+            owner_id=author.id,
+            text=text,
+            due_on=due or date(2026, 11, 25),
+        )
+        self._db.session.add(follow_up)
+        self._db.session.commit()
+        return follow_up

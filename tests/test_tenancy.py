@@ -24,6 +24,7 @@ RECORD_ARGUMENTS = {
     "check_in_id": lambda world: world.check_in.id,
     "phase": lambda world: 1,
     "visit_id": lambda world: world.visit.id,
+    "follow_up_id": lambda world: world.follow_up.id,
     "status": lambda world: "done",
 }
 

@@ -68,6 +68,7 @@ ACTIONS: dict[str, Any] = {
     "visit.done": _l("Visit done"),
     "visit.cancelled": _l("Visit cancelled"),
     "visit.note_saved": _l("Visit note saved"),
+    "visit.follow_up_done": _l("Follow-up done"),
 }
 
 

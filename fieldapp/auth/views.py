@@ -77,14 +77,15 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
-    """Sign out; the response also tells the browser to drop its cached pages."""
+    """Sign out; the response also tells the browser to drop every page, note and draft it keeps
+    (phones are often shared). The page script warns first when notes have not been sent."""
     services.record_logout(acting_user())
     db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
     response = redirect(url_for("auth.login"))
-    response.headers["Clear-Site-Data"] = '"cache"'
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
 
 

@@ -1,4 +1,5 @@
-"""What a person's home screen shows: today's visits, what is due this week, contracts ending."""
+"""What a person's home screen shows: today's visits, what is due this week (follow-ups agreed
+during visits included), contracts ending."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from fieldapp.extensions import db
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.referrals.models import OPEN_STATUSES, Referral
 from fieldapp.trajectories.models import Evaluation, Trajectory
-from fieldapp.visits.models import Visit
+from fieldapp.visits import follow_ups
+from fieldapp.visits.models import FollowUp, Visit
 from fieldapp.visits.services import agenda
 
 WEEK = timedelta(days=7)
@@ -28,15 +30,18 @@ class HomeScreen:
     check_ins: list[tuple[CheckIn, Mentorship]] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
     contracts_ending: list[Trajectory] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
     @property
     def nothing_due(self) -> bool:
-        return not (self.evaluations or self.check_ins or self.referrals)
+        return not (self.evaluations or self.check_ins or self.referrals or self.follow_ups)
 
 
 def home_screen(user: User, today: date) -> HomeScreen:
     """Items for ``user``'s own clients (and their own mentorships), late ones included."""
-    screen = HomeScreen(visits_today=agenda(user, today, 1)[today])
+    screen = HomeScreen(
+        visits_today=agenda(user, today, 1)[today], follow_ups=follow_ups.due_for(user, today)
+    )
     screen.evaluations = list(
         db.session.execute(
             select(Evaluation, Client)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from flask_wtf import FlaskForm
 
 from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
@@ -18,5 +19,9 @@ def index() -> ResponseReturnValue:
     """The counsellor's start page: what is due this week, contracts ending soon."""
     day = today()
     return render_template(
-        "home/index.html", now=now_utc(), today=day, screen=home_screen(acting_user(), day)
+        "home/index.html",
+        now=now_utc(),
+        today=day,
+        screen=home_screen(acting_user(), day),
+        done_form=FlaskForm(),
     )

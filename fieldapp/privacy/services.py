@@ -26,6 +26,7 @@ from fieldapp.extensions import db
 from fieldapp.mentorships.models import Mentorship
 from fieldapp.referrals.models import Referral
 from fieldapp.trajectories.models import ChecklistAnswer, Evaluation, RegimePeriod, Trajectory
+from fieldapp.visits.models import FollowUp, NoteRevision, Visit
 
 
 def _rows(model: type, *criteria: Any) -> list[dict[str, Any]]:
@@ -45,6 +46,7 @@ def _plain(value: Any) -> Any:
 def export(actor: User, client: Client) -> bytes:
     """Everything held about ``client``: one JSON document and a CSV per kind of record."""
     trajectory_ids = select(Trajectory.id).where(Trajectory.client_id == client.id)
+    visit_ids = select(Visit.id).where(Visit.client_id == client.id)
     data = {
         "exported_at": now_utc().isoformat(),
         "client": _rows(Client, Client.id == client.id)[0],
@@ -58,6 +60,9 @@ def export(actor: User, client: Client) -> bytes:
         "handovers": _rows(Handover, Handover.client_id == client.id),
         "shares": _rows(ClientShare, ClientShare.client_id == client.id),
         "timeline": _rows(TimelineEvent, TimelineEvent.client_id == client.id),
+        "visits": _rows(Visit, Visit.client_id == client.id),
+        "visit_notes": _rows(NoteRevision, NoteRevision.visit_id.in_(visit_ids)),
+        "follow_ups": _rows(FollowUp, FollowUp.client_id == client.id),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -94,7 +99,11 @@ def anonymise(actor: User | None, client: Client) -> None:
     if still_open:
         raise RuleBroken(_("End the trajectory before erasing the file."))
     trajectory_ids = select(Trajectory.id).where(Trajectory.client_id == client.id)
+    visit_ids = select(Visit.id).where(Visit.client_id == client.id)
     for statement in (
+        delete(NoteRevision).where(NoteRevision.visit_id.in_(visit_ids)),
+        delete(FollowUp).where(FollowUp.client_id == client.id),
+        update(Visit).where(Visit.client_id == client.id).values(purpose=""),
         delete(ChecklistAnswer).where(ChecklistAnswer.trajectory_id.in_(trajectory_ids)),
         delete(TimelineEvent).where(TimelineEvent.client_id == client.id),
         delete(ClientShare).where(ClientShare.client_id == client.id),

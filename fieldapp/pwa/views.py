@@ -9,8 +9,12 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import login_required
 
+from fieldapp.common.access import acting_user
+from fieldapp.common.dates import today
 from fieldapp.common.security import exempt_from_no_store
+from fieldapp.pwa import offline as offline_pages
 
 bp = Blueprint("pwa", __name__)
 
@@ -21,6 +25,10 @@ BACKGROUND_COLOUR = "#f6f7f5"
 SHELL_FILES = (
     "css/app.css",
     "js/app.js",
+    "js/notes.js",
+    "js/offline-pages.js",
+    "js/outbox.js",
+    "js/page-data.js",
     "icons/icon-192.png",
     "icons/icon.svg",
 )
@@ -32,8 +40,21 @@ def shell_version(static_folder: str, template_folder: str) -> str:
     digest = hashlib.sha256()
     for name in SHELL_FILES:
         digest.update((Path(static_folder) / name).read_bytes())
-    digest.update((Path(template_folder) / "pwa/sw.js").read_bytes())
+    for template in ("pwa/sw.js", "pwa/offline.html"):
+        digest.update((Path(template_folder) / template).read_bytes())
     return digest.hexdigest()[:12]
+
+
+@bp.app_context_processor
+def offline_copy_flag() -> dict[str, bool]:
+    return {"offline_copy": offline_pages.is_offline_copy()}
+
+
+@bp.get("/api/offline-pages")
+@login_required
+def pages_to_keep() -> ResponseReturnValue:
+    """Which pages the device should keep for working without a network."""
+    return jsonify({"pages": offline_pages.pages_for(acting_user(), today())})
 
 
 @bp.get("/manifest.webmanifest")
@@ -88,6 +109,8 @@ def service_worker() -> ResponseReturnValue:
         version=shell_version(str(current_app.static_folder), str(current_app.template_folder)),
         shell=[url_for("static", filename=name) for name in SHELL_FILES],
         offline_url=url_for("pwa.offline"),
+        outbox_script=url_for("static", filename="js/outbox.js"),
+        csrf_url=url_for("visits.csrf_token"),
     )
     response = Response(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"

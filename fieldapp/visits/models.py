@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.auth.models import User
@@ -89,3 +89,25 @@ class NoteRevision(TenantScoped, db.Model):
     observations: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     written_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class FollowUp(TenantScoped, db.Model):
+    """An action agreed during a visit, with a due date; on its owner's home screen until done.
+
+    Made from a note by the device's ``action_uuid``, so that a repeated send adds no second row.
+    """
+
+    __table_args__ = (Index("ix_follow_up_owner_open", "organisation_id", "owner_id", "done_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    note_uuid: Mapped[str] = mapped_column(String(36))
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    text: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    client: Mapped[Client] = relationship()

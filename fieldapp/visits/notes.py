@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -25,7 +25,7 @@ from fieldapp.auth.models import User
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
-from fieldapp.visits.models import NoteRevision, Visit
+from fieldapp.visits.models import FollowUp, NoteRevision, Visit
 
 MAX_BODY = 10_000
 OBSERVATIONS = ("attendance", "punctuality", "attitude")
@@ -35,6 +35,17 @@ OBSERVATION_LABELS: dict[str, Any] = {
     "attitude": _l("Attitude"),
 }
 SCALE = range(1, 6)
+MAX_ACTIONS = 10
+MAX_ACTION_TEXT = 300
+
+
+@dataclass(frozen=True)
+class IncomingAction:
+    """Something agreed during the visit, to be done by ``due_on``; becomes a follow-up."""
+
+    action_uuid: str
+    text: str
+    due_on: date
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,7 @@ class IncomingRevision:
     observations: dict[str, int] = field(default_factory=dict)
     written_at: datetime | None = None
     replaces: tuple[str, ...] = ()
+    actions: tuple[IncomingAction, ...] = ()
 
 
 def _uuid(value: Any, name: str) -> str:
@@ -82,6 +94,7 @@ def parse(payload: Any) -> IncomingRevision:
     if not isinstance(replaces, list) or len(replaces) > 20:
         raise RuleBroken(_("The note could not be read."), field="replaces")
     return IncomingRevision(
+        actions=_actions(payload.get("actions") or []),
         revision_uuid=_uuid(payload.get("revision_uuid"), "revision_uuid"),
         note_uuid=_uuid(payload.get("note_uuid"), "note_uuid"),
         parent_uuid=_uuid(parent, "parent_uuid") if parent else None,
@@ -90,6 +103,29 @@ def parse(payload: Any) -> IncomingRevision:
         written_at=moment,
         replaces=tuple(_uuid(value, "replaces") for value in replaces),
     )
+
+
+def _actions(raw: Any) -> tuple[IncomingAction, ...]:
+    if not isinstance(raw, list) or len(raw) > MAX_ACTIONS:
+        raise RuleBroken(_("A note holds at most %(n)d actions.", n=MAX_ACTIONS), field="actions")
+    actions = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise RuleBroken(_("The actions could not be read."), field="actions")
+        text = item.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise RuleBroken(_("An action needs a description."), field="actions")
+        if len(text) > MAX_ACTION_TEXT:
+            raise RuleBroken(
+                _("An action is at most %(n)d characters long.", n=MAX_ACTION_TEXT),
+                field="actions",
+            )
+        try:
+            due_on = date.fromisoformat(item.get("due"))
+        except (TypeError, ValueError):
+            raise RuleBroken(_("An action needs a due date."), field="actions") from None
+        actions.append(IncomingAction(_uuid(item.get("uuid"), "actions"), text.strip(), due_on))
+    return tuple(actions)
 
 
 def _existing(revision_uuid: str) -> NoteRevision | None:
@@ -125,6 +161,7 @@ def store(actor: User, visit: Visit, incoming: IncomingRevision) -> tuple[NoteRe
         written_at=incoming.written_at or now_utc(),
     )
     db.session.add(revision)
+    _add_follow_ups(actor, visit, incoming)
     audit.record(
         "visit.note_saved", organisation_id=visit.organisation_id, actor=actor, target=visit
     )
@@ -139,6 +176,35 @@ def store(actor: User, visit: Visit, incoming: IncomingRevision) -> tuple[NoteRe
         _same_note(existing, visit, incoming)
         return existing, False
     return revision, True
+
+
+def _add_follow_ups(actor: User, visit: Visit, incoming: IncomingRevision) -> None:
+    """One follow-up per action; an action a correction repeats (same UUID) is not added again."""
+    if not incoming.actions:
+        return
+    known = set(
+        db.session.scalars(
+            select(FollowUp.action_uuid).where(
+                FollowUp.action_uuid.in_([action.action_uuid for action in incoming.actions])
+            )
+        )
+    )
+    for action in incoming.actions:
+        if action.action_uuid in known:
+            continue
+        known.add(action.action_uuid)
+        db.session.add(
+            FollowUp(
+                organisation_id=visit.organisation_id,
+                action_uuid=action.action_uuid,
+                note_uuid=incoming.note_uuid,
+                visit_id=visit.id,
+                client_id=visit.client_id,
+                owner_id=actor.id,
+                text=action.text,
+                due_on=action.due_on,
+            )
+        )
 
 
 def _same_note(existing: NoteRevision, visit: Visit, incoming: IncomingRevision) -> None:

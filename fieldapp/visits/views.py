@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -26,16 +27,17 @@ from fieldapp.auth.models import User
 from fieldapp.clients import access
 from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
-from fieldapp.common.forms import form_status
+from fieldapp.common.forms import form_status, safe_next_url
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.time import local_zone
 from fieldapp.common.views import saved
 from fieldapp.extensions import db, limiter
-from fieldapp.visits import calendar, notes, services
+from fieldapp.pwa import offline as offline_pages
+from fieldapp.visits import calendar, follow_ups, notes, services
 from fieldapp.visits.forms import VisitForm
-from fieldapp.visits.models import Visit, VisitStatus
+from fieldapp.visits.models import FollowUp, Visit, VisitStatus
 
 bp = Blueprint("visits", __name__)
 
@@ -80,19 +82,25 @@ def create(client_id: int) -> ResponseReturnValue:
 @bp.get("/visits/<id:visit_id>")
 @login_required
 def show(visit_id: int) -> ResponseReturnValue:
-    """A visit with its notes; a note whose revisions crossed shows every version."""
-    return _show_page(_visit_or_404(acting_user(), visit_id))
+    """A visit with its notes; a note whose revisions crossed shows every version. The copy a
+    device keeps for offline use has the note form but none of the notes."""
+    response = Response(_show_page(_visit_or_404(acting_user(), visit_id)))
+    response.vary.add(offline_pages.COPY_HEADER)
+    return response
 
 
 def _show_page(visit: Visit, error: str | None = None, body: str = "") -> str:
-    visit_notes = notes.notes_of(visit)
+    copy = offline_pages.is_offline_copy()
+    visit_notes = [] if copy else notes.notes_of(visit)
     return render_template(
         "visits/show.html",
         visit=visit,
         local=visit.starts_at.astimezone(local_zone()),
         action_form=FlaskForm(),
         notes=visit_notes,
-        new_note={"note_uuid": str(uuid.uuid4()), "revision_uuid": str(uuid.uuid4())},
+        new_note=_new_note(
+            visit_notes, request.args.get("correct") or request.form.get("parent_uuid"), body
+        ),
         # One fresh revision id per head, so that "keep this version" is safe to send twice.
         new_revision_uuids={
             head.revision_uuid: str(uuid.uuid4()) for note in visit_notes for head in note.heads
@@ -100,9 +108,26 @@ def _show_page(visit: Visit, error: str | None = None, body: str = "") -> str:
         max_body=notes.MAX_BODY,
         observation_labels=notes.OBSERVATION_LABELS,
         note_error=error,
-        note_body=body,
         observations=notes.OBSERVATIONS,
+        follow_ups=[] if copy else follow_ups.of_visit(visit),
+        new_action_uuid=str(uuid.uuid4()),
+        max_action_text=notes.MAX_ACTION_TEXT,
     )
+
+
+def _new_note(visit_notes: list[notes.Note], correct: str | None, body: str) -> dict[str, Any]:
+    """The note form: a new note, or a correction of the version named by ``?correct=``."""
+    fresh = {"revision_uuid": str(uuid.uuid4()), "body": body, "observations": {}}
+    for note in visit_notes:
+        for head in note.heads:
+            if head.revision_uuid == correct and not note.in_conflict:
+                return fresh | {
+                    "note_uuid": note.note_uuid,
+                    "parent_uuid": head.revision_uuid,
+                    "body": body or head.body,
+                    "observations": head.observations,
+                }
+    return fresh | {"note_uuid": str(uuid.uuid4()), "parent_uuid": None}
 
 
 @bp.route("/visits/<id:visit_id>/edit", methods=["GET", "POST"])
@@ -172,7 +197,7 @@ def feed(token: str) -> ResponseReturnValue:
 def csrf_token() -> ResponseReturnValue:
     """A fresh CSRF token, fetched by the outbox right before it sends (a cached page's token may
     have expired)."""
-    return jsonify({"csrf_token": generate_csrf()})
+    return jsonify({"csrf_token": generate_csrf(), "user_id": acting_user().id})
 
 
 @bp.post("/api/visits/<id:visit_id>/notes")
@@ -210,6 +235,16 @@ def add_note(visit_id: int) -> ResponseReturnValue:
             for key in notes.OBSERVATIONS
             if (value := form.get(key, ""))
         },
+        "actions": [
+            {"uuid": action_uuid, "text": text, "due": due}
+            for action_uuid, text, due in zip(
+                form.getlist("action_uuid"),
+                form.getlist("action_text"),
+                form.getlist("action_due"),
+                strict=False,
+            )
+            if text.strip() or due
+        ],
     }
     try:
         notes.store(user, visit, notes.parse(payload))
@@ -218,3 +253,25 @@ def add_note(visit_id: int) -> ResponseReturnValue:
         return _show_page(visit, error=error.message, body=request.form.get("body", "")), 422
     flash(_("Note saved."), "success")
     return redirect(url_for("visits.show", visit_id=visit.id))
+
+
+@bp.get("/visits/outbox")
+@login_required
+def outbox() -> ResponseReturnValue:
+    """The notes waiting on this device; the page script fills it from the device's outbox."""
+    return render_template("visits/outbox.html")
+
+
+@bp.post("/follow-ups/<id:follow_up_id>/done")
+@login_required
+def follow_up_done(follow_up_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    follow_up = get_or_404(FollowUp, follow_up_id)
+    access.client_or_404(user, follow_up.client_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not saved(form, lambda: follow_ups.complete(user, follow_up)):
+        abort(409, description=" ".join(form.form_errors))
+    flash(_("Follow-up done."), "success")
+    return redirect(safe_next_url(request.form.get("next")) or url_for("home.index"))

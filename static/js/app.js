@@ -1,5 +1,9 @@
-// fieldapp page script: registers the service worker, shows the offline banner and the install hint.
+// fieldapp page script: registers the service worker, shows the offline banner and the install hint,
+// and starts the outbox for notes and the pages kept for working without a network.
 // Every page works without it; it only adds what needs JavaScript by nature.
+
+import { startNotes } from "./notes.js";
+import { keepPagesForOffline } from "./offline-pages.js";
 
 function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
@@ -44,3 +48,7 @@ function offerInstall() {
 registerServiceWorker();
 trackConnection();
 offerInstall();
+startNotes().catch((error) => console.error("notes:", error));
+keepPagesForOffline({ force: document.querySelector("[data-keep-offline]") !== null }).catch(
+  (error) => console.warn("pages not kept for offline use:", error),
+);

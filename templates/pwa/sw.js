@@ -1,8 +1,16 @@
-// fieldapp service worker: keeps the app shell and an offline page; personal pages are never cached.
+// fieldapp service worker. Keeps the app shell and the offline page; serves the pages the device
+// kept for offline use (see static/js/offline-pages.js) when the network fails; sends the notes
+// outbox through Background Sync where the browser has it. Live pages are never cached here.
 const VERSION = {{ version|tojson }};
 const SHELL_CACHE = `fieldapp-shell-${VERSION}`;
 const SHELL = {{ shell|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
+const CSRF_URL = {{ csrf_url|tojson }};
+// After this long without an answer, a kept copy is shown rather than an endless spinner.
+const SLOW_NETWORK_MS = 6000;
+
+importScripts({{ outbox_script|tojson }});
+const outbox = self.fieldappOutbox;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -33,13 +41,36 @@ async function offlineFallback() {
   return cached || Response.error();
 }
 
+function keptCopy(request) {
+  return caches.match(request.url, { cacheName: outbox.PAGES_CACHE, ignoreVary: true });
+}
+
+// Network first; the kept copy when the network fails or is too slow; else the offline page.
+async function page(request) {
+  const copy = await keptCopy(request);
+  const network = fetch(request);
+  if (!copy) return network.catch(offlineFallback);
+  network.catch(() => {}); // answered by the copy; a late failure is no news
+  let timer;
+  const slow = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(copy.clone()), SLOW_NETWORK_MS);
+  });
+  try {
+    return await Promise.race([network, slow]);
+  } catch (error) {
+    return copy;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(offlineFallback));
+    event.respondWith(page(request));
     return;
   }
   if (SHELL.includes(url.pathname)) {
@@ -47,4 +78,14 @@ self.addEventListener("fetch", (event) => {
       caches.match(request, { cacheName: SHELL_CACHE }).then((hit) => hit || fetch(request)),
     );
   }
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag !== outbox.SYNC_TAG) return;
+  event.waitUntil(
+    outbox.flush(CSRF_URL).then((result) => {
+      // A rejection asks the browser to try again later.
+      if (result.retryLater) throw new Error("notes still wait for the network");
+    }),
+  );
 });

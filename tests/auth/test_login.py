@@ -33,7 +33,7 @@ def test_sign_in_and_out(client, auth, make, db):
     assert client.get("/logout").status_code == 405  # signing out changes state: POST only
     response = auth.logout()
     assert response.status_code == 302
-    assert response.headers["Clear-Site-Data"] == '"cache"'
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert client.get("/").status_code == 302
     assert actions(db) == ["user.created", "auth.login", "auth.logout"]
     db.session.refresh(user)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 import zipfile
 from datetime import date
 
@@ -14,12 +15,19 @@ from fieldapp.referrals.models import Referral
 from fieldapp.trajectories import services as trajectories
 from fieldapp.trajectories.method import Outcome
 from fieldapp.trajectories.models import ChecklistAnswer, Trajectory
+from fieldapp.visits.models import FollowUp, NoteRevision
+
+
+def write_note(client, visit_id: int, body: str) -> None:
+    note = {"note_uuid": str(uuid.uuid4()), "revision_uuid": str(uuid.uuid4()), "body": body}
+    assert client.post(f"/api/visits/{visit_id}/notes", json=note).status_code == 201
 
 
 def test_subject_access_export(client, auth, make, db):
     world = make.world()
     auth.login(world.counsellor.email)
     client.post(f"/trajectories/{world.trajectory.id}/checklist/1", data={"health": "rugklachten"})
+    write_note(client, world.visit.id, "Kwam te laat door de bus.")
     response = client.get(f"/clients/{world.client.id}/export")
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
@@ -31,12 +39,17 @@ def test_subject_access_export(client, auth, make, db):
         "referrals.csv",
         "checklist.csv",
         "timeline.csv",
+        "visits.csv",
+        "visit_notes.csv",
+        "follow_ups.csv",
     } <= names
     data = json.loads(archive.read("client.json"))
     assert data["client"]["last_name"] == world.client.last_name
     assert data["checklist"][0]["answer"] == "rugklachten"
     assert data["referrals"][0]["reason"] == "schulden en huisvesting"
     assert "rugklachten" in archive.read("checklist.csv").decode()
+    assert data["visit_notes"][0]["body"] == "Kwam te laat door de bus."
+    assert data["follow_ups"][0]["text"] == world.follow_up.text
 
 
 def test_anonymise_only_after_the_end_and_then_nothing_identifying_remains(client, auth, make, db):
@@ -44,6 +57,7 @@ def test_anonymise_only_after_the_end_and_then_nothing_identifying_remains(clien
     name = world.client.last_name
     auth.login(world.counsellor.email)
     client.post(f"/trajectories/{world.trajectory.id}/checklist/1", data={"health": "rugklachten"})
+    write_note(client, world.visit.id, "Kwam te laat door de bus.")
     url = f"/clients/{world.client.id}/anonymise"
     response = client.post(url)
     assert response.status_code == 409
@@ -68,6 +82,9 @@ def test_anonymise_only_after_the_end_and_then_nothing_identifying_remains(clien
         == 0
     )
     assert db.session.get(Referral, world.referral.id).reason == ""
+    # What was written during visits says who the client is: gone.
+    assert db.session.scalar(select(func.count()).select_from(NoteRevision)) == 0
+    assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 0
     trajectory = db.session.get(Trajectory, world.trajectory.id)
     assert (trajectory.scheme, trajectory.outcome) == ("art60", "regular_job")  # for the figures
     # The anonymous file is out of the caseload and cannot be changed any more.

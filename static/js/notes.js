@@ -1,0 +1,329 @@
+// Notes on the phone: the note form saves into the outbox (never straight to the network), keeps
+// what is being typed as a draft, shows what waits and why, sends when it can, and asks before
+// signing out would delete notes that were not sent.
+
+import { t, urls, userId } from "./page-data.js";
+
+const outbox = self.fieldappOutbox;
+const RETRY_EVERY_MS = 30 * 1000;
+const sentHere = new Map(); // notes sent while this page is open, to show them as saved
+
+function newUuid() {
+  return self.crypto.randomUUID();
+}
+
+function mine(entry) {
+  return entry.user_id === userId;
+}
+
+// Sending ------------------------------------------------------------------------------------
+
+export async function sendWaitingNotes(options) {
+  if (!userId || !outbox) return null;
+  const before = new Map((await outbox.entries()).map((entry) => [entry.revision_uuid, entry]));
+  const result = await outbox.flush(urls.csrf, options);
+  const after = new Set((await outbox.entries()).map((entry) => entry.revision_uuid));
+  for (const [revisionUuid, entry] of before) {
+    if (!after.has(revisionUuid) && mine(entry)) sentHere.set(revisionUuid, entry);
+  }
+  await render();
+  return result;
+}
+
+async function askForBackgroundSync() {
+  if (!("serviceWorker" in navigator)) return;
+  const registration = await navigator.serviceWorker.ready;
+  if (registration.sync) await registration.sync.register(outbox.SYNC_TAG).catch(() => {});
+}
+
+// Showing what waits -------------------------------------------------------------------------
+
+function stateOf(entry) {
+  if (entry.refused) return t("refused", { reason: entry.refused });
+  return navigator.onLine ? t("sending") : t("waiting");
+}
+
+function button(label, action) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = "button button--small";
+  element.textContent = label;
+  element.addEventListener("click", action);
+  return element;
+}
+
+function item(entry, { state, actions = [], link = false }) {
+  const li = document.createElement("li");
+  li.className = entry.refused ? "pending-note pending-note--refused" : "pending-note";
+  li.dataset.pendingNote = entry.revision_uuid;
+  const body = document.createElement("p");
+  body.className = "note__body";
+  body.textContent = entry.body;
+  const meta = document.createElement("p");
+  meta.className = "small";
+  meta.dataset.noteState = entry.refused ? "refused" : state === t("sent") ? "sent" : "waiting";
+  meta.textContent = `${new Date(entry.written_at).toLocaleString()} · ${state}`;
+  li.append(body, meta);
+  if (link) {
+    const anchor = document.createElement("a");
+    anchor.href = entry.visit_url;
+    anchor.textContent = t("open_visit");
+    li.append(anchor);
+  }
+  if (actions.length) {
+    const row = document.createElement("div");
+    row.className = "actions-row";
+    row.append(...actions);
+    li.append(row);
+  }
+  return li;
+}
+
+async function discard(entry) {
+  if (!window.confirm(t("confirm_discard"))) return;
+  await outbox.remove(entry.revision_uuid);
+}
+
+function refusedActions(entry, form) {
+  const actions = [
+    button(t("send_again"), () => sendWaitingNotes({ includeRefused: true })),
+    button(t("discard"), () => discard(entry)),
+  ];
+  if (form) actions.unshift(button(t("edit"), () => editRefused(form, entry)));
+  return actions;
+}
+
+async function renderVisitList(list, entries) {
+  const form = document.querySelector("[data-note-form]");
+  const visitId = Number(form.dataset.visitId);
+  const here = entries.filter((entry) => entry.visit_id === visitId);
+  const items = here.map((entry) =>
+    item(entry, {
+      state: stateOf(entry),
+      actions: entry.refused ? refusedActions(entry, form) : [],
+    }),
+  );
+  for (const entry of sentHere.values()) {
+    if (entry.visit_id === visitId) items.push(item(entry, { state: t("sent") }));
+  }
+  list.replaceChildren(...items);
+}
+
+async function renderOutboxPage(list, entries, others) {
+  list.replaceChildren(
+    ...entries.map((entry) =>
+      item(entry, {
+        state: stateOf(entry),
+        link: true,
+        actions: entry.refused ? refusedActions(entry, null) : [],
+      }),
+    ),
+  );
+  document.querySelector("[data-outbox-empty]").hidden = entries.length > 0;
+  const note = document.querySelector("[data-outbox-others]");
+  note.hidden = others === 0;
+  note.textContent = t("other_account", { n: others });
+}
+
+async function render() {
+  if (!userId || !outbox) return;
+  const all = await outbox.entries();
+  const entries = all.filter(mine);
+  const status = document.querySelector("[data-outbox-status]");
+  if (status) {
+    status.hidden = entries.length === 0;
+    status.dataset.count = String(entries.length);
+    status.querySelector("[data-outbox-count]").textContent =
+      entries.length === 1 ? t("pending_one") : t("pending_other", { n: entries.length });
+  }
+  const signedOut = document.querySelector("[data-signed-out]");
+  if (signedOut) signedOut.hidden = !(entries.length && (await outbox.signedOut()));
+  const visitList = document.querySelector("[data-pending-notes]");
+  if (visitList) await renderVisitList(visitList, entries);
+  const outboxList = document.querySelector("[data-outbox-list]");
+  if (outboxList) await renderOutboxPage(outboxList, entries, all.length - entries.length);
+}
+
+// The note form ------------------------------------------------------------------------------
+
+function draftKey(form) {
+  const parent = form.elements.parent_uuid ? form.elements.parent_uuid.value : "new";
+  return `${userId}/${form.dataset.visitId}/${parent}`;
+}
+
+function actionRows(form) {
+  return [...form.querySelectorAll("[data-action-row]")];
+}
+
+function readForm(form) {
+  const observations = {};
+  for (const select of form.querySelectorAll(".observations select")) {
+    if (select.value) observations[select.name] = Number(select.value);
+  }
+  const actions = actionRows(form)
+    .map((row) => ({
+      text: row.querySelector("[name=action_text]").value,
+      due: row.querySelector("[name=action_due]").value,
+    }))
+    .filter((action) => action.text.trim() || action.due);
+  return { body: form.elements.body.value, observations, actions };
+}
+
+function fillForm(form, { body, observations = {}, actions = [] }) {
+  form.elements.body.value = body;
+  for (const select of form.querySelectorAll(".observations select")) {
+    select.value = observations[select.name] ? String(observations[select.name]) : "";
+  }
+  resetActionRows(form);
+  actions.forEach((action, index) => {
+    const row = index === 0 ? actionRows(form)[0] : addActionRow(form);
+    row.querySelector("[name=action_text]").value = action.text;
+    row.querySelector("[name=action_due]").value = action.due;
+  });
+}
+
+function addActionRow(form) {
+  const rows = actionRows(form);
+  const row = rows[0].cloneNode(true);
+  for (const input of row.querySelectorAll("input")) input.value = "";
+  rows[rows.length - 1].after(row);
+  return row;
+}
+
+function resetActionRows(form) {
+  actionRows(form)
+    .slice(1)
+    .forEach((row) => row.remove());
+  for (const input of actionRows(form)[0].querySelectorAll("input[type=text], input[type=date]")) {
+    input.value = "";
+  }
+}
+
+async function saveDraft(form) {
+  const content = readForm(form);
+  const key = draftKey(form);
+  if (content.body.trim() || content.actions.length) {
+    await outbox.drafts.put({ key, ...content, saved_at: Date.now() });
+    form.dataset.draft = "kept";
+  } else {
+    await outbox.drafts.remove(key);
+    delete form.dataset.draft;
+  }
+}
+
+async function restoreDraft(form) {
+  const draft = await outbox.drafts.get(draftKey(form));
+  if (!draft) return; // a draft is always newer than what the page came with
+  fillForm(form, draft);
+  say(form, t("draft_restored"));
+}
+
+function say(form, message) {
+  const feedback = form.querySelector("[data-note-feedback]");
+  feedback.textContent = message;
+  feedback.hidden = false;
+}
+
+function editRefused(form, entry) {
+  fillForm(form, entry);
+  form.dataset.replacing = entry.revision_uuid;
+  form.dataset.noteUuid = entry.note_uuid;
+  form.dataset.parentUuid = entry.parent_uuid || "";
+  form.elements.body.focus();
+}
+
+// The form becomes a correction of a refused entry (same note), or a new note.
+function identity(form) {
+  if (form.dataset.replacing) {
+    return { note_uuid: form.dataset.noteUuid, parent_uuid: form.dataset.parentUuid || null };
+  }
+  const parent = form.elements.parent_uuid ? form.elements.parent_uuid.value : "";
+  if (parent) return { note_uuid: form.elements.note_uuid.value, parent_uuid: parent };
+  return { note_uuid: newUuid(), parent_uuid: null };
+}
+
+async function keepNote(form) {
+  const content = readForm(form);
+  const entry = {
+    revision_uuid: newUuid(),
+    ...identity(form),
+    replaces: [],
+    body: content.body,
+    observations: content.observations,
+    actions: content.actions.map((action) => ({ uuid: newUuid(), ...action })),
+    written_at: new Date().toISOString(),
+    visit_id: Number(form.dataset.visitId),
+    visit_url: location.pathname,
+    sync_url: form.dataset.syncUrl,
+    user_id: userId,
+    queued_at: Date.now(),
+  };
+  await outbox.add(entry);
+  // A refused entry was never stored by the server, so its corrected copy replaces it here.
+  if (form.dataset.replacing) await outbox.remove(form.dataset.replacing);
+  delete form.dataset.replacing;
+  await outbox.drafts.remove(draftKey(form));
+  fillForm(form, { body: "" });
+  say(form, t("saved_on_device"));
+}
+
+function enhanceNoteForm(form) {
+  let timer = null;
+  const saveSoon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => saveDraft(form), 250);
+  };
+  form.addEventListener("input", saveSoon);
+  form.addEventListener("change", saveSoon);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") saveDraft(form);
+  });
+  const add = form.querySelector("[data-add-action]");
+  add.hidden = false;
+  add.addEventListener("click", () => addActionRow(form).querySelector("input").focus());
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    await keepNote(form);
+    await render();
+    await askForBackgroundSync();
+    await sendWaitingNotes();
+  });
+  form.dataset.enhanced = "true";
+  return restoreDraft(form);
+}
+
+// Signing out --------------------------------------------------------------------------------
+
+function guardLogout(form) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if ((await outbox.entries()).length) await sendWaitingNotes();
+    const left = (await outbox.entries()).length;
+    if (left && !window.confirm(t("confirm_logout", { n: left }))) return;
+    await outbox.wipe();
+    localStorage.clear();
+    sessionStorage.clear();
+    form.submit();
+  });
+}
+
+// Start --------------------------------------------------------------------------------------
+
+export async function startNotes() {
+  if (!outbox) return;
+  const logout = document.querySelector("form[data-logout]");
+  if (logout) guardLogout(logout);
+  if (!userId) return;
+  outbox.onChange(() => render());
+  const form = document.querySelector("[data-note-form]");
+  if (form && self.crypto && self.crypto.randomUUID) await enhanceNoteForm(form);
+  window.addEventListener("online", () => sendWaitingNotes());
+  window.addEventListener("offline", () => render());
+  setInterval(async () => {
+    if (navigator.onLine && (await outbox.entries()).some(mine)) sendWaitingNotes();
+  }, RETRY_EVERY_MS);
+  await render();
+  await sendWaitingNotes();
+  document.documentElement.dataset.notesReady = "true";
+}

@@ -1,0 +1,258 @@
+"""Notes at a worksite without signal: kept on the phone, sent once when the network is back,
+never lost to an expired session, and wiped from the phone when the counsellor signs out."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import delete, func, select
+
+from fieldapp.common.dates import today
+from fieldapp.visits import services as visit_services
+from fieldapp.visits.models import NoteRevision, Visit
+from tests.e2e.test_shell import sign_in, wait_for_service_worker
+from tests.factories import DEFAULT_PASSWORD
+
+EMAIL = "an@example.org"
+
+
+@pytest.fixture
+def visits(make, db):
+    """Two visits of An's: one today, one tomorrow."""
+    counsellor = make.user(email=EMAIL, name="An Peeters")
+    kitchen = make.worksite(counsellor, "WZC Zonnebloem")
+    amina = make.client(counsellor, "Amina", "El Idrissi")
+    bram = make.client(counsellor, "Bram", "Claes")
+    make.trajectory(counsellor, amina, worksite=kitchen)
+    planned = [
+        visit_services.plan(
+            counsellor, person, visit_services.VisitPlan(day, time(10), 60, "Eerste week")
+        )
+        for person, day in ((amina, today()), (bram, today() + timedelta(days=1)))
+    ]
+    db.session.commit()
+    return [f"/visits/{visit.id}" for visit in planned]
+
+
+def notes_on_server(db) -> dict[int, int]:
+    db.session.rollback()  # a fresh look at what the app servers committed
+    rows = db.session.execute(
+        select(NoteRevision.visit_id, func.count()).group_by(NoteRevision.visit_id)
+    ).all()
+    return dict(rows)
+
+
+def ready(page) -> None:
+    """The page script has started the outbox (and, on the home screen, kept today's pages)."""
+    expect(page.locator("html")).to_have_attribute("data-notes-ready", "true")
+
+
+def write_note(page, text: str) -> None:
+    page.locator("[data-note-form] textarea[name=body]").fill(text)
+    page.locator("[data-note-form] button[type=submit]").click()
+    expect(page.locator("[data-note-form] textarea[name=body]")).to_have_value("")
+
+
+def pending(page):
+    return page.locator("[data-outbox-status]")
+
+
+def test_three_notes_written_offline_arrive_once_when_the_network_is_back(
+    page, context, live_server, visits, db
+):
+    sign_in(page, live_server, EMAIL)
+    wait_for_service_worker(page)
+    expect(page.locator("html")).to_have_attribute("data-offline-pages", "ready")
+
+    context.set_offline(True)
+    first, second = (f"{live_server.url}{path}" for path in visits)
+    page.goto(first)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Amina El Idrissi")
+    ready(page)
+    write_note(page, "Amina was op tijd en werkt rustig.")
+    write_note(page, "Afspraak: werkschoenen kopen.")
+    expect(pending(page)).to_have_attribute("data-count", "2")
+    page.goto(second)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bram Claes")
+    ready(page)
+    write_note(page, "Bram vraagt meer uitleg bij de machines.")
+    expect(pending(page)).to_have_attribute("data-count", "3")
+
+    page.reload()  # still offline: the kept copy and the outbox survive
+    ready(page)
+    expect(pending(page)).to_have_attribute("data-count", "3")
+    expect(pending(page)).to_be_visible()
+    assert notes_on_server(db) == {}
+
+    context.set_offline(False)
+    expect(pending(page)).to_have_attribute("data-count", "0")
+    expect(pending(page)).to_be_hidden()
+    first_id, second_id = (int(path.rsplit("/", 1)[1]) for path in visits)
+    assert notes_on_server(db) == {first_id: 2, second_id: 1}
+    page.reload()
+    expect(page.locator(".note__body")).to_have_text(["Bram vraagt meer uitleg bij de machines."])
+
+
+def test_a_lost_answer_and_a_dropped_connection_store_each_note_once(
+    page, context, live_server, visits, db
+):
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}{visits[0]}")
+    ready(page)
+    context.set_offline(True)
+    for text in ("Eerste notitie.", "Tweede notitie.", "Derde notitie."):
+        write_note(page, text)
+    expect(pending(page)).to_have_attribute("data-count", "3")
+
+    calls = []
+
+    def flaky(route):
+        calls.append(route.request.url)
+        if len(calls) == 1:
+            route.fetch()  # the server stores the first note ...
+            route.abort("connectionreset")  # ... but its answer never arrives
+        elif len(calls) == 2:
+            route.continue_()  # the first note again: the server answers with what it has
+        else:
+            route.abort("internetdisconnected")  # the connection drops mid-sync
+
+    context.route("**/api/visits/*/notes", flaky)
+    context.set_offline(False)
+    expect(pending(page)).to_have_attribute("data-count", "3")  # the lost answer: kept
+    page.reload()
+    ready(page)
+    expect(pending(page)).to_have_attribute("data-count", "2")  # the repeat was confirmed
+    context.unroute("**/api/visits/*/notes")
+    page.reload()
+    ready(page)
+    expect(pending(page)).to_have_attribute("data-count", "0")
+    visit_id = int(visits[0].rsplit("/", 1)[1])
+    assert notes_on_server(db) == {visit_id: 3}
+    bodies = db.session.scalars(select(NoteRevision.body).order_by(NoteRevision.id)).all()
+    assert bodies == ["Eerste notitie.", "Tweede notitie.", "Derde notitie."]
+
+
+def test_a_note_written_after_the_session_expired_is_sent_after_signing_in_again(
+    page, context, live_server, visits, db
+):
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}{visits[0]}")
+    ready(page)
+    # Nothing still on its way that could bring a fresh session cookie back.
+    expect(page.locator("html")).to_have_attribute("data-offline-pages", "ready")
+    context.clear_cookies()  # the session ended while the page stayed open
+
+    write_note(page, "Geschreven na het verlopen van de sessie.")
+    signed_out = page.locator("[data-signed-out]")
+    expect(signed_out).to_be_visible()
+    expect(pending(page)).to_have_attribute("data-count", "1")
+    assert notes_on_server(db) == {}
+
+    signed_out.get_by_role("link").click()
+    page.get_by_label("E-mailadres").fill(EMAIL)
+    page.get_by_label("Wachtwoord").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page).to_have_url(f"{live_server.url}{visits[0]}")
+    ready(page)
+    expect(pending(page)).to_have_attribute("data-count", "0")
+    expect(signed_out).to_be_hidden()
+    assert sum(notes_on_server(db).values()) == 1
+
+
+def test_a_refused_note_stays_on_the_phone_with_the_reason(page, live_server, visits, db):
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}{visits[0]}")
+    ready(page)
+    visit_id = int(visits[0].rsplit("/", 1)[1])
+    db.session.execute(delete(Visit).where(Visit.id == visit_id))  # gone in the meantime
+    db.session.commit()
+
+    write_note(page, "Deze notitie mag niet verloren gaan.")
+    refused = page.locator("[data-pending-notes] li")
+    expect(refused.locator("[data-note-state]")).to_have_attribute("data-note-state", "refused")
+    expect(refused).to_contain_text("Deze notitie mag niet verloren gaan.")
+    expect(pending(page)).to_have_attribute("data-count", "1")
+    # The visit page is gone now; the outbox page still shows the note, why, and what can be done.
+    page.get_by_role("link", name="1 notitie wacht om verstuurd te worden").click()
+    ready(page)
+    waiting = page.locator("[data-outbox-list] li")
+    expect(waiting).to_contain_text("Deze notitie mag niet verloren gaan.")
+    expect(waiting).to_contain_text("bestaat niet")
+    expect(waiting.get_by_role("button", name="Verwijderen")).to_be_visible()
+
+
+def test_a_draft_survives_a_closed_tab(context, live_server, visits):
+    page = context.new_page()
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}{visits[0]}")
+    ready(page)
+    form = page.locator("[data-note-form]")
+    form.locator("textarea[name=body]").fill("Half af, de batterij is bijna leeg")
+    expect(form).to_have_attribute("data-draft", "kept")
+    page.close()
+
+    page = context.new_page()
+    page.goto(f"{live_server.url}{visits[0]}")
+    ready(page)
+    expect(page.locator("[data-note-form] textarea[name=body]")).to_have_value(
+        "Half af, de batterij is bijna leeg"
+    )
+    expect(page.locator("[data-note-feedback]")).to_be_visible()
+
+
+def test_signing_out_leaves_no_note_draft_or_page_on_the_phone(page, context, live_server, visits):
+    sign_in(page, live_server, EMAIL)
+    expect(page.locator("html")).to_have_attribute("data-offline-pages", "ready")
+    page.goto(f"{live_server.url}{visits[0]}")
+    ready(page)
+    write_note(page, "Verstuurd en dus veilig.")
+    expect(pending(page)).to_have_attribute("data-count", "0")
+    form = page.locator("[data-note-form]")
+    form.locator("textarea[name=body]").fill("Een kladje")
+    expect(form).to_have_attribute("data-draft", "kept")
+
+    page.goto(f"{live_server.url}/settings")
+    page.get_by_role("button", name="Afmelden").click()
+    expect(page.get_by_role("button", name="Aanmelden")).to_be_visible()
+    left = page.evaluate(
+        """async () => ({
+            databases: (await indexedDB.databases()).map((db) => db.name),
+            caches: (await caches.keys()).filter((name) => !name.startsWith("fieldapp-shell-")),
+            local: localStorage.length,
+        })"""
+    )
+    assert left == {"databases": [], "caches": [], "local": 0}
+
+    # The service worker was removed with the rest; once the sign-in page has installed it again,
+    # the visit page is not there without a network: only the offline page is.
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    page.goto(f"{live_server.url}{visits[0]}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Je bent offline")
+
+
+def test_signing_out_with_unsent_notes_asks_first(page, context, live_server, visits):
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}{visits[0]}")
+    ready(page)
+    context.route(
+        "**/api/visits/*/notes",
+        lambda route: route.fulfill(status=503, json={"error": 503, "message": "onderhoud"}),
+    )
+    write_note(page, "Nog niet verstuurd.")
+    expect(pending(page)).to_have_attribute("data-count", "1")
+
+    page.goto(f"{live_server.url}/settings")
+    ready(page)
+    with page.expect_event("dialog") as asked:
+        page.get_by_role("button", name="Afmelden").click()
+    assert "1 notitie(s) op deze telefoon zijn nog niet verstuurd" in asked.value.message
+    asked.value.dismiss()
+    expect(pending(page)).to_have_attribute("data-count", "1")  # still signed in, note kept
+    expect(page.get_by_role("button", name="Afmelden")).to_be_visible()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Afmelden").click()
+    expect(page.get_by_role("button", name="Aanmelden")).to_be_visible()
