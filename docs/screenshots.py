@@ -49,9 +49,10 @@ def shoot(url: str) -> None:
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
         )
-        page = browser.new_page(
+        context = browser.new_context(
             viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="nl-BE"
         )
+        page = context.new_page()
         page.goto(f"{url}/login")
         page.get_by_label("E-mailadres").fill("an@demostad.example")
         page.get_by_label("Wachtwoord").fill(PASSWORD)
@@ -66,7 +67,24 @@ def shoot(url: str) -> None:
         page.get_by_role("link", name="Amina El Idrissi").click()
         page.get_by_role("heading", name="Amina El Idrissi").wait_for()
         page.screenshot(path=OUT / "client-phone.png", full_page=True)
+        visit_without_signal(page, url)
         browser.close()
+
+
+def visit_without_signal(page, url: str) -> None:
+    """A visit opened and a note written without a connection: the note waits on the phone."""
+    page.goto(f"{url}/")
+    page.locator("html[data-offline-pages=ready]").wait_for(state="attached")
+    page.context.set_offline(True)
+    page.get_by_role("region", name="Bezoeken van vandaag").get_by_role("link").first.click()
+    page.locator("html[data-notes-ready=true]").wait_for(state="attached")
+    page.get_by_label("Wat zag en hoorde je?").fill(
+        "Amina werkt zelfstandig aan de afwas. Vraagt hulp als het druk wordt."
+    )
+    page.locator("[data-note-form] button[type=submit]").click()
+    page.locator("[data-outbox-status][data-count='1']").wait_for()
+    page.screenshot(path=OUT / "visit-offline-phone.png", full_page=True)
+    page.context.set_offline(False)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import date, time, timedelta
 from decimal import Decimal
 
@@ -22,7 +23,9 @@ from fieldapp.referrals import services as referrals
 from fieldapp.referrals.models import ReferralStatus
 from fieldapp.trajectories import services as trajectories
 from fieldapp.trajectories.method import Outcome, Scheme
+from fieldapp.visits import notes
 from fieldapp.visits import services as visits
+from fieldapp.visits.models import VisitStatus
 from fieldapp.worksites import services as worksites
 from fieldapp.worksites.models import Contact, ContactRole, Worksite, WorksiteKind
 
@@ -117,6 +120,8 @@ def _load_caseload(people: list[User]) -> None:
                     day + timedelta(days=2),
                 ),
             )
+        if index == 0 and site is not None:
+            _last_weeks_visit(counsellor, client, day)
         if index in (0, 1, 4) and site is not None:
             visits.plan(
                 counsellor,
@@ -141,6 +146,26 @@ def _load_caseload(people: list[User]) -> None:
     )
     ended = trajectories.start(youssef, former, plan, Decimal("38"))
     trajectories.end(youssef, ended, date(day.year, 3, 31), Outcome.REGULAR_JOB)
+
+
+def _last_weeks_visit(counsellor: User, client: Client, day: date) -> None:
+    """A visit held last week, with a note and an agreed action due this week."""
+    visit = visits.plan(
+        counsellor,
+        client,
+        visits.VisitPlan(day - timedelta(days=7), time(10), 45, "Eerste week op de werkvloer"),
+    )
+    visits.set_status(counsellor, visit, VisitStatus.DONE)
+    note = notes.IncomingRevision(
+        revision_uuid=str(uuid.uuid4()),
+        note_uuid=str(uuid.uuid4()),
+        parent_uuid=None,
+        body="Goed gestart in de keuken. Vraagt zelf om uitleg bij de vaatwasmachine.",
+        observations={"attendance": 5, "punctuality": 4, "attitude": 4},
+        actions=(notes.IncomingAction(str(uuid.uuid4()), "Werkschoenen aanvragen", day),),
+        written_at=visit.ends_at,
+    )
+    notes.store(counsellor, visit, note)
 
 
 @click.command("demo-data")

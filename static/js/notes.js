@@ -62,7 +62,11 @@ function item(entry, { state, actions = [], link = false }) {
   const meta = document.createElement("p");
   meta.className = "small";
   meta.dataset.noteState = entry.refused ? "refused" : state === t("sent") ? "sent" : "waiting";
-  meta.textContent = `${new Date(entry.written_at).toLocaleString()} · ${state}`;
+  const written = new Date(entry.written_at).toLocaleString(document.documentElement.lang, {
+    dateStyle: "short",
+    timeStyle: "short",
+  });
+  meta.textContent = `${written} · ${state}`;
   li.append(body, meta);
   if (link) {
     const anchor = document.createElement("a");
