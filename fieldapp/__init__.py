@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.audit.views import bp as audit_bp
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.clients.views import bp as clients_bp
+    from fieldapp.feedback.views import bp as feedback_bp
     from fieldapp.home.views import bp as home_bp
     from fieldapp.i18n.views import bp as i18n_bp
     from fieldapp.mail.views import bp as mail_bp
@@ -142,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
         users_bp,
         audit_bp,
         organisation_bp,
+        feedback_bp,
         clients_bp,
         trajectories_bp,
         referrals_bp,

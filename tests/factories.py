@@ -14,6 +14,8 @@ from fieldapp.auth.models import Organisation, User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as client_services
 from fieldapp.clients.models import Client, ClientShare
+from fieldapp.feedback import frameworks
+from fieldapp.feedback.models import Competence, Framework
 from fieldapp.mentorships import services as mentorship_services
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.referrals import services as referral_services
@@ -81,6 +83,8 @@ class World:
     check_in: CheckIn
     visit: Visit
     follow_up: FollowUp
+    framework: Framework
+    competence: Competence
 
 
 class CaseloadFactories(Factories):
@@ -167,6 +171,7 @@ class CaseloadFactories(Factories):
         visit = visit_services.plan(
             counsellor, client, visit_services.VisitPlan(date(2026, 12, 1), time(10), 60, "")
         )
+        framework = frameworks.copy(counsellor, None, "Ons kader")
         self._db.session.commit()
         follow_up = self.follow_up(counsellor, visit)
         return World(
@@ -183,6 +188,8 @@ class CaseloadFactories(Factories):
             check_in=mentorship.check_ins[0],
             visit=visit,
             follow_up=follow_up,
+            framework=framework,
+            competence=framework.competences[0],
         )
 
     def follow_up(

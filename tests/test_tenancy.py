@@ -25,6 +25,8 @@ RECORD_ARGUMENTS = {
     "phase": lambda world: 1,
     "visit_id": lambda world: world.visit.id,
     "follow_up_id": lambda world: world.follow_up.id,
+    "framework_id": lambda world: world.framework.id,
+    "competence_id": lambda world: world.competence.id,
     "status": lambda world: "done",
 }
 

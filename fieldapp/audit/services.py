@@ -69,6 +69,9 @@ ACTIONS: dict[str, Any] = {
     "visit.cancelled": _l("Visit cancelled"),
     "visit.note_saved": _l("Visit note saved"),
     "visit.follow_up_done": _l("Follow-up done"),
+    "framework.copied": _l("Competence framework copied"),
+    "framework.updated": _l("Competence framework changed"),
+    "framework.used": _l("Competence framework put in use"),
 }
 
 

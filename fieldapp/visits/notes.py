@@ -11,6 +11,7 @@ revision that ``replaces`` the others.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -25,6 +26,7 @@ from fieldapp.auth.models import User
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
+from fieldapp.feedback.frameworks import FrameworkText
 from fieldapp.visits.models import FollowUp, NoteRevision, Visit
 
 MAX_BODY = 10_000
@@ -34,6 +36,9 @@ OBSERVATION_LABELS: dict[str, Any] = {
     "punctuality": _l("Punctuality"),
     "attitude": _l("Attitude"),
 }
+# Scores for the competences of the organisation's framework are kept next to the three above,
+# under "competence:<key>".
+COMPETENCE_PREFIX = "competence:"
 SCALE = range(1, 6)
 MAX_ACTIONS = 10
 MAX_ACTION_TEXT = 300
@@ -67,8 +72,20 @@ def _uuid(value: Any, name: str) -> str:
         raise RuleBroken(_("This note has no valid identifier."), field=name) from None
 
 
-def parse(payload: Any) -> IncomingRevision:
-    """Check what a device sent; every refusal says why, so the device can show it."""
+def observation_keys(framework: FrameworkText) -> tuple[str, ...]:
+    """What a note can score: the three fixed observations and the framework's competences."""
+    return OBSERVATIONS + tuple(COMPETENCE_PREFIX + c.key for c in framework.competences)
+
+
+def observation_labels(framework: FrameworkText) -> dict[str, str]:
+    labels = {key: str(label) for key, label in OBSERVATION_LABELS.items()}
+    labels.update({COMPETENCE_PREFIX + c.key: c.label for c in framework.competences})
+    return labels
+
+
+def parse(payload: Any, allowed: Collection[str] = OBSERVATIONS) -> IncomingRevision:
+    """Check what a device sent; every refusal says why, so the device can show it.
+    ``allowed`` are the observations it may score (see ``observation_keys``)."""
     if not isinstance(payload, dict):
         raise RuleBroken(_("The note could not be read."))
     body = payload.get("body")
@@ -80,7 +97,7 @@ def parse(payload: Any) -> IncomingRevision:
     if not isinstance(observations, dict):
         raise RuleBroken(_("The observations could not be read."), field="observations")
     for key, value in observations.items():
-        if key not in OBSERVATIONS or not isinstance(value, int) or value not in SCALE:
+        if key not in allowed or not isinstance(value, int) or value not in SCALE:
             raise RuleBroken(_("Observations are scored from 1 to 5."), field="observations")
     written_at = payload.get("written_at")
     try:

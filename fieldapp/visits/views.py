@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -34,6 +35,7 @@ from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.time import local_zone
 from fieldapp.common.views import saved
 from fieldapp.extensions import db, limiter
+from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
 from fieldapp.pwa import offline as offline_pages
 from fieldapp.visits import calendar, follow_ups, notes, services
 from fieldapp.visits.forms import VisitForm
@@ -46,6 +48,10 @@ def _visit_or_404(user: User, visit_id: int) -> Visit:
     visit = get_or_404(Visit, visit_id)
     access.client_or_404(user, visit.client_id)
     return visit
+
+
+def _framework(visit: Visit) -> FrameworkText:
+    return framework_in_use(visit.organisation_id, str(get_locale()))
 
 
 def _plan(form: VisitForm) -> services.VisitPlan:
@@ -92,6 +98,7 @@ def show(visit_id: int) -> ResponseReturnValue:
 def _show_page(visit: Visit, error: str | None = None, body: str = "") -> str:
     copy = offline_pages.is_offline_copy()
     visit_notes = [] if copy else notes.notes_of(visit)
+    framework = _framework(visit)
     return render_template(
         "visits/show.html",
         visit=visit,
@@ -106,9 +113,13 @@ def _show_page(visit: Visit, error: str | None = None, body: str = "") -> str:
             head.revision_uuid: str(uuid.uuid4()) for note in visit_notes for head in note.heads
         },
         max_body=notes.MAX_BODY,
-        observation_labels=notes.OBSERVATION_LABELS,
+        observation_labels=notes.observation_labels(framework),
         note_error=error,
         observations=notes.OBSERVATIONS,
+        competences=[
+            (notes.COMPETENCE_PREFIX + competence.key, competence)
+            for competence in framework.competences
+        ],
         follow_ups=[] if copy else follow_ups.of_visit(visit),
         new_action_uuid=str(uuid.uuid4()),
         max_action_text=notes.MAX_ACTION_TEXT,
@@ -209,7 +220,8 @@ def sync_note(visit_id: int) -> ResponseReturnValue:
     visit = _visit_or_404(user, visit_id)
     payload = request.get_json(silent=True)
     try:
-        revision, created = notes.store(user, visit, notes.parse(payload))
+        allowed = notes.observation_keys(_framework(visit))
+        revision, created = notes.store(user, visit, notes.parse(payload, allowed))
     except RuleBroken as error:
         db.session.rollback()
         return jsonify({"error": 422, "message": error.message, "field": error.field}), 422
@@ -224,6 +236,7 @@ def add_note(visit_id: int) -> ResponseReturnValue:
     user = acting_user()
     visit = _visit_or_404(user, visit_id)
     form = request.form
+    allowed = notes.observation_keys(_framework(visit))
     payload = {
         "revision_uuid": form.get("revision_uuid"),
         "note_uuid": form.get("note_uuid"),
@@ -232,7 +245,7 @@ def add_note(visit_id: int) -> ResponseReturnValue:
         "body": form.get("body", ""),
         "observations": {
             key: int(value) if value.isdigit() else value
-            for key in notes.OBSERVATIONS
+            for key in allowed
             if (value := form.get(key, ""))
         },
         "actions": [
@@ -247,7 +260,7 @@ def add_note(visit_id: int) -> ResponseReturnValue:
         ],
     }
     try:
-        notes.store(user, visit, notes.parse(payload))
+        notes.store(user, visit, notes.parse(payload, allowed))
     except RuleBroken as error:
         db.session.rollback()
         return _show_page(visit, error=error.message, body=request.form.get("body", "")), 422

@@ -1,0 +1,1 @@
+"""360° feedback: competence frameworks (rounds, secret links and the report build on them)."""

@@ -1,0 +1,227 @@
+"""Competence frameworks: the shipped one, an organisation's copies, and the one in use.
+
+The shipped framework is not stored: it is read from ``shipped.py``, so a new release can improve
+its wording for everyone who has not made their own. An administrator copies it (or a copy) to
+adapt it; the copy is the organisation's and changes only when they change it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from fieldapp.audit import services as audit
+from fieldapp.auth.models import Organisation, User
+from fieldapp.common.rules import RuleBroken
+from fieldapp.extensions import db
+from fieldapp.feedback import shipped
+from fieldapp.feedback.models import Competence, Framework
+
+LANGUAGES = ("nl", "fr", "en")
+MAX_COMPETENCES = 20
+MAX_LABEL = 80
+MAX_DESCRIPTION = 300
+
+
+@dataclass(frozen=True)
+class CompetenceText:
+    """A competence in one language, ready to show."""
+
+    key: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class FrameworkText:
+    """A framework in one language; ``id`` is None for the shipped framework."""
+
+    id: int | None
+    name: str
+    competences: tuple[CompetenceText, ...]
+
+    def labels(self) -> dict[str, str]:
+        return {competence.key: competence.label for competence in self.competences}
+
+
+def in_language(texts: dict[str, str], language: str) -> str:
+    """The text in ``language``, else in the first language that has one."""
+    for code in (language, *LANGUAGES):
+        if texts.get(code):
+            return texts[code]
+    return ""
+
+
+def shipped_framework(language: str) -> FrameworkText:
+    return FrameworkText(
+        None,
+        in_language(dict(shipped.NAME), language),
+        tuple(
+            CompetenceText(
+                item["key"],
+                in_language(dict(item["label"]), language),
+                in_language(dict(item["description"]), language),
+            )
+            for item in shipped.COMPETENCES
+        ),
+    )
+
+
+def as_text(framework: Framework, language: str) -> FrameworkText:
+    return FrameworkText(
+        framework.id,
+        framework.name,
+        tuple(
+            CompetenceText(
+                competence.key,
+                in_language(competence.label, language),
+                in_language(competence.description, language),
+            )
+            for competence in framework.competences
+        ),
+    )
+
+
+def framework_in_use(organisation_id: int, language: str) -> FrameworkText:
+    """The competences that notes and new rounds use in ``organisation_id``."""
+    framework = db.session.scalars(
+        select(Framework).where(
+            Framework.organisation_id == organisation_id, Framework.in_use.is_(True)
+        )
+    ).first()
+    return as_text(framework, language) if framework else shipped_framework(language)
+
+
+def frameworks_of(organisation: Organisation) -> list[Framework]:
+    return list(
+        db.session.scalars(
+            select(Framework)
+            .where(Framework.organisation_id == organisation.id)
+            .order_by(Framework.name, Framework.id)
+        )
+    )
+
+
+def copy(actor: User, source: Framework | None, name: str) -> Framework:
+    """A new framework of the actor's organisation with ``source``'s competences (the shipped
+    framework when ``source`` is None), in every language."""
+    if source is None:
+        items = [
+            (item["key"], dict(item["label"]), dict(item["description"]))
+            for item in shipped.COMPETENCES
+        ]
+    else:
+        items = [(c.key, dict(c.label), dict(c.description)) for c in source.competences]
+    framework = Framework(organisation_id=actor.organisation_id, name=name.strip())
+    framework.competences = [
+        Competence(
+            organisation_id=actor.organisation_id,
+            key=key,
+            position=position,
+            label=label,
+            description=description,
+        )
+        for position, (key, label, description) in enumerate(items)
+    ]
+    db.session.add(framework)
+    db.session.flush()
+    audit.record(
+        "framework.copied", organisation_id=actor.organisation_id, actor=actor, target=framework
+    )
+    return framework
+
+
+def _check_texts(label: dict[str, str], description: dict[str, str]) -> None:
+    if not label.get("nl", "").strip():
+        raise RuleBroken(_("Give the competence a Dutch label."), field="label_nl")
+    for code in LANGUAGES:
+        if len(label.get(code, "")) > MAX_LABEL:
+            raise RuleBroken(
+                _("A label is at most %(n)d characters long.", n=MAX_LABEL), field=f"label_{code}"
+            )
+        if len(description.get(code, "")) > MAX_DESCRIPTION:
+            raise RuleBroken(
+                _("A description is at most %(n)d characters long.", n=MAX_DESCRIPTION),
+                field=f"description_{code}",
+            )
+
+
+def _clean(texts: dict[str, str]) -> dict[str, str]:
+    return {code: texts.get(code, "").strip() for code in LANGUAGES if texts.get(code, "").strip()}
+
+
+def edit_competence(
+    actor: User, competence: Competence, label: dict[str, str], description: dict[str, str]
+) -> None:
+    _check_texts(label, description)
+    competence.label = _clean(label)
+    competence.description = _clean(description)
+    _changed(actor, competence.framework)
+
+
+def add_competence(
+    actor: User, framework: Framework, label: dict[str, str], description: dict[str, str]
+) -> Competence:
+    """A new competence at the end; its key comes from its label and never changes afterwards."""
+    _check_texts(label, description)
+    if len(framework.competences) >= MAX_COMPETENCES:
+        raise RuleBroken(_("A framework holds at most %(n)d competences.", n=MAX_COMPETENCES))
+    taken = {competence.key for competence in framework.competences}
+    base = re.sub(r"[^a-z0-9]+", "-", label["nl"].lower()).strip("-")[:30] or "competence"
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    competence = Competence(
+        organisation_id=framework.organisation_id,
+        key=key,
+        position=max((c.position for c in framework.competences), default=-1) + 1,
+        label=_clean(label),
+        description=_clean(description),
+    )
+    framework.competences.append(competence)
+    _changed(actor, framework)
+    return competence
+
+
+def remove_competence(actor: User, competence: Competence) -> None:
+    """Rounds already started keep it; notes keep their scores for it."""
+    framework = competence.framework
+    if len(framework.competences) <= 1:
+        raise RuleBroken(_("A framework needs at least one competence."))
+    framework.competences.remove(competence)
+    _changed(actor, framework)
+
+
+def rename(actor: User, framework: Framework, name: str) -> None:
+    framework.name = name.strip()
+    _changed(actor, framework)
+
+
+def use(actor: User, framework: Framework | None) -> None:
+    """Make ``framework`` the one in use (None: the shipped framework)."""
+    db.session.execute(
+        update(Framework)
+        .where(Framework.organisation_id == actor.organisation_id, Framework.in_use.is_(True))
+        .values(in_use=False)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.flush()
+    if framework is not None:
+        framework.in_use = True
+    audit.record(
+        "framework.used", organisation_id=actor.organisation_id, actor=actor, target=framework
+    )
+    db.session.flush()
+
+
+def _changed(actor: User, framework: Framework) -> None:
+    audit.record(
+        "framework.updated",
+        organisation_id=framework.organisation_id,
+        actor=actor,
+        target=framework,
+    )
+    db.session.flush()

@@ -1,0 +1,153 @@
+"""Competence frameworks: the shipped one, copies an administrator adapts, the one in use."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from fieldapp.auth.roles import Role
+from fieldapp.feedback import shipped
+from fieldapp.feedback.frameworks import LANGUAGES
+from fieldapp.feedback.models import Competence, Framework
+
+
+@pytest.fixture
+def admin(make, auth):
+    user = make.user(role=Role.ADMIN, email="admin@example.org")
+    auth.login(user.email)
+    return user
+
+
+def own_frameworks(db) -> list[Framework]:
+    db.session.expire_all()
+    return db.session.scalars(select(Framework).order_by(Framework.id)).all()
+
+
+def competence_form(**texts):
+    data = {f"label_{code}": "" for code in LANGUAGES}
+    data.update({f"description_{code}": "" for code in LANGUAGES})
+    data.update(texts)
+    return data
+
+
+def test_the_shipped_framework_is_complete_in_three_languages():
+    keys = [competence["key"] for competence in shipped.COMPETENCES]
+    assert len(keys) == len(set(keys)) == 10
+    for competence in shipped.COMPETENCES:
+        for code in LANGUAGES:
+            assert competence["label"][code].strip()
+            assert competence["description"][code].strip()
+            assert len(competence["label"][code]) <= 80
+
+
+def test_only_administrators_manage_frameworks(client, auth, make):
+    counsellor = make.user(email="c@example.org")
+    auth.login(counsellor.email)
+    assert client.get("/admin/frameworks/").status_code == 403
+
+
+def test_copy_adapt_and_put_a_framework_in_use(client, db, admin):
+    page = client.get("/admin/frameworks/").get_data(as_text=True)
+    assert "Competences at work" in page  # the shipped one, in use until another is
+    assert page.count("data-in-use") == 1
+
+    response = client.post("/admin/frameworks/copy")
+    assert response.status_code == 302
+    (framework,) = own_frameworks(db)
+    assert response.headers["Location"] == f"/admin/frameworks/{framework.id}"
+    assert len(framework.competences) == 10
+    assert framework.competences[0].label == shipped.COMPETENCES[0]["label"]
+
+    first = framework.competences[0]
+    response = client.post(
+        f"/admin/frameworks/competences/{first.id}",
+        data=competence_form(
+            label_nl="Stiptheid", label_en="On time", description_nl="Komt op tijd."
+        ),
+    )
+    assert response.status_code == 302
+    added = client.post(
+        f"/admin/frameworks/{framework.id}/competences",
+        data=competence_form(label_nl="Omgaan met klanten", label_fr="Contact clients"),
+    )
+    assert added.status_code == 302
+    framework = own_frameworks(db)[0]
+    assert framework.competences[-1].key == "omgaan-met-klanten"  # a key from the Dutch label
+    assert framework.competences[-1].label == {"nl": "Omgaan met klanten", "fr": "Contact clients"}
+    client.post(f"/admin/frameworks/competences/{framework.competences[1].id}/remove")
+    framework = own_frameworks(db)[0]
+    assert len(framework.competences) == 10
+    assert framework.competences[0].label == {"nl": "Stiptheid", "en": "On time"}
+
+    client.post("/admin/frameworks/use", data={"framework": framework.id})
+    assert own_frameworks(db)[0].in_use
+    client.post("/admin/frameworks/copy", data={"source": framework.id})
+    copy = own_frameworks(db)[1]
+    assert [c.key for c in copy.competences] == [c.key for c in framework.competences]
+    client.post("/admin/frameworks/use", data={"framework": copy.id})
+    assert [f.in_use for f in own_frameworks(db)] == [False, True]  # one in use at a time
+    client.post("/admin/frameworks/use")  # back to the shipped framework
+    assert [f.in_use for f in own_frameworks(db)] == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("texts", "message"),
+    [
+        ({"label_fr": "Sans néerlandais"}, "This field is required."),
+        ({"label_nl": "x" * 81}, "at most 80"),
+        ({"label_nl": "Goed", "description_en": "y" * 301}, "at most 300"),
+    ],
+)
+def test_bad_competences_get_a_message(client, db, admin, texts, message):
+    client.post("/admin/frameworks/copy")
+    framework = own_frameworks(db)[0]
+    response = client.post(
+        f"/admin/frameworks/{framework.id}/competences", data=competence_form(**texts)
+    )
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert len(own_frameworks(db)[0].competences) == 10
+
+
+def test_the_last_competence_cannot_be_removed(client, db, admin):
+    client.post("/admin/frameworks/copy")
+    framework = own_frameworks(db)[0]
+    ids = [competence.id for competence in framework.competences]
+    for competence_id in ids[:-1]:
+        assert (
+            client.post(f"/admin/frameworks/competences/{competence_id}/remove").status_code == 302
+        )
+    response = client.post(f"/admin/frameworks/competences/{ids[-1]}/remove")
+    assert response.status_code == 409
+    assert "at least one competence" in response.get_data(as_text=True)
+    assert db.session.get(Competence, ids[-1]) is not None
+
+
+def test_notes_score_the_competences_of_the_framework_in_use(client, db, make, auth):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    url = f"/api/visits/{world.visit.id}/notes"
+
+    def note(observations):
+        return {
+            "note_uuid": str(uuid.uuid4()),
+            "revision_uuid": str(uuid.uuid4()),
+            "body": "Werkt goed samen.",
+            "observations": observations,
+        }
+
+    page = client.get(f"/visits/{world.visit.id}").get_data(as_text=True)
+    assert 'name="competence:teamwork"' in page  # the shipped framework: in use by default
+    assert client.post(url, json=note({"competence:teamwork": 4})).status_code == 201
+    refused = client.post(url, json=note({"competence:charm": 4}))
+    assert refused.status_code == 422
+    assert "from 1 to 5" in refused.json["message"]
+
+    world.framework.in_use = True
+    world.framework.competences[0].label = {"nl": "Stiptheid", "en": "On time"}
+    db.session.commit()
+    page = client.get(f"/visits/{world.visit.id}").get_data(as_text=True)
+    assert "On time" in page
+    assert "Teamwork: 4/5" in page  # a score given earlier keeps its label
