@@ -122,6 +122,8 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.audit.views import bp as audit_bp
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.clients.views import bp as clients_bp
+    from fieldapp.feedback.form_views import bp as feedback_form_bp
+    from fieldapp.feedback.round_views import bp as feedback_rounds_bp
     from fieldapp.feedback.views import bp as feedback_bp
     from fieldapp.home.views import bp as home_bp
     from fieldapp.i18n.views import bp as i18n_bp
@@ -144,6 +146,8 @@ def _register_blueprints(app: Flask) -> None:
         audit_bp,
         organisation_bp,
         feedback_bp,
+        feedback_form_bp,
+        feedback_rounds_bp,
         clients_bp,
         trajectories_bp,
         referrals_bp,

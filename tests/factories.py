@@ -14,8 +14,14 @@ from fieldapp.auth.models import Organisation, User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as client_services
 from fieldapp.clients.models import Client, ClientShare
-from fieldapp.feedback import frameworks
-from fieldapp.feedback.models import Competence, Framework
+from fieldapp.feedback import frameworks, rounds
+from fieldapp.feedback.models import (
+    Competence,
+    FeedbackRound,
+    Framework,
+    Invitation,
+    RaterGroup,
+)
 from fieldapp.mentorships import services as mentorship_services
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.referrals import services as referral_services
@@ -85,6 +91,8 @@ class World:
     follow_up: FollowUp
     framework: Framework
     competence: Competence
+    feedback_round: FeedbackRound
+    invitation: Invitation
 
 
 class CaseloadFactories(Factories):
@@ -172,6 +180,13 @@ class CaseloadFactories(Factories):
             counsellor, client, visit_services.VisitPlan(date(2026, 12, 1), time(10), 60, "")
         )
         framework = frameworks.copy(counsellor, None, "Ons kader")
+        feedback_round, _ = rounds.start(
+            counsellor,
+            trajectory,
+            date(2026, 12, 4),
+            [rounds.Rater(RaterGroup.SUPERVISOR, contact.name)],
+            today=date(2026, 11, 20),
+        )
         self._db.session.commit()
         follow_up = self.follow_up(counsellor, visit)
         return World(
@@ -190,6 +205,8 @@ class CaseloadFactories(Factories):
             follow_up=follow_up,
             framework=framework,
             competence=framework.competences[0],
+            feedback_round=feedback_round,
+            invitation=feedback_round.invitations[0],
         )
 
     def follow_up(

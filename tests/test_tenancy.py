@@ -27,6 +27,8 @@ RECORD_ARGUMENTS = {
     "follow_up_id": lambda world: world.follow_up.id,
     "framework_id": lambda world: world.framework.id,
     "competence_id": lambda world: world.competence.id,
+    "round_id": lambda world: world.feedback_round.id,
+    "invitation_id": lambda world: world.invitation.id,
     "status": lambda world: "done",
 }
 

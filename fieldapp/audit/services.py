@@ -72,6 +72,10 @@ ACTIONS: dict[str, Any] = {
     "framework.copied": _l("Competence framework copied"),
     "framework.updated": _l("Competence framework changed"),
     "framework.used": _l("Competence framework put in use"),
+    "feedback.round_started": _l("Feedback round started"),
+    "feedback.link_renewed": _l("Feedback link renewed"),
+    "feedback.link_revoked": _l("Feedback link revoked"),
+    "feedback.deadline_extended": _l("Feedback deadline extended"),
 }
 
 

@@ -27,6 +27,8 @@ class Organisation(db.Model):
     default_language: Mapped[str] = mapped_column(String(2), default="nl")
     # Months after a trajectory ends before the client's file is anonymised automatically.
     retention_months: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    # Fewest answers a colleague or network group needs before the feedback report shows it.
+    feedback_threshold: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     def __repr__(self) -> str:

@@ -29,6 +29,7 @@ KINDS: dict[str, Any] = {
     "visit_planned": _l("Visit planned"),
     "visit_done": _l("Visit done"),
     "visit_cancelled": _l("Visit cancelled"),
+    "feedback_round_started": _l("360° feedback round started"),
 }
 
 

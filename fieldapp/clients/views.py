@@ -25,6 +25,7 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import saved
 from fieldapp.extensions import db
+from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.mentorships import services as mentorships
 from fieldapp.referrals import services as referrals
 from fieldapp.trajectories import services as trajectories
@@ -124,6 +125,7 @@ def show(client_id: int) -> ResponseReturnValue:
         referrals=referrals.of_client(client),
         mentorships=mentorships.of_client(client),
         visits=visits.of_client(client),
+        feedback_rounds=feedback_rounds.of_trajectory(current) if current else [],
         hours=trajectories.current_hours(current, today()) if current else None,
         timeline=timeline.page_of(client, request.args.get("timeline", 1, type=int)),
         timeline_kinds=timeline.KINDS,

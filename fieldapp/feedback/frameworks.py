@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -93,6 +94,21 @@ def framework_in_use(organisation_id: int, language: str) -> FrameworkText:
         )
     ).first()
     return as_text(framework, language) if framework else shipped_framework(language)
+
+
+def snapshot_in_use(organisation_id: int) -> tuple[str, list[dict[str, Any]]]:
+    """The name and competences (every language) of the framework in use, for a round to keep."""
+    framework = db.session.scalars(
+        select(Framework).where(
+            Framework.organisation_id == organisation_id, Framework.in_use.is_(True)
+        )
+    ).first()
+    if framework is None:
+        return shipped.NAME["nl"], [dict(item) for item in shipped.COMPETENCES]
+    return framework.name, [
+        {"key": c.key, "label": dict(c.label), "description": dict(c.description)}
+        for c in framework.competences
+    ]
 
 
 def frameworks_of(organisation: Organisation) -> list[Framework]:

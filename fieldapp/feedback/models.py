@@ -1,13 +1,27 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fieldapp.clients.models import Client
 from fieldapp.common.tenancy import TenantScoped
 from fieldapp.common.time import UTCDateTime, now_utc
 from fieldapp.extensions import db
+from fieldapp.trajectories.models import Trajectory
 
 
 class Framework(TenantScoped, db.Model):
@@ -54,3 +68,84 @@ class Competence(TenantScoped, db.Model):
     description: Mapped[dict[str, str]] = mapped_column(JSON)
 
     framework: Mapped[Framework] = relationship(back_populates="competences")
+
+
+class RaterGroup(StrEnum):
+    SELF = "self"
+    SUPERVISOR = "supervisor"
+    COLLEAGUE = "colleague"
+    NETWORK = "network"
+    COUNSELLOR = "counsellor"
+
+    @property
+    def anonymous(self) -> bool:
+        """Colleagues and the client's network are shown only as a group of enough people."""
+        return self in (RaterGroup.COLLEAGUE, RaterGroup.NETWORK)
+
+
+class FeedbackRound(TenantScoped, db.Model):
+    """A 360° round for one trajectory. It keeps the competences it started with (``competences``:
+    key, label and description per language), whatever happens to the framework afterwards."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        ForeignKey("trajectory.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    framework_name: Mapped[str] = mapped_column(String(120))
+    competences: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    deadline: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="round", order_by="Invitation.id", cascade="all, delete-orphan"
+    )
+    client: Mapped[Client] = relationship()
+    trajectory: Mapped[Trajectory] = relationship()
+
+
+class Invitation(TenantScoped, db.Model):
+    """One rater's secret link; only the SHA-256 of the link's secret is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback_round.id", ondelete="CASCADE"), index=True
+    )
+    rater_group: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    language: Mapped[str] = mapped_column(String(2), default="nl")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Answers saved before submitting ("continue later", or the page's autosave).
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    round: Mapped[FeedbackRound] = relationship(back_populates="invitations")
+
+    @property
+    def group(self) -> RaterGroup:
+        return RaterGroup(self.rater_group)
+
+
+class FeedbackResponse(TenantScoped, db.Model):
+    """A submitted answer. One per invitation (a unique key), so a double submit stores one."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE"), unique=True
+    )
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback_round.id", ondelete="CASCADE"), index=True
+    )
+    rater_group: Mapped[str] = mapped_column(String(12))
+    # competence key -> 1..5, or None for "cannot judge"
+    scores: Mapped[dict[str, int | None]] = mapped_column(JSON)
+    comments: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    overall_comment: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

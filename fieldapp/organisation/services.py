@@ -9,23 +9,40 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
 
 RETENTION_RANGE = (6, 240)
+THRESHOLD_RANGE = (2, 10)
 
 
 def update_settings(
-    actor: User, organisation: Organisation, *, retention_months: int, language: str
+    actor: User,
+    organisation: Organisation,
+    *,
+    retention_months: int,
+    language: str,
+    feedback_threshold: int,
 ) -> None:
     low, high = RETENTION_RANGE
     if not low <= retention_months <= high:
         raise RuleBroken(
             _("Choose between %(low)d and %(high)d months.", low=low, high=high), "retention_months"
         )
+    low, high = THRESHOLD_RANGE
+    if not low <= feedback_threshold <= high:
+        raise RuleBroken(
+            _("Choose between %(low)d and %(high)d answers.", low=low, high=high),
+            "feedback_threshold",
+        )
     organisation.retention_months = retention_months
     organisation.default_language = language
+    organisation.feedback_threshold = feedback_threshold
     audit.record(
         "organisation.updated",
         organisation_id=organisation.id,
         actor=actor,
-        detail={"retention_months": retention_months, "language": language},
+        detail={
+            "retention_months": retention_months,
+            "language": language,
+            "feedback_threshold": feedback_threshold,
+        },
     )
     db.session.flush()
 

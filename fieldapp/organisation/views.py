@@ -28,6 +28,11 @@ class SettingsForm(FlaskForm):
         description=_l("After this, the file is anonymised automatically."),
     )
     default_language = SelectField(_l("Default language"), choices=language_choices())
+    feedback_threshold = IntegerField(
+        _l("Fewest answers before a group of colleagues or of the client's network is shown"),
+        validators=[required],
+        description=_l("In 360° feedback reports; from 2 to 10. Fewer answers stay hidden."),
+    )
 
 
 class TeamForm(FlaskForm):
@@ -47,6 +52,7 @@ def settings() -> ResponseReturnValue:
             organisation,
             retention_months=form.retention_months.data,
             language=form.default_language.data,
+            feedback_threshold=form.feedback_threshold.data,
         ),
     ):
         flash(_("Saved."), "success")

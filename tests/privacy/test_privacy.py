@@ -112,12 +112,22 @@ def test_retention_is_set_by_an_administrator(client, auth, make, db):
     admin = make.user(role=Role.ADMIN, email="admin@example.org")
     auth.login("admin@example.org")
     url = "/admin/organisation"
-    response = client.post(url, data={"retention_months": "3", "default_language": "nl"})
+    response = client.post(
+        url, data={"retention_months": "3", "default_language": "nl", "feedback_threshold": "3"}
+    )
     assert response.status_code == 422
     assert "between 6 and 240" in response.get_data(as_text=True)
     assert (
-        client.post(url, data={"retention_months": "36", "default_language": "fr"}).status_code
+        client.post(
+            url,
+            data={"retention_months": "36", "default_language": "fr", "feedback_threshold": "4"},
+        ).status_code
         == 302
     )
     db.session.refresh(admin.organisation)
     assert (admin.organisation.retention_months, admin.organisation.default_language) == (36, "fr")
+    assert admin.organisation.feedback_threshold == 4
+    bad = {"retention_months": "36", "default_language": "fr", "feedback_threshold": "1"}
+    response = client.post(url, data=bad)
+    assert response.status_code == 422
+    assert "between 2 and 10 answers" in response.get_data(as_text=True)

@@ -1,0 +1,151 @@
+"""The form at a rater's secret link: no account, a phone, maybe little Dutch.
+
+The link is the only key, so the page is exempt from CSRF (an attacker who could forge the post
+would need the link itself) and rate-limited per address and per link against guessing. It works
+without JavaScript; a small script only adds autosave.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+
+from fieldapp.auth.models import Organisation
+from fieldapp.auth.tokens import hash_token
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import activate_tenant
+from fieldapp.common.time import now_utc
+from fieldapp.extensions import csrf, db, limiter
+from fieldapp.feedback import links, rounds
+from fieldapp.feedback.frameworks import in_language
+from fieldapp.feedback.models import Invitation
+from fieldapp.i18n import LANGUAGES
+
+bp = Blueprint("feedback_form", __name__)
+
+PROBLEM_STATUS = {
+    links.LinkProblem.UNKNOWN: 404,
+    links.LinkProblem.EXPIRED: 410,
+    links.LinkProblem.REVOKED: 410,
+    links.LinkProblem.USED: 409,
+}
+
+
+def _per_link() -> str:
+    return "feedback-link:" + hash_token(str((request.view_args or {}).get("token", "")))
+
+
+def _language(invitation: Invitation | None) -> str:
+    chosen = request.args.get("lang", "")
+    if chosen in LANGUAGES:
+        return chosen
+    return invitation.language if invitation is not None else "nl"
+
+
+def _problem(refused: links.LinkRefused) -> ResponseReturnValue:
+    invitation = refused.invitation
+    with force_locale(_language(invitation)):
+        page = render_template(
+            "feedback/link_problem.html",
+            problem=refused.problem.value,
+            counsellor=invitation.round.client.counsellor.name if invitation else None,
+        )
+    return page, PROBLEM_STATUS[refused.problem]
+
+
+def _threshold(organisation_id: int) -> int:
+    organisation = db.session.get(Organisation, organisation_id)
+    return organisation.feedback_threshold if organisation else 3
+
+
+def _questions(invitation: Invitation, language: str) -> list[dict[str, str]]:
+    return [
+        {
+            "key": competence["key"],
+            "label": in_language(competence["label"], language),
+            "description": in_language(competence["description"], language),
+        }
+        for competence in invitation.round.competences
+    ]
+
+
+def _page(
+    invitation: Invitation,
+    answers: dict[str, Any],
+    *,
+    error: RuleBroken | None = None,
+    saved: bool = False,
+) -> str:
+    language = _language(invitation)
+    feedback_round = invitation.round
+    return render_template(
+        "feedback/form.html",
+        invitation=invitation,
+        first_name=feedback_round.client.first_name,
+        worksite=feedback_round.trajectory.worksite,
+        questions=_questions(invitation, language),
+        answers=answers,
+        error=error,
+        saved=saved,
+        threshold=_threshold(invitation.organisation_id),
+        language=language,
+        token=request.view_args["token"] if request.view_args else "",
+    )
+
+
+@bp.route("/f/<token>", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.limit("60 per minute")
+@limiter.limit("30 per minute", key_func=_per_link)
+def answer(token: str) -> ResponseReturnValue:
+    """Show the form with what was saved before; save for later, or submit once."""
+    try:
+        invitation = links.find(token)
+    except links.LinkRefused as refused:
+        return _problem(refused)
+    activate_tenant(invitation.organisation_id)
+    if invitation.opened_at is None:
+        invitation.opened_at = now_utc()
+        db.session.commit()
+    with force_locale(_language(invitation)):  # messages too, not only the page
+        return _answer(invitation)
+
+
+def _answer(invitation: Invitation) -> ResponseReturnValue:
+    if request.method == "GET":
+        return _page(invitation, invitation.draft)
+    submitting = request.form.get("action") != "save"
+    typed = _typed(request.form)
+    try:
+        answers = rounds.read_answers(invitation.round, request.form, complete=submitting)
+    except RuleBroken as error:
+        return _page(invitation, typed, error=error), 422
+    if not submitting:
+        rounds.save_draft(invitation, answers)
+        db.session.commit()
+        return _page(invitation, answers.as_draft(), saved=True)
+    try:
+        rounds.submit(invitation, answers)
+    except links.LinkRefused as refused:
+        return _problem(refused)
+    return render_template("feedback/thanks.html", first_name=invitation.round.client.first_name)
+
+
+def _typed(form: Any) -> dict[str, Any]:
+    """What the rater sent, to show it again next to the message (nothing typed is lost)."""
+    return {
+        "scores": {
+            name.removeprefix("score-"): value
+            for name, value in form.items()
+            if name.startswith("score-")
+        },
+        "comments": {
+            name.removeprefix("comment-"): value
+            for name, value in form.items()
+            if name.startswith("comment-")
+        },
+        "overall": form.get("overall", ""),
+    }

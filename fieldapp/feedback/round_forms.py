@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, FieldList, Form, FormField, SelectField, StringField
+from wtforms.validators import Email, Optional
+
+from fieldapp.common.forms import choice, date_field, short_text, strip
+from fieldapp.feedback.models import RaterGroup
+from fieldapp.i18n import language_choices
+
+GROUP_LABELS = {
+    RaterGroup.SELF: _l("The client (self-assessment)"),
+    RaterGroup.SUPERVISOR: _l("Floor supervisor"),
+    RaterGroup.COLLEAGUE: _l("Colleague (anonymous)"),
+    RaterGroup.NETWORK: _l("Family or friend (anonymous)"),
+    RaterGroup.COUNSELLOR: _l("Counsellor"),
+}
+EMPTY_ROWS = 6
+
+
+class RaterForm(Form):
+    """One person to invite; a row without a name is left out."""
+
+    group = SelectField(
+        _l("Who"), choices=[choice(group.value, label) for group, label in GROUP_LABELS.items()]
+    )
+    name = StringField(_l("Name"), validators=[short_text(120)], filters=[strip])
+    email = EmailField(
+        _l("E-mail (optional)"),
+        validators=[
+            Optional(),
+            Email(message=_l("This is not an e-mail address.")),
+            short_text(254),
+        ],
+        filters=[strip],
+    )
+    language = SelectField(_l("Language"), choices=language_choices())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """An empty row (no name) is not checked: it is simply left out."""
+        if not self.name.data:
+            return True
+        return super().validate(extra_validators)
+
+
+class StartRoundForm(FlaskForm):
+    deadline = date_field(_l("Answers by"))
+    raters = FieldList(FormField(RaterForm), min_entries=EMPTY_ROWS, max_entries=40)
+
+
+class DeadlineForm(FlaskForm):
+    deadline = date_field(_l("New deadline"))

@@ -1,0 +1,141 @@
+"""A counsellor's side of a 360° round: start it, see who answered, links, deadline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+
+from fieldapp.auth.models import User
+from fieldapp.clients import access
+from fieldapp.common.access import acting_user
+from fieldapp.common.dates import today
+from fieldapp.common.forms import form_status
+from fieldapp.common.tenancy import get_or_404
+from fieldapp.common.views import saved
+from fieldapp.feedback import rounds
+from fieldapp.feedback.models import FeedbackRound, Invitation, RaterGroup
+from fieldapp.feedback.round_forms import GROUP_LABELS, DeadlineForm, StartRoundForm
+from fieldapp.trajectories.models import Trajectory
+
+bp = Blueprint("feedback_rounds", __name__)
+
+
+def _round_or_404(user: User, round_id: int) -> FeedbackRound:
+    feedback_round = get_or_404(FeedbackRound, round_id)
+    access.client_or_404(user, feedback_round.client_id)
+    return feedback_round
+
+
+def _invitation_or_404(user: User, invitation_id: int) -> Invitation:
+    invitation = get_or_404(Invitation, invitation_id)
+    _round_or_404(user, invitation.round_id)
+    return invitation
+
+
+@bp.route("/trajectories/<id:trajectory_id>/feedback/new", methods=["GET", "POST"])
+@login_required
+def start(trajectory_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    trajectory = get_or_404(Trajectory, trajectory_id)
+    client = access.client_or_404(user, trajectory.client_id)
+    form = StartRoundForm()
+    if request.method == "GET":
+        form.deadline.data = today() + timedelta(days=14)
+        form.raters[0].form.group.data = RaterGroup.SELF.value
+        form.raters[0].form.name.data = client.first_name
+        form.raters[0].form.language.data = client.language
+        form.raters[1].form.group.data = RaterGroup.SUPERVISOR.value
+    started: list[FeedbackRound] = []
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: started.append(
+            rounds.start(user, trajectory, form.deadline.data, _raters(form), today())[0]
+        ),
+    ):
+        flash(_("Round started. People with an e-mail address got their link."), "success")
+        return redirect(url_for("feedback_rounds.show", round_id=started[0].id))
+    page = render_template("feedback/start.html", form=form, client=client, trajectory=trajectory)
+    return page, form_status(form)
+
+
+def _raters(form: StartRoundForm) -> list[rounds.Rater]:
+    """The filled-in rows (the form has validated the choices)."""
+    return [
+        rounds.Rater(
+            RaterGroup(row.group.data), row.name.data, row.email.data or "", row.language.data
+        )
+        for row in (entry.form for entry in form.raters)
+        if row.name.data
+    ]
+
+
+@bp.get("/feedback/rounds/<id:round_id>")
+@login_required
+def show(round_id: int) -> ResponseReturnValue:
+    """Who has answered (never what, for anonymous groups), links, the deadline."""
+    feedback_round = _round_or_404(acting_user(), round_id)
+    return render_template(
+        "feedback/round.html",
+        round=feedback_round,
+        group_labels=GROUP_LABELS,
+        action_form=FlaskForm(),
+        deadline_form=DeadlineForm(deadline=feedback_round.deadline),
+    )
+
+
+@bp.post("/feedback/invitations/<id:invitation_id>/link")
+@login_required
+def new_link(invitation_id: int) -> ResponseReturnValue:
+    """A fresh link to hand over (shown once: only its hash is kept); the previous one stops."""
+    user = acting_user()
+    invitation = _invitation_or_404(user, invitation_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    secrets: list[str] = []
+    if not saved(form, lambda: secrets.append(rounds.renew_link(user, invitation))):
+        abort(409, description=" ".join(form.form_errors))
+    return render_template(
+        "feedback/link.html",
+        invitation=invitation,
+        link=url_for("feedback_form.answer", token=secrets[0], _external=True),
+    )
+
+
+@bp.post("/feedback/invitations/<id:invitation_id>/revoke")
+@login_required
+def revoke(invitation_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    invitation = _invitation_or_404(user, invitation_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    saved(form, lambda: rounds.revoke(user, invitation))
+    flash(_("The link no longer works."), "success")
+    return redirect(url_for("feedback_rounds.show", round_id=invitation.round_id))
+
+
+@bp.post("/feedback/rounds/<id:round_id>/deadline")
+@login_required
+def extend(round_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    feedback_round = _round_or_404(user, round_id)
+    form = DeadlineForm()
+    if form.validate_on_submit() and saved(
+        form, lambda: rounds.extend(user, feedback_round, form.deadline.data, today())
+    ):
+        flash(_("Deadline moved."), "success")
+        return redirect(url_for("feedback_rounds.show", round_id=feedback_round.id))
+    page = render_template(
+        "feedback/round.html",
+        round=feedback_round,
+        group_labels=GROUP_LABELS,
+        action_form=FlaskForm(),
+        deadline_form=form,
+    )
+    return page, 422

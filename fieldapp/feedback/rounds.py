@@ -1,0 +1,240 @@
+"""Feedback rounds: starting one, raters' links, answers saved and submitted once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from fieldapp.audit import services as audit
+from fieldapp.auth.models import User
+from fieldapp.clients import timeline
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.time import now_utc
+from fieldapp.extensions import db
+from fieldapp.feedback import frameworks, links
+from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation, RaterGroup
+from fieldapp.i18n import LANGUAGES
+from fieldapp.mail.services import render_message, send_after_commit
+from fieldapp.trajectories.models import Trajectory
+
+MAX_RATERS = 40
+MAX_COMMENT = 2000
+LONGEST_ROUND = timedelta(days=120)
+
+
+@dataclass(frozen=True)
+class Rater:
+    group: RaterGroup
+    name: str
+    email: str = ""
+    language: str = "nl"
+
+
+@dataclass
+class Answers:
+    """What a rater filled in: a score 1-5 or None ("cannot judge") per competence, comments."""
+
+    scores: dict[str, int | None] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)
+    overall: str = ""
+
+    def as_draft(self) -> dict[str, Any]:
+        return {"scores": self.scores, "comments": self.comments, "overall": self.overall}
+
+
+def of_trajectory(trajectory: Trajectory) -> list[FeedbackRound]:
+    return list(
+        db.session.scalars(
+            select(FeedbackRound)
+            .where(FeedbackRound.trajectory_id == trajectory.id)
+            .options(selectinload(FeedbackRound.invitations))
+            .order_by(FeedbackRound.created_at.desc())
+        )
+    )
+
+
+def keys_of(feedback_round: FeedbackRound) -> list[str]:
+    return [competence["key"] for competence in feedback_round.competences]
+
+
+def start(
+    actor: User, trajectory: Trajectory, deadline: date, raters: list[Rater], today: date
+) -> tuple[FeedbackRound, dict[int, str]]:
+    """Start a round with the framework in use; returns it and each invitation's link secret
+    (shown or sent once: only its hash is kept). Raters with an e-mail address get the link."""
+    if trajectory.ended_on is not None:
+        raise RuleBroken(_("This trajectory has ended."))
+    if not today <= deadline <= today + LONGEST_ROUND:
+        raise RuleBroken(
+            _("The deadline is between today and four months from now."), field="deadline"
+        )
+    if not raters:
+        raise RuleBroken(_("Invite at least one person."))
+    if len(raters) > MAX_RATERS:
+        raise RuleBroken(_("Invite at most %(n)d people in one round.", n=MAX_RATERS))
+    name, competences = frameworks.snapshot_in_use(trajectory.organisation_id)
+    feedback_round = FeedbackRound(
+        organisation_id=trajectory.organisation_id,
+        trajectory_id=trajectory.id,
+        client_id=trajectory.client_id,
+        started_by_id=actor.id,
+        framework_name=name,
+        competences=competences,
+        deadline=deadline,
+    )
+    db.session.add(feedback_round)
+    secrets: dict[int, str] = {}
+    for rater in raters:
+        if not rater.name.strip():
+            raise RuleBroken(_("Every person needs a name."))
+        invitation = Invitation(
+            organisation_id=trajectory.organisation_id,
+            rater_group=rater.group.value,
+            name=rater.name.strip(),
+            email=rater.email.strip(),
+            language=rater.language if rater.language in LANGUAGES else "nl",
+        )
+        feedback_round.invitations.append(invitation)
+        secret = links.new_secret(invitation)
+        db.session.flush()
+        secrets[invitation.id] = secret
+        if invitation.email:
+            _mail_link(invitation, secret)
+    timeline.add(trajectory.client, "feedback_round_started", actor, deadline=deadline.isoformat())
+    audit.record(
+        "feedback.round_started",
+        organisation_id=trajectory.organisation_id,
+        actor=actor,
+        target=feedback_round,
+    )
+    return feedback_round, secrets
+
+
+def _mail_link(invitation: Invitation, secret: str) -> None:
+    feedback_round = invitation.round
+    message = render_message(
+        invitation.email,
+        invitation.language,
+        "feedback_invitation",
+        invitation=invitation,
+        first_name=feedback_round.client.first_name,
+        deadline=feedback_round.deadline,
+        link=url_for("feedback_form.answer", token=secret, _external=True),
+    )
+    send_after_commit(db.session(), message)
+
+
+def renew_link(actor: User, invitation: Invitation) -> str:
+    """A new link for an invitation (to show as a QR code, or to resend); the old one stops."""
+    if invitation.submitted_at is not None:
+        raise RuleBroken(_("This person has answered already."))
+    secret = links.new_secret(invitation)
+    invitation.revoked_at = None
+    audit.record(
+        "feedback.link_renewed",
+        organisation_id=invitation.organisation_id,
+        actor=actor,
+        target=invitation,
+    )
+    db.session.flush()
+    return secret
+
+
+def revoke(actor: User, invitation: Invitation) -> None:
+    invitation.revoked_at = now_utc()
+    audit.record(
+        "feedback.link_revoked",
+        organisation_id=invitation.organisation_id,
+        actor=actor,
+        target=invitation,
+    )
+    db.session.flush()
+
+
+def extend(actor: User, feedback_round: FeedbackRound, deadline: date, today: date) -> None:
+    if not max(today, feedback_round.deadline) <= deadline <= today + LONGEST_ROUND:
+        raise RuleBroken(
+            _("The new deadline is after the current one and within four months."),
+            field="deadline",
+        )
+    feedback_round.deadline = deadline
+    audit.record(
+        "feedback.deadline_extended",
+        organisation_id=feedback_round.organisation_id,
+        actor=actor,
+        target=feedback_round,
+    )
+    db.session.flush()
+
+
+def read_answers(feedback_round: FeedbackRound, form: Any, *, complete: bool) -> Answers:
+    """The answers in a posted form (``score-<key>``: 1-5 or "na", ``comment-<key>``, ``overall``).
+
+    A tampered form (an unknown competence, a score of 7) is refused; with ``complete``, so is a
+    competence left without an answer. Comments longer than the limit are refused, not cut.
+    """
+    keys = keys_of(feedback_round)
+    answers = Answers()
+    for name in form:
+        if name.startswith(("score-", "comment-")) and name.split("-", 1)[1] not in keys:
+            raise RuleBroken(_("This form does not belong to this round. Reload the page."))
+    for key in keys:
+        value = form.get(f"score-{key}", "")
+        if value == "na":
+            answers.scores[key] = None
+        elif value in {"1", "2", "3", "4", "5"}:
+            answers.scores[key] = int(value)
+        elif value:
+            raise RuleBroken(
+                _("Choose a score from 1 to 5, or \u201ccannot judge\u201d."), field=key
+            )
+        elif complete:
+            raise RuleBroken(
+                _("Answer every question, or choose \u201ccannot judge\u201d."), field=key
+            )
+        comment = form.get(f"comment-{key}", "").strip()
+        if len(comment) > MAX_COMMENT:
+            raise RuleBroken(_("A comment is at most %(n)d characters.", n=MAX_COMMENT), field=key)
+        if comment:
+            answers.comments[key] = comment
+    answers.overall = form.get("overall", "").strip()
+    if len(answers.overall) > MAX_COMMENT:
+        raise RuleBroken(
+            _("A comment is at most %(n)d characters.", n=MAX_COMMENT), field="overall"
+        )
+    return answers
+
+
+def save_draft(invitation: Invitation, answers: Answers) -> None:
+    invitation.draft = answers.as_draft()
+    db.session.flush()
+
+
+def submit(invitation: Invitation, answers: Answers) -> FeedbackResponse:
+    """Store the answer once; a second submit (another tab, a double tap) finds the link used.
+    Commits: the unique key on the invitation decides which submit counts."""
+    response = FeedbackResponse(
+        organisation_id=invitation.organisation_id,
+        invitation_id=invitation.id,
+        round_id=invitation.round_id,
+        rater_group=invitation.rater_group,
+        scores=answers.scores,
+        comments=answers.comments,
+        overall_comment=answers.overall,
+    )
+    invitation.submitted_at = now_utc()
+    invitation.draft = {}
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise links.LinkRefused(links.LinkProblem.USED) from None
+    return response

@@ -1,0 +1,232 @@
+"""360° rounds: starting one, the raters' secret links, the form at a link, one answer each."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from fieldapp.auth.tokens import hash_token
+from fieldapp.common.dates import today
+from fieldapp.feedback import shipped
+from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation
+
+KEYS = [competence["key"] for competence in shipped.COMPETENCES]
+
+
+def rater_rows(*rows):
+    data = {}
+    for index, (group, name, email, language) in enumerate(rows):
+        data.update(
+            {
+                f"raters-{index}-group": group,
+                f"raters-{index}-name": name,
+                f"raters-{index}-email": email,
+                f"raters-{index}-language": language,
+            }
+        )
+    return data
+
+
+def complete_answers(**overrides):
+    answers = {f"score-{key}": "4" for key in KEYS}
+    answers["score-language"] = "na"
+    answers["action"] = "submit"
+    answers.update(overrides)
+    return answers
+
+
+@pytest.fixture
+def started(client, auth, make, db, outbox):
+    """A round for the world's client with a supervisor (by e-mail) and a colleague (no e-mail)."""
+    world = make.world()
+    auth.login(world.counsellor.email)
+    response = client.post(
+        f"/trajectories/{world.trajectory.id}/feedback/new",
+        data={
+            "deadline": (today() + timedelta(days=10)).isoformat(),
+            **rater_rows(
+                ("supervisor", "Sofie Verbruggen", "sofie@example.org", "nl"),
+                ("colleague", "Jan", "", "fr"),
+            ),
+        },
+    )
+    assert response.status_code == 302
+    feedback_round = db.session.scalars(
+        select(FeedbackRound).order_by(FeedbackRound.id.desc())
+    ).first()
+    assert response.headers["Location"] == f"/feedback/rounds/{feedback_round.id}"
+    (mail,) = outbox
+    token = re.search(r"/f/(\S+)", mail.body).group(1)
+    return world, feedback_round, token
+
+
+def test_links_are_long_random_and_stored_only_as_a_hash(started, db):
+    _world, feedback_round, token = started
+    assert len(token) >= 43  # 256 bits in URL-safe base64
+    supervisor = feedback_round.invitations[0]
+    assert supervisor.token_hash == hash_token(token)
+    assert token not in str(db.session.execute(select(Invitation.token_hash)).all())
+    assert [i.rater_group for i in feedback_round.invitations] == ["supervisor", "colleague"]
+    assert [c["key"] for c in feedback_round.competences] == KEYS  # the framework in use
+
+
+def test_the_form_shows_only_the_first_name_and_the_worksite(client, started):
+    world, _, token = started
+    client.post("/logout")
+    page = client.get(f"/f/{token}").get_data(as_text=True)
+    assert world.client.first_name in page
+    assert world.client.last_name not in page
+    assert world.worksite.name in page
+    assert "Op tijd en aanwezig" in page  # the supervisor's language
+    assert 'data-anonymous="false"' in page  # a supervisor answers with their name
+    english = client.get(f"/f/{token}?lang=en").get_data(as_text=True)
+    assert "Punctuality and attendance" in english
+    assert "Op tijd en aanwezig" not in english
+
+
+def test_save_for_later_then_submit_once(client, db, started):
+    _, _feedback_round, token = started
+    client.post("/logout")
+    saved = client.post(f"/f/{token}", data={"score-pace": "2", "action": "save"})
+    assert saved.status_code == 200
+    assert "later terugkomen" in saved.get_data(as_text=True)  # the supervisor reads Dutch
+    again = client.get(f"/f/{token}").get_data(as_text=True)
+    assert 'name="score-pace" value="2" checked' in again
+
+    incomplete = client.post(f"/f/{token}", data={"score-pace": "2", "action": "submit"})
+    assert incomplete.status_code == 422
+    body = incomplete.get_data(as_text=True)
+    assert "Beantwoord elke vraag" in body
+    assert 'name="score-pace" value="2" checked' in body  # nothing typed is lost
+
+    done = client.post(f"/f/{token}", data=complete_answers(overall="Goed bezig!"))
+    assert done.status_code == 200
+    assert "Dank je" in done.get_data(as_text=True)  # in the rater's language
+    twice = client.post(f"/f/{token}", data=complete_answers())
+    assert twice.status_code == 409
+    (response,) = db.session.scalars(select(FeedbackResponse)).all()
+    assert response.scores["language"] is None
+    assert response.scores["pace"] == 4
+    assert response.overall_comment == "Goed bezig!"
+    assert client.get(f"/f/{token}").status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("tampered", "message"),
+    [
+        ({"score-pace": "7"}, "van 1 tot 5"),
+        ({"score-charm": "3"}, "hoort niet bij deze ronde"),
+        ({"comment-pace": "x" * 2001}, "hoogstens 2000"),
+    ],
+)
+def test_a_tampered_form_is_refused_and_nothing_is_stored(client, db, started, tampered, message):
+    """In the rater's language (Dutch here), whatever the browser asks for."""
+    _, _, token = started
+    response = client.post(f"/f/{token}", data=complete_answers(**tampered))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(FeedbackResponse)) == 0
+
+
+def test_expired_revoked_and_unknown_links_say_what_to_do(client, db, started):
+    world, feedback_round, token = started
+    assert client.get("/f/not-a-real-link").status_code == 404
+    assert client.get(f"/f/{'x' * 200}").status_code == 404
+
+    feedback_round.deadline = today() - timedelta(days=1)
+    db.session.commit()
+    expired = client.get(f"/f/{token}")
+    assert expired.status_code == 410
+    assert "uiterste datum" in expired.get_data(as_text=True)
+    assert world.counsellor.name in expired.get_data(as_text=True)
+    assert client.post(f"/f/{token}", data=complete_answers()).status_code == 410
+
+    feedback_round.deadline = today()  # the deadline day itself still counts
+    db.session.commit()
+    assert client.get(f"/f/{token}").status_code == 200
+    supervisor = feedback_round.invitations[0]
+    assert client.post(f"/feedback/invitations/{supervisor.id}/revoke").status_code == 302
+    assert client.get(f"/f/{token}").status_code == 410
+
+
+def test_a_new_link_replaces_the_old_one(client, db, started):
+    _, feedback_round, token = started
+    colleague = feedback_round.invitations[1]
+    page = client.post(f"/feedback/invitations/{colleague.id}/link").get_data(as_text=True)
+    fresh = re.search(r"/f/([\w-]+)", page).group(1)
+    form = client.get(f"/f/{fresh}")
+    assert form.status_code == 200
+    assert 'data-anonymous="true"' in form.get_data(as_text=True)  # colleagues are told
+    again = client.post(f"/feedback/invitations/{colleague.id}/link").get_data(as_text=True)
+    newest = re.search(r"/f/([\w-]+)", again).group(1)
+    assert client.get(f"/f/{fresh}").status_code == 404  # the old link is gone
+    assert client.get(f"/f/{newest}").status_code == 200
+    assert client.get(f"/f/{token}").status_code == 200  # other raters' links are untouched
+
+
+def test_the_round_page_says_who_answered_not_what(client, db, started):
+    _, feedback_round, token = started
+    client.post(f"/f/{token}", data=complete_answers(overall="Een geheim oordeel"))
+    page = client.get(f"/feedback/rounds/{feedback_round.id}").get_data(as_text=True)
+    assert 'data-status="answered"' in page
+    assert 'data-status="waiting"' in page
+    assert "Een geheim oordeel" not in page
+
+
+def test_a_round_keeps_the_competences_it_started_with(client, db, started):
+    world, _feedback_round, token = started
+    world.framework.in_use = True
+    world.framework.competences[0].label = {"nl": "Iets heel anders"}
+    db.session.commit()
+    page = client.get(f"/f/{token}").get_data(as_text=True)
+    assert "Op tijd en aanwezig" in page
+    assert "Iets heel anders" not in page
+
+
+def test_bad_rounds_are_refused(client, db, make, auth):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    url = f"/trajectories/{world.trajectory.id}/feedback/new"
+    late = {
+        "deadline": (today() + timedelta(days=200)).isoformat(),
+        **rater_rows(("self", "Amina", "", "nl")),
+    }
+    response = client.post(url, data=late)
+    assert response.status_code == 422
+    assert "four months" in response.get_data(as_text=True)
+    nobody = {"deadline": today().isoformat(), **rater_rows(("self", "", "", "nl"))}
+    assert "at least one person" in client.post(url, data=nobody).get_data(as_text=True)
+    tampered = {"deadline": today().isoformat(), **rater_rows(("boss", "X", "", "nl"))}
+    assert client.post(url, data=tampered).status_code == 422
+    count = db.session.scalar(select(func.count()).select_from(FeedbackRound))
+    assert count == 1  # only the world's own round
+
+
+def test_two_tabs_submitting_at_once_store_one_answer(app, db, started):
+    _, _, token = started
+    url = f"/f/{token}"
+    clients = [app.test_client() for _ in range(2)]
+    start = threading.Barrier(2)
+    statuses = []
+
+    def submit(device):
+        start.wait()
+        statuses.append(device.post(url, data=complete_answers()).status_code)
+
+    threads = [threading.Thread(target=submit, args=(device,)) for device in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 409]
+    assert db.session.scalar(select(func.count()).select_from(FeedbackResponse)) == 1
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True}])
+def test_guessing_links_is_slowed_down(client, db):
+    statuses = {client.get(f"/f/guess-{number}").status_code for number in range(61)}
+    assert statuses == {404, 429}
