@@ -67,8 +67,25 @@ def shoot(url: str) -> None:
         page.get_by_role("link", name="Amina El Idrissi").click()
         page.get_by_role("heading", name="Amina El Idrissi").wait_for()
         page.screenshot(path=OUT / "client-phone.png", full_page=True)
+        feedback_report_and_form(page, url)
         visit_without_signal(page, url)
         browser.close()
+
+
+def feedback_report_and_form(page, url: str) -> None:
+    """The 360° report of the demo round, and the form at the colleague's (new) link."""
+    page.goto(f"{url}/clients/")
+    page.get_by_role("link", name="Amina El Idrissi").click()
+    page.locator("a[href^='/feedback/rounds/']").first.click()
+    page.get_by_role("link", name="Rapport openen").click()
+    page.locator("svg.chart").first.wait_for()
+    page.screenshot(path=OUT / "report-phone.png", full_page=True)
+    page.go_back()
+    page.get_by_role("button", name="Nieuwe link tonen").first.click()
+    link = page.locator("[data-feedback-link]").input_value()
+    page.goto(link)
+    page.locator("fieldset.question").first.get_by_text("Vaak", exact=True).click()
+    page.screenshot(path=OUT / "feedback-form-phone.png")
 
 
 def visit_without_signal(page, url: str) -> None:

@@ -18,11 +18,14 @@ from fieldapp.clients import services as clients
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import add_months, today
 from fieldapp.extensions import db
+from fieldapp.feedback import rounds as feedback
+from fieldapp.feedback.models import RaterGroup
 from fieldapp.mentorships import services as mentorships
 from fieldapp.referrals import services as referrals
 from fieldapp.referrals.models import ReferralStatus
 from fieldapp.trajectories import services as trajectories
 from fieldapp.trajectories.method import Outcome, Scheme
+from fieldapp.trajectories.services import open_trajectory
 from fieldapp.visits import notes
 from fieldapp.visits import services as visits
 from fieldapp.visits.models import VisitStatus
@@ -166,6 +169,42 @@ def _last_weeks_visit(counsellor: User, client: Client, day: date) -> None:
         written_at=visit.ends_at,
     )
     notes.store(counsellor, visit, note)
+    _feedback_round(counsellor, visit.client_id, day)
+
+
+# How each rater group sees the demo client, per competence of the shipped framework.
+DEMO_SCORES = {
+    RaterGroup.SELF: (5, 4, 4, 3, 5, 4, 5, 3, 4, 3),
+    RaterGroup.SUPERVISOR: (3, 4, 4, 3, 4, 3, 4, 4, 5, None),
+    RaterGroup.NETWORK: (4, 4, 3, 3, 5, 4, 3, 4, 4, 3),
+}
+
+
+def _feedback_round(counsellor: User, client_id: int, day: date) -> None:
+    """A 360° round with the client, the floor supervisor and three people of her network."""
+    client = db.session.get(Client, client_id)
+    trajectory = open_trajectory(client)
+    raters = [
+        feedback.Rater(RaterGroup.SELF, client.first_name),
+        feedback.Rater(RaterGroup.SUPERVISOR, "Sofie Verbruggen"),
+        *(feedback.Rater(RaterGroup.NETWORK, name) for name in ("Zus", "Buurvrouw", "Vriend")),
+        feedback.Rater(RaterGroup.COLLEAGUE, "Collega"),
+    ]
+    feedback_round, _ = feedback.start(counsellor, trajectory, day + timedelta(days=7), raters, day)
+    keys = feedback.keys_of(feedback_round)
+    for index, invitation in enumerate(feedback_round.invitations[:-1]):
+        scores = DEMO_SCORES[invitation.group]
+        shift = index % 2 if invitation.group is RaterGroup.NETWORK else 0
+        answers = feedback.Answers(
+            scores={
+                key: None if score is None else max(1, min(5, score - shift))
+                for key, score in zip(keys, scores, strict=True)
+            },
+            comments={"instructions": "Vraagt het als iets niet duidelijk is."}
+            if invitation.group is RaterGroup.SUPERVISOR
+            else {},
+        )
+        feedback.submit(invitation, answers)
 
 
 @click.command("demo-data")

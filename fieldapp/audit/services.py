@@ -76,6 +76,7 @@ ACTIONS: dict[str, Any] = {
     "feedback.link_renewed": _l("Feedback link renewed"),
     "feedback.link_revoked": _l("Feedback link revoked"),
     "feedback.deadline_extended": _l("Feedback deadline extended"),
+    "feedback.report_released": _l("Feedback report released to the client"),
 }
 
 

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -17,8 +27,10 @@ from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import saved
-from fieldapp.feedback import rounds
+from fieldapp.feedback import charts, rounds
+from fieldapp.feedback import report as report_service
 from fieldapp.feedback.models import FeedbackRound, Invitation, RaterGroup
+from fieldapp.feedback.report_csv import report_csv_text
 from fieldapp.feedback.round_forms import GROUP_LABELS, DeadlineForm, StartRoundForm
 from fieldapp.trajectories.models import Trajectory
 
@@ -86,6 +98,62 @@ def show(round_id: int) -> ResponseReturnValue:
         action_form=FlaskForm(),
         deadline_form=DeadlineForm(deadline=feedback_round.deadline),
     )
+
+
+@bp.get("/feedback/rounds/<id:round_id>/report")
+@login_required
+def report(round_id: int) -> ResponseReturnValue:
+    """Self against the others per competence, the anonymity rules applied; radar and trend."""
+    user = acting_user()
+    feedback_round = _round_or_404(user, round_id)
+    language = str(get_locale())
+    threshold = user.organisation.feedback_threshold
+    current = report_service.build(feedback_round, threshold, language)
+    history = [
+        (
+            earlier.created_at.strftime("%d/%m/%Y"),
+            report_service.build(earlier, threshold, language),
+        )
+        for earlier in report_service.rounds_of_trajectory(feedback_round.trajectory_id)
+        if earlier.created_at <= feedback_round.created_at
+    ]
+    return render_template(
+        "feedback/report.html",
+        report=current,
+        radar=charts.radar(current),
+        trend=charts.trend(history) if len(history) > 1 else None,
+        group_labels=GROUP_LABELS,
+        action_form=FlaskForm(),
+    )
+
+
+@bp.get("/feedback/rounds/<id:round_id>/report.csv")
+@login_required
+def report_csv(round_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    feedback_round = _round_or_404(user, round_id)
+    current = report_service.build(
+        feedback_round, user.organisation.feedback_threshold, str(get_locale())
+    )
+    response = Response(report_csv_text(current), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="feedback-{feedback_round.id}.csv"'
+    )
+    return response
+
+
+@bp.post("/feedback/rounds/<id:round_id>/release")
+@login_required
+def release(round_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    feedback_round = _round_or_404(user, round_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not saved(form, lambda: rounds.release(user, feedback_round)):
+        abort(409, description=" ".join(form.form_errors))
+    flash(_("The report is released to the client."), "success")
+    return redirect(url_for("feedback_rounds.report", round_id=feedback_round.id))
 
 
 @bp.post("/feedback/invitations/<id:invitation_id>/link")

@@ -238,3 +238,17 @@ def submit(invitation: Invitation, answers: Answers) -> FeedbackResponse:
         db.session.rollback()
         raise links.LinkRefused(links.LinkProblem.USED) from None
     return response
+
+
+def release(actor: User, feedback_round: FeedbackRound) -> None:
+    """The counsellor discussed the report with the client and hands it over."""
+    if feedback_round.released_at is not None:
+        raise RuleBroken(_("This report was released already."))
+    feedback_round.released_at = now_utc()
+    audit.record(
+        "feedback.report_released",
+        organisation_id=feedback_round.organisation_id,
+        actor=actor,
+        target=feedback_round,
+    )
+    db.session.flush()

@@ -1,0 +1,158 @@
+"""The 360° report: per competence and group, self against the others, with the anonymity rules.
+
+Anonymity: a colleague or network group is shown (its figures and its comments) only when it has
+at least the organisation's threshold of answers for that competence. Answers of groups below it
+are added to "all others" only when, together, they reach the threshold too; otherwise nobody can
+subtract the named groups from "all others" and read what one colleague or one neighbour said.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from fieldapp.extensions import db
+from fieldapp.feedback.frameworks import in_language
+from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, RaterGroup
+
+GAP = 1.0  # a difference of a whole point between self and the others is worth talking about
+OTHERS = tuple(group for group in RaterGroup if group is not RaterGroup.SELF)
+
+
+class Flag(StrEnum):
+    BLIND_SPOT = "blind_spot"  # the client rates themselves higher than the others do
+    HIDDEN_STRENGTH = "hidden_strength"  # the others see more than the client does
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Mean, number of answers and spread (standard deviation) of some scores; ``shown`` is False
+    when the anonymity rule hides them."""
+
+    mean: float | None
+    count: int
+    spread: float | None
+    shown: bool = True
+
+    @classmethod
+    def of(cls, scores: list[int], shown: bool = True) -> Figures:
+        if not scores or not shown:
+            return cls(None, len(scores), None, shown=bool(scores) and shown)
+        spread = statistics.pstdev(scores) if len(scores) > 1 else 0.0
+        return cls(statistics.fmean(scores), len(scores), spread, shown=True)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    description: str
+    groups: dict[RaterGroup, Figures]
+    others: Figures
+
+    @property
+    def own(self) -> Figures:
+        return self.groups[RaterGroup.SELF]
+
+    @property
+    def gap(self) -> float | None:
+        if self.own.mean is None or self.others.mean is None:
+            return None
+        return self.own.mean - self.others.mean
+
+    @property
+    def flag(self) -> Flag | None:
+        gap = self.gap
+        if gap is None or abs(gap) < GAP:
+            return None
+        return Flag.BLIND_SPOT if gap > 0 else Flag.HIDDEN_STRENGTH
+
+
+@dataclass(frozen=True)
+class Comment:
+    competence: str | None  # None: the overall comment
+    text: str
+
+
+@dataclass
+class Report:
+    round: FeedbackRound
+    rows: list[Row]
+    answers_per_group: dict[RaterGroup, int]
+    comments: dict[RaterGroup, list[Comment]] = field(default_factory=dict)
+    threshold: int = 3
+
+    @property
+    def groups_shown(self) -> list[RaterGroup]:
+        return [group for group in RaterGroup if any(row.groups[group].shown for row in self.rows)]
+
+
+def _shown(group: RaterGroup, count: int, threshold: int) -> bool:
+    return count > 0 and (not group.anonymous or count >= threshold)
+
+
+def build(feedback_round: FeedbackRound, threshold: int, language: str) -> Report:
+    responses = list(
+        db.session.scalars(
+            select(FeedbackResponse)
+            .where(FeedbackResponse.round_id == feedback_round.id)
+            .order_by(FeedbackResponse.id)
+        )
+    )
+    per_group = dict.fromkeys(RaterGroup, 0)
+    for response in responses:
+        per_group[RaterGroup(response.rater_group)] += 1
+    rows = [
+        _row(competence, responses, threshold, language)
+        for competence in feedback_round.competences
+    ]
+    report = Report(feedback_round, rows, per_group, threshold=threshold)
+    labels = {row.key: row.label for row in rows}
+    for response in responses:
+        group = RaterGroup(response.rater_group)
+        if not _shown(group, per_group[group], threshold):
+            continue  # a small anonymous group's words could say who wrote them
+        comments = [
+            Comment(labels.get(key, key), text) for key, text in response.comments.items() if text
+        ]
+        if response.overall_comment:
+            comments.append(Comment(None, response.overall_comment))
+        if comments:
+            report.comments.setdefault(group, []).extend(comments)
+    return report
+
+
+def _row(competence: dict, responses: list[FeedbackResponse], threshold: int, language: str) -> Row:
+    key = competence["key"]
+    scores: dict[RaterGroup, list[int]] = {group: [] for group in RaterGroup}
+    for response in responses:
+        score = response.scores.get(key)
+        if score is not None:
+            scores[RaterGroup(response.rater_group)].append(score)
+    groups = {
+        group: Figures.of(values, _shown(group, len(values), threshold))
+        for group, values in scores.items()
+    }
+    visible = [score for group in OTHERS if groups[group].shown for score in scores[group]]
+    hidden = [score for group in OTHERS if not groups[group].shown for score in scores[group]]
+    others = visible + hidden if len(hidden) >= threshold else visible
+    return Row(
+        key,
+        in_language(competence["label"], language),
+        in_language(competence["description"], language),
+        groups,
+        Figures.of(others),
+    )
+
+
+def rounds_of_trajectory(trajectory_id: int) -> list[FeedbackRound]:
+    return list(
+        db.session.scalars(
+            select(FeedbackRound)
+            .where(FeedbackRound.trajectory_id == trajectory_id)
+            .order_by(FeedbackRound.created_at, FeedbackRound.id)
+        )
+    )

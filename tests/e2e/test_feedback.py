@@ -1,0 +1,79 @@
+"""360° feedback on a 360 px phone: a floor supervisor and a member of the client's network fill
+the form at their links; the counsellor reads the report."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from fieldapp.common.dates import today
+from fieldapp.feedback import rounds
+from fieldapp.feedback.models import RaterGroup
+from tests.e2e.test_shell import sign_in
+
+
+def fill_every_question(page, answer: str, skip: str | None = None) -> None:
+    for question in page.locator("fieldset.question").all():
+        word = "Kan ik niet beoordelen" if question.get_attribute("id") == skip else answer
+        question.get_by_text(word, exact=True).click()
+
+
+def test_a_supervisor_and_the_network_answer_and_the_counsellor_reads_the_report(
+    context, live_server, make, db
+):
+    world = make.world()
+    feedback_round, links = rounds.start(
+        world.counsellor,
+        world.trajectory,
+        today() + timedelta(days=7),
+        [
+            rounds.Rater(RaterGroup.SELF, world.client.first_name),
+            rounds.Rater(RaterGroup.SUPERVISOR, "Sofie"),
+            rounds.Rater(RaterGroup.NETWORK, "Zus", language="fr"),
+        ],
+        today(),
+    )
+    db.session.commit()
+    self_link, supervisor_link, network_link = (
+        f"{live_server.url}/f/{links[invitation.id]}" for invitation in feedback_round.invitations
+    )
+
+    supervisor = context.new_page()
+    supervisor.goto(supervisor_link)
+    expect(supervisor.get_by_role("heading", level=1)).to_contain_text(world.client.first_name)
+    assert supervisor.evaluate("document.documentElement.scrollWidth") <= 360
+    fill_every_question(supervisor, "Meestal", skip="q-language")
+    supervisor.get_by_label("Wil je nog iets kwijt? (niet verplicht)").fill("Een harde werker.")
+    supervisor.get_by_role("button", name="Mijn antwoorden versturen").click()
+    expect(supervisor.get_by_role("heading", level=1)).to_have_text("Dank je")
+
+    sister = context.new_page()
+    sister.goto(network_link)  # her invitation is in French
+    expect(sister.get_by_role("heading", level=1)).to_contain_text("Comment")
+    sister.get_by_role("link", name="Nederlands").click()
+    expect(sister.locator("[data-anonymous]")).to_have_attribute("data-anonymous", "true")
+    sister.locator("fieldset.question").first.get_by_text("Soms", exact=True).click()
+    sister.get_by_role("button", name="Mijn antwoorden versturen").click()
+    expect(sister.get_by_role("alert")).to_contain_text("Beantwoord elke vraag")
+    fill_every_question(sister, "Soms")
+    sister.get_by_role("button", name="Mijn antwoorden versturen").click()
+    expect(sister.get_by_role("heading", level=1)).to_have_text("Dank je")
+
+    own = context.new_page()
+    own.goto(self_link)
+    fill_every_question(own, "Altijd")
+    own.get_by_role("button", name="Mijn antwoorden versturen").click()
+    expect(own.get_by_role("heading", level=1)).to_have_text("Dank je")
+
+    counsellor = context.new_page()
+    sign_in(counsellor, live_server, world.counsellor.email)
+    counsellor.goto(f"{live_server.url}/feedback/rounds/{feedback_round.id}")
+    expect(counsellor.locator("[data-status=answered]")).to_have_count(3)
+    counsellor.get_by_role("link", name="Rapport openen").click()
+    row = counsellor.locator("tr[data-competence=punctuality]")
+    expect(row.locator("td").first).to_have_text("5,0")
+    expect(row.locator("[data-others]")).to_contain_text("4,0")  # the supervisor only
+    expect(row.locator("[data-flag=blind_spot]")).to_be_visible()
+    expect(counsellor.locator("[data-hidden-group=network]")).to_be_visible()
+    expect(counsellor.get_by_text("Een harde werker.")).to_be_visible()

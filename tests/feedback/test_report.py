@@ -1,0 +1,171 @@
+"""The report's arithmetic and its anonymity rules: no single colleague's or network member's
+score can be read, directly or by subtracting the named groups from "all others"."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+
+import pytest
+
+from fieldapp.feedback import report as report_service
+from fieldapp.feedback.models import FeedbackResponse, Invitation, RaterGroup
+from fieldapp.feedback.report import Flag
+
+KEY = "punctuality"
+
+
+@pytest.fixture
+def feedback_round(make, db):
+    world = make.world()
+    return world.feedback_round
+
+
+def answer(db, feedback_round, group: RaterGroup, score, comment: str = "", overall: str = ""):
+    invitation = Invitation(
+        organisation_id=feedback_round.organisation_id,
+        round_id=feedback_round.id,
+        rater_group=group.value,
+        name=f"{group.value} {uuid.uuid4().hex[:4]}",
+        token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    db.session.add(
+        FeedbackResponse(
+            organisation_id=feedback_round.organisation_id,
+            invitation_id=invitation.id,
+            round_id=feedback_round.id,
+            rater_group=group.value,
+            scores={KEY: score},
+            comments={KEY: comment} if comment else {},
+            overall_comment=overall,
+        )
+    )
+    db.session.commit()
+
+
+def row_of(feedback_round, threshold=3):
+    built = report_service.build(feedback_round, threshold, "en")
+    return built, next(row for row in built.rows if row.key == KEY)
+
+
+def test_means_counts_spread_and_the_gap(db, feedback_round):
+    answer(db, feedback_round, RaterGroup.SELF, 5)
+    answer(db, feedback_round, RaterGroup.SUPERVISOR, 3)
+    answer(db, feedback_round, RaterGroup.COUNSELLOR, 4)
+    answer(db, feedback_round, RaterGroup.SUPERVISOR, None)  # cannot judge: not counted
+    _, row = row_of(feedback_round)
+    assert row.own.mean == 5
+    supervisor = row.groups[RaterGroup.SUPERVISOR]
+    assert (supervisor.mean, supervisor.count, supervisor.spread) == (3, 1, 0.0)
+    assert (row.others.mean, row.others.count, row.others.spread) == (3.5, 2, 0.5)
+    assert row.gap == 1.5
+    assert row.flag is Flag.BLIND_SPOT
+
+
+def test_a_hidden_strength(db, feedback_round):
+    answer(db, feedback_round, RaterGroup.SELF, 2)
+    answer(db, feedback_round, RaterGroup.SUPERVISOR, 4)
+    _, row = row_of(feedback_round)
+    assert row.flag is Flag.HIDDEN_STRENGTH
+    answer(db, feedback_round, RaterGroup.COUNSELLOR, 1)  # others: 2.5, gap -0.5: no flag
+    _, row = row_of(feedback_round)
+    assert row.flag is None
+
+
+def test_a_small_anonymous_group_is_neither_shown_nor_counted_in_all_others(db, feedback_round):
+    answer(db, feedback_round, RaterGroup.SUPERVISOR, 4)
+    answer(db, feedback_round, RaterGroup.COLLEAGUE, 1, comment="Komt vaak te laat")
+    answer(db, feedback_round, RaterGroup.COLLEAGUE, 2)
+    built, row = row_of(feedback_round)
+    colleagues = row.groups[RaterGroup.COLLEAGUE]
+    assert not colleagues.shown
+    assert colleagues.mean is None
+    # Counting them in "all others" would let anyone subtract the supervisor's 4 and read them.
+    assert (row.others.mean, row.others.count) == (4, 1)
+    assert RaterGroup.COLLEAGUE not in built.comments
+    assert RaterGroup.COLLEAGUE not in built.groups_shown
+
+
+def test_small_groups_together_count_in_all_others_once_they_reach_the_threshold(
+    db, feedback_round
+):
+    answer(db, feedback_round, RaterGroup.SUPERVISOR, 4)
+    answer(db, feedback_round, RaterGroup.COLLEAGUE, 1)
+    answer(db, feedback_round, RaterGroup.COLLEAGUE, 2)
+    answer(db, feedback_round, RaterGroup.NETWORK, 3)
+    _, row = row_of(feedback_round)
+    assert not row.groups[RaterGroup.COLLEAGUE].shown
+    assert not row.groups[RaterGroup.NETWORK].shown
+    assert (row.others.mean, row.others.count) == (2.5, 4)
+
+
+def test_a_group_at_the_threshold_is_shown_with_its_comments(db, feedback_round):
+    for score in (2, 3, 4):
+        answer(db, feedback_round, RaterGroup.NETWORK, score, comment=f"Score {score}")
+    built, row = row_of(feedback_round)
+    network = row.groups[RaterGroup.NETWORK]
+    assert (network.shown, network.mean, network.count) == (True, 3, 3)
+    assert sorted(c.text for c in built.comments[RaterGroup.NETWORK]) == [
+        "Score 2",
+        "Score 3",
+        "Score 4",
+    ]
+    _, strict = row_of(feedback_round, threshold=4)
+    assert not strict.groups[RaterGroup.NETWORK].shown
+
+
+@pytest.mark.parametrize("threshold", [2, 3, 5])
+def test_no_single_anonymous_score_can_be_derived(db, feedback_round, threshold):
+    """For every mix of a few answers: whatever is shown, subtracting the named groups' sums from
+    "all others" never isolates fewer anonymous answers than the threshold."""
+    groups = [RaterGroup.SUPERVISOR, RaterGroup.COLLEAGUE, RaterGroup.NETWORK]
+    for mix in itertools.combinations_with_replacement(groups, 4):
+        db.session.query(FeedbackResponse).delete()
+        db.session.query(Invitation).filter(Invitation.round_id == feedback_round.id).delete()
+        db.session.commit()
+        for index, group in enumerate(mix):
+            answer(db, feedback_round, group, 1 + index % 5)
+        _, row = row_of(feedback_round, threshold)
+        named = sum(
+            row.groups[g].count for g in RaterGroup if not g.anonymous and g.value != "self"
+        )
+        shown_anonymous = sum(
+            row.groups[g].count
+            for g in (RaterGroup.COLLEAGUE, RaterGroup.NETWORK)
+            if row.groups[g].shown
+        )
+        hidden_in_others = row.others.count - named - shown_anonymous
+        assert hidden_in_others == 0 or hidden_in_others >= threshold, mix
+        for group in (RaterGroup.COLLEAGUE, RaterGroup.NETWORK):
+            figures = row.groups[group]
+            assert not figures.shown or figures.count >= threshold, mix
+
+
+def test_the_report_page_and_csv(client, auth, db, make):
+    world = make.world()
+    feedback_round = world.feedback_round
+    answer(db, feedback_round, RaterGroup.SELF, 5, overall="Ik doe mijn best")
+    answer(db, feedback_round, RaterGroup.SUPERVISOR, 3, comment="Soms te laat")
+    answer(db, feedback_round, RaterGroup.COLLEAGUE, 1, comment="Geheim")
+    auth.login(world.counsellor.email)
+    page = client.get(f"/feedback/rounds/{feedback_round.id}/report")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "<svg" in body
+    assert 'data-flag="blind_spot"' in body
+    assert "Soms te laat" in body
+    assert "Geheim" not in body
+    assert 'data-hidden-group="colleague"' in body
+    csv_text = client.get(f"/feedback/rounds/{feedback_round.id}/report.csv").get_data(as_text=True)
+    lines = csv_text.splitlines()
+    assert lines[0] == "competence,group,mean,answers,spread,gap,flag"
+    assert "Punctuality and attendance,self,5.00,1,0.00,2.00,blind_spot" in lines
+    assert not any(",colleague," in line for line in lines)
+
+    assert client.post(f"/feedback/rounds/{feedback_round.id}/release").status_code == 302
+    assert client.post(f"/feedback/rounds/{feedback_round.id}/release").status_code == 409
+    assert "data-released" in client.get(f"/feedback/rounds/{feedback_round.id}/report").get_data(
+        as_text=True
+    )
