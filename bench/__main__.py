@@ -23,12 +23,14 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from bench import feedback as feedback_bench
 from bench.generate import LARGE, PASSWORD, SMALL, populate
 from bench.measure import bare_flask_app, time_requests
 from bench.sync import plan_visit, sync_outbox
 from fieldapp import create_app
 from fieldapp.common.dates import today
 from fieldapp.extensions import db
+from fieldapp.feedback.models import FeedbackRound
 from fieldapp.instance import normalise_database_url
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -57,7 +59,8 @@ def app_for(database_url: str, instance: Path):
             "FIELDAPP_ENV": "development",
             "FIELDAPP_MAIL_BACKEND": "memory",
             "WTF_CSRF_ENABLED": False,
-            "FIELDAPP_LOGIN_LIMIT": "100000 per minute",
+            # Throttling would refuse the hundreds of sign-ins and form posts a bench sends.
+            "RATELIMIT_ENABLED": False,
         }
     )
 
@@ -110,6 +113,10 @@ def run(database_url: str, instance: Path, bare_ms: float) -> bool:
         engine = db.engine
         large = ids["large"]
         visit_id = plan_visit(large["organisation"], large["counsellor"], large["client"])
+        # Both organisations get a 360° round, so that their pages show the same kinds of data.
+        feedback_bench.prepare(ids["small"]["counsellor"])
+        prepared = feedback_bench.prepare(large["counsellor"])
+        keys = [c["key"] for c in db.session.get(FeedbackRound, prepared.round_id).competences]
     print(f"\n== {dialect}: generated both organisations in {seconds:.1f} s")
     clients = {}
     for org in ("small", "large"):
@@ -144,6 +151,21 @@ def run(database_url: str, instance: Path, bare_ms: float) -> bool:
         f"({sync.notes_per_second:.0f} notes/s, {sync.first_seconds * 1000 / sync.notes:.2f} ms "
         f"a note = {sync.first_seconds * 1000 / sync.notes / bare_ms:.0f}x bare), "
         f"sent again {sync.repeat_seconds:.2f} s; one row a note"
+    )
+    rater = app.test_client()
+    form_path = f"/f/{prepared.tokens[0]}"
+    weight = feedback_bench.form_weight(rater, form_path)
+    report_path = f"/feedback/rounds/{prepared.round_id}/report"
+    report = time_requests(clients["large", "counsellor"], report_path, engine, rounds=40)
+    print(
+        f"360° form at a link: first load {weight.total_bytes / 1024:.1f} KB uncompressed in "
+        f"{weight.requests} requests, {weight.other_hosts} to other hosts (limit 60 KB, 4); "
+        f"show {feedback_bench.show_ms(rater, form_path):.2f} ms, "
+        f"submit {feedback_bench.submit_ms(rater, prepared.tokens[1:], keys):.2f} ms (median)"
+    )
+    print(
+        f"360° report of a round with {feedback_bench.ANSWERS} answers: {report.median_ms:.2f} ms "
+        f"median ({report.median_ms / bare_ms:.0f}x bare), {report.queries} queries"
     )
     with app.app_context():
         db.session.remove()

@@ -77,6 +77,7 @@ ACTIONS: dict[str, Any] = {
     "feedback.link_revoked": _l("Feedback link revoked"),
     "feedback.deadline_extended": _l("Feedback deadline extended"),
     "feedback.report_released": _l("Feedback report released to the client"),
+    "feedback.reminded": _l("Feedback reminders sent"),
 }
 
 

@@ -11,6 +11,8 @@ import secrets
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 
+import segno
+from markupsafe import Markup
 from sqlalchemy import select
 
 from fieldapp.auth.tokens import hash_token
@@ -65,3 +67,11 @@ def find(raw: str) -> Invitation:
     if now_utc() >= expires_at(invitation):
         raise LinkRefused(LinkProblem.EXPIRED, invitation)
     return invitation
+
+
+def qr_code(link: str) -> Markup:
+    """The link as an inline SVG QR code, for a rater standing next to the counsellor or for a
+    printed invitation. segno draws only rectangles (the link itself is not in the markup), so
+    the SVG is safe to insert as it is."""
+    svg = segno.make(link, error="m").svg_inline(scale=5, border=2, dark="#1c2421")
+    return Markup(svg)  # noqa: S704 - generated paths only, see above

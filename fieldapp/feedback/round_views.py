@@ -27,7 +27,7 @@ from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import saved
-from fieldapp.feedback import charts, rounds
+from fieldapp.feedback import charts, links, rounds
 from fieldapp.feedback import report as report_service
 from fieldapp.feedback.models import FeedbackRound, Invitation, RaterGroup
 from fieldapp.feedback.report_csv import report_csv_text
@@ -168,11 +168,28 @@ def new_link(invitation_id: int) -> ResponseReturnValue:
     secrets: list[str] = []
     if not saved(form, lambda: secrets.append(rounds.renew_link(user, invitation))):
         abort(409, description=" ".join(form.form_errors))
+    link = url_for("feedback_form.answer", token=secrets[0], _external=True)
     return render_template(
         "feedback/link.html",
         invitation=invitation,
-        link=url_for("feedback_form.answer", token=secrets[0], _external=True),
+        link=link,
+        qr_code=links.qr_code(link),
     )
+
+
+@bp.post("/feedback/rounds/<id:round_id>/remind")
+@login_required
+def remind(round_id: int) -> ResponseReturnValue:
+    user = acting_user()
+    feedback_round = _round_or_404(user, round_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    reminded: list[int] = []
+    if not saved(form, lambda: reminded.append(rounds.remind(user, feedback_round, today()))):
+        abort(409, description=" ".join(form.form_errors))
+    flash(_("Reminder sent to %(n)d person(s).", n=reminded[0]), "success")
+    return redirect(url_for("feedback_rounds.show", round_id=feedback_round.id))
 
 
 @bp.post("/feedback/invitations/<id:invitation_id>/revoke")

@@ -8,9 +8,8 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
@@ -49,15 +48,30 @@ class Answers:
         return {"scores": self.scores, "comments": self.comments, "overall": self.overall}
 
 
-def of_trajectory(trajectory: Trajectory) -> list[FeedbackRound]:
-    return list(
-        db.session.scalars(
-            select(FeedbackRound)
-            .where(FeedbackRound.trajectory_id == trajectory.id)
-            .options(selectinload(FeedbackRound.invitations))
-            .order_by(FeedbackRound.created_at.desc())
+@dataclass(frozen=True)
+class RoundSummary:
+    round: FeedbackRound
+    invited: int
+    answered: int
+
+
+def of_trajectory(trajectory: Trajectory) -> list[RoundSummary]:
+    """The trajectory's rounds, newest first, with how many people answered (one query)."""
+    rows = db.session.execute(
+        select(
+            FeedbackRound,
+            func.count(Invitation.id),
+            func.count(Invitation.submitted_at),
         )
-    )
+        .outerjoin(Invitation, Invitation.round_id == FeedbackRound.id)
+        .where(FeedbackRound.trajectory_id == trajectory.id)
+        .group_by(FeedbackRound.id)
+        .order_by(FeedbackRound.created_at.desc())
+    ).all()
+    return [
+        RoundSummary(feedback_round, invited, answered)
+        for feedback_round, invited, answered in rows
+    ]
 
 
 def keys_of(feedback_round: FeedbackRound) -> list[str]:
@@ -117,12 +131,12 @@ def start(
     return feedback_round, secrets
 
 
-def _mail_link(invitation: Invitation, secret: str) -> None:
+def _mail_link(invitation: Invitation, secret: str, *, reminder: bool = False) -> None:
     feedback_round = invitation.round
     message = render_message(
         invitation.email,
         invitation.language,
-        "feedback_invitation",
+        "feedback_reminder" if reminder else "feedback_invitation",
         invitation=invitation,
         first_name=feedback_round.client.first_name,
         deadline=feedback_round.deadline,
@@ -145,6 +159,30 @@ def renew_link(actor: User, invitation: Invitation) -> str:
     )
     db.session.flush()
     return secret
+
+
+def remind(actor: User, feedback_round: FeedbackRound, today: date) -> int:
+    """Mail everyone with an address who has not answered a fresh link (only the fingerprint of
+    the old one is kept, so it cannot be sent again); answers they saved stay. Returns how many."""
+    if today > feedback_round.deadline:
+        raise RuleBroken(_("The deadline has passed. Move it first."))
+    waiting = [
+        invitation
+        for invitation in feedback_round.invitations
+        if invitation.email and invitation.submitted_at is None and invitation.revoked_at is None
+    ]
+    for invitation in waiting:
+        _mail_link(invitation, links.new_secret(invitation), reminder=True)
+        invitation.reminded_at = now_utc()
+    audit.record(
+        "feedback.reminded",
+        organisation_id=feedback_round.organisation_id,
+        actor=actor,
+        target=feedback_round,
+        detail={"people": len(waiting)},
+    )
+    db.session.flush()
+    return len(waiting)
 
 
 def revoke(actor: User, invitation: Invitation) -> None:

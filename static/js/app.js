@@ -45,7 +45,27 @@ function offerInstall() {
   });
 }
 
+// A feedback link: the phone's share sheet (WhatsApp, SMS, ...) where there is one, else copy.
+function offerSharing() {
+  const share = document.querySelector("[data-share-link]");
+  if (share && navigator.share) {
+    share.hidden = false;
+    share.addEventListener("click", () =>
+      navigator.share({ title: share.dataset.shareTitle, url: share.dataset.shareLink }).catch(() => {}),
+    );
+  }
+  const copy = document.querySelector("[data-copy-link]");
+  if (copy && navigator.clipboard) {
+    copy.hidden = false;
+    copy.addEventListener("click", async () => {
+      await navigator.clipboard.writeText(copy.dataset.copyLink);
+      copy.textContent = copy.dataset.copied;
+    });
+  }
+}
+
 registerServiceWorker();
+offerSharing();
 trackConnection();
 offerInstall();
 startNotes().catch((error) => console.error("notes:", error));

@@ -10,6 +10,8 @@ from fieldapp.auth.roles import Role
 from fieldapp.clients import services as client_services
 from fieldapp.common.dates import today
 from fieldapp.extensions import db as _db
+from fieldapp.feedback import rounds as feedback_rounds
+from fieldapp.feedback.models import RaterGroup
 from fieldapp.mentorships import services as mentorships
 from fieldapp.trajectories.method import Scheme
 from fieldapp.trajectories.models import Evaluation, Trajectory
@@ -113,8 +115,8 @@ def test_the_caseload_pages(client, auth, make, db, counsellor):
 
 
 def build_caseload(make, db, counsellor, clients: int):
-    """``clients`` clients with a trajectory, referral, and for half a mentor and a share;
-    returns the last client and trajectory."""
+    """``clients`` clients with a trajectory, referral, and for half a mentor and a share, and
+    360° rounds on the last one; returns the last client and trajectory."""
     kitchen = make.worksite(counsellor)
     contact = make.contact(counsellor, kitchen)
     colleague = make.user(counsellor.organisation)
@@ -130,6 +132,14 @@ def build_caseload(make, db, counsellor, clients: int):
             )
             client_services.share(counsellor, person, colleague, include_sensitive=False)
         last = (person, trajectory)
+    for _ in range(clients // 10):  # 360° rounds on the last file: none for a small caseload
+        feedback_rounds.start(
+            counsellor,
+            last[1],
+            today() + timedelta(days=7),
+            [feedback_rounds.Rater(RaterGroup.SELF, "Zelf")],
+            today(),
+        )
     db.session.commit()
     return last
 

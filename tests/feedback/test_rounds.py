@@ -157,6 +157,7 @@ def test_a_new_link_replaces_the_old_one(client, db, started):
     _, feedback_round, token = started
     colleague = feedback_round.invitations[1]
     page = client.post(f"/feedback/invitations/{colleague.id}/link").get_data(as_text=True)
+    assert "<svg" in page  # the QR code, drawn on the server
     fresh = re.search(r"/f/([\w-]+)", page).group(1)
     form = client.get(f"/f/{fresh}")
     assert form.status_code == 200
@@ -230,3 +231,18 @@ def test_two_tabs_submitting_at_once_store_one_answer(app, db, started):
 def test_guessing_links_is_slowed_down(client, db):
     statuses = {client.get(f"/f/guess-{number}").status_code for number in range(61)}
     assert statuses == {404, 429}
+
+
+def test_remind_those_who_have_not_answered(client, db, started, outbox):
+    _, feedback_round, token = started
+    client.post(f"/f/{token}", data={"score-pace": "3", "action": "save"})
+    outbox.clear()
+    response = client.post(f"/feedback/rounds/{feedback_round.id}/remind")
+    assert response.status_code == 302
+    (mail,) = outbox  # the supervisor has an address; the colleague has none
+    assert mail.to == "sofie@example.org"
+    fresh = re.search(r"/f/(\S+)", mail.body).group(1)
+    assert client.get(f"/f/{token}").status_code == 404  # the old link stopped
+    page = client.get(f"/f/{fresh}").get_data(as_text=True)
+    assert 'name="score-pace" value="3" checked' in page  # what was saved is still there
+    assert db.session.get(Invitation, feedback_round.invitations[0].id).reminded_at is not None
