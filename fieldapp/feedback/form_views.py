@@ -7,6 +7,7 @@ without JavaScript; a small script only adds autosave.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, render_template, request
@@ -19,12 +20,14 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import activate_tenant
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import csrf, db, limiter
-from fieldapp.feedback import links, rounds
+from fieldapp.feedback import charts, links, report, rounds
 from fieldapp.feedback.frameworks import in_language
-from fieldapp.feedback.models import Invitation
+from fieldapp.feedback.models import Invitation, RaterGroup
 from fieldapp.i18n import LANGUAGES
 
 bp = Blueprint("feedback_form", __name__)
+
+RELEASED_REPORT_FOR = timedelta(days=90)
 
 PROBLEM_STATUS = {
     links.LinkProblem.UNKNOWN: 404,
@@ -54,6 +57,31 @@ def _problem(refused: links.LinkRefused) -> ResponseReturnValue:
             counsellor=invitation.round.client.counsellor.name if invitation else None,
         )
     return page, PROBLEM_STATUS[refused.problem]
+
+
+def _released_to(invitation: Invitation) -> bool:
+    """The client's own link shows the report once the counsellor released it, for a while."""
+    released = invitation.round.released_at
+    return (
+        invitation.group is RaterGroup.SELF
+        and released is not None
+        and now_utc() < released + RELEASED_REPORT_FOR
+    )
+
+
+def _own_report(invitation: Invitation) -> ResponseReturnValue:
+    activate_tenant(invitation.organisation_id)
+    language = _language(invitation)
+    with force_locale(language):
+        built = report.build(invitation.round, _threshold(invitation.organisation_id), language)
+        return render_template(
+            "feedback/own_report.html",
+            report=built,
+            radar=charts.radar(built),
+            first_name=invitation.round.client.first_name,
+            language=language,
+            token=request.view_args["token"] if request.view_args else "",
+        )
 
 
 def _threshold(organisation_id: int) -> int:
@@ -105,7 +133,12 @@ def answer(token: str) -> ResponseReturnValue:
     try:
         invitation = links.find(token)
     except links.LinkRefused as refused:
+        used_or_late = refused.problem in (links.LinkProblem.USED, links.LinkProblem.EXPIRED)
+        if refused.invitation is not None and used_or_late and _released_to(refused.invitation):
+            return _own_report(refused.invitation)
         return _problem(refused)
+    if _released_to(invitation):
+        return _own_report(invitation)
     activate_tenant(invitation.organisation_id)
     if invitation.opened_at is None:
         invitation.opened_at = now_utc()

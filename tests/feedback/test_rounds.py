@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from fieldapp.auth.tokens import hash_token
 from fieldapp.common.dates import today
-from fieldapp.feedback import shipped
-from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation
+from fieldapp.feedback import rounds, shipped
+from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation, RaterGroup
 
 KEYS = [competence["key"] for competence in shipped.COMPETENCES]
 
@@ -246,3 +246,28 @@ def test_remind_those_who_have_not_answered(client, db, started, outbox):
     page = client.get(f"/f/{fresh}").get_data(as_text=True)
     assert 'name="score-pace" value="3" checked' in page  # what was saved is still there
     assert db.session.get(Invitation, feedback_round.invitations[0].id).reminded_at is not None
+
+
+def test_once_released_the_clients_own_link_shows_the_report(client, db, make, auth):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    feedback_round, links = rounds.start(
+        world.counsellor,
+        world.trajectory,
+        today() + timedelta(days=7),
+        [rounds.Rater(RaterGroup.SELF, world.client.first_name)],
+        today(),
+    )
+    db.session.commit()
+    own = f"/f/{links[feedback_round.invitations[0].id]}"
+    assert client.post(own, data=complete_answers()).status_code == 200
+    assert client.get(own).status_code == 409  # answered; nothing to see yet
+    client.post(f"/feedback/rounds/{feedback_round.id}/release")
+    page = client.get(own)
+    assert page.status_code == 200
+    assert 'data-competence="punctuality"' in page.get_data(as_text=True)
+    supervisor_link = client.post(f"/feedback/invitations/{world.invitation.id}/link").get_data(
+        as_text=True
+    )
+    token = re.search(r"/f/([\w-]+)", supervisor_link).group(1)
+    assert "data-competence" not in client.get(f"/f/{token}").get_data(as_text=True)
