@@ -271,3 +271,29 @@ def test_once_released_the_clients_own_link_shows_the_report(client, db, make, a
     )
     token = re.search(r"/f/([\w-]+)", supervisor_link).group(1)
     assert "data-competence" not in client.get(f"/f/{token}").get_data(as_text=True)
+
+
+def test_the_deadline_can_be_moved_later_not_earlier(client, db, started):
+    _, feedback_round, _token = started
+    url = f"/feedback/rounds/{feedback_round.id}/deadline"
+    later = (today() + timedelta(days=30)).isoformat()
+    assert client.post(url, data={"deadline": later}).status_code == 302
+    db.session.refresh(feedback_round)
+    assert feedback_round.deadline.isoformat() == later
+    earlier = client.post(url, data={"deadline": today().isoformat()})
+    assert earlier.status_code == 422
+    assert "after the current one" in earlier.get_data(as_text=True)
+    assert client.post(url, data={"deadline": "morgen"}).status_code == 422
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True}])
+def test_one_link_is_slowed_down_from_any_address(app, db, started):
+    _, _, token = started
+    statuses = [
+        app.test_client()
+        .get(f"/f/{token}", environ_overrides={"REMOTE_ADDR": f"10.0.0.{number}"})
+        .status_code
+        for number in range(31)
+    ]
+    assert statuses[:30] == [200] * 30
+    assert statuses[30] == 429
