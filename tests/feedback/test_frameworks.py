@@ -151,3 +151,20 @@ def test_notes_score_the_competences_of_the_framework_in_use(client, db, make, a
     page = client.get(f"/visits/{world.visit.id}").get_data(as_text=True)
     assert "On time" in page
     assert "Teamwork: 4/5" in page  # a score given earlier keeps its label
+
+
+def test_a_score_for_a_competence_taken_out_of_use_keeps_a_readable_name(client, db, make, auth):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    note = {
+        "note_uuid": str(uuid.uuid4()),
+        "revision_uuid": str(uuid.uuid4()),
+        "body": "Goed.",
+        "observations": {"competence:teamwork": 4},
+    }
+    client.post(f"/api/visits/{world.visit.id}/notes", json=note)
+    world.framework.in_use = True
+    world.framework.competences[4].key = "omgaan-met-klanten"  # teamwork is no longer in use
+    db.session.commit()
+    page = client.get(f"/visits/{world.visit.id}").get_data(as_text=True)
+    assert "Teamwork: 4/5" in page
