@@ -26,6 +26,7 @@ $(STAMP): pyproject.toml
 run: install
 	FIELDAPP_ENV=development $(FLASK) db upgrade
 	FIELDAPP_ENV=development $(FLASK) demo-data --if-empty
+	FIELDAPP_ENV=development $(FLASK) vapid-keys
 	FIELDAPP_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (SQLite; PostgreSQL too when FIELDAPP_TEST_DATABASE_URL is set)

@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.privacy.views import bp as privacy_bp
     from fieldapp.pwa.views import bp as pwa_bp
     from fieldapp.referrals.views import bp as referrals_bp
+    from fieldapp.reminders.views import bp as reminders_bp
     from fieldapp.reports.views import bp as reports_bp
     from fieldapp.trajectories.views import bp as trajectories_bp
     from fieldapp.users.views import bp as users_bp
@@ -159,6 +160,7 @@ def _register_blueprints(app: Flask) -> None:
         i18n_bp,
         mail_bp,
         pwa_bp,
+        reminders_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -167,12 +169,14 @@ def _register_commands(app: Flask) -> None:
     from fieldapp.auth.cli import create_organisation_command, create_user_command
     from fieldapp.demo import demo_data_command
     from fieldapp.privacy.cli import anonymise_expired_command
+    from fieldapp.reminders.cli import vapid_keys_command
 
     for command in (
         create_organisation_command,
         create_user_command,
         demo_data_command,
         anonymise_expired_command,
+        vapid_keys_command,
     ):
         app.cli.add_command(command)
 

@@ -85,4 +85,7 @@ def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "FIELDAPP_ARGON2_TIME_COST": _int(env, "FIELDAPP_ARGON2_TIME_COST", 3),
         "FIELDAPP_ARGON2_MEMORY_KIB": _int(env, "FIELDAPP_ARGON2_MEMORY_KIB", 65536),
         "FIELDAPP_HSTS": production,
+        # Web Push: the key pair (else instance/vapid_private.pem), whom push services can contact.
+        "FIELDAPP_VAPID_PRIVATE_KEY": env.get("FIELDAPP_VAPID_PRIVATE_KEY") or None,
+        "FIELDAPP_VAPID_SUBJECT": env.get("FIELDAPP_VAPID_SUBJECT", "mailto:no-reply@localhost"),
     }

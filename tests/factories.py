@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import uuid
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from fieldapp.mentorships import services as mentorship_services
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.referrals import services as referral_services
 from fieldapp.referrals.models import Referral, ReferralStatus
+from fieldapp.reminders.models import PushSubscription
 from fieldapp.trajectories import services as trajectory_services
 from fieldapp.trajectories.method import Scheme
 from fieldapp.trajectories.models import Evaluation, Trajectory
@@ -93,6 +95,7 @@ class World:
     competence: Competence
     feedback_round: FeedbackRound
     invitation: Invitation
+    device: PushSubscription
 
 
 class CaseloadFactories(Factories):
@@ -207,7 +210,23 @@ class CaseloadFactories(Factories):
             competence=framework.competences[0],
             feedback_round=feedback_round,
             invitation=feedback_round.invitations[0],
+            device=self.device(counsellor),
         )
+
+    def device(self, user: User) -> PushSubscription:
+        """A device that gets ``user``'s notifications (its push service is not reachable)."""
+        endpoint = f"https://push.example/{uuid.uuid4()}"
+        device = PushSubscription(
+            organisation_id=user.organisation_id,
+            user_id=user.id,
+            endpoint=endpoint,
+            endpoint_hash=hashlib.sha256(endpoint.encode()).hexdigest(),
+            p256dh="B" + "A" * 86,
+            auth="A" * 22,
+        )
+        self._db.session.add(device)
+        self._db.session.commit()
+        return device
 
     def follow_up(
         self, author: User, visit: Visit, text: str = "Werkschoenen kopen", due: date | None = None

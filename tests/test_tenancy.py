@@ -29,6 +29,7 @@ RECORD_ARGUMENTS = {
     "competence_id": lambda world: world.competence.id,
     "round_id": lambda world: world.feedback_round.id,
     "invitation_id": lambda world: world.invitation.id,
+    "device_id": lambda world: world.device.id,
     "status": lambda world: "done",
 }
 

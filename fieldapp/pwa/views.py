@@ -29,6 +29,7 @@ SHELL_FILES = (
     "js/offline-pages.js",
     "js/outbox.js",
     "js/page-data.js",
+    "js/push-settings.js",
     "icons/icon-192.png",
     "icons/icon.svg",
 )
@@ -111,6 +112,7 @@ def service_worker() -> ResponseReturnValue:
         offline_url=url_for("pwa.offline"),
         outbox_script=url_for("static", filename="js/outbox.js"),
         csrf_url=url_for("visits.csrf_token"),
+        icon_url=url_for("static", filename="icons/icon-192.png"),
     )
     response = Response(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"

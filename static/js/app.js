@@ -4,6 +4,7 @@
 
 import { startNotes } from "./notes.js";
 import { keepPagesForOffline } from "./offline-pages.js";
+import { offerPush } from "./push-settings.js";
 
 function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
@@ -66,6 +67,7 @@ function offerSharing() {
 
 registerServiceWorker();
 offerSharing();
+offerPush();
 trackConnection();
 offerInstall();
 startNotes().catch((error) => console.error("notes:", error));

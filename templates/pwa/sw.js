@@ -1,11 +1,13 @@
 // fieldapp service worker. Keeps the app shell and the offline page; serves the pages the device
 // kept for offline use (see static/js/offline-pages.js) when the network fails; sends the notes
-// outbox through Background Sync where the browser has it. Live pages are never cached here.
+// outbox through Background Sync where the browser has it; shows pushed reminders and opens their
+// page when tapped. Live pages are never cached here.
 const VERSION = {{ version|tojson }};
 const SHELL_CACHE = `fieldapp-shell-${VERSION}`;
 const SHELL = {{ shell|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 const CSRF_URL = {{ csrf_url|tojson }};
+const ICON_URL = {{ icon_url|tojson }};
 // After this long without an answer, a kept copy is shown rather than an endless spinner.
 const SLOW_NETWORK_MS = 6000;
 
@@ -86,6 +88,32 @@ self.addEventListener("sync", (event) => {
     outbox.flush(CSRF_URL).then((result) => {
       // A rejection asks the browser to try again later.
       if (result.retryLater) throw new Error("notes still wait for the network");
+    }),
+  );
+});
+
+// A reminder: a title, a neutral line and the page to open; the tag makes a resend replace, not add.
+self.addEventListener("push", (event) => {
+  const data = event.data ? event.data.json() : {};
+  event.waitUntil(
+    self.registration.showNotification(data.title || "fieldapp", {
+      body: data.body || "",
+      tag: data.tag,
+      icon: ICON_URL,
+      badge: ICON_URL,
+      data: { url: data.url || "/" },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data?.url || "/", self.location.origin);
+  if (target.origin !== self.location.origin) return; // only ever our own pages
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => new URL(client.url).pathname === target.pathname);
+      return open ? open.focus() : self.clients.openWindow(target.href);
     }),
   );
 });

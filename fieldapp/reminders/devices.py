@@ -1,0 +1,108 @@
+"""A user's devices: subscribing, listing, removing, and the test notification."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+
+from fieldapp.auth.models import User
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.time import now_utc
+from fieldapp.extensions import db
+from fieldapp.reminders import push
+from fieldapp.reminders.models import PushSubscription
+
+MAX_ENDPOINT = 1000
+
+
+def _key(value: Any, length: int, name: str) -> str:
+    """A URL-safe base64 key of ``length`` bytes, as browsers give them."""
+    if not isinstance(value, str) or len(value) > 200:
+        raise RuleBroken(_("This device's notification keys could not be read."), field=name)
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        raise RuleBroken(
+            _("This device's notification keys could not be read."), field=name
+        ) from None
+    if len(raw) != length:
+        raise RuleBroken(_("This device's notification keys could not be read."), field=name)
+    return value
+
+
+def subscribe(user: User, payload: Any, label: str) -> PushSubscription:
+    """Keep (or move to ``user``) the subscription a browser made; one row per endpoint."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("keys"), dict):
+        raise RuleBroken(_("This device's notification keys could not be read."))
+    endpoint = payload.get("endpoint")
+    parts = urlsplit(endpoint) if isinstance(endpoint, str) else None
+    if parts is None or parts.scheme not in ("https", "http") or not parts.netloc:
+        raise RuleBroken(_("This device's notification address could not be read."))
+    if len(endpoint) > MAX_ENDPOINT:
+        raise RuleBroken(_("This device's notification address could not be read."))
+    p256dh = _key(payload["keys"].get("p256dh"), 65, "p256dh")
+    auth = _key(payload["keys"].get("auth"), 16, "auth")
+    digest = hashlib.sha256(endpoint.encode("utf-8")).hexdigest()
+    # One row per browser: a phone that changes hands (even to another organisation) moves over.
+    db.session.execute(
+        delete(PushSubscription)
+        .where(PushSubscription.endpoint_hash == digest)
+        .execution_options(all_tenants=True, synchronize_session=False)
+    )
+    subscription = PushSubscription(
+        organisation_id=user.organisation_id,
+        user_id=user.id,
+        endpoint=endpoint,
+        endpoint_hash=digest,
+        p256dh=p256dh,
+        auth=auth,
+        label=label[:120],
+    )
+    db.session.add(subscription)
+    db.session.flush()
+    return subscription
+
+
+def of_user(user: User) -> list[PushSubscription]:
+    return list(
+        db.session.scalars(
+            select(PushSubscription)
+            .where(PushSubscription.user_id == user.id)
+            .order_by(PushSubscription.created_at)
+        )
+    )
+
+
+def remove(subscription: PushSubscription) -> None:
+    db.session.delete(subscription)
+    db.session.flush()
+
+
+def deliver(subscription: PushSubscription, message: push.Message) -> push.Result:
+    """Send and note the outcome on the device: a device the push service forgot is removed."""
+    result = push.send(subscription, message)
+    if result.outcome is push.Outcome.SENT:
+        subscription.last_sent_at = now_utc()
+        subscription.last_error = ""
+    elif result.outcome is push.Outcome.GONE:
+        db.session.delete(subscription)
+    else:
+        subscription.last_error = (result.reason or f"HTTP {result.status}")[:300]
+    db.session.flush()
+    return result
+
+
+def send_test(user: User, url: str) -> list[push.Result]:
+    message = push.Message(
+        _("fieldapp"),
+        _("Notifications work on this device."),
+        url,
+        key=f"test-{user.id}-{int(now_utc().timestamp())}",
+    )
+    return [deliver(subscription, message) for subscription in of_user(user)]

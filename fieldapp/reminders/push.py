@@ -1,0 +1,112 @@
+"""Sending one Web Push message to one device, and what the push service's answer means.
+
+The payload is small and neutral (a title, a short text, a URL; the detail is behind login). Each
+message carries a ``Topic`` derived from the reminder's key, so that a push service replaces an
+undelivered earlier copy, and the notification a ``tag`` with the same key, so that a resend after
+a crash shows one notification, not two.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+
+import requests
+from flask import current_app
+from pywebpush import WebPushException, webpush
+
+from fieldapp.reminders import vapid
+from fieldapp.reminders.models import PushSubscription
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 10
+DEFAULT_TTL = 24 * 60 * 60  # a reminder older than a day is better read in the app
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    body: str
+    url: str
+    key: str  # the reminder's key: the notification's tag and the source of the Topic
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    GONE = "gone"  # 404/410: the browser unsubscribed; forget the device
+    RETRY = "retry"  # 429, 5xx or no answer: try again later
+    FAILED = "failed"  # anything else (e.g. 400, 413): will not work by retrying
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    status: int | None = None
+    retry_after: int | None = None
+    reason: str = ""
+
+
+def topic_of(key: str) -> str:
+    """At most 32 characters of the URL-safe base64 alphabet, as RFC 8030 requires."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")[:32]
+
+
+def payload_of(message: Message) -> str:
+    return json.dumps(
+        {"title": message.title, "body": message.body, "url": message.url, "tag": message.key},
+        ensure_ascii=False,
+    )
+
+
+def _retry_after(response: requests.Response | None) -> int | None:
+    value = response.headers.get("Retry-After", "") if response is not None else ""
+    return int(value) if value.isdigit() else None
+
+
+def send(
+    subscription: PushSubscription,
+    message: Message,
+    *,
+    ttl: int = DEFAULT_TTL,
+    urgency: str = "normal",
+) -> Result:
+    """Encrypt and post ``message`` to ``subscription``'s push service; never raises for what the
+    push service answers."""
+    signer = vapid.signer(current_app._get_current_object())  # type: ignore[attr-defined]
+    if signer is None:
+        return Result(Outcome.FAILED, reason="no VAPID key: run flask --app fieldapp vapid-keys")
+    claims = {
+        "sub": current_app.config["FIELDAPP_VAPID_SUBJECT"]
+    }  # fresh per send: it gets aud/exp
+    try:
+        webpush(
+            {
+                "endpoint": subscription.endpoint,
+                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+            },
+            data=payload_of(message),
+            vapid_private_key=signer,
+            vapid_claims=claims,
+            ttl=ttl,
+            timeout=TIMEOUT_SECONDS,
+            headers={"Topic": topic_of(message.key), "Urgency": urgency},
+        )
+    except WebPushException as error:
+        response = error.response
+        status = response.status_code if response is not None else None
+        if status in (404, 410):
+            return Result(Outcome.GONE, status)
+        if status is None or status == 429 or status >= 500:
+            return Result(Outcome.RETRY, status, _retry_after(response))
+        reason = (response.text or "")[:200] if response is not None else str(error)[:200]
+        log.warning("push refused with %s: %s", status, reason)
+        return Result(Outcome.FAILED, status, reason=f"{status} {reason}".strip())
+    except requests.RequestException as error:
+        return Result(Outcome.RETRY, reason=type(error).__name__)
+    return Result(Outcome.SENT, 201)

@@ -1,0 +1,124 @@
+"""Devices that get notifications: allowing, listing, removing, the test notification, and what
+each answer of the push service does (against a local push service that checks VAPID and
+decrypts)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from fieldapp.reminders import devices as device_service
+from fieldapp.reminders import push, vapid
+from fieldapp.reminders.models import PushSubscription
+from tests.push_service import PushService
+
+
+@pytest.fixture
+def service():
+    with PushService() as running:
+        yield running
+
+
+@pytest.fixture
+def counsellor(app, make, auth):
+    vapid.create(app)
+    user = make.user(email="an@example.org")
+    auth.login(user.email)
+    return user
+
+
+def devices(db) -> list[PushSubscription]:
+    db.session.expire_all()
+    return db.session.scalars(select(PushSubscription)).all()
+
+
+def test_allow_a_device_and_get_a_test_notification(app, client, db, counsellor, service):
+    page = client.get("/settings/notifications").get_data(as_text=True)
+    assert f'data-push-subscribe="{vapid.application_server_key(app)}"' in page
+
+    subscription = service.subscription()
+    assert client.post("/api/push/subscriptions", json=subscription).status_code == 201
+    assert client.post("/api/push/subscriptions", json=subscription).status_code == 201
+    assert len(devices(db)) == 1  # the same browser twice is one device
+
+    response = client.post("/settings/notifications/test")
+    assert response.status_code == 302
+    assert service.problems == []
+    (delivery,) = service.received()
+    assert delivery.vapid_key == vapid.application_server_key(app)
+    assert delivery.payload["url"] == "/settings/notifications"
+    assert delivery.payload["title"] == "fieldapp"
+    assert delivery.payload["tag"].startswith(f"test-{counsellor.id}-")
+    assert len(delivery.headers["topic"]) <= 32
+    assert delivery.headers["urgency"] == "normal"
+    assert int(delivery.headers["ttl"]) > 0
+    assert devices(db)[0].last_sent_at is not None
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_device_the_push_service_forgot_is_removed(client, db, counsellor, service, status):
+    client.post("/api/push/subscriptions", json=service.subscription())
+    service.answer_next(status)
+    client.post("/settings/notifications/test")
+    assert devices(db) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "outcome", "retry_after"),
+    [
+        (429, {"Retry-After": "120"}, push.Outcome.RETRY, 120),
+        (500, {}, push.Outcome.RETRY, None),
+        (413, {}, push.Outcome.FAILED, None),
+    ],
+)
+def test_busy_failing_and_refusing_push_services(
+    app, db, counsellor, service, status, headers, outcome, retry_after
+):
+    with app.test_request_context():
+        device = device_service.subscribe(counsellor, service.subscription(), "Telefoon")
+        db.session.commit()
+        service.answer_next(status, **headers)
+        message = push.Message("fieldapp", "Evaluatie morgen", "/", key="r-1")
+        result = device_service.deliver(device, message)
+        db.session.commit()
+    assert (result.outcome, result.status, result.retry_after) == (outcome, status, retry_after)
+    (kept,) = devices(db)
+    assert str(status) in kept.last_error or kept.last_error.startswith("HTTP")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        None,
+        {"endpoint": "javascript:alert(1)", "keys": {"p256dh": "x", "auth": "y"}},
+        {"endpoint": "https://push.example/abc", "keys": {"p256dh": "bm9wZQ", "auth": "bm9wZQ"}},
+        {"endpoint": "https://push.example/" + "a" * 1000, "keys": {}},
+    ],
+)
+def test_bad_subscriptions_get_a_reason(client, db, counsellor, payload):
+    response = client.post("/api/push/subscriptions", json=payload)
+    assert response.status_code == 422
+    assert response.json["message"]
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+def test_only_ones_own_devices_can_be_removed(client, db, make, auth, counsellor, service):
+    client.post("/api/push/subscriptions", json=service.subscription())
+    (device,) = devices(db)
+    colleague = make.user(counsellor.organisation, email="colleague@example.org")
+    auth.logout()
+    auth.login(colleague.email)
+    assert client.post(f"/settings/notifications/devices/{device.id}/remove").status_code == 404
+    auth.logout()
+    auth.login(counsellor.email)
+    assert client.post(f"/settings/notifications/devices/{device.id}/remove").status_code == 302
+    assert devices(db) == []
+
+
+def test_the_key_pair_is_made_once(app, runner):
+    first = runner.invoke(args=["vapid-keys"])
+    assert "Made" in first.output
+    key = vapid.application_server_key(app)
+    again = runner.invoke(args=["vapid-keys"])
+    assert "Kept" in again.output
+    assert vapid.application_server_key(app) == key
