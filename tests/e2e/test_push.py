@@ -35,11 +35,16 @@ def test_a_pushed_reminder_is_shown(page, context, live_server, make):
             "data": json.dumps(payload),
         },
     )
-    shown = page.wait_for_function(
+    # Showing happens in the service worker, which tells the page nothing: look until it is there.
+    shown = page.evaluate(
         """async () => {
             const registration = await navigator.serviceWorker.ready;
-            const notifications = await registration.getNotifications({ tag: "r-42" });
-            return notifications.length ? notifications[0].body : null;
+            for (let attempt = 0; attempt < 100; attempt += 1) {
+                const notifications = await registration.getNotifications({ tag: "r-42" });
+                if (notifications.length) return notifications[0].body;
+                await new Promise((resolve) => setTimeout(resolve, 50));
+            }
+            return null;
         }"""
     )
-    assert shown.json_value() == "Evaluatie morgen"
+    assert shown == "Evaluatie morgen"
