@@ -17,16 +17,46 @@ def sign_in(page, server, email: str) -> None:
 
 
 def wait_for_service_worker(page) -> str:
-    return page.evaluate(
+    """Until the service worker is active and controls the page.
+
+    The page registers it itself; a registration that a navigation cut short (signing in right
+    after the sign-in page loaded) or an install that failed is tried again. A page that was
+    still loading when the worker took control of open pages stays uncontrolled, as in any
+    browser, until it is loaded again: then it is reloaded. Anything else fails within seconds.
+    """
+    state = page.evaluate(
         """async () => {
-            const registration = await navigator.serviceWorker.ready;
-            if (!navigator.serviceWorker.controller) {
-                await new Promise((resolve) => navigator.serviceWorker.addEventListener(
-                    "controllerchange", resolve, { once: true }));
+            const within = (promise, ms) => Promise.race([promise, new Promise((resolve) =>
+                setTimeout(() => resolve("timeout"), ms))]);
+            const settled = (worker) => new Promise((resolve) => {
+                const check = () => ["activated", "redundant"].includes(worker.state)
+                    && resolve(worker.state);
+                worker.addEventListener("statechange", check);
+                check();
+            });
+            for (let attempt = 0; attempt < 3; attempt += 1) {
+                const registration = await navigator.serviceWorker.register("/sw.js");
+                const worker =
+                    registration.installing || registration.waiting || registration.active;
+                const state = await within(settled(worker), 8000);
+                if (state === "timeout") return "no activation after 8 s";
+                if (state !== "activated") continue;
+                if (!navigator.serviceWorker.controller) {
+                    await within(new Promise((resolve) => navigator.serviceWorker
+                        .addEventListener("controllerchange", resolve, { once: true })), 2000);
+                }
+                return navigator.serviceWorker.controller ? "controlled" : "active";
             }
-            return registration.active.state;
+            return "the service worker did not install";
         }"""
     )
+    if state == "active":
+        page.reload()
+        state = (
+            "controlled" if page.evaluate("navigator.serviceWorker.controller !== null") else state
+        )
+    assert state == "controlled", state
+    return "activated"
 
 
 def test_sign_in_on_a_phone(page, live_server, make):
