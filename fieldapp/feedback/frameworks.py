@@ -86,23 +86,24 @@ def as_text(framework: Framework, language: str) -> FrameworkText:
     )
 
 
-def framework_in_use(organisation_id: int, language: str) -> FrameworkText:
-    """The competences that notes and new rounds use in ``organisation_id``."""
-    framework = db.session.scalars(
+def _own_in_use(organisation_id: int) -> Framework | None:
+    """The organisation's own framework in use; None means the shipped one."""
+    return db.session.scalars(
         select(Framework).where(
             Framework.organisation_id == organisation_id, Framework.in_use.is_(True)
         )
     ).first()
+
+
+def framework_in_use(organisation_id: int, language: str) -> FrameworkText:
+    """The competences that notes and new rounds use in ``organisation_id``."""
+    framework = _own_in_use(organisation_id)
     return as_text(framework, language) if framework else shipped_framework(language)
 
 
 def snapshot_in_use(organisation_id: int) -> tuple[str, list[dict[str, Any]]]:
     """The name and competences (every language) of the framework in use, for a round to keep."""
-    framework = db.session.scalars(
-        select(Framework).where(
-            Framework.organisation_id == organisation_id, Framework.in_use.is_(True)
-        )
-    ).first()
+    framework = _own_in_use(organisation_id)
     if framework is None:
         return shipped.NAME["nl"], [dict(item) for item in shipped.COMPETENCES]
     return framework.name, [

@@ -94,14 +94,26 @@ def _shown(group: RaterGroup, count: int, threshold: int) -> bool:
     return count > 0 and (not group.anonymous or count >= threshold)
 
 
-def build(feedback_round: FeedbackRound, threshold: int, language: str) -> Report:
-    responses = list(
-        db.session.scalars(
-            select(FeedbackResponse)
-            .where(FeedbackResponse.round_id == feedback_round.id)
-            .order_by(FeedbackResponse.id)
-        )
-    )
+def _responses_of(round_ids: list[int]) -> dict[int, list[FeedbackResponse]]:
+    grouped: dict[int, list[FeedbackResponse]] = {round_id: [] for round_id in round_ids}
+    for response in db.session.scalars(
+        select(FeedbackResponse)
+        .where(FeedbackResponse.round_id.in_(round_ids))
+        .order_by(FeedbackResponse.id)
+    ):
+        grouped[response.round_id].append(response)
+    return grouped
+
+
+def build(
+    feedback_round: FeedbackRound,
+    threshold: int,
+    language: str,
+    responses: list[FeedbackResponse] | None = None,
+) -> Report:
+    """The report of one round (its answers are read unless given)."""
+    if responses is None:
+        responses = _responses_of([feedback_round.id])[feedback_round.id]
     per_group = dict.fromkeys(RaterGroup, 0)
     for response in responses:
         per_group[RaterGroup(response.rater_group)] += 1
@@ -148,11 +160,20 @@ def _row(competence: dict, responses: list[FeedbackResponse], threshold: int, la
     )
 
 
-def rounds_of_trajectory(trajectory_id: int) -> list[FeedbackRound]:
-    return list(
+def with_history(feedback_round: FeedbackRound, threshold: int, language: str) -> list[Report]:
+    """The reports of the trajectory's rounds up to and including this one, oldest first (this
+    one last), for the trend; two queries however many rounds there are."""
+    rounds = list(
         db.session.scalars(
             select(FeedbackRound)
-            .where(FeedbackRound.trajectory_id == trajectory_id)
+            .where(
+                FeedbackRound.trajectory_id == feedback_round.trajectory_id,
+                FeedbackRound.created_at <= feedback_round.created_at,
+            )
             .order_by(FeedbackRound.created_at, FeedbackRound.id)
         )
     )
+    # Rounds started in the same instant: keep those up to this one.
+    rounds = rounds[: [earlier.id for earlier in rounds].index(feedback_round.id) + 1]
+    grouped = _responses_of([earlier.id for earlier in rounds])
+    return [build(earlier, threshold, language, grouped[earlier.id]) for earlier in rounds]

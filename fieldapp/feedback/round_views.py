@@ -7,7 +7,6 @@ from datetime import timedelta
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
@@ -15,7 +14,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -26,7 +25,7 @@ from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status
 from fieldapp.common.tenancy import get_or_404
-from fieldapp.common.views import saved
+from fieldapp.common.views import acted, saved
 from fieldapp.feedback import charts, links, rounds
 from fieldapp.feedback import report as report_service
 from fieldapp.feedback.models import FeedbackRound, Invitation, RaterGroup
@@ -108,15 +107,9 @@ def report(round_id: int) -> ResponseReturnValue:
     feedback_round = _round_or_404(user, round_id)
     language = str(get_locale())
     threshold = user.organisation.feedback_threshold
-    current = report_service.build(feedback_round, threshold, language)
-    history = [
-        (
-            earlier.created_at.strftime("%d/%m/%Y"),
-            report_service.build(earlier, threshold, language),
-        )
-        for earlier in report_service.rounds_of_trajectory(feedback_round.trajectory_id)
-        if earlier.created_at <= feedback_round.created_at
-    ]
+    reports = report_service.with_history(feedback_round, threshold, language)
+    current = reports[-1]
+    history = [(format_date(r.round.created_at, "d/M/yy"), r) for r in reports]
     return render_template(
         "feedback/report.html",
         report=current,
@@ -147,11 +140,7 @@ def report_csv(round_id: int) -> ResponseReturnValue:
 def release(round_id: int) -> ResponseReturnValue:
     user = acting_user()
     feedback_round = _round_or_404(user, round_id)
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if not saved(form, lambda: rounds.release(user, feedback_round)):
-        abort(409, description=" ".join(form.form_errors))
+    acted(lambda: rounds.release(user, feedback_round))
     flash(_("The report is released to the client."), "success")
     return redirect(url_for("feedback_rounds.report", round_id=feedback_round.id))
 
@@ -162,13 +151,8 @@ def new_link(invitation_id: int) -> ResponseReturnValue:
     """A fresh link to hand over (shown once: only its hash is kept); the previous one stops."""
     user = acting_user()
     invitation = _invitation_or_404(user, invitation_id)
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
-    secrets: list[str] = []
-    if not saved(form, lambda: secrets.append(rounds.renew_link(user, invitation))):
-        abort(409, description=" ".join(form.form_errors))
-    link = url_for("feedback_form.answer", token=secrets[0], _external=True)
+    secret = acted(lambda: rounds.renew_link(user, invitation))
+    link = url_for("feedback_form.answer", token=secret, _external=True)
     return render_template(
         "feedback/link.html",
         invitation=invitation,
@@ -182,13 +166,8 @@ def new_link(invitation_id: int) -> ResponseReturnValue:
 def remind(round_id: int) -> ResponseReturnValue:
     user = acting_user()
     feedback_round = _round_or_404(user, round_id)
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
-    reminded: list[int] = []
-    if not saved(form, lambda: reminded.append(rounds.remind(user, feedback_round, today()))):
-        abort(409, description=" ".join(form.form_errors))
-    flash(_("Reminder sent to %(n)d person(s).", n=reminded[0]), "success")
+    reminded = acted(lambda: rounds.remind(user, feedback_round, today()))
+    flash(_("Reminder sent to %(n)d person(s).", n=reminded), "success")
     return redirect(url_for("feedback_rounds.show", round_id=feedback_round.id))
 
 
@@ -197,10 +176,7 @@ def remind(round_id: int) -> ResponseReturnValue:
 def revoke(invitation_id: int) -> ResponseReturnValue:
     user = acting_user()
     invitation = _invitation_or_404(user, invitation_id)
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
-    saved(form, lambda: rounds.revoke(user, invitation))
+    acted(lambda: rounds.revoke(user, invitation))
     flash(_("The link no longer works."), "success")
     return redirect(url_for("feedback_rounds.show", round_id=invitation.round_id))
 

@@ -12,7 +12,7 @@ from fieldapp.auth.roles import Role
 from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.forms import form_status
 from fieldapp.common.tenancy import get_or_404
-from fieldapp.common.views import saved
+from fieldapp.common.views import acted, saved
 from fieldapp.feedback import frameworks
 from fieldapp.feedback.forms import CompetenceForm, FrameworkNameForm
 from fieldapp.feedback.models import Competence, Framework
@@ -28,13 +28,6 @@ def _framework_from_form(field: str) -> Framework | None:
     if not value.isdigit() or len(value) > 10:
         abort(404)
     return get_or_404(Framework, int(value))
-
-
-def _posted_form() -> FlaskForm:
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return form
 
 
 @bp.get("/")
@@ -55,25 +48,20 @@ def frameworks_index() -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def copy() -> ResponseReturnValue:
     user = acting_user()
-    form = _posted_form()
     source = _framework_from_form("source")
     source_name = source.name if source else frameworks.shipped_framework(str(get_locale())).name
-    copies: list[Framework] = []
     name = _("Copy of %(name)s", name=source_name)[:120]
-    if not saved(form, lambda: copies.append(frameworks.copy(user, source, name))):
-        abort(409, description=" ".join(form.form_errors))
+    framework = acted(lambda: frameworks.copy(user, source, name))
     flash(_("Framework copied. Adapt it, then put it in use."), "success")
-    return redirect(url_for("feedback.edit", framework_id=copies[0].id))
+    return redirect(url_for("feedback.edit", framework_id=framework.id))
 
 
 @bp.post("/use")
 @role_required(Role.ADMIN)
 def use() -> ResponseReturnValue:
     user = acting_user()
-    form = _posted_form()
     framework = _framework_from_form("framework")
-    if not saved(form, lambda: frameworks.use(user, framework)):
-        abort(409, description=" ".join(form.form_errors))
+    acted(lambda: frameworks.use(user, framework))
     flash(_("Notes and new feedback rounds now use this framework."), "success")
     return redirect(url_for("feedback.frameworks_index"))
 
@@ -149,8 +137,6 @@ def remove_competence(competence_id: int) -> ResponseReturnValue:
     user = acting_user()
     competence = get_or_404(Competence, competence_id)
     framework_id = competence.framework_id
-    form = _posted_form()
-    if not saved(form, lambda: frameworks.remove_competence(user, competence)):
-        abort(409, description=" ".join(form.form_errors))
+    acted(lambda: frameworks.remove_competence(user, competence))
     flash(_("Competence removed."), "success")
     return redirect(url_for("feedback.edit", framework_id=framework_id))

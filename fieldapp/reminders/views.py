@@ -22,7 +22,7 @@ from flask_wtf import FlaskForm
 from fieldapp.common.access import acting_user
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
-from fieldapp.common.views import saved
+from fieldapp.common.views import acted
 from fieldapp.extensions import db
 from fieldapp.reminders import devices, push, vapid
 from fieldapp.reminders.models import PushSubscription
@@ -62,10 +62,7 @@ def remove_device(device_id: int) -> ResponseReturnValue:
     device = get_or_404(PushSubscription, device_id)
     if device.user_id != user.id:
         abort(404)
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
-    saved(form, lambda: devices.remove(device))
+    acted(lambda: devices.remove(device))
     flash(_("This device no longer gets notifications."), "success")
     return redirect(url_for("reminders.notifications"))
 
@@ -74,11 +71,7 @@ def remove_device(device_id: int) -> ResponseReturnValue:
 @login_required
 def send_test() -> ResponseReturnValue:
     user = acting_user()
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
-    results = devices.send_test(user, url_for("reminders.notifications"))
-    db.session.commit()
+    results = acted(lambda: devices.send_test(user, url_for("reminders.notifications")))
     sent = sum(result.outcome is push.Outcome.SENT for result in results)
     if not results:
         flash(_("No device gets notifications yet. Allow them on this device first."), "info")

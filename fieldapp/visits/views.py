@@ -33,7 +33,7 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.time import local_zone
-from fieldapp.common.views import saved
+from fieldapp.common.views import acted, saved
 from fieldapp.extensions import db, limiter
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
 from fieldapp.pwa import offline as offline_pages
@@ -162,11 +162,7 @@ def edit(visit_id: int) -> ResponseReturnValue:
 def set_status(visit_id: int, status: str) -> ResponseReturnValue:
     user = acting_user()
     visit = _visit_or_404(user, visit_id)
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if not saved(form, lambda: services.set_status(user, visit, VisitStatus(status))):
-        abort(409, description=" ".join(form.form_errors))
+    acted(lambda: services.set_status(user, visit, VisitStatus(status)))
     flash(_("Visit done.") if status == "done" else _("Visit cancelled."), "success")
     return redirect(url_for("visits.show", visit_id=visit.id))
 
@@ -281,10 +277,6 @@ def follow_up_done(follow_up_id: int) -> ResponseReturnValue:
     user = acting_user()
     follow_up = get_or_404(FollowUp, follow_up_id)
     access.client_or_404(user, follow_up.client_id)
-    form = FlaskForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if not saved(form, lambda: follow_ups.complete(user, follow_up)):
-        abort(409, description=" ".join(form.form_errors))
+    acted(lambda: follow_ups.complete(user, follow_up))
     flash(_("Follow-up done."), "success")
     return redirect(safe_next_url(request.form.get("next")) or url_for("home.index"))

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from datetime import timedelta
 
 import pytest
 
+from fieldapp.common.dates import today
 from fieldapp.feedback import report as report_service
+from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackResponse, Invitation, RaterGroup
 from fieldapp.feedback.report import Flag
 
@@ -167,5 +170,31 @@ def test_the_report_page_and_csv(client, auth, db, make):
     assert client.post(f"/feedback/rounds/{feedback_round.id}/release").status_code == 302
     assert client.post(f"/feedback/rounds/{feedback_round.id}/release").status_code == 409
     assert "data-released" in client.get(f"/feedback/rounds/{feedback_round.id}/report").get_data(
+        as_text=True
+    )
+
+
+def test_the_trend_shows_the_rounds_up_to_this_one(client, auth, db, make):
+    world = make.world()
+    first = world.feedback_round
+    answer(db, first, RaterGroup.SELF, 2)
+    answer(db, first, RaterGroup.SUPERVISOR, 3)
+    second, _ = rounds.start(
+        world.counsellor,
+        world.trajectory,
+        today() + timedelta(days=7),
+        [rounds.Rater(RaterGroup.SELF, "Zelf")],
+        today(),
+    )
+    db.session.commit()
+    answer(db, second, RaterGroup.SELF, 4)
+    built = report_service.with_history(second, 3, "en")
+    assert [r.round.id for r in built] == [first.id, second.id]
+    assert built[0].rows[0].own.mean == 2
+    auth.login(world.counsellor.email)
+    assert 'id="trend-heading"' in client.get(f"/feedback/rounds/{second.id}/report").get_data(
+        as_text=True
+    )
+    assert 'id="trend-heading"' not in client.get(f"/feedback/rounds/{first.id}/report").get_data(
         as_text=True
     )
