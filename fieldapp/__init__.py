@@ -28,6 +28,7 @@ from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from fieldapp.i18n.locale import select_locale
 from fieldapp.instance import normalise_database_url, read_or_create_secret
 from fieldapp.mail import services as mail_services
+from fieldapp.reminders import schedule as reminder_schedule
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,6 +91,7 @@ def _init_extensions(app: Flask) -> None:
     _init_login(app)
     tenancy.install_tenant_guards(FlaskSession)
     mail_services.install(FlaskSession)
+    reminder_schedule.install(FlaskSession)
 
 
 def _init_login(app: Flask) -> None:

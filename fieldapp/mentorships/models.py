@@ -11,8 +11,6 @@ from fieldapp.common.tenancy import TenantScoped
 from fieldapp.extensions import db
 from fieldapp.worksites.models import Contact
 
-CHECK_IN_DAYS = (7, 30, 90)  # after 1 week, 1 month and 3 months
-
 
 class Mentorship(TenantScoped, db.Model):
     """A mentor (a worksite contact or a colleague) paired with a client or a new counsellor."""

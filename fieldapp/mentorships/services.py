@@ -14,7 +14,8 @@ from fieldapp.clients import timeline
 from fieldapp.clients.models import Client
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
-from fieldapp.mentorships.models import CHECK_IN_DAYS, CheckIn, Mentorship
+from fieldapp.mentorships.models import CheckIn, Mentorship
+from fieldapp.reminders import rules
 from fieldapp.worksites.models import Contact
 
 
@@ -28,7 +29,8 @@ def pair(
     mentee_user: User | None = None,
     note: str = "",
 ) -> Mentorship:
-    """Pair one mentor with one mentee and plan the check-ins (1 week, 1 month, 3 months)."""
+    """Pair one mentor with one mentee and plan the check-ins (the organisation's rule; by
+    default after 1 week, 1 month and 3 months)."""
     if (mentor_contact is None) == (mentor_user is None):
         raise RuleBroken(_("Choose one mentor: a worksite contact or a colleague."), field="mentor")
     if (mentee_client is None) == (mentee_user is None):
@@ -44,7 +46,7 @@ def pair(
         starts_on=starts_on,
         note=note.strip(),
     )
-    for days in CHECK_IN_DAYS:
+    for days in rules.of_organisation(actor.organisation_id).of(rules.RuleKind.CHECK_IN):
         mentorship.check_ins.append(
             CheckIn(
                 organisation_id=actor.organisation_id,

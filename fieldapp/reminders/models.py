@@ -1,10 +1,23 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
+from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fieldapp.auth.models import User
 from fieldapp.common.tenancy import TenantScoped
 from fieldapp.common.time import UTCDateTime, now_utc
 from fieldapp.extensions import db
@@ -27,3 +40,73 @@ class PushSubscription(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(String(300), default="")
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"  # waiting for its moment, or for a retry
+    SENT = "sent"  # delivered (push, e-mail, digest) or shown in the app only
+    FAILED = "failed"  # gave up: the reason is in ``last_error`` and on the admin page
+    CANCELLED = "cancelled"  # its moment no longer exists (dates changed, trajectory ended)
+
+
+class Reminder(TenantScoped, db.Model):
+    """Something one person must be told at a moment; the rows are the schedule.
+
+    ``key`` is unique per (rule, subject, moment): regenerating finds the row again instead of
+    making a second one, and it is the notification's tag and the source of the push Topic. The
+    rows of one ``scope`` (a client's file, or a mentorship between colleagues) are regenerated
+    together. ``lease_until``/``claimed_by`` let one dispatcher at a time send a row; a crashed
+    dispatcher's lease runs out and the row is sent again, with the same key.
+    """
+
+    __table_args__ = (
+        Index("ix_reminder_due", "status", "next_attempt_at"),
+        Index("ix_reminder_user_moment", "user_id", "moment"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(30), index=True, default="")
+    subject_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    moment: Mapped[date] = mapped_column(Date)
+    event_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default=ReminderStatus.PENDING.value)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str] = mapped_column(String(32), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str] = mapped_column(String(10), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    user: Mapped[User | None] = relationship()
+
+
+class ReminderRule(TenantScoped, db.Model):
+    """An organisation's own offsets for one kind of reminder (and scheme); absent = the default."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "kind", "scheme"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    scheme: Mapped[str] = mapped_column(String(10), default="")
+    offsets: Mapped[list[int]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+
+class NotificationSettings(TenantScoped, db.Model):
+    """How and when one user wants to be told; absent = the defaults below."""
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    quiet_from: Mapped[time] = mapped_column(Time, default=time(20, 0))
+    quiet_until: Mapped[time] = mapped_column(Time, default=time(7, 0))
+    quiet_weekends: Mapped[bool] = mapped_column(Boolean, default=True)
+    digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    email_fallback: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -24,11 +24,6 @@ class Scheme(StrEnum):
     def label(self) -> str:
         return str(SCHEME_LABELS[self])
 
-    @property
-    def evaluation_months(self) -> tuple[int, ...]:
-        """Months after the start at which the trajectory is evaluated."""
-        return EVALUATION_MONTHS[self]
-
 
 SCHEME_LABELS: dict[Scheme, Any] = {
     Scheme.ART60: _l("Article 60§7"),
@@ -38,6 +33,7 @@ SCHEME_LABELS: dict[Scheme, Any] = {
     Scheme.OTHER: _l("Other"),
 }
 
+# The shipped evaluation moments, in months after the start; organisations may set their own.
 EVALUATION_MONTHS: dict[Scheme, tuple[int, ...]] = {
     Scheme.ART60: (1, 3, 6, 12, 18),
     Scheme.TWE: (1, 3, 6, 12),

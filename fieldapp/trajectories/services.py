@@ -18,6 +18,7 @@ from fieldapp.common.dates import add_months
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
+from fieldapp.reminders import rules
 from fieldapp.trajectories.method import (
     ART60_MAX_MONTHS,
     CHECKLIST_BY_KEY,
@@ -77,7 +78,10 @@ def _schedule_evaluations(trajectory: Trajectory) -> None:
     for evaluation in [e for e in trajectory.evaluations if e.done_on is None]:
         trajectory.evaluations.remove(evaluation)
     end = trajectory.ended_on or trajectory.planned_end_on
-    for months in Scheme(trajectory.scheme).evaluation_months:
+    months_after_start = rules.of_organisation(trajectory.organisation_id).of(
+        rules.RuleKind.EVALUATION, trajectory.scheme
+    )
+    for months in months_after_start:
         due = add_months(trajectory.started_on, months)
         if months in held or (end is not None and due > end):
             continue

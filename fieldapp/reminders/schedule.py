@@ -1,0 +1,410 @@
+"""Reminder rows that follow their sources: the moments of a client's file (or of a mentorship
+between colleagues) are planned again whenever something in it changes.
+
+Planning is idempotent. The wanted rows are computed from the dates and the organisation's rules;
+a wanted row that is missing is added (only for today or later, so entering an old trajectory
+does not fire a burst of stale reminders), a pending row that is no longer wanted is cancelled,
+and a row that was sent stays in the history (it is marked done once its moment is gone). A row is
+found again by its unique key, so planning twice never makes a double.
+
+`install` hooks this into the session: whatever a view, a command or the demo loader changes,
+the reminders of the files it touched are planned again just before the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, SessionTransaction, selectinload
+
+from fieldapp.clients.models import Client
+from fieldapp.common.dates import add_months, today
+from fieldapp.common.time import local_zone, now_utc
+from fieldapp.extensions import db
+from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation
+from fieldapp.mentorships.models import CheckIn, Mentorship
+from fieldapp.referrals.models import OPEN_STATUSES, Referral
+from fieldapp.reminders import rules
+from fieldapp.reminders.models import Reminder, ReminderStatus
+from fieldapp.reminders.rules import RuleKind, RuleSet
+from fieldapp.trajectories.models import Evaluation, Trajectory
+from fieldapp.visits.models import Visit, VisitStatus
+
+SEND_AT = time(8, 0)  # reminders arrive in the morning of their day
+RATERS = "raters"  # e-mail to raters who have not answered, sent with the feedback deadline
+DIGEST = "digest"  # one notification for a user's due reminders (see the dispatcher)
+VISIT_HISTORY_DAYS = 30
+_TOUCHED = "fieldapp_reminder_sources"
+
+
+@dataclass(frozen=True)
+class Planned:
+    kind: str
+    subject_id: int
+    scope: str
+    user_id: int | None
+    moment: date
+    event_on: date
+
+    @property
+    def key(self) -> str:
+        return key_of(self.kind, self.subject_id, self.moment)
+
+
+def key_of(kind: str, subject_id: int, moment: date) -> str:
+    return f"{kind}:{subject_id}:{moment:%Y%m%d}"
+
+
+def client_scope(client_id: int) -> str:
+    return f"client:{client_id}"
+
+
+def mentorship_scope(mentorship_id: int) -> str:
+    return f"mentorship:{mentorship_id}"
+
+
+def due_at(moment: date) -> datetime:
+    return datetime.combine(moment, SEND_AT, tzinfo=local_zone()).astimezone(UTC)
+
+
+def _offsets(ruleset: RuleSet, kind: RuleKind, scheme: str = "") -> tuple[int, ...]:
+    return ruleset.of(kind, scheme)
+
+
+def _trajectory_moments(
+    trajectory: Trajectory, ruleset: RuleSet, user_id: int
+) -> Iterator[Planned]:
+    scope = client_scope(trajectory.client_id)
+    if trajectory.is_open:
+        for evaluation in trajectory.evaluations:
+            if evaluation.done_on is None:
+                yield Planned(
+                    RuleKind.EVALUATION,
+                    evaluation.id,
+                    scope,
+                    user_id,
+                    evaluation.due_on,
+                    evaluation.due_on,
+                )
+        if trajectory.planned_end_on is not None:
+            for months in _offsets(ruleset, RuleKind.CONTRACT_END, trajectory.scheme):
+                yield Planned(
+                    RuleKind.CONTRACT_END,
+                    trajectory.id,
+                    scope,
+                    user_id,
+                    add_months(trajectory.planned_end_on, -months),
+                    trajectory.planned_end_on,
+                )
+    elif trajectory.ended_on is not None:
+        for months in _offsets(ruleset, RuleKind.AFTERCARE, trajectory.scheme):
+            moment = add_months(trajectory.ended_on, months)
+            yield Planned(RuleKind.AFTERCARE, trajectory.id, scope, user_id, moment, moment)
+
+
+def _check_in_moments(
+    mentorship: Mentorship, scope: str, fallback_user_id: int | None
+) -> Iterator[Planned]:
+    """The mentor is told when they have an account; a worksite mentor's counsellor otherwise."""
+    user_id = mentorship.mentor_user_id or fallback_user_id
+    if mentorship.ended_on is not None or user_id is None:
+        return
+    for check_in in mentorship.check_ins:
+        if check_in.done_on is None:
+            yield Planned(
+                RuleKind.CHECK_IN, check_in.id, scope, user_id, check_in.due_on, check_in.due_on
+            )
+
+
+def _round_moments(
+    feedback_round: FeedbackRound, ruleset: RuleSet, user_id: int
+) -> Iterator[Planned]:
+    waiting = [
+        invitation
+        for invitation in feedback_round.invitations
+        if invitation.submitted_at is None and invitation.revoked_at is None
+    ]
+    if feedback_round.released_at is not None or not waiting:
+        return
+    scope = client_scope(feedback_round.client_id)
+    for days in _offsets(ruleset, RuleKind.FEEDBACK_DEADLINE):
+        moment = feedback_round.deadline - timedelta(days=days)
+        yield Planned(
+            RuleKind.FEEDBACK_DEADLINE,
+            feedback_round.id,
+            scope,
+            user_id,
+            moment,
+            feedback_round.deadline,
+        )
+        if days and any(invitation.email for invitation in waiting):
+            yield Planned(RATERS, feedback_round.id, scope, None, moment, feedback_round.deadline)
+
+
+def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned]:
+    clients = {
+        client.id: client
+        for client in db.session.scalars(select(Client).where(Client.id.in_(client_ids)))
+        if client.anonymised_at is None
+    }
+    ids = list(clients)
+    if not ids:
+        return
+    for trajectory in db.session.scalars(
+        select(Trajectory)
+        .where(Trajectory.client_id.in_(ids))
+        .options(selectinload(Trajectory.evaluations))
+    ):
+        yield from _trajectory_moments(
+            trajectory, ruleset, clients[trajectory.client_id].counsellor_id
+        )
+    for referral in db.session.scalars(
+        select(Referral).where(
+            Referral.client_id.in_(ids),
+            Referral.status.in_(OPEN_STATUSES),
+            Referral.follow_up_on.is_not(None),
+        )
+    ):
+        assert referral.follow_up_on is not None
+        for days in _offsets(ruleset, RuleKind.REFERRAL):
+            yield Planned(
+                RuleKind.REFERRAL,
+                referral.id,
+                client_scope(referral.client_id),
+                clients[referral.client_id].counsellor_id,
+                referral.follow_up_on - timedelta(days=days),
+                referral.follow_up_on,
+            )
+    since = now_utc() - timedelta(days=VISIT_HISTORY_DAYS)
+    for visit in db.session.scalars(
+        select(Visit).where(
+            Visit.client_id.in_(ids),
+            Visit.status == VisitStatus.PLANNED.value,
+            Visit.starts_at >= since,
+        )
+    ):
+        day = visit.starts_at.astimezone(local_zone()).date()
+        for days in _offsets(ruleset, RuleKind.VISIT):
+            yield Planned(
+                RuleKind.VISIT,
+                visit.id,
+                client_scope(visit.client_id),
+                visit.counsellor_id,
+                day - timedelta(days=days),
+                day,
+            )
+    for mentorship in db.session.scalars(
+        select(Mentorship)
+        .where(Mentorship.mentee_client_id.in_(ids))
+        .options(selectinload(Mentorship.check_ins))
+    ):
+        assert mentorship.mentee_client_id is not None
+        yield from _check_in_moments(
+            mentorship,
+            client_scope(mentorship.mentee_client_id),
+            clients[mentorship.mentee_client_id].counsellor_id,
+        )
+    for feedback_round in db.session.scalars(
+        select(FeedbackRound)
+        .where(FeedbackRound.client_id.in_(ids))
+        .options(selectinload(FeedbackRound.invitations))
+    ):
+        yield from _round_moments(
+            feedback_round, ruleset, clients[feedback_round.client_id].counsellor_id
+        )
+
+
+def _colleague_moments(mentorship_ids: list[int]) -> Iterator[Planned]:
+    for mentorship in db.session.scalars(
+        select(Mentorship)
+        .where(Mentorship.id.in_(mentorship_ids), Mentorship.mentee_user_id.is_not(None))
+        .options(selectinload(Mentorship.check_ins))
+    ):
+        yield from _check_in_moments(mentorship, mentorship_scope(mentorship.id), None)
+
+
+def _insert_missing(organisation_id: int, rows: list[Planned]) -> None:
+    """Insert rows whose key is new; a key another transaction just inserted is left alone."""
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    created = now_utc()
+    values = [
+        {
+            "organisation_id": organisation_id,
+            "key": row.key,
+            "kind": str(row.kind),
+            "scope": row.scope,
+            "subject_id": row.subject_id,
+            "user_id": row.user_id,
+            "moment": row.moment,
+            "event_on": row.event_on,
+            "status": ReminderStatus.PENDING.value,
+            "next_attempt_at": due_at(row.moment),
+            "claimed_by": "",
+            "attempts": 0,
+            "channel": "",
+            "last_error": "",
+            "created_at": created,
+        }
+        for row in rows
+    ]
+    db.session.execute(
+        insert(Reminder).values(values).on_conflict_do_nothing(index_elements=["key"])
+    )
+
+
+def plan(
+    organisation_id: int, client_ids: Iterable[int] = (), mentorship_ids: Iterable[int] = ()
+) -> None:
+    """Bring the reminders of these clients' files and colleague mentorships up to date."""
+    client_ids, mentorship_ids = sorted(set(client_ids)), sorted(set(mentorship_ids))
+    scopes = [client_scope(i) for i in client_ids] + [mentorship_scope(i) for i in mentorship_ids]
+    if not scopes:
+        return
+    ruleset = rules.of_organisation(organisation_id)
+    wanted = {row.key: row for row in _client_moments(client_ids, ruleset)}
+    wanted.update((row.key, row) for row in _colleague_moments(mentorship_ids))
+    existing = {
+        reminder.key: reminder
+        for reminder in db.session.scalars(
+            select(Reminder).where(Reminder.scope.in_(scopes)).execution_options(all_tenants=True)
+        )
+    }
+    first_day, now = today(), now_utc()
+    for key, reminder in existing.items():
+        row = wanted.get(key)
+        status = ReminderStatus(reminder.status)
+        if row is None:
+            if status in (ReminderStatus.PENDING, ReminderStatus.FAILED):
+                reminder.status = ReminderStatus.CANCELLED.value
+                reminder.lease_until = None
+            elif status is ReminderStatus.SENT and reminder.done_at is None:
+                reminder.done_at = now  # its moment is gone: history, no longer to do
+        elif status is ReminderStatus.CANCELLED and row.moment >= first_day:
+            reminder.status = ReminderStatus.PENDING.value  # the date came back
+            reminder.next_attempt_at = due_at(row.moment)
+            reminder.attempts = 0
+        if (
+            row is not None
+            and reminder.user_id != row.user_id
+            and status is not ReminderStatus.SENT
+        ):
+            reminder.user_id = row.user_id  # handed over to another counsellor
+    missing = [
+        row for key, row in wanted.items() if key not in existing and row.moment >= first_day
+    ]
+    db.session.flush()
+    _insert_missing(organisation_id, missing)
+
+
+def plan_organisation(organisation_id: int) -> None:
+    """Plan every file of an organisation again (after its rules changed, and nightly)."""
+    client_ids = db.session.scalars(
+        select(Client.id).where(
+            Client.organisation_id == organisation_id, Client.anonymised_at.is_(None)
+        )
+    ).all()
+    mentorship_ids = db.session.scalars(
+        select(Mentorship.id).where(
+            Mentorship.organisation_id == organisation_id, Mentorship.mentee_user_id.is_not(None)
+        )
+    ).all()
+    for start in range(0, len(client_ids), 500):
+        plan(organisation_id, client_ids[start : start + 500])
+    plan(organisation_id, (), mentorship_ids)
+
+
+def cancel_all(scope: str) -> None:
+    """Cancel what is still to be sent for a file (it was anonymised)."""
+    db.session.execute(
+        update(Reminder)
+        .where(Reminder.scope == scope, Reminder.status == ReminderStatus.PENDING.value)
+        .values(status=ReminderStatus.CANCELLED.value)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# --- following the sources -------------------------------------------------------------------
+
+
+def _source_of(instance: Any) -> tuple[str, int | None] | None:
+    """Which file (or parent record) a changed row belongs to, from what is on the row itself."""
+    if isinstance(instance, Client):
+        return ("client", instance.id)
+    if isinstance(instance, Trajectory | Referral | Visit | FeedbackRound):
+        return ("client", instance.client_id)
+    if isinstance(instance, Mentorship):
+        if instance.mentee_client_id is not None:
+            return ("client", instance.mentee_client_id)
+        return ("mentorship", instance.id)
+    if isinstance(instance, Evaluation):
+        return ("trajectory", instance.trajectory_id)
+    if isinstance(instance, CheckIn):
+        return ("mentorship", instance.mentorship_id)
+    if isinstance(instance, Invitation | FeedbackResponse):
+        return ("round", instance.round_id)
+    return None
+
+
+def _note_changes(session: Session, flush_context: Any) -> None:
+    touched = session.info.setdefault(_TOUCHED, set())
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        source = _source_of(instance)
+        if source is not None and source[1] is not None:
+            touched.add((source, instance.organisation_id))
+
+
+def _resolve(touched: set[tuple[tuple[str, int], int]]) -> dict[int, tuple[set[int], set[int]]]:
+    """Per organisation: the clients and the colleague mentorships to plan again."""
+    by_organisation: dict[int, tuple[set[int], set[int]]] = {}
+    for (kind, ident), organisation_id in touched:
+        clients, mentorships = by_organisation.setdefault(organisation_id, (set(), set()))
+        if kind == "client":
+            clients.add(ident)
+        elif kind == "trajectory":
+            clients.update(
+                db.session.scalars(select(Trajectory.client_id).where(Trajectory.id == ident))
+            )
+        elif kind == "round":
+            clients.update(
+                db.session.scalars(select(FeedbackRound.client_id).where(FeedbackRound.id == ident))
+            )
+        else:
+            mentorship = db.session.get(Mentorship, ident)
+            if mentorship is not None and mentorship.mentee_client_id is not None:
+                clients.add(mentorship.mentee_client_id)
+            elif mentorship is not None:
+                mentorships.add(ident)
+    return by_organisation
+
+
+def _plan_touched(session: Session) -> None:
+    if session.dirty or session.new or session.deleted:
+        session.flush()
+    touched = session.info.pop(_TOUCHED, None)
+    if not touched:
+        return
+    for organisation_id, (clients, mentorships) in _resolve(touched).items():
+        plan(organisation_id, clients, mentorships)
+    session.flush()
+    session.info.pop(_TOUCHED, None)
+
+
+def _forget(session: Session, previous_transaction: SessionTransaction) -> None:
+    if not previous_transaction.nested:
+        session.info.pop(_TOUCHED, None)
+
+
+def install(session_class: type[Session]) -> None:
+    """Plan the touched files' reminders before each commit of ``session_class``'s sessions."""
+    if not event.contains(session_class, "before_commit", _plan_touched):
+        event.listen(session_class, "after_flush", _note_changes)
+        event.listen(session_class, "before_commit", _plan_touched)
+        event.listen(session_class, "after_soft_rollback", _forget)
