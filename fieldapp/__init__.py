@@ -171,7 +171,7 @@ def _register_commands(app: Flask) -> None:
     from fieldapp.auth.cli import create_organisation_command, create_user_command
     from fieldapp.demo import demo_data_command
     from fieldapp.privacy.cli import anonymise_expired_command
-    from fieldapp.reminders.cli import vapid_keys_command
+    from fieldapp.reminders.cli import scheduler_command, vapid_keys_command
 
     for command in (
         create_organisation_command,
@@ -179,6 +179,7 @@ def _register_commands(app: Flask) -> None:
         demo_data_command,
         anonymise_expired_command,
         vapid_keys_command,
+        scheduler_command,
     ):
         app.cli.add_command(command)
 

@@ -88,4 +88,7 @@ def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Web Push: the key pair (else instance/vapid_private.pem), whom push services can contact.
         "FIELDAPP_VAPID_PRIVATE_KEY": env.get("FIELDAPP_VAPID_PRIVATE_KEY") or None,
         "FIELDAPP_VAPID_SUBJECT": env.get("FIELDAPP_VAPID_SUBJECT", "mailto:no-reply@localhost"),
+        # Reminders: the address links in e-mails and notifications start with; how often to send.
+        "FIELDAPP_BASE_URL": env.get("FIELDAPP_BASE_URL", "http://127.0.0.1:5000"),
+        "FIELDAPP_DISPATCH_SECONDS": _int(env, "FIELDAPP_DISPATCH_SECONDS", 30),
     }

@@ -78,6 +78,7 @@ ACTIONS: dict[str, Any] = {
     "feedback.deadline_extended": _l("Feedback deadline extended"),
     "feedback.report_released": _l("Feedback report released to the client"),
     "feedback.reminded": _l("Feedback reminders sent"),
+    "reminders.rules_changed": _l("Reminder rules changed"),
 }
 
 

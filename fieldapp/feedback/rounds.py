@@ -161,9 +161,10 @@ def renew_link(actor: User, invitation: Invitation) -> str:
     return secret
 
 
-def remind(actor: User, feedback_round: FeedbackRound, today: date) -> int:
+def remind(actor: User | None, feedback_round: FeedbackRound, today: date) -> int:
     """Mail everyone with an address who has not answered a fresh link (only the fingerprint of
-    the old one is kept, so it cannot be sent again); answers they saved stay. Returns how many."""
+    the old one is kept, so it cannot be sent again); answers they saved stay. Returns how many.
+    Without an actor it is the automatic reminder before the deadline."""
     if today > feedback_round.deadline:
         raise RuleBroken(_("The deadline has passed. Move it first."))
     waiting = [

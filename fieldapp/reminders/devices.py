@@ -8,6 +8,7 @@ import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -86,7 +87,8 @@ def remove(subscription: PushSubscription) -> None:
 
 def deliver(subscription: PushSubscription, message: push.Message) -> push.Result:
     """Send and note the outcome on the device: a device the push service forgot is removed."""
-    result = push.send(subscription, message)
+    sender = push.Sender.of(current_app._get_current_object())  # type: ignore[attr-defined]
+    result = push.send(sender, push.Target.of(subscription), message)
     if result.outcome is push.Outcome.SENT:
         subscription.last_sent_at = now_utc()
         subscription.last_error = ""

@@ -41,6 +41,8 @@ class PushSubscription(TenantScoped, db.Model):
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(String(300), default="")
 
+    user: Mapped[User] = relationship()
+
 
 class ReminderStatus(StrEnum):
     PENDING = "pending"  # waiting for its moment, or for a retry

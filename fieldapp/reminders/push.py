@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import requests
-from flask import current_app
+from flask import Flask
+from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush
 
 from fieldapp.reminders import vapid
@@ -69,33 +70,55 @@ def _retry_after(response: requests.Response | None) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where one device's messages go, as plain values: safe to hand to a sending thread."""
+
+    endpoint: str
+    p256dh: str
+    auth: str
+
+    @classmethod
+    def of(cls, subscription: PushSubscription) -> Target:
+        return cls(subscription.endpoint, subscription.p256dh, subscription.auth)
+
+
+@dataclass(frozen=True)
+class Sender:
+    """What every send needs from the app: the VAPID key and whom push services can contact."""
+
+    signer: Vapid02 | None
+    subject: str
+
+    @classmethod
+    def of(cls, app: Flask) -> Sender:
+        return cls(vapid.signer(app), app.config["FIELDAPP_VAPID_SUBJECT"])
+
+
 def send(
-    subscription: PushSubscription,
+    sender: Sender,
+    target: Target,
     message: Message,
     *,
     ttl: int = DEFAULT_TTL,
     urgency: str = "normal",
+    session: requests.Session | None = None,
 ) -> Result:
-    """Encrypt and post ``message`` to ``subscription``'s push service; never raises for what the
-    push service answers."""
-    signer = vapid.signer(current_app._get_current_object())  # type: ignore[attr-defined]
-    if signer is None:
+    """Encrypt and post ``message`` to ``target``'s push service; never raises for what the
+    push service answers. Needs no app context, so threads can send side by side."""
+    if sender.signer is None:
         return Result(Outcome.FAILED, reason="no VAPID key: run flask --app fieldapp vapid-keys")
-    claims = {
-        "sub": current_app.config["FIELDAPP_VAPID_SUBJECT"]
-    }  # fresh per send: it gets aud/exp
+    claims = {"sub": sender.subject}  # fresh per send: pywebpush adds aud and exp to it
     try:
         webpush(
-            {
-                "endpoint": subscription.endpoint,
-                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
-            },
+            {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}},
             data=payload_of(message),
-            vapid_private_key=signer,
+            vapid_private_key=sender.signer,
             vapid_claims=claims,
             ttl=ttl,
             timeout=TIMEOUT_SECONDS,
             headers={"Topic": topic_of(message.key), "Urgency": urgency},
+            requests_session=session,
         )
     except WebPushException as error:
         response = error.response
@@ -103,10 +126,12 @@ def send(
         if status in (404, 410):
             return Result(Outcome.GONE, status)
         if status is None or status == 429 or status >= 500:
-            return Result(Outcome.RETRY, status, _retry_after(response))
+            return Result(Outcome.RETRY, status, _retry_after(response), reason=f"HTTP {status}")
         reason = (response.text or "")[:200] if response is not None else str(error)[:200]
         log.warning("push refused with %s: %s", status, reason)
         return Result(Outcome.FAILED, status, reason=f"{status} {reason}".strip())
     except requests.RequestException as error:
         return Result(Outcome.RETRY, reason=type(error).__name__)
+    except ValueError:  # keys that are no point on the curve: this device can never be reached
+        return Result(Outcome.FAILED, reason="the device's keys are not valid")
     return Result(Outcome.SENT, 201)

@@ -14,31 +14,124 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
-from flask_login import login_required
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from fieldapp.common.access import acting_user
+from fieldapp.auth.models import User
+from fieldapp.auth.roles import Role
+from fieldapp.common.access import acting_user, role_required
+from fieldapp.common.dates import today
+from fieldapp.common.forms import form_status
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
-from fieldapp.common.views import acted
+from fieldapp.common.time import now_utc
+from fieldapp.common.views import acted, saved
 from fieldapp.extensions import db
-from fieldapp.reminders import devices, push, vapid
-from fieldapp.reminders.models import PushSubscription
+from fieldapp.reminders import (
+    centre,
+    devices,
+    messages,
+    overview,
+    preferences,
+    push,
+    rules,
+    schedule,
+    vapid,
+)
+from fieldapp.reminders.forms import PreferencesForm, field_name, rules_form
+from fieldapp.reminders.models import PushSubscription, Reminder
 
 bp = Blueprint("reminders", __name__)
 
 
-@bp.get("/settings/notifications")
+@bp.app_context_processor
+def reminder_badge() -> dict[str, object]:
+    """``reminders_due()`` for the top bar: counted only when a page shows it."""
+
+    def reminders_due() -> int:
+        user = current_user
+        if not user.is_authenticated:
+            return 0
+        return centre.due_count(user._get_current_object(), today(), now_utc())
+
+    return {"reminders_due": reminders_due}
+
+
+@bp.get("/notifications")
 @login_required
-def notifications() -> ResponseReturnValue:
+def centre_page() -> ResponseReturnValue:
+    """What is due and overdue, what is coming, and what was done lately."""
+    return render_template(
+        "reminders/centre.html",
+        centre=centre.of_user(acting_user(), today(), now_utc()),
+        action_form=FlaskForm(),
+        snooze_choices=centre.SNOOZE_CHOICES,
+    )
+
+
+def _own_reminder(reminder_id: int) -> Reminder:
+    reminder = centre.mine_or_none(acting_user(), reminder_id)
+    if reminder is None:
+        abort(404)
+    return reminder
+
+
+@bp.post("/notifications/<id:reminder_id>/done")
+@login_required
+def done(reminder_id: int) -> ResponseReturnValue:
+    reminder = _own_reminder(reminder_id)
+    acted(lambda: centre.mark_done(reminder, now_utc()))
+    flash(_("Marked as done."), "success")
+    return redirect(url_for("reminders.centre_page"))
+
+
+@bp.post("/notifications/<id:reminder_id>/snooze")
+@login_required
+def snooze(reminder_id: int) -> ResponseReturnValue:
+    reminder = _own_reminder(reminder_id)
+    choice = request.form.get("until", "")
+    if choice not in centre.SNOOZE_CHOICES:
+        abort(400, description=_("Choose when to be reminded again."))
+    until = acted(lambda: centre.snooze(reminder, choice, today(), now_utc()))
+    flash(
+        _(
+            "You will be reminded again on %(moment)s.",
+            moment=format_datetime(until, "EEEE d MMMM, HH:mm"),
+        ),
+        "success",
+    )
+    return redirect(url_for("reminders.centre_page"))
+
+
+def _settings_page(form: PreferencesForm) -> str:
     return render_template(
         "reminders/notifications.html",
         devices=devices.of_user(acting_user()),
         push_key=vapid.application_server_key(current_app._get_current_object()),  # type: ignore[attr-defined]
         action_form=FlaskForm(),
+        form=form,
     )
+
+
+@bp.get("/settings/notifications")
+@login_required
+def notifications() -> ResponseReturnValue:
+    return _settings_page(PreferencesForm(obj=preferences.of_user(acting_user())))
+
+
+@bp.post("/settings/notifications")
+@login_required
+def save_preferences() -> ResponseReturnValue:
+    user = acting_user()
+    form = PreferencesForm()
+    if form.validate_on_submit() and saved(
+        form, lambda: preferences.save(user, form.preferences())
+    ):
+        flash(_("Saved."), "success")
+        return redirect(url_for("reminders.notifications"))
+    return _settings_page(form), form_status(form)
 
 
 @bp.post("/api/push/subscriptions")
@@ -83,3 +176,45 @@ def send_test() -> ResponseReturnValue:
     else:
         flash(_("The test could not be delivered. See the devices below."), "error")
     return redirect(url_for("reminders.notifications"))
+
+
+@bp.route("/admin/reminders", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def admin_rules() -> ResponseReturnValue:
+    """The organisation's reminder rules, and what did not reach its people."""
+    user: User = acting_user()
+    form = rules_form(rules.of_organisation(user.organisation_id), request.form or None)
+    if form.validate_on_submit():
+        changes = _parsed_rules(form)
+        if changes is not None and saved(form, lambda: _save_rules(user, changes)):
+            flash(_("Saved. Reminders follow the new rules."), "success")
+            return redirect(url_for("reminders.admin_rules"))
+    page = render_template(
+        "reminders/admin_rules.html",
+        form=form,
+        slots=[
+            (kind, scheme, form[field_name(kind, scheme.value if scheme else "")])
+            for kind, scheme in rules.slots()
+        ],
+        overview=overview.of_organisation(now_utc()),
+        title_of=messages.title_of,
+    )
+    return page, form_status(form)
+
+
+def _parsed_rules(form: FlaskForm) -> dict[tuple[rules.RuleKind, str], tuple[int, ...]] | None:
+    changes, valid = {}, True
+    for kind, scheme in rules.slots():
+        scheme_value = scheme.value if scheme else ""
+        field = form[field_name(kind, scheme_value)]
+        try:
+            changes[(kind, scheme_value)] = rules.parse_offsets(kind, field.data or "")
+        except RuleBroken as error:
+            field.errors = [*field.errors, error.message]
+            valid = False
+    return changes if valid else None
+
+
+def _save_rules(user: User, changes: dict[tuple[rules.RuleKind, str], tuple[int, ...]]) -> None:
+    if rules.save(user, changes):
+        schedule.plan_organisation(user.organisation_id)

@@ -1,0 +1,422 @@
+"""Sending due reminders: claim in a short transaction, send outside it, then mark.
+
+A pass takes due rows in batches. Claiming locks the batch (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, so a second dispatcher takes other rows instead of waiting) and sets a lease; the
+claim is a conditional update, so on SQLite, which has no row locks, a row still goes to one
+dispatcher only. Rows of users in their quiet hours are moved to the end of them; rows of users
+who chose the morning digest become one "your reminders" notification a day. Sending happens with
+no transaction open, several pushes at a time. Marking only touches rows that still carry this
+pass's claim: a dispatcher that crashed after sending leaves its rows to be sent again when the
+lease runs out, with the same key, so the device shows one notification.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time as clock
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import requests
+from flask import Flask
+from flask_babel import force_locale
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from fieldapp.auth.models import User
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.time import local_zone, now_utc
+from fieldapp.extensions import db
+from fieldapp.feedback import rounds
+from fieldapp.feedback.models import FeedbackRound
+from fieldapp.mail.services import Message as MailMessage
+from fieldapp.mail.services import render_message, send_after_commit
+from fieldapp.reminders import messages, preferences, push
+from fieldapp.reminders.models import PushSubscription, Reminder, ReminderStatus
+from fieldapp.reminders.schedule import DIGEST, RATERS, SEND_AT
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+BATCH = 200
+MAX_ATTEMPTS = 8
+PUSH_WORKERS = 8
+MAX_BACKOFF = timedelta(hours=6)
+
+
+class Channel(StrEnum):
+    PUSH = "push"
+    EMAIL = "email"
+    APP = "app"  # no device and no e-mail wanted: the notification centre only
+    DIGEST = "digest"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One claimed reminder with everything needed to send it, as plain values."""
+
+    reminder_id: int
+    kind: str
+    subject_id: int
+    attempts: int
+    message: push.Message | None = None
+    targets: tuple[tuple[int, push.Target], ...] = ()
+    email: MailMessage | None = None
+
+
+@dataclass
+class Delivery:
+    job: Job
+    results: list[tuple[int, push.Result]] = field(default_factory=list)
+
+
+@dataclass
+class PassReport:
+    """What one pass did, and how long it held database locks (claiming plus marking)."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    postponed: int = 0
+    digests: int = 0
+    lock_seconds: float = 0.0
+
+
+def backoff(attempts: int, retry_after: int | None) -> timedelta:
+    """1, 2, 4 … minutes up to six hours; never sooner than the push service asked."""
+    delay = min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    return max(delay, timedelta(seconds=retry_after or 0))
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        app: Flask,
+        *,
+        batch: int = BATCH,
+        lease: timedelta = LEASE,
+        workers: int = PUSH_WORKERS,
+    ) -> None:
+        self.app = app
+        self.batch = batch
+        self.lease = lease
+        self.sender = push.Sender.of(app)
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="push")
+        self._local = threading.local()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def run_once(self, now: datetime | None = None) -> PassReport:
+        """Send everything that is due (needs an app and a request context, for links)."""
+        report = PassReport()
+        while True:
+            moment = now or now_utc()
+            token = secrets.token_hex(8)
+            found, jobs = self.claim(moment, token, report)
+            if jobs:
+                self.finish(token, self.send(jobs), moment, report)
+            if not found:
+                return report
+
+    # --- claiming --------------------------------------------------------------------------
+
+    def claim(self, now: datetime, token: str, report: PassReport) -> tuple[int, list[Job]]:
+        """Lock a batch of due rows, move or fold what must wait, lease the rest to ``token``."""
+        started = clock.perf_counter()
+        due = (
+            select(Reminder.id, Reminder.user_id, Reminder.kind, Reminder.organisation_id)
+            .where(
+                Reminder.status == ReminderStatus.PENDING.value,
+                Reminder.next_attempt_at <= now,
+                Reminder.done_at.is_(None),
+                or_(Reminder.lease_until.is_(None), Reminder.lease_until <= now),
+            )
+            .order_by(Reminder.next_attempt_at, Reminder.id)
+            .limit(self.batch)
+            .execution_options(all_tenants=True)
+        )
+        if _dialect() == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        rows = db.session.execute(due).all()
+        if not rows:
+            db.session.commit()
+            report.lock_seconds += clock.perf_counter() - started
+            return 0, []
+        wanted = preferences.of_users({row.user_id for row in rows if row.user_id is not None})
+        to_claim: list[int] = []
+        waiting: dict[datetime, list[int]] = defaultdict(list)
+        digests: dict[int, tuple[int, list[int]]] = {}
+        for row in rows:
+            prefs = wanted.get(row.user_id) if row.user_id is not None else None
+            quiet_end = prefs.quiet_ends(now) if prefs else None
+            if quiet_end is not None:
+                waiting[quiet_end].append(row.id)
+            elif prefs and prefs.digest and row.kind != DIGEST:
+                digests.setdefault(row.user_id, (row.organisation_id, []))[1].append(row.id)
+            else:
+                to_claim.append(row.id)
+        for user_id, (organisation_id, ids) in digests.items():
+            if self._fold_into_digest(user_id, organisation_id, ids, now):
+                report.digests += 1
+            else:
+                waiting[wanted[user_id].next_morning(now, SEND_AT)].extend(ids)
+        for until, ids in waiting.items():
+            _update(ids, next_attempt_at=until)
+            report.postponed += len(ids)
+        if to_claim:
+            db.session.execute(
+                update(Reminder)
+                .where(
+                    Reminder.id.in_(to_claim),
+                    Reminder.status == ReminderStatus.PENDING.value,
+                    or_(Reminder.lease_until.is_(None), Reminder.lease_until <= now),
+                )
+                .values(
+                    lease_until=now + self.lease, claimed_by=token, attempts=Reminder.attempts + 1
+                )
+                .execution_options(synchronize_session=False, all_tenants=True)
+            )
+        db.session.commit()
+        report.lock_seconds += clock.perf_counter() - started
+        jobs = self._jobs(token) if to_claim else []
+        db.session.rollback()  # only read: the rows are leased to us now, no lock is needed
+        report.claimed += len(jobs)
+        return len(rows), jobs
+
+    def _fold_into_digest(
+        self, user_id: int, organisation_id: int, ids: list[int], now: datetime
+    ) -> bool:
+        """Make (or join) today's digest for the user; False when today's went out already."""
+        day = now.astimezone(local_zone()).date()
+        key = f"{DIGEST}:{user_id}:{day:%Y%m%d}"
+        insert = postgresql.insert if _dialect() == "postgresql" else sqlite.insert
+        db.session.execute(
+            insert(Reminder)
+            .values(
+                organisation_id=organisation_id,
+                key=key,
+                kind=DIGEST,
+                scope=f"user:{user_id}",
+                subject_id=user_id,
+                user_id=user_id,
+                moment=day,
+                event_on=day,
+                status=ReminderStatus.PENDING.value,
+                next_attempt_at=now,
+                claimed_by="",
+                attempts=0,
+                channel="",
+                last_error="",
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        status = db.session.scalar(
+            select(Reminder.status).where(Reminder.key == key).execution_options(all_tenants=True)
+        )
+        if status != ReminderStatus.PENDING.value:
+            return False
+        _update(
+            ids,
+            status=ReminderStatus.SENT.value,
+            channel=Channel.DIGEST.value,
+            sent_at=now,
+            lease_until=None,
+        )
+        return True
+
+    def _jobs(self, token: str) -> list[Job]:
+        claimed = db.session.scalars(
+            select(Reminder).where(Reminder.claimed_by == token).execution_options(all_tenants=True)
+        ).all()
+        user_ids = {reminder.user_id for reminder in claimed if reminder.user_id is not None}
+        users = {
+            user.id: user
+            for user in db.session.scalars(
+                select(User).where(User.id.in_(user_ids)).execution_options(all_tenants=True)
+            )
+        }
+        devices: dict[int, list[PushSubscription]] = defaultdict(list)
+        for device in db.session.scalars(
+            select(PushSubscription)
+            .where(PushSubscription.user_id.in_(user_ids))
+            .execution_options(all_tenants=True)
+        ):
+            devices[device.user_id].append(device)
+        wanted = preferences.of_users(user_ids)
+        jobs = []
+        for reminder in claimed:
+            job = Job(reminder.id, reminder.kind, reminder.subject_id, reminder.attempts)
+            user = users.get(reminder.user_id) if reminder.user_id is not None else None
+            if user is not None and user.active:
+                with force_locale(user.language or user.organisation.default_language):
+                    message = push.Message(
+                        messages.title_of(reminder),
+                        messages.text_of(reminder),
+                        messages.url_of(reminder),
+                        reminder.key,
+                    )
+                    if devices[user.id]:
+                        targets = tuple(
+                            (device.id, push.Target.of(device)) for device in devices[user.id]
+                        )
+                        job = replace(job, message=message, targets=targets)
+                    elif wanted[user.id].email_fallback and user.email:
+                        job = replace(job, email=self._email(user, reminder, message))
+            jobs.append(job)
+        return jobs
+
+    @staticmethod
+    def _email(user: User, reminder: Reminder, message: push.Message) -> MailMessage:
+        return render_message(
+            user.email,
+            user.language or user.organisation.default_language,
+            "reminder",
+            name=user.name,
+            title=message.title,
+            body=message.body,
+            link=messages.url_of(reminder, _external=True),
+        )
+
+    # --- sending, outside any transaction ----------------------------------------------------
+
+    def send(self, jobs: list[Job]) -> list[Delivery]:
+        deliveries = [Delivery(job) for job in jobs]
+        work = [
+            (delivery, device_id, target)
+            for delivery in deliveries
+            for device_id, target in delivery.job.targets
+        ]
+        for (delivery, device_id, _), result in zip(
+            work, self._pool.map(self._push, work), strict=True
+        ):
+            delivery.results.append((device_id, result))
+        return deliveries
+
+    def _push(self, item: tuple[Delivery, int, push.Target]) -> push.Result:
+        delivery, _, target = item
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        assert delivery.job.message is not None
+        return push.send(self.sender, target, delivery.job.message, session=session)
+
+    # --- marking ---------------------------------------------------------------------------
+
+    def finish(
+        self, token: str, deliveries: list[Delivery], now: datetime, report: PassReport
+    ) -> None:
+        started = clock.perf_counter()
+        for delivery in deliveries:
+            outcome = self._mark(token, delivery, now)
+            if outcome is ReminderStatus.SENT:
+                report.sent += 1
+            elif outcome is ReminderStatus.FAILED:
+                report.failed += 1
+            elif outcome is ReminderStatus.PENDING:
+                report.retried += 1
+        db.session.commit()
+        report.lock_seconds += clock.perf_counter() - started
+
+    def _mark(self, token: str, delivery: Delivery, now: datetime) -> ReminderStatus | None:
+        job = delivery.job
+        for device_id, result in delivery.results:
+            _note_on_device(device_id, result, now)
+        if job.kind == RATERS:
+            return self._remind_raters(token, job, now)
+        if job.email is not None:
+            send_after_commit(db.session(), job.email)
+            return _settle(token, job, ReminderStatus.SENT, now, channel=Channel.EMAIL)
+        if not job.targets:
+            return _settle(token, job, ReminderStatus.SENT, now, channel=Channel.APP)
+        results = [result for _, result in delivery.results]
+        if any(result.outcome is push.Outcome.SENT for result in results):
+            return _settle(token, job, ReminderStatus.SENT, now, channel=Channel.PUSH)
+        retries = [result for result in results if result.outcome is push.Outcome.RETRY]
+        if retries and job.attempts < MAX_ATTEMPTS:
+            wait = max(backoff(job.attempts, result.retry_after) for result in retries)
+            reason = retries[0].reason or f"HTTP {retries[0].status}"
+            return _settle(token, job, ReminderStatus.PENDING, now + wait, error=reason)
+        if all(result.outcome is push.Outcome.GONE for result in results):
+            # Every device unsubscribed: try again now, by e-mail or in the app only.
+            return _settle(token, job, ReminderStatus.PENDING, now, error="", count=False)
+        reasons = "; ".join(sorted({result.reason for result in results if result.reason}))
+        if retries:
+            reasons = f"gave up after {job.attempts} attempts: {reasons}"
+        return _settle(token, job, ReminderStatus.FAILED, now, error=reasons)
+
+    @staticmethod
+    def _remind_raters(token: str, job: Job, now: datetime) -> ReminderStatus | None:
+        feedback_round = db.session.get(FeedbackRound, job.subject_id)
+        if feedback_round is None:
+            return _settle(token, job, ReminderStatus.CANCELLED, now)
+        try:
+            rounds.remind(None, feedback_round, now.astimezone(local_zone()).date())
+        except RuleBroken as broken:
+            return _settle(token, job, ReminderStatus.CANCELLED, now, error=broken.message)
+        return _settle(token, job, ReminderStatus.SENT, now, channel=Channel.EMAIL)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _update(ids: list[int], **values: object) -> None:
+    db.session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(ids))
+        .values(**values)
+        .execution_options(synchronize_session=False, all_tenants=True)
+    )
+
+
+def _settle(
+    token: str,
+    job: Job,
+    status: ReminderStatus,
+    at: datetime,
+    *,
+    channel: Channel | None = None,
+    error: str = "",
+    count: bool = True,
+) -> ReminderStatus | None:
+    """Record the outcome, unless another dispatcher took the row over after our lease ran out."""
+    values: dict[str, object] = {
+        "status": status.value,
+        "lease_until": None,
+        "claimed_by": "",
+        "last_error": error[:300],
+    }
+    if status is ReminderStatus.SENT:
+        values.update(sent_at=at, channel=channel.value if channel else "")
+    elif status is ReminderStatus.PENDING:
+        values["next_attempt_at"] = at
+        if not count:
+            values["attempts"] = Reminder.attempts - 1
+    done = db.session.execute(
+        update(Reminder)
+        .where(Reminder.id == job.reminder_id, Reminder.claimed_by == token)
+        .values(**values)
+        .execution_options(synchronize_session=False, all_tenants=True)
+    )
+    return status if done.rowcount else None
+
+
+def _note_on_device(device_id: int, result: push.Result, now: datetime) -> None:
+    """A device the push service forgot is removed; others keep their last success or error."""
+    target = PushSubscription.id == device_id
+    if result.outcome is push.Outcome.GONE:
+        statement = delete(PushSubscription).where(target)
+    elif result.outcome is push.Outcome.SENT:
+        statement = update(PushSubscription).where(target).values(last_sent_at=now, last_error="")
+    else:
+        reason = (result.reason or f"HTTP {result.status}")[:300]
+        statement = update(PushSubscription).where(target).values(last_error=reason)
+    db.session.execute(statement.execution_options(synchronize_session=False, all_tenants=True))

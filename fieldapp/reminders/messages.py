@@ -1,0 +1,64 @@
+"""What a reminder says and where it leads.
+
+A push or an e-mail says only what kind of moment it is: no name, no place, no reason. The page
+it opens, behind login, shows the detail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from fieldapp.reminders.models import Reminder
+from fieldapp.reminders.rules import RuleKind
+from fieldapp.reminders.schedule import DIGEST, RATERS
+
+TITLES: dict[str, Any] = {
+    RuleKind.EVALUATION: _l("Evaluation moment"),
+    RuleKind.CONTRACT_END: _l("End of contract"),
+    RuleKind.AFTERCARE: _l("Aftercare"),
+    RuleKind.CHECK_IN: _l("Mentor check-in"),
+    RuleKind.VISIT: _l("Workplace visit"),
+    RuleKind.FEEDBACK_DEADLINE: _l("360° feedback"),
+    RuleKind.REFERRAL: _l("Referral"),
+    DIGEST: _l("Your reminders"),
+    RATERS: _l("Reminder to raters"),
+}
+TEXTS: dict[str, Any] = {
+    RuleKind.EVALUATION: _l("An evaluation moment is due."),
+    RuleKind.CONTRACT_END: _l("A contract ends soon: prepare the hand-over."),
+    RuleKind.AFTERCARE: _l("An aftercare follow-up is due."),
+    RuleKind.CHECK_IN: _l("A mentor check-in is due."),
+    RuleKind.VISIT: _l("A workplace visit is coming up."),
+    RuleKind.FEEDBACK_DEADLINE: _l("A 360° feedback round closes soon."),
+    RuleKind.REFERRAL: _l("A referral needs a follow-up."),
+    DIGEST: _l("Your reminders for today are waiting in fieldapp."),
+    RATERS: _l("Raters who have not answered got a reminder by e-mail."),
+}
+
+
+def title_of(reminder: Reminder) -> str:
+    return str(TITLES[reminder.kind])
+
+
+def text_of(reminder: Reminder) -> str:
+    return str(TEXTS[reminder.kind])
+
+
+def url_of(reminder: Reminder, **options: Any) -> str:
+    """The page that holds the detail (needs a request context, as in the scheduler's jobs)."""
+    kind, subject_id = reminder.kind, reminder.subject_id
+    if kind == RuleKind.EVALUATION:
+        return url_for("trajectories.evaluation", evaluation_id=subject_id, **options)
+    if kind == RuleKind.VISIT:
+        return url_for("visits.show", visit_id=subject_id, **options)
+    if kind == RuleKind.FEEDBACK_DEADLINE:
+        return url_for("feedback_rounds.show", round_id=subject_id, **options)
+    if kind == RuleKind.REFERRAL:
+        return url_for("referrals.edit", referral_id=subject_id, **options)
+    area, _, ident = reminder.scope.partition(":")
+    if area == "client":
+        return url_for("clients.show", client_id=int(ident), **options)
+    return url_for("reminders.centre_page", **options)
