@@ -17,8 +17,7 @@ from tests.reminders.conftest import TUESDAY_9, due_reminder, refreshed
 
 @pytest.fixture
 def counsellor(make, client, service):
-    user = make.user(email="an@example.org", name="An Peeters")
-    return user
+    return make.user(email="an@example.org", name="An Peeters")
 
 
 def allow(db, user, service) -> PushSubscription:
@@ -51,7 +50,8 @@ def test_a_due_reminder_is_pushed_once_with_its_key_as_topic_and_tag(
     assert delivery.headers["topic"] == push.topic_of(reminder.key)
     fresh = refreshed(db, reminder)
     assert (fresh.status, fresh.channel, fresh.attempts) == ("sent", "push", 1)
-    assert fresh.sent_at == TUESDAY_9 and fresh.lease_until is None
+    assert fresh.sent_at == TUESDAY_9
+    assert fresh.lease_until is None
     assert refreshed(db, later).status == "pending"
 
 
@@ -67,8 +67,10 @@ def test_the_payload_names_nobody(db, make, service, dispatcher):
     assert deliveries
     for delivery in deliveries:
         text = str(delivery.payload)
-        assert world.client.first_name not in text and world.client.last_name not in text
-        assert world.worksite.name not in text and "CAW" not in text
+        assert world.client.first_name not in text
+        assert world.client.last_name not in text
+        assert world.worksite.name not in text
+        assert "CAW" not in text
         assert len(delivery.payload["body"]) < 80
 
 
@@ -107,7 +109,8 @@ def test_refused_payload_fails_with_the_reason_for_the_admin(db, counsellor, ser
     report = dispatcher()
     assert report.failed == 1
     fresh = refreshed(db, reminder)
-    assert fresh.status == "failed" and fresh.last_error.startswith("413")
+    assert fresh.status == "failed"
+    assert fresh.last_error.startswith("413")
     assert db.session.get(PushSubscription, device.id).last_error.startswith("413")
     assert dispatcher().claimed == 0  # not retried
 
