@@ -6,7 +6,7 @@ import hashlib
 import itertools
 import uuid
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,8 @@ from fieldapp.auth.models import Organisation, User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as client_services
 from fieldapp.clients.models import Client, ClientShare
+from fieldapp.common.dates import today
+from fieldapp.common.time import now_utc
 from fieldapp.feedback import frameworks, rounds
 from fieldapp.feedback.models import (
     Competence,
@@ -27,7 +29,7 @@ from fieldapp.mentorships import services as mentorship_services
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.referrals import services as referral_services
 from fieldapp.referrals.models import Referral, ReferralStatus
-from fieldapp.reminders.models import PushSubscription
+from fieldapp.reminders.models import PushSubscription, Reminder
 from fieldapp.trajectories import services as trajectory_services
 from fieldapp.trajectories.method import Scheme
 from fieldapp.trajectories.models import Evaluation, Trajectory
@@ -96,6 +98,7 @@ class World:
     feedback_round: FeedbackRound
     invitation: Invitation
     device: PushSubscription
+    reminder: Reminder
 
 
 class CaseloadFactories(Factories):
@@ -211,7 +214,26 @@ class CaseloadFactories(Factories):
             feedback_round=feedback_round,
             invitation=feedback_round.invitations[0],
             device=self.device(counsellor),
+            reminder=self.reminder(counsellor, client),
         )
+
+    def reminder(self, user: User, client: Client, moment: date | None = None) -> Reminder:
+        """A reminder about ``client``'s file for ``user``, due on ``moment`` (today by default)."""
+        moment = moment or today()
+        reminder = Reminder(
+            organisation_id=user.organisation_id,
+            key=f"aftercare:{next(_sequence)}:{moment:%Y%m%d}",
+            kind="aftercare",
+            scope=f"client:{client.id}",
+            subject_id=client.id,
+            user_id=user.id,
+            moment=moment,
+            event_on=moment,
+            next_attempt_at=now_utc() + timedelta(days=365),
+        )
+        self._db.session.add(reminder)
+        self._db.session.commit()
+        return reminder
 
     def device(self, user: User) -> PushSubscription:
         """A device that gets ``user``'s notifications (its push service is not reachable)."""

@@ -30,6 +30,7 @@ RECORD_ARGUMENTS = {
     "round_id": lambda world: world.feedback_round.id,
     "invitation_id": lambda world: world.invitation.id,
     "device_id": lambda world: world.device.id,
+    "reminder_id": lambda world: world.reminder.id,
     "status": lambda world: "done",
 }
 

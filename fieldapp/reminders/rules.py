@@ -109,8 +109,8 @@ _DEFAULTS: dict[RuleKind, tuple[int, ...]] = {
 def default(kind: RuleKind, scheme: Scheme | None = None) -> tuple[int, ...]:
     if kind.per_scheme:
         assert scheme is not None
-        return _SCHEMED_DEFAULTS[kind][scheme]
-    return _DEFAULTS[kind]
+        return tuple(sorted(_SCHEMED_DEFAULTS[kind][scheme]))
+    return tuple(sorted(_DEFAULTS[kind]))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mentorships import services as mentorship_services
 from fieldapp.reminders import rules, schedule
-from fieldapp.reminders.models import Reminder, ReminderStatus
+from fieldapp.reminders.models import Reminder, ReminderRule, ReminderStatus
 from fieldapp.reminders.rules import RuleKind
 from fieldapp.trajectories import services as trajectory_services
 from fieldapp.trajectories.method import Outcome, Scheme
@@ -213,9 +213,13 @@ def test_organisation_rules_replace_the_defaults(db, make):
     ] == [add_months(start, 2), add_months(start, 9)]
 
     # Back to the default: no row of its own any more.
-    assert rules.save(admin, {(RuleKind.CONTRACT_END, "twe"): (2, 1)})
+    assert rules.save(admin, {(RuleKind.CONTRACT_END, "twe"): (1, 2)})
     db.session.commit()
-    assert rules.of_organisation(admin.organisation_id).of(RuleKind.CONTRACT_END, "twe") == (2, 1)
+    assert rules.of_organisation(admin.organisation_id).of(RuleKind.CONTRACT_END, "twe") == (1, 2)
+    assert (
+        db.session.scalars(select(ReminderRule).where(ReminderRule.kind == "contract_end")).all()
+        == []
+    )
 
 
 def test_anonymising_a_file_cancels_its_reminders(db, make):

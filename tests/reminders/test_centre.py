@@ -1,0 +1,117 @@
+"""The notification centre, one's notification settings and the administrator's rules page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from fieldapp.auth.roles import Role
+from fieldapp.common.dates import today
+from fieldapp.reminders import preferences, rules
+from fieldapp.reminders.models import Reminder, ReminderRule
+from fieldapp.reminders.rules import RuleKind
+
+
+def test_due_reminders_show_with_their_client_and_a_count_in_the_top_bar(client, auth, make):
+    world = make.world()
+    upcoming = make.reminder(world.counsellor, world.client, today() + timedelta(days=5))
+    overdue = make.reminder(world.counsellor, world.client, today() - timedelta(days=2))
+    auth.login(world.counsellor.email)
+    page = client.get("/notifications").get_data(as_text=True)
+    due_part, later_part = page.split("data-upcoming", 1)
+    assert world.client.full_name in due_part
+    assert f"/notifications/{overdue.id}/done" in due_part
+    assert f"/notifications/{upcoming.id}/done" in later_part
+    assert "overdue" in due_part
+    home = client.get("/").get_data(as_text=True)
+    assert 'class="badge" aria-hidden="true">2<' in home  # world's own reminder and the overdue one
+
+
+def test_done_and_snooze(client, auth, make, db):
+    world = make.world()
+    reminder = world.reminder
+    auth.login(world.counsellor.email)
+    response = client.post(f"/notifications/{reminder.id}/snooze", data={"until": "next year"})
+    assert response.status_code == 400
+    response = client.post(f"/notifications/{reminder.id}/snooze", data={"until": "tomorrow"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    snoozed = db.session.get(Reminder, reminder.id)
+    assert snoozed.status == "pending"
+    assert snoozed.next_attempt_at == snoozed.snoozed_until
+    assert snoozed.snoozed_until.astimezone().date() >= today()
+    assert f"/notifications/{reminder.id}/done" not in client.get("/notifications").get_data(
+        as_text=True
+    )  # hidden until then
+
+    response = client.post(f"/notifications/{reminder.id}/done", data={})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Reminder, reminder.id).done_at is not None
+    assert "data-done" in client.get("/notifications").get_data(as_text=True)
+
+
+def test_someone_elses_reminder_is_not_found(client, auth, make):
+    world = make.world()
+    colleague = make.user(world.organisation)
+    auth.login(colleague.email)
+    response = client.post(f"/notifications/{world.reminder.id}/done", data={})
+    assert response.status_code == 404
+
+
+def test_quiet_hours_digest_and_email_are_saved(client, auth, make, db):
+    user = make.user()
+    auth.login(user.email)
+    page = client.get("/settings/notifications").get_data(as_text=True)
+    assert 'value="20:00"' in page
+    response = client.post(
+        "/settings/notifications",
+        data={
+            "quiet_from": "22:00",
+            "quiet_until": "06:30",
+            "digest": "y",
+            "email_fallback": "y",
+        },
+    )
+    assert response.status_code == 302
+    saved = preferences.of_user(user)
+    assert (saved.quiet_from.hour, saved.quiet_until.minute) == (22, 30)
+    assert saved.digest
+    assert saved.email_fallback
+    assert not saved.quiet_weekends
+
+    response = client.post("/settings/notifications", data={"quiet_from": "25:99"})
+    assert response.status_code == 422
+    assert preferences.of_user(user).quiet_from.hour == 22  # nothing saved is lost
+
+
+def test_admins_set_the_rules_and_see_what_failed(client, auth, make, db):
+    admin = make.user(role=Role.ADMIN)
+    auth.login(admin.email)
+    page = client.get("/admin/reminders").get_data(as_text=True)
+    assert 'value="1, 3, 6, 12, 18"' in page
+    form = {}
+    for kind, scheme in rules.slots():
+        name = f"{kind.value}__{scheme.value}" if scheme else kind.value
+        form[name] = ", ".join(map(str, rules.default(kind, scheme)))
+    form["visit"] = "2, 1"
+    form["contract_end__art60"] = "4; 2"
+
+    response = client.post("/admin/reminders", data={**form, "aftercare__twe": "3, x"})
+    assert response.status_code == 422
+    assert "Use whole numbers from 0 to 36" in response.get_data(as_text=True)
+    assert db.session.scalars(select(ReminderRule)).all() == []
+
+    assert client.post("/admin/reminders", data=form).status_code == 302
+    saved = rules.of_organisation(admin.organisation_id)
+    assert saved.of(RuleKind.VISIT) == (1, 2)
+    assert saved.of(RuleKind.CONTRACT_END, "art60") == (2, 4)
+    stored = {(r.kind, r.scheme): r.offsets for r in db.session.scalars(select(ReminderRule))}
+    assert stored == {("visit", ""): [1, 2], ("contract_end", "art60"): [2, 4]}  # not defaults
+
+
+def test_counsellors_cannot_change_rules(client, auth, make):
+    user = make.user()
+    auth.login(user.email)
+    assert client.get("/admin/reminders").status_code == 403
