@@ -23,11 +23,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 ## run: set up everything on first use, migrate, load demo data once, serve on http://$(HOST):$(PORT)
+## with the reminder scheduler as a second process next to the web server (Ctrl-C stops both)
+run: export FIELDAPP_ENV = development
+run: export FIELDAPP_BASE_URL = http://$(HOST):$(PORT)
 run: install
-	FIELDAPP_ENV=development $(FLASK) db upgrade
-	FIELDAPP_ENV=development $(FLASK) demo-data --if-empty
-	FIELDAPP_ENV=development $(FLASK) vapid-keys
-	FIELDAPP_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) db upgrade
+	$(FLASK) demo-data --if-empty
+	$(FLASK) vapid-keys
+	$(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (SQLite; PostgreSQL too when FIELDAPP_TEST_DATABASE_URL is set)
 test: install

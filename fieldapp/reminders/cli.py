@@ -27,5 +27,6 @@ def vapid_keys_command(replace: bool) -> None:
 def scheduler_command() -> None:
     """Run the one scheduler process: sends due reminders, plans every file again at night."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per half minute
     click.echo("fieldapp scheduler running; stop with Ctrl-C")
     scheduler.run(current_app._get_current_object())  # type: ignore[attr-defined]

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from collections.abc import Callable
+from datetime import datetime
 from types import FrameType
+from zoneinfo import ZoneInfo
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from sqlalchemy import select
 
@@ -45,33 +48,63 @@ def plan_everything() -> None:
         db.session.commit()
 
 
-def build(app: Flask, dispatcher: Dispatcher) -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone=app.config["FIELDAPP_TIMEZONE"])
+def dispatch(dispatcher: Dispatcher) -> Callable[[], None]:
+    def run() -> None:
+        report = dispatcher.run_once()
+        if report.claimed or report.postponed or report.digests:
+            log.info(
+                "reminders: %d sent, %d to retry, %d failed, %d held back, %d digests",
+                report.sent,
+                report.retried,
+                report.failed,
+                report.postponed,
+                report.digests,
+            )
+
+    return run
+
+
+def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
+    """The jobs; the first dispatch runs at once, for what fell due while no scheduler ran."""
+    zone = app.config["FIELDAPP_TIMEZONE"]
+    scheduler = BackgroundScheduler(timezone=zone)
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
     scheduler.add_job(
-        in_app(app, dispatcher.run_once),
+        in_app(app, dispatch(dispatcher)),
         "interval",
         seconds=app.config["FIELDAPP_DISPATCH_SECONDS"],
+        next_run_time=datetime.now(ZoneInfo(zone)),
         id="dispatch",
+        name="send due reminders",
         **common,
     )
-    scheduler.add_job(in_app(app, plan_everything), "cron", hour=2, minute=30, id="plan", **common)
+    scheduler.add_job(
+        in_app(app, plan_everything),
+        "cron",
+        hour=2,
+        minute=30,
+        id="plan",
+        name="plan every file again",
+        **common,
+    )
     return scheduler
 
 
 def run(app: Flask) -> None:
     """Run until SIGINT or SIGTERM; a pass under way finishes first."""
-    dispatcher = Dispatcher(app)
-    scheduler = build(app, dispatcher)
+    stopping = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
         log.info("scheduler stopping (signal %s)", signum)
-        scheduler.shutdown(wait=False)
+        stopping.set()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    in_app(app, dispatcher.run_once)()  # what fell due while no scheduler ran goes out now
+    dispatcher = Dispatcher(app)
+    scheduler = build(app, dispatcher)
+    scheduler.start()
     try:
-        scheduler.start()
+        stopping.wait()
     finally:
+        scheduler.shutdown(wait=True)
         dispatcher.close()

@@ -1,0 +1,65 @@
+"""The scheduler process: ``flask --app fieldapp scheduler`` sends what is due when it starts,
+and stops cleanly on SIGTERM (as a process manager stops it)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from datetime import time, timedelta
+from pathlib import Path
+
+from fieldapp.common.time import now_utc
+from fieldapp.reminders import preferences
+from fieldapp.reminders.models import Reminder
+from tests.reminders.conftest import due_reminder, refreshed
+
+
+def test_the_scheduler_sends_what_is_due_and_stops_on_sigterm(app, db, make, tmp_path: Path):
+    user = make.user()
+    preferences.save(
+        user, preferences.Preferences(quiet_from=time(0), quiet_until=time(0), quiet_weekends=False)
+    )
+    db.session.commit()
+    reminder: Reminder = due_reminder(db, user, at=now_utc() - timedelta(minutes=1))
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": "test",
+        "FIELDAPP_INSTANCE_PATH": str(tmp_path),
+        "FIELDAPP_DISPATCH_SECONDS": "3600",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "fieldapp", "scheduler"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    sent = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if "1 sent" in line:
+                sent.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert sent.wait(timeout=60), "".join(lines)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0, "".join(lines)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        reader.join(timeout=10)
+        assert process.stdout is not None
+        process.stdout.close()
+    fresh = refreshed(db, reminder)
+    assert (fresh.status, fresh.channel) == ("sent", "app")
