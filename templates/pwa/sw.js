@@ -106,14 +106,24 @@ self.addEventListener("push", (event) => {
   );
 });
 
+// A tap opens the reminder's page: the window already showing it, else an open fieldapp window
+// taken there (a note being typed is kept as a draft on the device), else a new one.
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const target = new URL(event.notification.data?.url || "/", self.location.origin);
   if (target.origin !== self.location.origin) return; // only ever our own pages
-  event.waitUntil(
-    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
-      const open = windows.find((client) => new URL(client.url).pathname === target.pathname);
-      return open ? open.focus() : self.clients.openWindow(target.href);
-    }),
-  );
+  const opening = openPage(target);
+  // Only a real tap may keep the worker alive (and focus a window); DevTools' clicks may not.
+  if (event.isTrusted) event.waitUntil(opening);
 });
+
+async function openPage(target) {
+  const windows = await self.clients.matchAll({ type: "window" });
+  const showing = windows.find((client) => new URL(client.url).pathname === target.pathname);
+  if (showing) return showing.focus().catch(() => showing);
+  if (windows.length) {
+    const moved = await windows[0].navigate(target.href);
+    return moved ? moved.focus().catch(() => moved) : null;
+  }
+  return self.clients.openWindow(target.href);
+}
