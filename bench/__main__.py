@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bench import feedback as feedback_bench
+from bench import reminders as reminders_bench
 from bench.generate import LARGE, PASSWORD, SMALL, populate
 from bench.measure import bare_flask_app, time_requests
 from bench.sync import plan_visit, sync_outbox
@@ -166,6 +167,14 @@ def run(database_url: str, instance: Path, bare_ms: float) -> bool:
     print(
         f"360° report of a round with {feedback_bench.ANSWERS} answers: {report.median_ms:.2f} ms "
         f"median ({report.median_ms / bare_ms:.0f}x bare), {report.queries} queries"
+    )
+    fan = reminders_bench.fan_out(app, ids["large"]["organisation"])
+    print(
+        f"reminders: {reminders_bench.REMINDERS:,} pushes in one dispatcher pass "
+        f"{fan.app_seconds:.1f} s = {fan.app_per_second:.0f}/s "
+        f"(floor, a plain encrypt-and-post loop: {fan.floor_per_second:.0f}/s); "
+        f"database locks held {fan.lock_seconds * 1000:.0f} ms in all; "
+        f"each delivered once: {fan.delivered_once}"
     )
     with app.app_context():
         db.session.remove()

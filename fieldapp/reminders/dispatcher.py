@@ -313,32 +313,44 @@ class Dispatcher:
     def finish(
         self, token: str, deliveries: list[Delivery], now: datetime, report: PassReport
     ) -> None:
+        """Mark a batch in one short transaction: what went out in a few grouped statements,
+        retries and failures one by one (they are few)."""
         started = clock.perf_counter()
+        sent: dict[Channel, list[int]] = defaultdict(list)
+        device_results: dict[int, push.Result] = {}
         for delivery in deliveries:
-            outcome = self._mark(token, delivery, now)
-            if outcome is ReminderStatus.SENT:
-                report.sent += 1
+            device_results.update(delivery.results)
+            outcome = self._mark(token, delivery, now, sent)
+            if outcome is ReminderStatus.SENT and delivery.job.kind == RATERS:
+                report.sent += 1  # marked on its own, with the e-mails it queued
             elif outcome is ReminderStatus.FAILED:
                 report.failed += 1
             elif outcome is ReminderStatus.PENDING:
                 report.retried += 1
+        for channel, ids in sent.items():
+            report.sent += _sent(token, ids, channel, now)
+        _note_on_devices(device_results, now)
         db.session.commit()
         report.lock_seconds += clock.perf_counter() - started
 
-    def _mark(self, token: str, delivery: Delivery, now: datetime) -> ReminderStatus | None:
+    def _mark(
+        self, token: str, delivery: Delivery, now: datetime, sent: dict[Channel, list[int]]
+    ) -> ReminderStatus | None:
+        """Settle one reminder; a delivered one is only added to ``sent`` (marked in bulk)."""
         job = delivery.job
-        for device_id, result in delivery.results:
-            _note_on_device(device_id, result, now)
         if job.kind == RATERS:
             return self._remind_raters(token, job, now)
         if job.email is not None:
             send_after_commit(db.session(), job.email)
-            return _settle(token, job, ReminderStatus.SENT, now, channel=Channel.EMAIL)
+            sent[Channel.EMAIL].append(job.reminder_id)
+            return ReminderStatus.SENT
         if not job.targets:
-            return _settle(token, job, ReminderStatus.SENT, now, channel=Channel.APP)
+            sent[Channel.APP].append(job.reminder_id)
+            return ReminderStatus.SENT
         results = [result for _, result in delivery.results]
         if any(result.outcome is push.Outcome.SENT for result in results):
-            return _settle(token, job, ReminderStatus.SENT, now, channel=Channel.PUSH)
+            sent[Channel.PUSH].append(job.reminder_id)
+            return ReminderStatus.SENT
         retries = [result for result in results if result.outcome is push.Outcome.RETRY]
         if retries and job.attempts < MAX_ATTEMPTS:
             wait = max(backoff(job.attempts, result.retry_after) for result in retries)
@@ -362,6 +374,24 @@ class Dispatcher:
         except RuleBroken as broken:
             return _settle(token, job, ReminderStatus.CANCELLED, now, error=broken.message)
         return _settle(token, job, ReminderStatus.SENT, now, channel=Channel.EMAIL)
+
+
+def _sent(token: str, ids: list[int], channel: Channel, at: datetime) -> int:
+    """Mark delivered reminders that still carry this pass's claim; returns how many."""
+    done = db.session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(ids), Reminder.claimed_by == token)
+        .values(
+            status=ReminderStatus.SENT.value,
+            sent_at=at,
+            channel=channel.value,
+            lease_until=None,
+            claimed_by="",
+            last_error="",
+        )
+        .execution_options(synchronize_session=False, all_tenants=True)
+    )
+    return done.rowcount
 
 
 def _dialect() -> str:
@@ -409,14 +439,28 @@ def _settle(
     return status if done.rowcount else None
 
 
-def _note_on_device(device_id: int, result: push.Result, now: datetime) -> None:
-    """A device the push service forgot is removed; others keep their last success or error."""
-    target = PushSubscription.id == device_id
-    if result.outcome is push.Outcome.GONE:
-        statement = delete(PushSubscription).where(target)
-    elif result.outcome is push.Outcome.SENT:
-        statement = update(PushSubscription).where(target).values(last_sent_at=now, last_error="")
-    else:
-        reason = (result.reason or f"HTTP {result.status}")[:300]
-        statement = update(PushSubscription).where(target).values(last_error=reason)
-    db.session.execute(statement.execution_options(synchronize_session=False, all_tenants=True))
+def _note_on_devices(results: dict[int, push.Result], now: datetime) -> None:
+    """Devices the push service forgot are removed; the others keep their last success or
+    error. A device's latest answer in the batch counts."""
+    gone = [i for i, r in results.items() if r.outcome is push.Outcome.GONE]
+    fine = [i for i, r in results.items() if r.outcome is push.Outcome.SENT]
+    options = {"synchronize_session": False, "all_tenants": True}
+    if gone:
+        statement = delete(PushSubscription).where(PushSubscription.id.in_(gone))
+        db.session.execute(statement.execution_options(**options))
+    if fine:
+        statement = (
+            update(PushSubscription)
+            .where(PushSubscription.id.in_(fine))
+            .values(last_sent_at=now, last_error="")
+        )
+        db.session.execute(statement.execution_options(**options))
+    for device_id, result in results.items():
+        if result.outcome in (push.Outcome.RETRY, push.Outcome.FAILED):
+            reason = (result.reason or f"HTTP {result.status}")[:300]
+            statement = (
+                update(PushSubscription)
+                .where(PushSubscription.id == device_id)
+                .values(last_error=reason)
+            )
+            db.session.execute(statement.execution_options(**options))

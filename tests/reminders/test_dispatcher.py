@@ -42,8 +42,8 @@ def test_a_due_reminder_is_pushed_once_with_its_key_as_topic_and_tag(
     (delivery,) = service.received()
     assert service.problems == []
     assert delivery.payload == {
-        "title": "Evaluation moment",
-        "body": "An evaluation moment is due.",
+        "title": "Evaluatiemoment",  # in the counsellor's language: the organisation's Dutch
+        "body": "Een evaluatiemoment staat gepland.",
         "url": f"/evaluations/{reminder.subject_id}",
         "tag": reminder.key,
     }
@@ -98,7 +98,7 @@ def test_a_forgotten_device_falls_back_to_email_when_chosen(
     assert (fresh.status, fresh.channel) == ("sent", "email")
     (mail,) = outbox
     assert mail.to == "an@example.org"
-    assert "An evaluation moment is due." in mail.body
+    assert "Een evaluatiemoment staat gepland." in mail.body
     assert f"http://127.0.0.1:5000/evaluations/{reminder.subject_id}" in mail.body
 
 
