@@ -146,7 +146,7 @@ def expired_clients(organisation: Organisation, today: date) -> list[Client]:
 
 
 def anonymise_expired(today: date) -> int:
-    """The retention sweep over every organisation (a command now, the scheduler later)."""
+    """The retention sweep over every organisation (nightly in the scheduler, or the command)."""
     count = 0
     for organisation in db.session.scalars(select(Organisation)):
         for client in expired_clients(organisation, today):

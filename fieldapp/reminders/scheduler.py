@@ -1,8 +1,9 @@
 """The one scheduler process: ``flask --app fieldapp scheduler``.
 
 APScheduler runs here and nowhere else: web workers never run jobs. The database is the schedule
-(reminder rows), so the jobs are only "send what is due" every half minute and "plan every file
-again" at night, which picks up rule changes and anything planned before a deploy. Should a second
+(reminder rows), so the jobs are only "send what is due" every half minute, "plan every file again"
+at night, which picks up rule changes and anything planned before a deploy, and the nightly
+retention sweep (files past their organisation's retention period are anonymised). Should a second
 scheduler run by mistake, the dispatcher's claims keep every reminder single.
 """
 
@@ -21,7 +22,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from fieldapp.auth.models import Organisation
+from fieldapp.common.dates import today
 from fieldapp.extensions import db
+from fieldapp.privacy.services import anonymise_expired
 from fieldapp.reminders import schedule
 from fieldapp.reminders.dispatcher import Dispatcher
 
@@ -46,6 +49,13 @@ def plan_everything() -> None:
     for organisation_id in db.session.scalars(select(Organisation.id)).all():
         schedule.plan_organisation(organisation_id)
         db.session.commit()
+
+
+def sweep_retention() -> None:
+    count = anonymise_expired(today())
+    db.session.commit()
+    if count:
+        log.info("retention: anonymised %d client file(s)", count)
 
 
 def dispatch(dispatcher: Dispatcher) -> Callable[[], None]:
@@ -85,6 +95,15 @@ def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
         minute=30,
         id="plan",
         name="plan every file again",
+        **common,
+    )
+    scheduler.add_job(
+        in_app(app, sweep_retention),
+        "cron",
+        hour=3,
+        minute=15,
+        id="retention",
+        name="anonymise files past the retention period",
         **common,
     )
     return scheduler

@@ -11,6 +11,9 @@ import threading
 from datetime import time, timedelta
 from pathlib import Path
 
+from sqlalchemy import delete, func, select
+
+from fieldapp.common.dates import add_months, today
 from fieldapp.common.time import now_utc
 from fieldapp.reminders import preferences
 from fieldapp.reminders.models import Reminder
@@ -63,3 +66,26 @@ def test_the_scheduler_sends_what_is_due_and_stops_on_sigterm(app, db, make, tmp
         process.stdout.close()
     fresh = refreshed(db, reminder)
     assert (fresh.status, fresh.channel) == ("sent", "app")
+
+
+def test_the_scheduler_has_its_three_jobs_and_they_run(app, db, make):
+    from fieldapp.reminders import scheduler
+    from fieldapp.reminders.dispatcher import Dispatcher
+
+    dispatcher = Dispatcher(app, workers=1)
+    jobs = {job.id: job for job in scheduler.build(app, dispatcher).get_jobs()}
+    dispatcher.close()
+    assert set(jobs) == {"dispatch", "plan", "retention"}
+    assert jobs["dispatch"].trigger.interval == timedelta(seconds=30)
+    assert jobs["dispatch"].max_instances == 1
+    assert str(jobs["plan"].trigger) == "cron[hour='2', minute='30']"
+
+    start = today() - timedelta(days=10)
+    counsellor = make.user()
+    client = make.client(counsellor)
+    make.trajectory(counsellor, client, started_on=start, planned_end_on=add_months(start, 12))
+    db.session.execute(delete(Reminder))
+    db.session.commit()
+    scheduler.in_app(app, scheduler.plan_everything)()
+    scheduler.in_app(app, scheduler.sweep_retention)()
+    assert db.session.scalar(select(func.count()).select_from(Reminder)) > 0
