@@ -67,6 +67,8 @@ def shoot(url: str) -> None:
         page.get_by_role("link", name="Amina El Idrissi").click()
         page.get_by_role("heading", name="Amina El Idrissi").wait_for()
         page.screenshot(path=OUT / "client-phone.png", full_page=True)
+        page.goto(f"{url}/notifications")
+        page.screenshot(path=OUT / "reminders-phone.png")
         feedback_report_and_form(page, url)
         visit_without_signal(page, url)
         browser.close()

@@ -120,7 +120,7 @@ def _load_caseload(people: list[User]) -> None:
                     "Schuldbemiddeling" if index == 0 else "CAW",
                     "Eerste gesprek gepland",
                     ReferralStatus.SENT,
-                    day + timedelta(days=2),
+                    day if index == 0 else day + timedelta(days=2),  # one reminder due today
                 ),
             )
         if index == 0 and site is not None:
