@@ -306,7 +306,11 @@ class Dispatcher:
         if session is None:
             session = self._local.session = requests.Session()
         assert delivery.job.message is not None
-        return push.send(self.sender, target, delivery.job.message, session=session)
+        try:
+            return push.send(self.sender, target, delivery.job.message, session=session)
+        except Exception as error:  # one bad device must not stop the pass: it fails, is shown
+            log.exception("sending a push failed unexpectedly")
+            return push.Result(push.Outcome.FAILED, reason=f"unexpected {type(error).__name__}")
 
     # --- marking ---------------------------------------------------------------------------
 

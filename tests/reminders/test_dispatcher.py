@@ -259,3 +259,22 @@ def test_done_reminders_are_not_sent(db, counsellor, service, dispatcher):
     db.session.commit()
     assert dispatcher().claimed == 0
     assert refreshed(db, reminder).status == ReminderStatus.PENDING
+
+
+def test_an_unexpected_error_fails_one_reminder_not_the_pass(
+    db, counsellor, service, dispatcher, monkeypatch
+):
+    allow(db, counsellor, service)
+    first, second = due_reminder(db, counsellor), due_reminder(db, counsellor)
+    real_send = push.send
+
+    def send(sender, target, message, **options):
+        if message.key == first.key:
+            raise RuntimeError("a bug")
+        return real_send(sender, target, message, **options)
+
+    monkeypatch.setattr(push, "send", send)
+    report = dispatcher()
+    assert (report.sent, report.failed) == (1, 1)
+    assert refreshed(db, first).last_error == "unexpected RuntimeError"
+    assert refreshed(db, second).status == "sent"
