@@ -266,10 +266,10 @@ def test_an_unexpected_error_fails_one_reminder_not_the_pass(
 ):
     allow(db, counsellor, service)
     first, second = due_reminder(db, counsellor), due_reminder(db, counsellor)
-    real_send = push.send
+    real_send, bad_key = push.send, first.key
 
     def send(sender, target, message, **options):
-        if message.key == first.key:
+        if message.key == bad_key:
             raise RuntimeError("a bug")
         return real_send(sender, target, message, **options)
 
