@@ -88,24 +88,14 @@ def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
         name="send due reminders",
         **common,
     )
-    scheduler.add_job(
-        in_app(app, plan_everything),
-        "cron",
-        hour=2,
-        minute=30,
-        id="plan",
-        name="plan every file again",
-        **common,
+    nightly = (
+        ("plan", "plan every file again", plan_everything, 2, 30),
+        ("retention", "anonymise files past the retention period", sweep_retention, 3, 15),
     )
-    scheduler.add_job(
-        in_app(app, sweep_retention),
-        "cron",
-        hour=3,
-        minute=15,
-        id="retention",
-        name="anonymise files past the retention period",
-        **common,
-    )
+    for job_id, name, job, hour, minute in nightly:
+        scheduler.add_job(
+            in_app(app, job), "cron", hour=hour, minute=minute, id=job_id, name=name, **common
+        )
     return scheduler
 
 

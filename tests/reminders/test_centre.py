@@ -65,6 +65,8 @@ def test_quiet_hours_digest_and_email_are_saved(client, auth, make, db):
     auth.login(user.email)
     page = client.get("/settings/notifications").get_data(as_text=True)
     assert 'value="20:00"' in page
+    assert page.split("<title>")[1].split("</title>")[0].strip().startswith("Notifications")
+    assert "<" not in page.split("<title>")[1].split("</title>")[0]
     response = client.post(
         "/settings/notifications",
         data={
