@@ -13,6 +13,8 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from enum import StrEnum
 
 import requests
@@ -66,8 +68,17 @@ def payload_of(message: Message) -> str:
 
 
 def _retry_after(response: requests.Response | None) -> int | None:
-    value = response.headers.get("Retry-After", "") if response is not None else ""
-    return int(value) if value.isdigit() else None
+    """Seconds to wait, from ``Retry-After`` as seconds or as an HTTP date."""
+    value = response.headers.get("Retry-After", "").strip() if response is not None else ""
+    if value.isdigit():
+        return int(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0, int((moment - datetime.now(UTC)).total_seconds()))
 
 
 @dataclass(frozen=True)

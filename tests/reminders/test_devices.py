@@ -122,3 +122,19 @@ def test_the_key_pair_is_made_once(app, runner):
     again = runner.invoke(args=["vapid-keys"])
     assert "Kept" in again.output
     assert vapid.application_server_key(app) == key
+
+
+def test_retry_after_as_an_http_date_is_understood():
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    import requests
+
+    response = requests.Response()
+    later = datetime.now(UTC) + timedelta(minutes=10)
+    response.headers["Retry-After"] = format_datetime(later, usegmt=True)
+    assert 590 <= push._retry_after(response) <= 600
+    response.headers["Retry-After"] = "120"
+    assert push._retry_after(response) == 120
+    response.headers["Retry-After"] = "soon"
+    assert push._retry_after(response) is None
