@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
+from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import add_months, today
 from fieldapp.common.time import local_zone, now_utc
@@ -72,10 +73,6 @@ def due_at(moment: date) -> datetime:
     return datetime.combine(moment, SEND_AT, tzinfo=local_zone()).astimezone(UTC)
 
 
-def _offsets(ruleset: RuleSet, kind: RuleKind, scheme: str = "") -> tuple[int, ...]:
-    return ruleset.of(kind, scheme)
-
-
 def _trajectory_moments(
     trajectory: Trajectory, ruleset: RuleSet, user_id: int
 ) -> Iterator[Planned]:
@@ -92,7 +89,7 @@ def _trajectory_moments(
                     evaluation.due_on,
                 )
         if trajectory.planned_end_on is not None:
-            for months in _offsets(ruleset, RuleKind.CONTRACT_END, trajectory.scheme):
+            for months in ruleset.of(RuleKind.CONTRACT_END, trajectory.scheme):
                 yield Planned(
                     RuleKind.CONTRACT_END,
                     trajectory.id,
@@ -102,7 +99,7 @@ def _trajectory_moments(
                     trajectory.planned_end_on,
                 )
     elif trajectory.ended_on is not None:
-        for months in _offsets(ruleset, RuleKind.AFTERCARE, trajectory.scheme):
+        for months in ruleset.of(RuleKind.AFTERCARE, trajectory.scheme):
             moment = add_months(trajectory.ended_on, months)
             yield Planned(RuleKind.AFTERCARE, trajectory.id, scope, user_id, moment, moment)
 
@@ -132,7 +129,7 @@ def _round_moments(
     if feedback_round.released_at is not None or not waiting:
         return
     scope = client_scope(feedback_round.client_id)
-    for days in _offsets(ruleset, RuleKind.FEEDBACK_DEADLINE):
+    for days in ruleset.of(RuleKind.FEEDBACK_DEADLINE):
         moment = feedback_round.deadline - timedelta(days=days)
         yield Planned(
             RuleKind.FEEDBACK_DEADLINE,
@@ -171,7 +168,7 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
         )
     ):
         assert referral.follow_up_on is not None
-        for days in _offsets(ruleset, RuleKind.REFERRAL):
+        for days in ruleset.of(RuleKind.REFERRAL):
             yield Planned(
                 RuleKind.REFERRAL,
                 referral.id,
@@ -189,7 +186,7 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
         )
     ):
         day = visit.starts_at.astimezone(local_zone()).date()
-        for days in _offsets(ruleset, RuleKind.VISIT):
+        for days in ruleset.of(RuleKind.VISIT):
             yield Planned(
                 RuleKind.VISIT,
                 visit.id,
@@ -304,6 +301,12 @@ def plan(
     _insert_missing(organisation_id, missing)
 
 
+def change_rules(actor: User, changes: dict[tuple[RuleKind, str], tuple[int, ...]]) -> None:
+    """Keep an organisation's new rules and bring its reminders in line with them at once."""
+    if rules.save(actor, changes):
+        plan_organisation(actor.organisation_id)
+
+
 def plan_organisation(organisation_id: int) -> None:
     """Plan every file of an organisation again (after its rules changed, and nightly)."""
     client_ids = db.session.scalars(
@@ -319,16 +322,6 @@ def plan_organisation(organisation_id: int) -> None:
     for start in range(0, len(client_ids), 500):
         plan(organisation_id, client_ids[start : start + 500])
     plan(organisation_id, (), mentorship_ids)
-
-
-def cancel_all(scope: str) -> None:
-    """Cancel what is still to be sent for a file (it was anonymised)."""
-    db.session.execute(
-        update(Reminder)
-        .where(Reminder.scope == scope, Reminder.status == ReminderStatus.PENDING.value)
-        .values(status=ReminderStatus.CANCELLED.value)
-        .execution_options(synchronize_session=False)
-    )
 
 
 # --- following the sources -------------------------------------------------------------------

@@ -67,7 +67,6 @@ def centre_page() -> ResponseReturnValue:
         "reminders/centre.html",
         centre=centre.of_user(acting_user(), today(), now_utc()),
         action_form=FlaskForm(),
-        snooze_choices=centre.SNOOZE_CHOICES,
     )
 
 
@@ -186,7 +185,7 @@ def admin_rules() -> ResponseReturnValue:
     form = rules_form(rules.of_organisation(user.organisation_id), request.form or None)
     if form.validate_on_submit():
         changes = _parsed_rules(form)
-        if changes is not None and saved(form, lambda: _save_rules(user, changes)):
+        if changes is not None and saved(form, lambda: schedule.change_rules(user, changes)):
             flash(_("Saved. Reminders follow the new rules."), "success")
             return redirect(url_for("reminders.admin_rules"))
     page = render_template(
@@ -213,8 +212,3 @@ def _parsed_rules(form: FlaskForm) -> dict[tuple[rules.RuleKind, str], tuple[int
             field.errors = [*field.errors, error.message]
             valid = False
     return changes if valid else None
-
-
-def _save_rules(user: User, changes: dict[tuple[rules.RuleKind, str], tuple[int, ...]]) -> None:
-    if rules.save(user, changes):
-        schedule.plan_organisation(user.organisation_id)
