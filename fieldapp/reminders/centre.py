@@ -12,7 +12,7 @@ from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
-from fieldapp.reminders import messages
+from fieldapp.reminders import messages, schedule
 from fieldapp.reminders.models import Reminder, ReminderStatus
 from fieldapp.reminders.schedule import DIGEST, due_at
 
@@ -59,9 +59,7 @@ def due_count(user: User, today: date, now: datetime) -> int:
 
 
 def _items(reminders: list[Reminder], today: date) -> list[Item]:
-    client_ids = {
-        int(r.scope.partition(":")[2]) for r in reminders if r.scope.startswith("client:")
-    }
+    client_ids = {schedule.client_of(r.scope) for r in reminders} - {None}
     names = {
         client.id: client.full_name
         for client in db.session.scalars(select(Client).where(Client.id.in_(client_ids)))
@@ -70,9 +68,7 @@ def _items(reminders: list[Reminder], today: date) -> list[Item]:
         Item(
             reminder,
             messages.title_of(reminder),
-            names.get(int(reminder.scope.partition(":")[2]), "")
-            if reminder.scope.startswith("client:")
-            else "",
+            names.get(schedule.client_of(reminder.scope), ""),
             messages.url_of(reminder),
             reminder.event_on < today,
         )

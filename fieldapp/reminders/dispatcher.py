@@ -26,7 +26,6 @@ import requests
 from flask import Flask
 from flask_babel import force_locale
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from fieldapp.auth.models import User
 from fieldapp.common.rules import RuleBroken
@@ -36,7 +35,7 @@ from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackRound
 from fieldapp.mail.services import Message as MailMessage
 from fieldapp.mail.services import render_message, send_after_commit
-from fieldapp.reminders import messages, preferences, push
+from fieldapp.reminders import messages, preferences, push, schedule
 from fieldapp.reminders.models import PushSubscription, Reminder, ReminderStatus
 from fieldapp.reminders.schedule import DIGEST, RATERS, SEND_AT
 
@@ -142,7 +141,7 @@ class Dispatcher:
             .limit(self.batch)
             .execution_options(all_tenants=True)
         )
-        if _dialect() == "postgresql":
+        if schedule.on_postgresql():
             due = due.with_for_update(skip_locked=True)
         rows = db.session.execute(due).all()
         if not rows:
@@ -185,7 +184,7 @@ class Dispatcher:
             )
         db.session.commit()
         report.lock_seconds += clock.perf_counter() - started
-        jobs = self._jobs(token) if to_claim else []
+        jobs = self._jobs(token, wanted) if to_claim else []
         db.session.rollback()  # only read: the rows are leased to us now, no lock is needed
         report.claimed += len(jobs)
         return len(rows), jobs
@@ -196,27 +195,20 @@ class Dispatcher:
         """Make (or join) today's digest for the user; False when today's went out already."""
         day = now.astimezone(local_zone()).date()
         key = f"{DIGEST}:{user_id}:{day:%Y%m%d}"
-        insert = postgresql.insert if _dialect() == "postgresql" else sqlite.insert
-        db.session.execute(
-            insert(Reminder)
-            .values(
-                organisation_id=organisation_id,
-                key=key,
-                kind=DIGEST,
-                scope=f"user:{user_id}",
-                subject_id=user_id,
-                user_id=user_id,
-                moment=day,
-                event_on=day,
-                status=ReminderStatus.PENDING.value,
-                next_attempt_at=now,
-                claimed_by="",
-                attempts=0,
-                channel="",
-                last_error="",
-                created_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["key"])
+        schedule.insert_new(
+            [
+                {
+                    "organisation_id": organisation_id,
+                    "key": key,
+                    "kind": DIGEST,
+                    "scope": f"user:{user_id}",
+                    "subject_id": user_id,
+                    "user_id": user_id,
+                    "moment": day,
+                    "event_on": day,
+                    "next_attempt_at": now,
+                }
+            ]
         )
         status = db.session.scalar(
             select(Reminder.status).where(Reminder.key == key).execution_options(all_tenants=True)
@@ -232,7 +224,9 @@ class Dispatcher:
         )
         return True
 
-    def _jobs(self, token: str) -> list[Job]:
+    def _jobs(self, token: str, wanted: dict[int, preferences.Preferences]) -> list[Job]:
+        """The leased rows as jobs; ``wanted`` holds their users' preferences (read while
+        claiming)."""
         claimed = db.session.scalars(
             select(Reminder).where(Reminder.claimed_by == token).execution_options(all_tenants=True)
         ).all()
@@ -250,7 +244,6 @@ class Dispatcher:
             .execution_options(all_tenants=True)
         ):
             devices[device.user_id].append(device)
-        wanted = preferences.of_users(user_ids)
         jobs = []
         for reminder in claimed:
             job = Job(reminder.id, reminder.kind, reminder.subject_id, reminder.attempts)
@@ -396,10 +389,6 @@ def _sent(token: str, ids: list[int], channel: Channel, at: datetime) -> int:
         .execution_options(synchronize_session=False, all_tenants=True)
     )
     return done.rowcount
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
 
 
 def _update(ids: list[int], **values: object) -> None:

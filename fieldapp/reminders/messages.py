@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from fieldapp.reminders.models import Reminder
 from fieldapp.reminders.rules import RuleKind
-from fieldapp.reminders.schedule import DIGEST, RATERS
+from fieldapp.reminders.schedule import DIGEST, RATERS, client_of
 
 TITLES: dict[str, Any] = {
     RuleKind.EVALUATION: _l("Evaluation moment"),
@@ -58,7 +58,7 @@ def url_of(reminder: Reminder, **options: Any) -> str:
         return url_for("feedback_rounds.show", round_id=subject_id, **options)
     if kind == RuleKind.REFERRAL:
         return url_for("referrals.edit", referral_id=subject_id, **options)
-    area, _, ident = reminder.scope.partition(":")
-    if area == "client":
-        return url_for("clients.show", client_id=int(ident), **options)
+    client_id = client_of(reminder.scope)
+    if client_id is not None:
+        return url_for("clients.show", client_id=client_id, **options)
     return url_for("reminders.centre_page", **options)

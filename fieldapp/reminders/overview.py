@@ -46,6 +46,7 @@ def of_organisation(now: datetime) -> Overview:
     devices = db.session.scalars(
         select(PushSubscription)
         .where(PushSubscription.last_error != "")
+        .options(joinedload(PushSubscription.user))
         .order_by(PushSubscription.created_at.desc())
     ).all()
     return Overview(

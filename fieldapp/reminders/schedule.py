@@ -13,6 +13,7 @@ the reminders of the files it touched are planned again just before the commit.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -225,36 +226,36 @@ def _colleague_moments(mentorship_ids: list[int]) -> Iterator[Planned]:
         yield from _check_in_moments(mentorship, mentorship_scope(mentorship.id), None)
 
 
-def _insert_missing(organisation_id: int, rows: list[Planned]) -> None:
-    """Insert rows whose key is new; a key another transaction just inserted is left alone."""
+def on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def insert_new(rows: list[dict[str, Any]]) -> None:
+    """Insert reminder rows whose key is new; a key that exists, or that another transaction
+    just inserted, is left alone. Each row gives at least its key, kind, scope, subject, user,
+    moment, event day, organisation and when it is due (``next_attempt_at``)."""
     if not rows:
         return
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    created = now_utc()
-    values = [
-        {
-            "organisation_id": organisation_id,
-            "key": row.key,
-            "kind": str(row.kind),
-            "scope": row.scope,
-            "subject_id": row.subject_id,
-            "user_id": row.user_id,
-            "moment": row.moment,
-            "event_on": row.event_on,
-            "status": ReminderStatus.PENDING.value,
-            "next_attempt_at": due_at(row.moment),
-            "claimed_by": "",
-            "attempts": 0,
-            "channel": "",
-            "last_error": "",
-            "created_at": created,
-        }
-        for row in rows
-    ]
+    fresh = {
+        "status": ReminderStatus.PENDING.value,
+        "claimed_by": "",
+        "attempts": 0,
+        "channel": "",
+        "last_error": "",
+        "created_at": now_utc(),
+    }
+    insert = postgresql.insert if on_postgresql() else sqlite.insert
     db.session.execute(
-        insert(Reminder).values(values).on_conflict_do_nothing(index_elements=["key"])
+        insert(Reminder)
+        .values([{**fresh, **row} for row in rows])
+        .on_conflict_do_nothing(index_elements=["key"])
     )
+
+
+def client_of(scope: str) -> int | None:
+    """The client whose file a reminder belongs to, if it belongs to one."""
+    area, _, ident = scope.partition(":")
+    return int(ident) if area == "client" else None
 
 
 def plan(
@@ -294,11 +295,24 @@ def plan(
             and status is not ReminderStatus.SENT
         ):
             reminder.user_id = row.user_id  # handed over to another counsellor
-    missing = [
-        row for key, row in wanted.items() if key not in existing and row.moment >= first_day
-    ]
     db.session.flush()
-    _insert_missing(organisation_id, missing)
+    insert_new(
+        [
+            {
+                "organisation_id": organisation_id,
+                "key": key,
+                "kind": str(row.kind),
+                "scope": row.scope,
+                "subject_id": row.subject_id,
+                "user_id": row.user_id,
+                "moment": row.moment,
+                "event_on": row.event_on,
+                "next_attempt_at": due_at(row.moment),
+            }
+            for key, row in wanted.items()
+            if key not in existing and row.moment >= first_day
+        ]
+    )
 
 
 def change_rules(actor: User, changes: dict[tuple[RuleKind, str], tuple[int, ...]]) -> None:
@@ -355,26 +369,33 @@ def _note_changes(session: Session, flush_context: Any) -> None:
 
 
 def _resolve(touched: set[tuple[tuple[str, int], int]]) -> dict[int, tuple[set[int], set[int]]]:
-    """Per organisation: the clients and the colleague mentorships to plan again."""
-    by_organisation: dict[int, tuple[set[int], set[int]]] = {}
+    """Per organisation: the clients and the colleague mentorships to plan again (one query
+    per kind of parent record, however many were touched)."""
+    parents: dict[str, set[int]] = defaultdict(set)
+    organisation_of: dict[tuple[str, int], int] = {}
     for (kind, ident), organisation_id in touched:
-        clients, mentorships = by_organisation.setdefault(organisation_id, (set(), set()))
-        if kind == "client":
-            clients.add(ident)
-        elif kind == "trajectory":
-            clients.update(
-                db.session.scalars(select(Trajectory.client_id).where(Trajectory.id == ident))
+        parents[kind].add(ident)
+        organisation_of[(kind, ident)] = organisation_id
+    found: list[tuple[str, int, int | None]] = [("client", i, i) for i in parents["client"]]
+    for kind, model, client_column in (
+        ("trajectory", Trajectory, Trajectory.client_id),
+        ("round", FeedbackRound, FeedbackRound.client_id),
+        ("mentorship", Mentorship, Mentorship.mentee_client_id),
+    ):
+        if parents[kind]:
+            rows = db.session.execute(
+                select(model.id, client_column).where(model.id.in_(parents[kind]))
             )
-        elif kind == "round":
-            clients.update(
-                db.session.scalars(select(FeedbackRound.client_id).where(FeedbackRound.id == ident))
-            )
+            found.extend((kind, ident, client_id) for ident, client_id in rows)
+    by_organisation: dict[int, tuple[set[int], set[int]]] = {}
+    for kind, ident, client_id in found:
+        clients, mentorships = by_organisation.setdefault(
+            organisation_of[(kind, ident)], (set(), set())
+        )
+        if client_id is not None:
+            clients.add(client_id)
         else:
-            mentorship = db.session.get(Mentorship, ident)
-            if mentorship is not None and mentorship.mentee_client_id is not None:
-                clients.add(mentorship.mentee_client_id)
-            elif mentorship is not None:
-                mentorships.add(ident)
+            mentorships.add(ident)  # a mentorship between colleagues
     return by_organisation
 
 
