@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
@@ -21,6 +22,7 @@ from fieldapp.extensions import db as _db
 from fieldapp.extensions import limiter
 from fieldapp.instance import normalise_database_url
 from fieldapp.mail.services import Message, sent_messages
+from tests.clock import frozen_moment
 from tests.factories import DEFAULT_PASSWORD, CaseloadFactories
 
 POSTGRES_URL = os.environ.get("FIELDAPP_TEST_DATABASE_URL")
@@ -47,6 +49,15 @@ def create_schema(base_url: str, prefix: str) -> tuple[str, Callable[[], None]]:
         engine.dispose()
 
     return schema_url(base_url, schema), drop
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates]:
+    """Every test runs at the frozen moment of ``tests/clock.py``. The clock stands still, except in
+    browser tests, where it runs on from that moment as the browser's timers need it to."""
+    ticking = request.node.get_closest_marker("e2e") is not None
+    with time_machine.travel(frozen_moment(), tick=ticking) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")

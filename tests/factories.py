@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
+from types import EllipsisType
 from typing import Any
 
 from fieldapp.auth import services
@@ -40,6 +41,11 @@ from fieldapp.worksites.models import Contact, ContactRole, Worksite, WorksiteKi
 
 DEFAULT_PASSWORD = "a sentence nobody guesses"
 _sequence = itertools.count(1)
+
+
+def days_from_today(days: int) -> date:
+    """A date relative to the (frozen) today: factories never use fixed calendar dates."""
+    return today() + timedelta(days=days)
 
 
 class Factories:
@@ -141,11 +147,15 @@ class CaseloadFactories(Factories):
         client: Client,
         *,
         scheme: Scheme = Scheme.ART60,
-        started_on: date = date(2026, 1, 5),
-        planned_end_on: date | None = date(2027, 1, 4),
+        started_on: date | None = None,
+        planned_end_on: date | EllipsisType | None = ...,
         worksite: Worksite | None = None,
         supervisor: Contact | None = None,
     ) -> Trajectory:
+        """A year's placement; by default started some ten months ago, so it ends in six weeks."""
+        started_on = started_on or days_from_today(-322)
+        if planned_end_on is ...:
+            planned_end_on = started_on + timedelta(days=364)
         plan = trajectory_services.TrajectoryPlan(
             scheme,
             started_on,
@@ -158,8 +168,11 @@ class CaseloadFactories(Factories):
         return trajectory
 
     def referral(
-        self, counsellor: User, client: Client, follow_up_on: date | None = date(2026, 2, 1)
+        self, counsellor: User, client: Client, follow_up_on: date | EllipsisType | None = ...
     ) -> Referral:
+        """A referral whose follow-up (by default) fell due long ago."""
+        if follow_up_on is ...:
+            follow_up_on = days_from_today(-295)
         referral = referral_services.create(
             counsellor,
             client,
@@ -180,18 +193,21 @@ class CaseloadFactories(Factories):
         referral = self.referral(counsellor, client)
         share = client_services.share(counsellor, client, colleague, include_sensitive=False)
         mentorship = mentorship_services.pair(
-            counsellor, starts_on=date(2026, 1, 5), mentor_contact=contact, mentee_client=client
+            counsellor,
+            starts_on=days_from_today(-322),
+            mentor_contact=contact,
+            mentee_client=client,
         )
         visit = visit_services.plan(
-            counsellor, client, visit_services.VisitPlan(date(2026, 12, 1), time(10), 60, "")
+            counsellor, client, visit_services.VisitPlan(days_from_today(8), time(10), 60, "")
         )
         framework = frameworks.copy(counsellor, None, "Ons kader")
         feedback_round, _ = rounds.start(
             counsellor,
             trajectory,
-            date(2026, 12, 4),
+            days_from_today(11),
             [rounds.Rater(RaterGroup.SUPERVISOR, contact.name)],
-            today=date(2026, 11, 20),
+            today=days_from_today(-3),
         )
         self._db.session.commit()
         follow_up = self.follow_up(counsellor, visit)
@@ -261,7 +277,7 @@ class CaseloadFactories(Factories):
             client_id=visit.client_id,
             owner_id=author.id,
             text=text,
-            due_on=due or date(2026, 11, 25),
+            due_on=due or days_from_today(2),
         )
         self._db.session.add(follow_up)
         self._db.session.commit()

@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 
@@ -22,6 +21,7 @@ from flask import Flask
 from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush
 
+from fieldapp.common.time import now_utc
 from fieldapp.reminders import vapid
 from fieldapp.reminders.models import PushSubscription
 
@@ -78,7 +78,7 @@ def _retry_after(response: requests.Response | None) -> int | None:
         return None
     if moment.tzinfo is None:
         return None
-    return max(0, int((moment - datetime.now(UTC)).total_seconds()))
+    return max(0, int((moment - now_utc()).total_seconds()))
 
 
 @dataclass(frozen=True)

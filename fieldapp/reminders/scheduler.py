@@ -13,9 +13,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from datetime import datetime
 from types import FrameType
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
@@ -23,6 +21,7 @@ from sqlalchemy import select
 
 from fieldapp.auth.models import Organisation
 from fieldapp.common.dates import today
+from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.privacy.services import anonymise_expired
 from fieldapp.reminders import schedule
@@ -83,7 +82,7 @@ def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
         in_app(app, dispatch(dispatcher)),
         "interval",
         seconds=app.config["FIELDAPP_DISPATCH_SECONDS"],
-        next_run_time=datetime.now(ZoneInfo(zone)),
+        next_run_time=now_utc(),
         id="dispatch",
         name="send due reminders",
         **common,

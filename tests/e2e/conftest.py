@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+
+from tests.clock import frozen_moment
 
 CHROMIUM = Path(os.environ.get("FIELDAPP_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -62,6 +65,7 @@ PHONE_CONTEXT = {
     "is_mobile": True,
     "has_touch": True,
     "locale": "nl-BE",
+    "timezone_id": "Europe/Brussels",
 }
 
 
@@ -80,6 +84,7 @@ def persistent_context(playwright: Any, tmp_path: Path) -> Iterator[Any]:
         tmp_path / "profile", **LAUNCH, **PHONE_CONTEXT
     )
     context.set_default_timeout(10_000)
+    context.clock.install(time=frozen_moment())
     yield context
     context.close()
 
@@ -101,6 +106,16 @@ class LiveServer:
 
 
 @pytest.fixture
+def app_config() -> dict[str, Any]:
+    """The server's clock runs from the tests' moment, but Chromium's cookie jar keeps the machine's
+    clock: sessions here last long enough that the browser never drops their cookie as expired."""
+    return {
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=36_500),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=36_500),
+    }
+
+
+@pytest.fixture
 def live_server(app: Flask) -> Iterator[LiveServer]:
     app.config["SERVER_NAME"] = None
     with LiveServer(app) as server:
@@ -112,6 +127,7 @@ def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh phone-sized browser profile per test; a screenshot of each page if the test fails."""
     context = browser.new_context(**PHONE_CONTEXT)
     context.set_default_timeout(10_000)
+    context.clock.install(time=frozen_moment())
     yield context
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:

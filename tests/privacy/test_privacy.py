@@ -4,7 +4,6 @@ import io
 import json
 import uuid
 import zipfile
-from datetime import date
 
 from sqlalchemy import func, select
 
@@ -65,7 +64,7 @@ def test_anonymise_only_after_the_end_and_then_nothing_identifying_remains(clien
 
     client.post(
         f"/trajectories/{world.trajectory.id}/end",
-        data={"ended_on": "2026-06-30", "outcome": "regular_job"},
+        data={"ended_on": add_months(today(), -1).isoformat(), "outcome": "regular_job"},
     )
     assert client.post(url).status_code == 302
     db.session.expire_all()
@@ -94,9 +93,10 @@ def test_anonymise_only_after_the_end_and_then_nothing_identifying_remains(clien
 
 def test_retention_sweep(app, runner, make, db):
     world = make.world()
-    trajectories.end(world.counsellor, world.trajectory, date(2026, 1, 31), Outcome.BENEFITS)
+    ended_long_ago = add_months(today(), -7)
+    trajectories.end(world.counsellor, world.trajectory, ended_long_ago, Outcome.BENEFITS)
     recent = make.client(world.counsellor, "Recent", "Beëindigd")
-    still = make.trajectory(world.counsellor, recent, started_on=date(2026, 1, 5))
+    still = make.trajectory(world.counsellor, recent)
     trajectories.end(world.counsellor, still, add_months(today(), -1), Outcome.TRAINING)
     world.organisation.retention_months = 6
     db.session.commit()

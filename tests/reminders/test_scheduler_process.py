@@ -35,7 +35,7 @@ def test_the_scheduler_sends_what_is_due_and_stops_on_sigterm(app, db, make, tmp
         "FIELDAPP_DISPATCH_SECONDS": "3600",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "fieldapp", "scheduler"],
+        [sys.executable, "-m", "tests.frozen_process", "--app", "fieldapp", "scheduler"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -27,7 +27,10 @@ def year_2026(make, db):
     b = make.client(counsellor, "B", "Twee")
     c = make.client(lead, "C", "Drie")
     d = make.client(counsellor, "D", "Vier")
-    make.trajectory(counsellor, a, worksite=internal)
+    this_year, next_year = date(2026, 1, 5), date(2027, 1, 4)
+    make.trajectory(
+        counsellor, a, worksite=internal, started_on=this_year, planned_end_on=next_year
+    )
     ended = make.trajectory(
         counsellor,
         b,
@@ -36,7 +39,9 @@ def year_2026(make, db):
         planned_end_on=date(2027, 5, 31),
     )
     trajectories.end(counsellor, ended, date(2026, 3, 31), Outcome.REGULAR_JOB)
-    make.trajectory(lead, c, scheme=Scheme.TWE, planned_end_on=None, worksite=private)
+    make.trajectory(
+        lead, c, scheme=Scheme.TWE, started_on=this_year, planned_end_on=None, worksite=private
+    )
     old = make.trajectory(
         counsellor,
         d,

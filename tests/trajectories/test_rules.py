@@ -115,7 +115,7 @@ def test_phase_change_is_in_the_timeline(client, make, db, signed_in):
 
 def test_ending_needs_an_outcome_and_a_date_after_the_start(client, make, db, signed_in):
     person = make.client(signed_in)
-    trajectory = make.trajectory(signed_in, person)
+    trajectory = make.trajectory(signed_in, person, started_on=date(2026, 1, 5))
     url = f"/trajectories/{trajectory.id}/end"
     assert client.post(url, data={"ended_on": "2026-06-30", "outcome": ""}).status_code == 422
     response = client.post(url, data={"ended_on": "2025-06-30", "outcome": "regular_job"})
@@ -137,7 +137,9 @@ def test_ending_needs_an_outcome_and_a_date_after_the_start(client, make, db, si
 
 def test_changing_the_start_moves_the_planned_evaluations(client, make, db, signed_in):
     person = make.client(signed_in)
-    trajectory = make.trajectory(signed_in, person)
+    trajectory = make.trajectory(
+        signed_in, person, started_on=date(2026, 1, 5), planned_end_on=date(2027, 1, 4)
+    )
     first = trajectory.evaluations[0]
     client.post(f"/evaluations/{first.id}", data={"held_on": "2026-02-06", "note": "goed gestart"})
     response = client.post(
@@ -155,7 +157,7 @@ def test_changing_the_start_moves_the_planned_evaluations(client, make, db, sign
 
 def test_working_time_changes_over_time(client, make, db, signed_in):
     person = make.client(signed_in)
-    trajectory = make.trajectory(signed_in, person)
+    trajectory = make.trajectory(signed_in, person, started_on=date(2026, 1, 5))
     url = f"/trajectories/{trajectory.id}/regime"
     assert (
         client.post(url, data={"starts_on": "2026-03-01", "hours_per_week": "28.5"}).status_code
