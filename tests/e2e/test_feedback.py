@@ -77,3 +77,38 @@ def test_a_supervisor_and_the_network_answer_and_the_counsellor_reads_the_report
     expect(row.locator("[data-flag=blind_spot]")).to_be_visible()
     expect(counsellor.locator("[data-hidden-group=network]")).to_be_visible()
     expect(counsellor.get_by_text("Een harde werker.")).to_be_visible()
+
+
+def test_answers_chosen_at_a_link_are_there_when_the_rater_comes_back(
+    context, live_server, make, db
+):
+    """Autosave: a rater who chooses answers and closes the page without a button finds them."""
+    world = make.world()
+    feedback_round, links = rounds.start(
+        world.counsellor,
+        world.trajectory,
+        today() + timedelta(days=7),
+        [rounds.Rater(RaterGroup.SUPERVISOR, "Sofie")],
+        today(),
+    )
+    db.session.commit()
+    link = f"{live_server.url}/f/{links[feedback_round.invitations[0].id]}"
+
+    first_visit = context.new_page()
+    first_visit.goto(link)
+    questions = first_visit.locator("fieldset.question")
+    questions.nth(0).get_by_text("Meestal", exact=True).click()
+    questions.nth(1).get_by_text("Soms", exact=True).click()
+    first_visit.get_by_label("Wil je nog iets kwijt? (niet verplicht)").fill("Vriendelijk.")
+    expect(first_visit.locator("form[data-autosave]")).to_have_attribute("data-autosave", "saved")
+    first_visit.close()
+
+    again = context.new_page()
+    again.goto(link)
+    questions = again.locator("fieldset.question")
+    expect(questions.nth(0).get_by_label("Meestal")).to_be_checked()
+    expect(questions.nth(1).get_by_label("Soms")).to_be_checked()
+    expect(questions.nth(2).locator("input:checked")).to_have_count(0)
+    expect(again.get_by_label("Wil je nog iets kwijt? (niet verplicht)")).to_have_value(
+        "Vriendelijk."
+    )
