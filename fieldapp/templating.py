@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import format_decimal
 
+from fieldapp.mail.services import one_line
 from fieldapp.referrals.models import ReferralStatus
 from fieldapp.trajectories.method import PHASES, Outcome, Scheme
 from fieldapp.worksites.models import ContactRole, WorksiteKind
@@ -22,5 +23,6 @@ def init_app(app: Flask) -> None:
         # One decimal, with the reader's decimal sign: 3,5 in Dutch and French, 3.5 in English.
         "one_decimal": lambda number: format_decimal(number, format="0.0"),
         "signed_decimal": lambda number: format_decimal(number, format="+0.0;-0.0"),
+        "one_line": one_line,
     }
     app.jinja_env.filters.update(filters)

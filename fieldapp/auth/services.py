@@ -20,6 +20,7 @@ from fieldapp.audit import services as audit
 from fieldapp.auth import passwords, tokens
 from fieldapp.auth.models import Organisation, TokenPurpose, User, UserToken, new_session_token
 from fieldapp.auth.roles import Role
+from fieldapp.common.numbers import whole_number
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.mail.services import render_message, send_after_commit
@@ -102,9 +103,10 @@ def record_logout(user: User) -> None:
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login's loader: ``<id>:<session token>``; a rotated token ends old sessions."""
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    number = whole_number(user_id)
+    if number is None or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, number)
     if user is None or not user.active or user.session_token != token:
         return None
     return user

@@ -14,7 +14,15 @@ from wtforms import (
 )
 from wtforms.validators import Email, NumberRange, Optional
 
-from fieldapp.common.forms import LONG_TEXT, choice, date_field, required, short_text, strip
+from fieldapp.common.forms import (
+    LONG_TEXT,
+    choice,
+    date_field,
+    optional_choice,
+    required,
+    short_text,
+    strip,
+)
 
 # Languages clients speak most often, named in themselves.
 CLIENT_LANGUAGES = {
@@ -41,7 +49,7 @@ class ClientForm(FlaskForm):
         _l("First name"), validators=[required, short_text(80)], filters=[strip]
     )
     last_name = StringField(_l("Last name"), validators=[required, short_text(80)], filters=[strip])
-    birth_date = date_field(_l("Date of birth"), optional=True)
+    birth_date = date_field(_l("Date of birth"), optional=True, years_back=110, years_ahead=0)
     phone = TelField(_l("Phone"), validators=[short_text(40)], filters=[strip])
     email = EmailField(
         _l("E-mail address"),
@@ -56,7 +64,7 @@ class ClientForm(FlaskForm):
         _l("Language"), choices=[choice(code, name) for code, name in CLIENT_LANGUAGES.items()]
     )
     city = StringField(_l("Municipality"), validators=[short_text(80)], filters=[strip])
-    counsellor = SelectField(_l("Counsellor"), validators=[Optional()])
+    counsellor = SelectField(_l("Counsellor"), validators=[optional_choice])
 
 
 class ConsentForm(FlaskForm):
@@ -90,9 +98,9 @@ class CaseloadFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Name"), validators=[short_text(80)], filters=[strip])
-    scheme = SelectField(_l("Scheme"), validators=[Optional()])
-    phase = SelectField(_l("Phase"), validators=[Optional()])
-    worksite = SelectField(_l("Worksite"), validators=[Optional()])
-    counsellor = SelectField(_l("Counsellor"), validators=[Optional()])
+    scheme = SelectField(_l("Scheme"), validators=[optional_choice])
+    phase = SelectField(_l("Phase"), validators=[optional_choice])
+    worksite = SelectField(_l("Worksite"), validators=[optional_choice])
+    counsellor = SelectField(_l("Counsellor"), validators=[optional_choice])
     attention = BooleanField(_l("Needs attention"))
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)

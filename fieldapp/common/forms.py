@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import DateField, Field, Form, SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+
+from fieldapp.common.dates import today
 
 # A sensible ceiling for any single-line text field; longer input is refused with a message.
 SHORT_TEXT = 200
@@ -25,11 +37,61 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def date_field(label: Any, *, optional: bool = False) -> DateField:
-    """A date input; a malformed date gets a message, not a 500."""
+class OptionalChoice:
+    """``Optional`` for a select: only an empty value means "none chosen".
+
+    WTForms' ``Optional`` also takes whitespace for empty and then wipes the "Not a valid choice"
+    error, so ``?counsellor=%20`` got through validation and crashed ``int()`` in the view.
+    """
+
+    field_flags: ClassVar[dict[str, bool]] = {"optional": True}
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if not field.raw_data or field.raw_data[0] == "":
+            field.errors[:] = []
+            raise StopValidation()
+
+
+optional_choice = OptionalChoice()
+
+
+class DateWithin:
+    """A date from ``years_back`` years before this year's 1 January to ``years_ahead`` years
+    after this year's 31 December (or today, when ``years_ahead`` is 0): nothing in 0001 or 9999."""
+
+    def __init__(self, years_back: int, years_ahead: int) -> None:
+        self.years_back = years_back
+        self.years_ahead = years_ahead
+
+    def bounds(self) -> tuple[date, date]:
+        now = today()
+        latest = date(now.year + self.years_ahead, 12, 31) if self.years_ahead else now
+        return date(now.year - self.years_back, 1, 1), latest
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if field.data is None:
+            return
+        earliest, latest = self.bounds()
+        if not earliest <= field.data <= latest:
+            raise ValidationError(
+                _(
+                    "Choose a date between %(earliest)s and %(latest)s.",
+                    earliest=format_date(earliest, "medium"),
+                    latest=format_date(latest, "medium"),
+                )
+            )
+
+
+def date_field(
+    label: Any, *, optional: bool = False, years_back: int = 25, years_ahead: int = 10
+) -> DateField:
+    """A date input; a malformed date or one far outside what makes sense gets a message."""
     return DateField(
         label,
-        validators=[Optional() if optional else input_required],
+        validators=[
+            Optional() if optional else input_required,
+            DateWithin(years_back, years_ahead),
+        ],
         render_kw={"autocomplete": "off"},
     )
 

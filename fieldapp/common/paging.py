@@ -11,6 +11,8 @@ from sqlalchemy import Select
 from fieldapp.extensions import db
 
 T = TypeVar("T")
+# Past this page a number is junk (?timeline=99999999999999999999 overflowed the OFFSET).
+MAX_PAGE = 100_000
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,6 @@ class Page(Generic[T]):
 
 
 def paginate(statement: Select[tuple[T]], number: int, per_page: int) -> Page[T]:
-    number = max(1, number)
+    number = min(max(1, number), MAX_PAGE)
     rows = db.session.scalars(statement.limit(per_page + 1).offset((number - 1) * per_page)).all()
     return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)

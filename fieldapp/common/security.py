@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from typing import Any
+
 from flask import Flask, Response, abort, g, request
 from flask_babel import lazy_gettext as _l
 
@@ -47,12 +51,39 @@ def apply_headers(app: Flask, response: Response) -> Response:
     return response
 
 
-def reject_control_characters() -> None:
-    """Refuse NUL bytes in the URL or a form: no text column can store them (PostgreSQL refuses)."""
-    values = [request.path, *request.args.values()]
+# NUL is refused by PostgreSQL, a lone UTF-16 surrogate ("\ud800" in JSON) by every UTF-8 encoder.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a JSON value, keys included, without recursion."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
+def _sent_text() -> Iterator[str]:
+    yield request.path
+    for key, value in request.args.items(multi=True):
+        yield from (key, value)
     if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-        values.extend(request.form.values())
-    if any("\x00" in value for value in values):
+        for key, value in request.form.items(multi=True):
+            yield from (key, value)
+    if request.is_json:
+        yield from _strings(request.get_json(silent=True))
+
+
+def reject_control_characters() -> None:
+    """Refuse text no person can type and no text column can store, in the URL, a form or JSON,
+    before any view or the database sees it."""
+    if any(_UNSTORABLE.search(text) for text in _sent_text()):
         abort(400, description=str(_l("The text contains characters that cannot be saved.")))
 
 

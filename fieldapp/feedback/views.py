@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from fieldapp.auth.roles import Role
 from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.forms import form_status
+from fieldapp.common.numbers import whole_number
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import acted, saved
 from fieldapp.feedback import frameworks
@@ -25,9 +26,10 @@ def _framework_from_form(field: str) -> Framework | None:
     value = request.form.get(field, "")
     if not value:
         return None
-    if not value.isdigit() or len(value) > 10:
+    number = whole_number(value)
+    if number is None or number > 2**31:
         abort(404)
-    return get_or_404(Framework, int(value))
+    return get_or_404(Framework, number)
 
 
 @bp.get("/")

@@ -44,7 +44,13 @@ def render_message(to: str, language: str, template: str, **context: Any) -> Mes
     with force_locale(language):
         text = render_template(f"mail/{template}.txt", **context)
     subject, _, body = text.strip().partition("\n")
-    return Message(to=to, subject=subject.strip(), body=body.strip() + "\n")
+    return Message(to=to, subject=one_line(subject), body=body.strip() + "\n")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of white space, line breaks of any kind included (CR, LF, U+2028),
+    as one space: what a person typed in a name cannot break or add an e-mail header."""
+    return " ".join(text.split())
 
 
 def send_after_commit(session: Session, message: Message) -> None:
@@ -85,13 +91,18 @@ def deliver(message: Message) -> None:
             _write_outbox(app, message)
 
 
-def _deliver_smtp(app: Flask, message: Message) -> None:
-    config = app.config
+def as_email(message: Message, sender: str) -> EmailMessage:
     email = EmailMessage()
-    email["From"] = config["MAIL_DEFAULT_SENDER"]
+    email["From"] = sender
     email["To"] = message.to
     email["Subject"] = message.subject
     email.set_content(message.body)
+    return email
+
+
+def _deliver_smtp(app: Flask, message: Message) -> None:
+    config = app.config
+    email = as_email(message, config["MAIL_DEFAULT_SENDER"])
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with smtp_class(
         config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]

@@ -21,6 +21,7 @@ from flask import Flask
 from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush
 
+from fieldapp.common.numbers import whole_number
 from fieldapp.common.time import now_utc
 from fieldapp.reminders import vapid
 from fieldapp.reminders.models import PushSubscription
@@ -70,8 +71,8 @@ def payload_of(message: Message) -> str:
 def _retry_after(response: requests.Response | None) -> int | None:
     """Seconds to wait, from ``Retry-After`` as seconds or as an HTTP date."""
     value = response.headers.get("Retry-After", "").strip() if response is not None else ""
-    if value.isdigit():
-        return int(value)
+    if (seconds := whole_number(value)) is not None:
+        return seconds
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
+from fieldapp.common.numbers import whole_number
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
 from fieldapp.reminders.models import ReminderRule
@@ -153,14 +154,15 @@ def parse_offsets(kind: RuleKind, text: str) -> tuple[int, ...]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or int(part) > kind.limit:
+        value = whole_number(part)
+        if value is None or value > kind.limit:
             raise RuleBroken(
                 _(
                     "Use whole numbers from 0 to %(limit)d, separated by commas.",
                     limit=kind.limit,
                 )
             )
-        values.add(int(part))
+        values.add(value)
     if len(values) > MAX_OFFSETS:
         raise RuleBroken(_("At most %(count)d moments per rule.", count=MAX_OFFSETS))
     return tuple(sorted(values))

@@ -13,7 +13,7 @@ from fieldapp.auth.roles import Role
 from fieldapp.clients import services as clients
 from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.dates import today
-from fieldapp.common.forms import choice
+from fieldapp.common.forms import choice, optional_choice
 from fieldapp.reports import services
 
 bp = Blueprint("reports", __name__)
@@ -24,7 +24,7 @@ class YearlyFilterForm(FlaskForm):
         csrf = False
 
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
-    counsellor = SelectField(_l("Counsellor"), validators=[Optional()])
+    counsellor = SelectField(_l("Counsellor"), validators=[optional_choice])
 
 
 @bp.get("/team/")
@@ -62,7 +62,11 @@ def yearly() -> ResponseReturnValue:
 def yearly_csv() -> ResponseReturnValue:
     form = _yearly_form()
     if not form.validate():
-        return Response("invalid filter\n", status=400, mimetype="text/plain")
+        problems = "; ".join(
+            f"{form[name].label.text}: {' '.join(map(str, errors))}"
+            for name, errors in form.errors.items()
+        )
+        return Response(problems + "\n", status=400, mimetype="text/plain")
     report = services.yearly(form.year.data or today().year, _counsellor_id(form))
     return Response(
         services.to_csv(report),

@@ -5,7 +5,15 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
-from fieldapp.common.forms import LONG_TEXT, choice, date_field, required, short_text, strip
+from fieldapp.common.forms import (
+    LONG_TEXT,
+    choice,
+    date_field,
+    optional_choice,
+    required,
+    short_text,
+    strip,
+)
 from fieldapp.trajectories.method import PHASES, Outcome, Scheme, checklist_for
 
 _hours = NumberRange(min=0.5, max=60, message=_l("Hours per week: between 0.5 and 60."))
@@ -23,8 +31,8 @@ class TrajectoryForm(FlaskForm):
     scheme = SelectField(_l("Scheme"), validators=[required])
     started_on = date_field(_l("Start"))
     planned_end_on = date_field(_l("Planned end"), optional=True)
-    worksite_id = SelectField(_l("Worksite"), validators=[Optional()])
-    supervisor_id = SelectField(_l("Floor supervisor"), validators=[Optional()])
+    worksite_id = SelectField(_l("Worksite"), validators=[optional_choice])
+    supervisor_id = SelectField(_l("Floor supervisor"), validators=[optional_choice])
     hours_per_week = DecimalField(
         _l("Hours per week at the start"), places=1, validators=[Optional(), _hours]
     )

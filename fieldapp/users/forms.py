@@ -3,10 +3,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Optional
+from wtforms.validators import DataRequired, Email
 
 from fieldapp.auth.roles import Role
-from fieldapp.common.forms import short_text, strip
+from fieldapp.common.forms import optional_choice, short_text, strip
 from fieldapp.i18n import language_choices
 from fieldapp.organisation.services import teams
 
@@ -40,7 +40,7 @@ class InviteForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"))
-    team = SelectField(_l("Team"), validators=[Optional()])
+    team = SelectField(_l("Team"), validators=[optional_choice])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from fieldapp.common.forms import date_field, input_required, short_text, strip
 
 
 class VisitForm(FlaskForm):
-    day = date_field(_l("Day"))
+    day = date_field(_l("Day"), years_back=5, years_ahead=2)
     at = TimeField(_l("Time"), validators=[input_required])
     minutes = IntegerField(
         _l("Minutes"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -30,6 +30,7 @@ from fieldapp.feedback.frameworks import FrameworkText
 from fieldapp.visits.models import FollowUp, NoteRevision, Visit
 
 MAX_BODY = 10_000
+EARLIEST_NOTE = datetime(2000, 1, 1, tzinfo=UTC)
 OBSERVATIONS = ("attendance", "punctuality", "attitude")
 OBSERVATION_LABELS: dict[str, Any] = {
     "attendance": _l("Attendance"),
@@ -104,7 +105,7 @@ def parse(payload: Any, allowed: Collection[str] = OBSERVATIONS) -> IncomingRevi
         moment = datetime.fromisoformat(written_at) if written_at else None
     except (TypeError, ValueError):
         raise RuleBroken(_("The note's date could not be read."), field="written_at") from None
-    if moment is not None and moment.tzinfo is None:
+    if moment is not None and not _plausible(moment):
         raise RuleBroken(_("The note's date could not be read."), field="written_at")
     parent = payload.get("parent_uuid")
     replaces = payload.get("replaces") or []
@@ -120,6 +121,17 @@ def parse(payload: Any, allowed: Collection[str] = OBSERVATIONS) -> IncomingRevi
         written_at=moment,
         replaces=tuple(_uuid(value, "replaces") for value in replaces),
     )
+
+
+def _plausible(moment: datetime) -> bool:
+    """An aware moment from 2000 to a day from now: a phone's clock may be off, not by years."""
+    if moment.tzinfo is None:
+        return False
+    try:
+        in_utc = moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first representable moment
+        return False
+    return EARLIEST_NOTE <= in_utc <= now_utc() + timedelta(days=1)
 
 
 def _actions(raw: Any) -> tuple[IncomingAction, ...]:

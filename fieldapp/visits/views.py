@@ -29,6 +29,7 @@ from fieldapp.clients import access
 from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status, safe_next_url
+from fieldapp.common.numbers import whole_number
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.tenancy import get_or_404
@@ -240,7 +241,7 @@ def add_note(visit_id: int) -> ResponseReturnValue:
         "replaces": form.getlist("replaces"),
         "body": form.get("body", ""),
         "observations": {
-            key: int(value) if value.isdigit() else value
+            key: whole_number(value) or value  # anything else gets the scale's message
             for key in allowed
             if (value := form.get(key, ""))
         },
