@@ -189,12 +189,14 @@ def store(actor: User, visit: Visit, incoming: IncomingRevision) -> tuple[NoteRe
         observations=incoming.observations,
         written_at=incoming.written_at or now_utc(),
     )
-    db.session.add(revision)
-    _add_follow_ups(actor, visit, incoming)
-    audit.record(
-        "visit.note_saved", organisation_id=visit.organisation_id, actor=actor, target=visit
-    )
     try:
+        # Inside the try: the follow-ups' query flushes the revision, and a twin request (a second
+        # tab, a retry) may have stored the same revision or action a moment ago.
+        db.session.add(revision)
+        _add_follow_ups(actor, visit, incoming)
+        audit.record(
+            "visit.note_saved", organisation_id=visit.organisation_id, actor=actor, target=visit
+        )
         db.session.commit()
     except IntegrityError:
         # The same revision arrived twice at once: the other request stored it; answer with that.
@@ -236,9 +238,22 @@ def _add_follow_ups(actor: User, visit: Visit, incoming: IncomingRevision) -> No
         )
 
 
+class DifferentContent(RuleBroken):
+    """A revision arrived again under its UUID with other content: the first one stays stored and
+    the device keeps this one, so that the counsellor chooses (answered with 409)."""
+
+
 def _same_note(existing: NoteRevision, visit: Visit, incoming: IncomingRevision) -> None:
     if existing.visit_id != visit.id or existing.note_uuid != incoming.note_uuid:
         raise RuleBroken(_("This note identifier is already used for another note."))
+    stored = (existing.body, existing.observations or {}, existing.parent_uuid)
+    if stored != (incoming.body, incoming.observations, incoming.parent_uuid):
+        raise DifferentContent(
+            _(
+                "Another version of this note was saved already. Both are kept: that one on the "
+                "server, this one on your phone. Copy what you need into a new note."
+            )
+        )
 
 
 @dataclass(frozen=True)

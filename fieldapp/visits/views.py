@@ -221,7 +221,8 @@ def sync_note(visit_id: int) -> ResponseReturnValue:
         revision, created = notes.store(user, visit, notes.parse(payload, allowed))
     except RuleBroken as error:
         db.session.rollback()
-        return jsonify({"error": 422, "message": error.message, "field": error.field}), 422
+        status = 409 if isinstance(error, notes.DifferentContent) else 422
+        return jsonify({"error": status, "message": error.message, "field": error.field}), status
     return jsonify(notes.as_json(revision)), 201 if created else 200
 
 

@@ -40,6 +40,7 @@ async function askForBackgroundSync() {
 
 function stateOf(entry) {
   if (entry.refused) return t("refused", { reason: entry.refused });
+  if (entry.last_error) return t("failing", { reason: entry.last_error });
   return navigator.onLine ? t("sending") : t("waiting");
 }
 
@@ -243,13 +244,20 @@ function identity(form) {
   }
   const parent = form.elements.parent_uuid ? form.elements.parent_uuid.value : "";
   if (parent) return { note_uuid: form.elements.note_uuid.value, parent_uuid: parent };
-  return { note_uuid: newUuid(), parent_uuid: null };
+  return { note_uuid: form.dataset.newNoteUuid, parent_uuid: null };
+}
+
+// A note's identity is made when the form opens (and again after each note is kept), not when it
+// is saved: two taps on the button at once then keep one note, not two.
+function freshIdentity(form) {
+  form.dataset.revisionUuid = newUuid();
+  form.dataset.newNoteUuid = newUuid();
 }
 
 async function keepNote(form) {
   const content = readForm(form);
   const entry = {
-    revision_uuid: newUuid(),
+    revision_uuid: form.dataset.revisionUuid,
     ...identity(form),
     replaces: [],
     body: content.body,
@@ -263,6 +271,7 @@ async function keepNote(form) {
     queued_at: Date.now(),
   };
   await outbox.add(entry);
+  freshIdentity(form);
   // A refused entry was never stored by the server, so its corrected copy replaces it here.
   if (form.dataset.replacing) await outbox.remove(form.dataset.replacing);
   delete form.dataset.replacing;
@@ -285,14 +294,26 @@ function enhanceNoteForm(form) {
   const add = form.querySelector("[data-add-action]");
   add.hidden = false;
   add.addEventListener("click", () => addActionRow(form).querySelector("input").focus());
+  const save = form.querySelector("button[type=submit]");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (form.dataset.saving) return; // a second tap while the first is being kept
+    form.dataset.saving = "true";
+    save.disabled = true;
+    save.setAttribute("aria-busy", "true");
     clearTimeout(timer);
-    await keepNote(form);
+    try {
+      await keepNote(form);
+    } finally {
+      delete form.dataset.saving;
+      save.disabled = false;
+      save.removeAttribute("aria-busy");
+    }
     await render();
     await askForBackgroundSync();
     await sendWaitingNotes();
   });
+  freshIdentity(form);
   form.dataset.enhanced = "true";
   return restoreDraft(form);
 }

@@ -5,13 +5,18 @@
 // An entry leaves the outbox only on a 2xx answer. The server stores notes by the UUID the device
 // made, so sending an entry twice (a lost answer, two tabs, Background Sync next to the page) does
 // no harm. A 4xx answer keeps the entry with the server's reason; 401 marks the session as signed
-// out and keeps everything until the same person signs in again.
+// out and keeps everything until the same person signs in again. A note that the server fails on
+// (500) does not hold back the notes behind it: it is tried again, and after MAX_FAILURES it is set
+// aside with the reason, like a refused one. When the server or the way to it is down or busy
+// (502, 503, 504, 408, 425, 429) every note waits, however long.
 (() => {
   const DB_NAME = "fieldapp";
   const DB_VERSION = 1;
   const SYNC_TAG = "fieldapp-outbox";
   const LOCK_NAME = "fieldapp-outbox-sync";
   const PAGES_CACHE = "fieldapp-pages";
+  const MAX_FAILURES = 3;
+  const SERVER_AWAY = [408, 425, 429, 502, 503, 504];
   const channel = "BroadcastChannel" in self ? new BroadcastChannel("fieldapp-outbox") : null;
   const listeners = new Set();
   let connection = null;
@@ -121,7 +126,8 @@
 
   function send(entry, token) {
     // The note itself; what the device keeps about it stays on the device.
-    const { sync_url: url, user_id, queued_at, refused, visit_id, visit_url, ...note } = entry;
+    const { sync_url: url, user_id, queued_at, refused, failures, visit_id, visit_url, ...note } =
+      entry;
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -160,7 +166,12 @@
         return { ...result, retryLater: true };
       }
       await setSignedOut(false);
+      const failing = new Set(); // notes that failed in this pass: their corrections wait
       for (const entry of waiting.filter((item) => item.user_id === userId)) {
+        if (failing.has(entry.note_uuid)) {
+          result.retryLater = true;
+          continue;
+        }
         let response;
         try {
           response = await send(entry, token);
@@ -173,8 +184,19 @@
         } else if (response.status === 401) {
           await setSignedOut(true);
           return { ...result, signedOut: true, retryLater: true };
-        } else if (response.status >= 500 || [408, 425, 429].includes(response.status)) {
+        } else if (SERVER_AWAY.includes(response.status)) {
           return { ...result, retryLater: true };
+        } else if (response.status >= 500) {
+          failing.add(entry.note_uuid);
+          const count = (entry.failures || 0) + 1;
+          const reason = await reasonOf(response);
+          if (count >= MAX_FAILURES) {
+            await put({ ...entry, failures: count, refused: reason });
+            result.refused += 1;
+          } else {
+            await put({ ...entry, failures: count, last_error: reason });
+            result.retryLater = true;
+          }
         } else {
           await put({ ...entry, refused: await reasonOf(response) });
           result.refused += 1;

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp.visits.models import NoteRevision
+from fieldapp.common.time import now_utc
+from fieldapp.visits.models import FollowUp, NoteRevision
 from fieldapp.visits.notes import MAX_BODY
 from tests.factories import DEFAULT_PASSWORD
 
@@ -24,7 +26,7 @@ def send(client, visit_id, **fields):
         "revision_uuid": revision_uuid,
         "body": "Amina werkt zelfstandig aan de afwas.",
         "observations": {"punctuality": 4},
-        "written_at": "2026-11-23T09:41:00+01:00",
+        "written_at": (now_utc() - timedelta(minutes=20)).isoformat(),
     }
     payload.update(fields)
     return client.post(f"/api/visits/{visit_id}/notes", json=payload), payload
@@ -211,3 +213,61 @@ def test_the_same_note_sent_twice_at_once_is_stored_once(app, db, world):
         thread.join()
     assert sorted(statuses) == [200, 201]
     assert count(db) == 1
+
+
+def test_a_revision_sent_again_with_other_content_is_refused_and_the_first_kept(
+    client, db, signed_in
+):
+    response, payload = send(client, signed_in.visit.id)
+    assert response.status_code == 201
+    again = client.post(
+        f"/api/visits/{signed_in.visit.id}/notes", json={**payload, "body": "Iets anders."}
+    )
+    assert again.status_code == 409
+    assert "Both are kept" in again.get_json()["message"]
+    rescored = {**payload, "observations": {"punctuality": 2}}
+    assert client.post(f"/api/visits/{signed_in.visit.id}/notes", json=rescored).status_code == 409
+    assert db.session.scalars(select(NoteRevision.body)).all() == [payload["body"]]
+    same = client.post(f"/api/visits/{signed_in.visit.id}/notes", json=payload)
+    assert same.status_code == 200
+
+
+def test_one_note_with_actions_sent_twice_at_once_is_stored_once(app, db, world):
+    """Two tabs send the same note with a follow-up at the same moment: one row each, no error."""
+    clients = [app.test_client() for _ in range(2)]
+    for device in clients:
+        device.post("/login", data={"email": world.counsellor.email, "password": DEFAULT_PASSWORD})
+    note_uuid, revision_uuid = new_ids()
+    due = (now_utc() + timedelta(days=3)).date().isoformat()
+    payload = {
+        "note_uuid": note_uuid,
+        "revision_uuid": revision_uuid,
+        "body": "Tegelijk, met een afspraak.",
+        "actions": [{"uuid": str(uuid.uuid4()), "text": "Werkschoenen kopen", "due": due}],
+    }
+    url = f"/api/visits/{world.visit.id}/notes"
+    for _attempt in range(5):  # a race: try it a few times, each with fresh identifiers
+        start = threading.Barrier(2)
+        statuses: list[int] = []
+
+        def post(device, body=payload, barrier=start, seen=statuses):
+            barrier.wait()
+            seen.append(device.post(url, json=body).status_code)
+
+        threads = [threading.Thread(target=post, args=(device,)) for device in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(statuses) == [200, 201]
+        payload = {
+            **payload,
+            "note_uuid": str(uuid.uuid4()),
+            "revision_uuid": str(uuid.uuid4()),
+            "actions": [{**payload["actions"][0], "uuid": str(uuid.uuid4())}],
+        }
+    assert count(db) == 5
+    follow_ups = db.session.scalar(
+        select(func.count()).select_from(FollowUp).where(FollowUp.client_id == world.client.id)
+    )
+    assert follow_ups == 1 + 5  # the world's own and one per note
