@@ -3,8 +3,12 @@ language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, time
+from typing import Any
+
 from flask import Flask
-from flask_babel import format_decimal
+from flask_babel import format_datetime, format_decimal, format_time
 
 from fieldapp.mail.services import one_line
 from fieldapp.referrals.models import ReferralStatus
@@ -24,5 +28,22 @@ def init_app(app: Flask) -> None:
         "one_decimal": lambda number: format_decimal(number, format="0.0"),
         "signed_decimal": lambda number: format_decimal(number, format="+0.0;-0.0"),
         "one_line": one_line,
+        "datetimeformat": _at_any_moment(format_datetime),
+        "timeformat": _at_any_moment(format_time),
     }
     app.jinja_env.filters.update(filters)
+
+
+def _at_any_moment(
+    format_moment: Callable[[Any, str | None], str],
+) -> Callable[[datetime | time | None, str | None], str]:
+    """Flask-Babel's filter, which fails on a moment that cannot be moved into the reader's time
+    zone (9999-12-31 23:30 UTC, from old or imported data): such a moment is shown in UTC."""
+
+    def formatted(value: datetime | time | None, format: str | None = None) -> str:
+        try:
+            return format_moment(value, format)
+        except OverflowError:
+            return f"{value:%Y-%m-%d %H:%M} UTC" if isinstance(value, datetime) else str(value)
+
+    return formatted

@@ -21,6 +21,15 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["FIELDAPP_TIMEZONE"])
 
 
+def local_moment(moment: datetime) -> datetime:
+    """``moment`` on the organisation's wall clock; in UTC at the very ends of the calendar
+    (9999-12-31 23:30 UTC, from old or imported data), where local time cannot be represented."""
+    try:
+        return moment.astimezone(local_zone())
+    except OverflowError:
+        return moment
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored as naive UTC and always read back as an aware UTC datetime.
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
-from fieldapp.common.dates import add_months, today
+from fieldapp.common.dates import add_days, add_months, local_date, today
 from fieldapp.common.time import local_zone, now_utc
 from fieldapp.extensions import db
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation
@@ -131,7 +131,7 @@ def _round_moments(
         return
     scope = client_scope(feedback_round.client_id)
     for days in ruleset.of(RuleKind.FEEDBACK_DEADLINE):
-        moment = feedback_round.deadline - timedelta(days=days)
+        moment = add_days(feedback_round.deadline, -days)
         yield Planned(
             RuleKind.FEEDBACK_DEADLINE,
             feedback_round.id,
@@ -175,7 +175,7 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
                 referral.id,
                 client_scope(referral.client_id),
                 clients[referral.client_id].counsellor_id,
-                referral.follow_up_on - timedelta(days=days),
+                add_days(referral.follow_up_on, -days),
                 referral.follow_up_on,
             )
     since = now_utc() - timedelta(days=VISIT_HISTORY_DAYS)
@@ -186,14 +186,14 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
             Visit.starts_at >= since,
         )
     ):
-        day = visit.starts_at.astimezone(local_zone()).date()
+        day = local_date(visit.starts_at)
         for days in ruleset.of(RuleKind.VISIT):
             yield Planned(
                 RuleKind.VISIT,
                 visit.id,
                 client_scope(visit.client_id),
                 visit.counsellor_id,
-                day - timedelta(days=days),
+                add_days(day, -days),
                 day,
             )
     for mentorship in db.session.scalars(

@@ -3,6 +3,7 @@ no client name, no purpose; a title, the time, the worksite and a link behind si
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -52,8 +53,13 @@ def owner_of(raw: str) -> User | None:
     return db.session.get(User, feed.user_id) if feed else None
 
 
+_LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
 def _text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    """An iCalendar TEXT value: escaped, and every kind of line break as the escaped ``\\n``."""
+    escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _LINE_BREAKS.sub("\\\\n", escaped)
 
 
 def _fold(line: str) -> str:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -57,7 +57,10 @@ class Visit(TenantScoped, db.Model):
 
     @property
     def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.minutes)
+        try:
+            return self.starts_at + timedelta(minutes=self.minutes)
+        except OverflowError:  # stored at the very end of the calendar (old or imported data)
+            return datetime.max.replace(tzinfo=UTC)
 
     @property
     def status_enum(self) -> VisitStatus:

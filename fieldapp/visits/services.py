@@ -13,6 +13,7 @@ from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
 from fieldapp.clients import timeline
 from fieldapp.clients.models import Client
+from fieldapp.common.dates import local_date
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import local_zone, now_utc
 from fieldapp.extensions import db
@@ -77,9 +78,7 @@ def set_status(actor: User, visit: Visit, status: VisitStatus) -> None:
         raise RuleBroken(_("This visit is no longer planned."))
     visit.status = status.value
     kind = "visit_done" if status is VisitStatus.DONE else "visit_cancelled"
-    timeline.add(
-        visit.client, kind, actor, on=visit.starts_at.astimezone(local_zone()).date().isoformat()
-    )
+    timeline.add(visit.client, kind, actor, on=local_date(visit.starts_at).isoformat())
     audit.record(
         f"visit.{status.value}", organisation_id=visit.organisation_id, actor=actor, target=visit
     )
@@ -99,7 +98,7 @@ def agenda(user: User, first_day: date, days: int) -> dict[date, list[Visit]]:
     )
     grouped: dict[date, list[Visit]] = {first_day + timedelta(days=n): [] for n in range(days)}
     for visit in visits:
-        grouped[visit.starts_at.astimezone(local_zone()).date()].append(visit)
+        grouped[local_date(visit.starts_at)].append(visit)
     return grouped
 
 

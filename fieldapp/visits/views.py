@@ -33,7 +33,7 @@ from fieldapp.common.numbers import whole_number
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.tenancy import get_or_404
-from fieldapp.common.time import local_zone
+from fieldapp.common.time import local_moment
 from fieldapp.common.views import acted, saved
 from fieldapp.extensions import db, limiter
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
@@ -103,7 +103,7 @@ def _show_page(visit: Visit, error: str | None = None, body: str = "") -> str:
     return render_template(
         "visits/show.html",
         visit=visit,
-        local=visit.starts_at.astimezone(local_zone()),
+        local=local_moment(visit.starts_at),
         action_form=FlaskForm(),
         notes=visit_notes,
         new_note=_new_note(
@@ -149,7 +149,7 @@ def edit(visit_id: int) -> ResponseReturnValue:
     visit = _visit_or_404(user, visit_id)
     form = VisitForm(obj=visit)
     if request.method == "GET":
-        local = visit.starts_at.astimezone(local_zone())
+        local = local_moment(visit.starts_at)
         form.day.data, form.at.data = local.date(), local.time()
     if form.validate_on_submit() and saved(form, lambda: services.move(user, visit, _plan(form))):
         flash(_("Visit moved."), "success")
