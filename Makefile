@@ -9,7 +9,7 @@ COMPILED := $(CATALOGS:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench translations install screenshots
+.PHONY: run test fuzz lint format bench translations install screenshots
 
 install: $(STAMP) $(COMPILED)
 
@@ -37,6 +37,11 @@ run: install
 ## test: the whole suite (SQLite; PostgreSQL too when FIELDAPP_TEST_DATABASE_URL is set)
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## fuzz: a long random pass of generated input over every route, form and JSON API as each role
+## (some 20,000 requests); prints the inputs tried and the 5xx seen
+fuzz: install
+	FIELDAPP_FUZZ_EXAMPLES=$${FIELDAPP_FUZZ_EXAMPLES:-40} $(BIN)/pytest -q tests/fuzzing $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
