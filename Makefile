@@ -41,7 +41,7 @@ test: install
 ## fuzz: a long random pass of generated input over every route, form and JSON API as each role
 ## (some 20,000 requests); prints the inputs tried and the 5xx seen
 fuzz: install
-	FIELDAPP_FUZZ_EXAMPLES=$${FIELDAPP_FUZZ_EXAMPLES:-40} $(BIN)/pytest -q tests/fuzzing $(PYTEST_ARGS)
+	FIELDAPP_FUZZ_EXAMPLES=$${FIELDAPP_FUZZ_EXAMPLES:-40} $(BIN)/pytest -q --timeout=0 tests/fuzzing $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
