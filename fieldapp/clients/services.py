@@ -71,8 +71,11 @@ def _apply(client: Client, details: ClientDetails) -> None:
 
 
 def create_client(actor: User, details: ClientDetails, counsellor: User | None = None) -> Client:
+    counsellor = counsellor or actor
+    if not may_follow(counsellor):
+        raise RuleBroken(_("Choose the counsellor who follows this client."), field="counsellor")
     _check_duplicate(details)
-    client = Client(organisation_id=actor.organisation_id, counsellor_id=(counsellor or actor).id)
+    client = Client(organisation_id=actor.organisation_id, counsellor_id=counsellor.id)
     _apply(client, details)
     db.session.add(client)
     db.session.flush()
@@ -116,6 +119,18 @@ def colleagues(actor: User) -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
 
 
+def may_follow(user: User) -> bool:
+    """Who can follow a client, receive one in a hand-over or have one shared with them: active
+    counsellors and team leads. An administrator manages the organisation; he never follows a
+    file, so he never reaches its sensitive part, whatever a form offers."""
+    return user.active and not user.is_admin
+
+
+def followers(actor: User) -> list[User]:
+    """The people a client can be given to or shared with (see ``may_follow``)."""
+    return [user for user in colleagues(actor) if may_follow(user)]
+
+
 def caseload_owners(actor: User) -> list[User]:
     """Whose clients ``actor`` can filter the caseload on: everyone for an administrator, the
     team for a team lead, nobody else for a counsellor."""
@@ -140,6 +155,8 @@ def hand_over(actor: User, client: Client, to: User, note: str) -> Handover:
         raise RuleBroken(_("This counsellor already follows the client."), field="to")
     if not to.active:
         raise RuleBroken(_("This person can no longer sign in."), field="to")
+    if not may_follow(to):
+        raise RuleBroken(_("An administrator cannot follow a client."), field="to")
     if not note.strip():
         raise RuleBroken(_("Write a short hand-over note for your colleague."), field="note")
     previous = client.counsellor
@@ -180,6 +197,8 @@ def share(actor: User, client: Client, user: User, include_sensitive: bool) -> C
         raise RuleBroken(_("Only the counsellor, their team lead or an administrator can do this."))
     if user.id == client.counsellor_id:
         raise RuleBroken(_("This counsellor already follows the client."), field="user")
+    if not may_follow(user):
+        raise RuleBroken(_("An administrator cannot follow a client."), field="user")
     existing = db.session.scalars(
         select(ClientShare).where(
             ClientShare.client_id == client.id, ClientShare.user_id == user.id

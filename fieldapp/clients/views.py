@@ -179,7 +179,7 @@ def handover(client_id: int) -> ResponseReturnValue:
         abort(403)
     form = HandoverForm()
     form.to.choices = [choice("", "—")] + [
-        choice(u.id, u.name) for u in services.colleagues(user) if u.id != client.counsellor_id
+        choice(u.id, u.name) for u in services.followers(user) if u.id != client.counsellor_id
     ]
     if form.validate_on_submit():
         to = get_or_404(User, int(form.to.data))
@@ -205,7 +205,7 @@ def shares(client_id: int) -> ResponseReturnValue:
         abort(403)
     form = ShareForm()
     form.user.choices = [choice("", "—")] + [
-        choice(u.id, u.name) for u in services.colleagues(user) if u.id != client.counsellor_id
+        choice(u.id, u.name) for u in services.followers(user) if u.id != client.counsellor_id
     ]
     if form.validate_on_submit():
         other = get_or_404(User, int(form.user.data))
@@ -251,7 +251,7 @@ def _details(form: ClientForm) -> services.ClientDetails:
 
 
 def _counsellor_choices(form: ClientForm, user: User) -> None:
-    form.counsellor.choices = [choice(u.id, u.name) for u in services.colleagues(user)]
+    form.counsellor.choices = [choice(u.id, u.name) for u in services.followers(user)]
 
 
 def _chosen_counsellor(form: ClientForm, user: User) -> User:
