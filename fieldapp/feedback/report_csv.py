@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from fieldapp.common import spreadsheet
 from fieldapp.feedback.report import Figures, Report
 
 
@@ -25,14 +26,16 @@ def report_csv_text(report: Report) -> str:
             if not figures.shown:
                 continue
             writer.writerow(
-                [
-                    row.label,
-                    name,
-                    _number(figures.mean),
-                    figures.count,
-                    _number(figures.spread),
-                    _number(row.gap) if name == "self" else "",
-                    row.flag.value if name == "self" and row.flag else "",
-                ]
+                spreadsheet.row(
+                    [
+                        row.label,
+                        name,
+                        _number(figures.mean),
+                        figures.count,
+                        _number(figures.spread),
+                        _number(row.gap) if name == "self" else "",
+                        row.flag.value if name == "self" and row.flag else "",
+                    ]
+                )
             )
     return out.getvalue()

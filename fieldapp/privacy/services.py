@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select, update
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import Organisation, User
 from fieldapp.clients.models import Client, ClientShare, Handover, TimelineEvent
+from fieldapp.common import spreadsheet
 from fieldapp.common.dates import add_months
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
@@ -82,7 +83,9 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     writer.writeheader()
     for row in rows:
         writer.writerow(
-            {k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()}
+            spreadsheet.record(
+                {k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()}
+            )
         )
     return out.getvalue()
 

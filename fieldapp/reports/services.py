@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, distinct, func, or_, select
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
+from fieldapp.common import spreadsheet
 from fieldapp.extensions import db
 from fieldapp.trajectories.method import Outcome, Scheme
 from fieldapp.trajectories.models import Trajectory
@@ -123,5 +124,7 @@ def to_csv(report: YearlyReport) -> str:
     writer = csv.writer(buffer)
     writer.writerow(["year", "counsellor_id", "figure", "category", "count"])
     for figure, category, count in report_rows(report):
-        writer.writerow([report.year, report.counsellor_id or "", figure, category, count])
+        writer.writerow(
+            spreadsheet.row([report.year, report.counsellor_id or "", figure, category, count])
+        )
     return buffer.getvalue()

