@@ -1,11 +1,16 @@
 """Password hashing (argon2id) and the password policy.
 
 The policy follows NIST SP 800-63B: length over composition rules, and a refusal of passwords that
-are common or built from the user's own e-mail address.
+are common, guessable or built from what an attacker knows of the person. Guessability is judged
+by zxcvbn (Dropbox's estimator, in its maintained Python port), fed with the person's name and
+e-mail address, the organisation's name and the words every OCMW/CPAS password is made of
+(welkom, bienvenue, ocmw, cpas, the year): ``Welkom2026!!`` passes a composition rule, not this.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 
@@ -13,9 +18,31 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
+from zxcvbn import zxcvbn
+
+from fieldapp.common.dates import today
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
+# zxcvbn's score 4: at least 10^10 guesses, what an offline attack on a stolen hash must not reach.
+MIN_SCORE = 4
+LOCAL_WORDS = (
+    "welkom",
+    "welcome",
+    "bienvenue",
+    "ocmw",
+    "cpas",
+    "ocmwcpas",
+    "fieldapp",
+    "wachtwoord",
+    "motdepasse",
+    "paswoord",
+    "password",
+    "gemeente",
+    "commune",
+    "stad",
+    "ville",
+)
 
 
 def _hasher() -> PasswordHasher:
@@ -52,17 +79,37 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
 
 
-def policy_problems(password: str, email: str = "") -> list[str]:
-    """What is wrong with ``password`` as a new password, in words for the user; empty if fine."""
+def _known_words(email: str, personal: Iterable[str]) -> list[str]:
+    """What an attacker tries first: the person, the organisation, local words, the year."""
+    year = today().year
+    words = [*LOCAL_WORDS, *(str(y) for y in range(year - 2, year + 2))]
+    local_part, _at, domain = email.lower().partition("@")
+    for text in (local_part, *domain.split("."), *personal):
+        words.append(text.lower())
+        words.extend(part for part in re.split(r"\W+", text.lower()) if len(part) >= 3)
+    return words
+
+
+def _too_easy(password: str, email: str, personal: Iterable[str]) -> bool:
+    lowered = password.lower()
+    if lowered in _common_passwords() or len(set(lowered)) < 5:
+        return True
+    # zxcvbn slows down on long input; a password of over 100 characters is long enough as it is.
+    estimate = zxcvbn(password[:100], user_inputs=_known_words(email, personal))
+    return estimate["score"] < MIN_SCORE
+
+
+def policy_problems(password: str, email: str = "", personal: Iterable[str] = ()) -> list[str]:
+    """What is wrong with ``password`` as a new password, in words for the user; empty if fine.
+    ``personal``: the person's name, the organisation's name and such."""
     problems: list[str] = []
     if len(password) < MIN_LENGTH:
         problems.append(_("Use at least %(n)d characters.", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
         problems.append(_("Use at most %(n)d characters.", n=MAX_LENGTH))
-    lowered = password.lower()
-    if lowered in _common_passwords() or len(set(lowered)) < 5:
-        problems.append(_("This password is too easy to guess. Try a short sentence."))
     local_part = email.split("@", 1)[0].lower()
-    if len(local_part) >= 4 and local_part in lowered:
+    if len(local_part) >= 4 and local_part in password.lower():
         problems.append(_("Do not use your e-mail address in your password."))
+    if not problems and _too_easy(password, email, personal):
+        problems.append(_("This password is too easy to guess. Try a short sentence."))
     return problems

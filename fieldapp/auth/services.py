@@ -115,10 +115,11 @@ def load_session_user(session_id: str) -> User | None:
 # -- passwords ---------------------------------------------------------------------------------
 
 
-def check_new_password(password: str, confirmation: str, email: str) -> None:
+def check_new_password(password: str, confirmation: str, user: User) -> None:
     if password != confirmation:
         raise AuthError(_("The two passwords are not the same."))
-    problems = passwords.policy_problems(password, email)
+    personal = (user.name, user.organisation.name, user.organisation.slug)
+    problems = passwords.policy_problems(password, user.email, personal)
     if problems:
         raise AuthError(" ".join(problems))
 
@@ -133,7 +134,7 @@ def _set_password(user: User, password: str) -> None:
 def change_password(user: User, current: str, new: str, confirmation: str) -> None:
     if not passwords.verify_password(user.password_hash, current):
         raise AuthError(_("Your current password is not correct."))
-    check_new_password(new, confirmation, user.email)
+    check_new_password(new, confirmation, user)
     _set_password(user, new)
     audit.record("auth.password_changed", organisation_id=user.organisation_id, actor=user)
     db.session.flush()
@@ -157,7 +158,7 @@ def request_password_reset(email: str) -> None:
 
 def reset_password(token: UserToken, password: str, confirmation: str) -> User:
     user = token.user
-    check_new_password(password, confirmation, user.email)
+    check_new_password(password, confirmation, user)
     tokens.consume(token)
     _set_password(user, password)
     audit.record("auth.password_reset", organisation_id=user.organisation_id, actor=user)
@@ -229,7 +230,7 @@ def _send_invitation(actor: User, user: User) -> None:
 
 def accept_invitation(token: UserToken, name: str, password: str, confirmation: str) -> User:
     user = token.user
-    check_new_password(password, confirmation, user.email)
+    check_new_password(password, confirmation, user)
     tokens.consume(token)
     user.name = name.strip() or user.name
     _set_password(user, password)
@@ -321,7 +322,8 @@ def create_user(
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise AuthError(f"there is already an account for {email}")
-    problems = passwords.policy_problems(password, email)
+    personal = (name, organisation.name, organisation.slug)
+    problems = passwords.policy_problems(password, email, personal)
     if problems:
         raise AuthError(" ".join(problems))
     user = User(

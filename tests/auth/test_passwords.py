@@ -13,11 +13,19 @@ from fieldapp.auth import passwords
         ("wachtwoord123", "too easy"),
         ("aaaaaaaaaaaaaaaa", "too easy"),
         ("marie.peeters-2026!", "e-mail address"),
+        ("Welkom2026!!", "too easy"),
+        ("ocmwdemostad1", "too easy"),
+        ("Bienvenue2027?", "too easy"),
+        ("OcmwTest2026!", "too easy"),
+        ("Demostad2026!", "too easy"),
+        ("MariePeeters26", "too easy"),
     ],
 )
 def test_policy_refuses_weak_passwords(app, candidate, fragment):
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        problems = passwords.policy_problems(candidate, "marie.peeters@ocmw.example")
+        problems = passwords.policy_problems(
+            candidate, "marie.peeters@ocmw.example", ("Marie Peeters", "OCMW Demostad", "demostad")
+        )
     assert any(fragment in p for p in problems), problems
 
 
