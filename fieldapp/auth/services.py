@@ -158,6 +158,8 @@ def request_password_reset(email: str) -> None:
 
 def reset_password(token: UserToken, password: str, confirmation: str) -> User:
     user = token.user
+    if not user.active:
+        raise tokens.TokenProblem("used")
     check_new_password(password, confirmation, user)
     tokens.consume(token)
     _set_password(user, password)
@@ -230,11 +232,12 @@ def _send_invitation(actor: User, user: User) -> None:
 
 def accept_invitation(token: UserToken, name: str, password: str, confirmation: str) -> User:
     user = token.user
+    if not user.active:  # deactivated after the invitation was sent
+        raise tokens.TokenProblem("used")
     check_new_password(password, confirmation, user)
     tokens.consume(token)
     user.name = name.strip() or user.name
     _set_password(user, password)
-    user.active = True
     audit.record("auth.invitation_accepted", organisation_id=user.organisation_id, actor=user)
     db.session.flush()
     return user
@@ -279,6 +282,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
     user.active = active
     if not active:
         user.session_token = new_session_token()
+        tokens.stop_all(user)  # a pending invitation or reset would let the person back in
     action = "user.reactivated" if active else "user.deactivated"
     audit.record(action, organisation_id=user.organisation_id, actor=actor, target=user)
     db.session.flush()

@@ -25,6 +25,16 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def stop_all(user: User) -> None:
+    """Every unused link of ``user`` (invitation, password reset) stops working."""
+    db.session.execute(
+        update(UserToken)
+        .where(UserToken.user_id == user.id, UserToken.used_at.is_(None))
+        .values(used_at=now_utc())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def issue(user: User, purpose: str, valid_for: timedelta) -> str:
     """Create a token for ``user``; earlier unused tokens of the same purpose stop working."""
     now = now_utc()

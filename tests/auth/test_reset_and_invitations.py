@@ -183,3 +183,56 @@ def test_pending_invitee_cannot_sign_in_or_reset(client, auth, make, outbox, db)
     assert auth.login("pending@example.org", "anything at all").status_code == 401
     client.post("/password/forgot", data={"email": "pending@example.org"})
     assert outbox == []
+
+
+def test_a_deactivated_invitee_cannot_accept_the_invitation(app, client, auth, make, outbox, db):
+    make.user(role=Role.ADMIN, email="admin@example.org")
+    auth.login("admin@example.org")
+    client.post(
+        "/admin/users/invite",
+        data={"name": "Vera", "email": "vera@example.org", "role": "counsellor", "language": ""},
+    )
+    invitation = outbox[-1]
+    vera = db.session.scalars(select(User).where(User.email == "vera@example.org")).one()
+    assert client.post(f"/admin/users/{vera.id}/active").status_code == 302
+    db.session.refresh(vera)
+    assert not vera.active
+
+    invitee = app.test_client()
+    assert invitee.get(link_path(invitation)).status_code == 410
+    db.session.refresh(vera)
+    assert (vera.active, vera.password_hash) == (False, None)
+
+
+def test_a_link_opened_before_deactivation_no_longer_lets_anyone_in(
+    app, client, auth, make, outbox, db
+):
+    make.user(role=Role.ADMIN, email="admin@example.org")
+    auth.login("admin@example.org")
+    client.post(
+        "/admin/users/invite",
+        data={"name": "Vera", "email": "vera@example.org", "role": "counsellor", "language": ""},
+    )
+    invitee = app.test_client()
+    assert invitee.get(link_path(outbox[-1])).status_code == 302  # the form is open
+    vera = db.session.scalars(select(User).where(User.email == "vera@example.org")).one()
+    client.post(f"/admin/users/{vera.id}/active")
+    response = invitee.post(
+        "/invitation",
+        data={"name": "Vera", "password": NEW_PASSWORD, "confirmation": NEW_PASSWORD},
+    )
+    assert response.status_code == 410
+    db.session.refresh(vera)
+    assert not vera.active
+    assert invitee.get("/").status_code == 302  # not signed in
+
+
+def test_deactivation_stops_a_reset_link(app, client, auth, make, outbox, db):
+    admin = make.user(role=Role.ADMIN, email="admin@example.org")
+    person = make.user(admin.organisation, email="leaving@example.org")
+    client.post("/password/forgot", data={"email": "leaving@example.org"})
+    reset = outbox[-1]
+    auth.login("admin@example.org")
+    assert client.post(f"/admin/users/{person.id}/active").status_code == 302
+    other = app.test_client()
+    assert other.get(link_path(reset)).status_code == 410
