@@ -83,6 +83,7 @@ def base_config(database_url: str, instance_path: Path) -> dict[str, Any]:
         "FIELDAPP_MAIL_BACKEND": "memory",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "FIELDAPP_PUSH_PRIVATE_ENDPOINTS": True,  # the local push service on 127.0.0.1
         # Cheap hashing keeps the suite fast; production uses RFC 9106 costs.
         "FIELDAPP_ARGON2_TIME_COST": 1,
         "FIELDAPP_ARGON2_MEMORY_KIB": 64,

@@ -57,7 +57,7 @@ class PushService:
     _server: ThreadingHTTPServer | None = None
     deliveries: list[Delivery] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    _answers: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)
+    _answers: deque[tuple[int, dict[str, str], bytes]] = field(default_factory=deque)
     _subscribers: dict[str, Subscriber] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -80,15 +80,17 @@ class PushService:
             "keys": {"p256dh": b64encode(public), "auth": b64encode(auth)},
         }
 
-    def answer_next(self, status: int, **headers: str) -> None:
-        self._answers.append((status, headers))
+    def answer_next(self, status: int, body: bytes = b"", **headers: str) -> None:
+        self._answers.append((status, headers, body))
 
     def received(self) -> list[Delivery]:
         return [d for d in self.deliveries if d.status == 201]
 
     # The HTTP side -------------------------------------------------------------------------------
 
-    def handle(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str]]:
+    def handle(
+        self, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         key, claims = self._check_vapid(headers.get("authorization", ""))
         subscriber = self._subscribers.get(path)
         payload = None
@@ -103,11 +105,11 @@ class PushService:
             )
             payload = json.loads(plain)
         with self._lock:
-            status, extra = self._answers.popleft() if self._answers else (201, {})
+            status, extra, answer = self._answers.popleft() if self._answers else (201, {}, b"")
             if subscriber is None:
-                status, extra = 404, {}
+                status, extra, answer = 404, {}, b""
             self.deliveries.append(Delivery(path, status, key, claims, headers, payload))
-        return status, extra
+        return status, extra, answer
 
     def _check_vapid(self, authorization: str) -> tuple[str, dict[str, Any]]:
         if not authorization.startswith("vapid "):
@@ -150,12 +152,13 @@ class PushService:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
                 headers = {name.lower(): value for name, value in self.headers.items()}
-                status, extra = service.handle(self.path, headers, body)
+                status, extra, answer = service.handle(self.path, headers, body)
                 self.send_response(status)
                 for name, value in extra.items():
                     self.send_header(name.replace("_", "-"), value)
-                self.send_header("Content-Length", "0")
+                self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
+                self.wfile.write(answer)
 
             def log_message(self, *args: Any) -> None:
                 return

@@ -16,7 +16,7 @@ from fieldapp.auth.models import User
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
-from fieldapp.reminders import push
+from fieldapp.reminders import endpoints, push
 from fieldapp.reminders.models import PushSubscription
 
 MAX_ENDPOINT = 1000
@@ -47,6 +47,13 @@ def subscribe(user: User, payload: Any, label: str) -> PushSubscription:
         raise RuleBroken(_("This device's notification address could not be read."))
     if len(endpoint) > MAX_ENDPOINT:
         raise RuleBroken(_("This device's notification address could not be read."))
+    if not current_app.config["FIELDAPP_PUSH_PRIVATE_ENDPOINTS"]:
+        try:
+            endpoints.check(endpoint)
+        except endpoints.NotPublic:
+            raise RuleBroken(
+                _("This device's notification address is not a push service on the internet.")
+            ) from None
     p256dh = _key(payload["keys"].get("p256dh"), 65, "p256dh")
     auth = _key(payload["keys"].get("auth"), 16, "auth")
     digest = hashlib.sha256(endpoint.encode("utf-8")).hexdigest()
@@ -88,7 +95,9 @@ def remove(subscription: PushSubscription) -> None:
 def deliver(subscription: PushSubscription, message: push.Message) -> push.Result:
     """Send and note the outcome on the device: a device the push service forgot is removed."""
     sender = push.Sender.of(current_app._get_current_object())  # type: ignore[attr-defined]
-    result = push.send(sender, push.Target.of(subscription), message)
+    private = current_app.config["FIELDAPP_PUSH_PRIVATE_ENDPOINTS"]
+    with endpoints.session(private) as session:
+        result = push.send(sender, push.Target.of(subscription), message, session=session)
     if result.outcome is push.Outcome.SENT:
         subscription.last_sent_at = now_utc()
         subscription.last_error = ""

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-import requests
 from flask import Flask
 from flask_babel import force_locale
 from sqlalchemy import delete, or_, select, update
@@ -35,7 +34,7 @@ from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackRound
 from fieldapp.mail.services import Message as MailMessage
 from fieldapp.mail.services import render_message, send_after_commit
-from fieldapp.reminders import messages, preferences, push, schedule
+from fieldapp.reminders import endpoints, messages, preferences, push, schedule
 from fieldapp.reminders.models import PushSubscription, Reminder, ReminderStatus
 from fieldapp.reminders.schedule import DIGEST, RATERS, SEND_AT
 
@@ -106,6 +105,7 @@ class Dispatcher:
         self.batch = batch
         self.lease = lease
         self.sender = push.Sender.of(app)
+        self._private_endpoints = app.config["FIELDAPP_PUSH_PRIVATE_ENDPOINTS"]
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="push")
         self._local = threading.local()
 
@@ -297,7 +297,7 @@ class Dispatcher:
         delivery, _, target = item
         session = getattr(self._local, "session", None)
         if session is None:
-            session = self._local.session = requests.Session()
+            session = self._local.session = endpoints.session(self._private_endpoints)
         assert delivery.job.message is not None
         try:
             return push.send(self.sender, target, delivery.job.message, session=session)

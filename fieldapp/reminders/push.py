@@ -23,7 +23,7 @@ from pywebpush import WebPushException, webpush
 
 from fieldapp.common.numbers import whole_number
 from fieldapp.common.time import now_utc
-from fieldapp.reminders import vapid
+from fieldapp.reminders import endpoints, vapid
 from fieldapp.reminders.models import PushSubscription
 
 log = logging.getLogger(__name__)
@@ -114,10 +114,11 @@ def send(
     *,
     ttl: int = DEFAULT_TTL,
     urgency: str = "normal",
-    session: requests.Session | None = None,
+    session: requests.Session,
 ) -> Result:
     """Encrypt and post ``message`` to ``target``'s push service; never raises for what the
-    push service answers. Needs no app context, so threads can send side by side."""
+    push service answers. Needs no app context, so threads can send side by side. ``session``
+    comes from ``endpoints.session``: it reaches only public push services."""
     if sender.signer is None:
         return Result(Outcome.FAILED, reason="no VAPID key: run flask --app fieldapp vapid-keys")
     claims = {"sub": sender.subject}  # fresh per send: pywebpush adds aud and exp to it
@@ -139,9 +140,13 @@ def send(
             return Result(Outcome.GONE, status)
         if status is None or status == 429 or status >= 500:
             return Result(Outcome.RETRY, status, _retry_after(response), reason=f"HTTP {status}")
-        reason = (response.text or "")[:200] if response is not None else str(error)[:200]
-        log.warning("push refused with %s: %s", status, reason)
-        return Result(Outcome.FAILED, status, reason=f"{status} {reason}".strip())
+        # Only the status: the answer's body comes from a server we do not control.
+        log.warning("push refused with HTTP %s", status)
+        return Result(Outcome.FAILED, status, reason=f"HTTP {status}")
+    except endpoints.NotPublic:
+        return Result(Outcome.FAILED, reason="not a public https push service")
+    except requests.TooManyRedirects:
+        return Result(Outcome.FAILED, reason="the push service redirected: not followed")
     except requests.RequestException as error:
         return Result(Outcome.RETRY, reason=type(error).__name__)
     except ValueError:  # keys that are no point on the curve: this device can never be reached
