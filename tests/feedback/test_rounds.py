@@ -11,57 +11,9 @@ from sqlalchemy import func, select
 
 from fieldapp.auth.tokens import hash_token
 from fieldapp.common.dates import today
-from fieldapp.feedback import rounds, shipped
+from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation, RaterGroup
-
-KEYS = [competence["key"] for competence in shipped.COMPETENCES]
-
-
-def rater_rows(*rows):
-    data = {}
-    for index, (group, name, email, language) in enumerate(rows):
-        data.update(
-            {
-                f"raters-{index}-group": group,
-                f"raters-{index}-name": name,
-                f"raters-{index}-email": email,
-                f"raters-{index}-language": language,
-            }
-        )
-    return data
-
-
-def complete_answers(**overrides):
-    answers = {f"score-{key}": "4" for key in KEYS}
-    answers["score-language"] = "na"
-    answers["action"] = "submit"
-    answers.update(overrides)
-    return answers
-
-
-@pytest.fixture
-def started(client, auth, make, db, outbox):
-    """A round for the world's client with a supervisor (by e-mail) and a colleague (no e-mail)."""
-    world = make.world()
-    auth.login(world.counsellor.email)
-    response = client.post(
-        f"/trajectories/{world.trajectory.id}/feedback/new",
-        data={
-            "deadline": (today() + timedelta(days=10)).isoformat(),
-            **rater_rows(
-                ("supervisor", "Sofie Verbruggen", "sofie@example.org", "nl"),
-                ("colleague", "Jan", "", "fr"),
-            ),
-        },
-    )
-    assert response.status_code == 302
-    feedback_round = db.session.scalars(
-        select(FeedbackRound).order_by(FeedbackRound.id.desc())
-    ).first()
-    assert response.headers["Location"] == f"/feedback/rounds/{feedback_round.id}"
-    (mail,) = outbox
-    token = re.search(r"/f/(\S+)", mail.body).group(1)
-    return world, feedback_round, token
+from tests.feedback.conftest import KEYS, complete_answers, rater_rows
 
 
 def test_links_are_long_random_and_stored_only_as_a_hash(started, db):
