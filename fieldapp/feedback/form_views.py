@@ -117,6 +117,8 @@ def _page(
         questions=_questions(invitation, language),
         answers=answers,
         error=error,
+        missing=error.missing if isinstance(error, rounds.AnswersRefused) else [],
+        problems=error.problems if isinstance(error, rounds.AnswersRefused) else {},
         saved=saved,
         threshold=_threshold(invitation.organisation_id),
         language=language,

@@ -213,17 +213,39 @@ def extend(actor: User, feedback_round: FeedbackRound, deadline: date, today: da
     db.session.flush()
 
 
+class AnswersRefused(RuleBroken):
+    """A form at a rater's link that cannot be taken as it is, with everything that is wrong in it
+    at once (not only the first thing), so the page marks every question a rater must look at.
+
+    ``missing`` lists the competences left without an answer, in the form's order; ``problems``
+    maps other fields (``score-<key>``, ``comment-<key>``, ``overall``) to their message.
+    """
+
+    def __init__(self, missing: list[str], problems: dict[str, str]) -> None:
+        super().__init__(
+            _("Answer every question, or choose \u201ccannot judge\u201d.")
+            if missing
+            else next(iter(problems.values()))
+        )
+        self.missing = missing
+        self.problems = problems
+
+
 def read_answers(feedback_round: FeedbackRound, form: Any, *, complete: bool) -> Answers:
     """The answers in a posted form (``score-<key>``: 1-5 or "na", ``comment-<key>``, ``overall``).
 
-    A tampered form (an unknown competence, a score of 7) is refused; with ``complete``, so is a
-    competence left without an answer. Comments longer than the limit are refused, not cut.
+    A form of another round (an unknown competence) is refused at once. Otherwise every answer is
+    checked and :class:`AnswersRefused` names all that is wrong: a score of 7, a comment longer
+    than the limit (refused, not cut) and, with ``complete``, each competence left unanswered.
     """
     keys = keys_of(feedback_round)
-    answers = Answers()
     for name in form:
         if name.startswith(("score-", "comment-")) and name.split("-", 1)[1] not in keys:
             raise RuleBroken(_("This form does not belong to this round. Reload the page."))
+    answers = Answers()
+    missing: list[str] = []
+    problems: dict[str, str] = {}
+    too_long = _("A comment is at most %(n)d characters.", n=MAX_COMMENT)
     for key in keys:
         value = form.get(f"score-{key}", "")
         if value == "na":
@@ -231,23 +253,19 @@ def read_answers(feedback_round: FeedbackRound, form: Any, *, complete: bool) ->
         elif value in {"1", "2", "3", "4", "5"}:
             answers.scores[key] = int(value)
         elif value:
-            raise RuleBroken(
-                _("Choose a score from 1 to 5, or \u201ccannot judge\u201d."), field=key
-            )
+            problems[f"score-{key}"] = _("Choose a score from 1 to 5, or \u201ccannot judge\u201d.")
         elif complete:
-            raise RuleBroken(
-                _("Answer every question, or choose \u201ccannot judge\u201d."), field=key
-            )
+            missing.append(key)
         comment = form.get(f"comment-{key}", "").strip()
         if len(comment) > MAX_COMMENT:
-            raise RuleBroken(_("A comment is at most %(n)d characters.", n=MAX_COMMENT), field=key)
-        if comment:
+            problems[f"comment-{key}"] = too_long
+        elif comment:
             answers.comments[key] = comment
     answers.overall = form.get("overall", "").strip()
     if len(answers.overall) > MAX_COMMENT:
-        raise RuleBroken(
-            _("A comment is at most %(n)d characters.", n=MAX_COMMENT), field="overall"
-        )
+        problems["overall"] = too_long
+    if missing or problems:
+        raise AnswersRefused(missing, problems)
     return answers
 
 

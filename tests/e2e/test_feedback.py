@@ -3,6 +3,7 @@ the form at their links; the counsellor reads the report."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -112,3 +113,64 @@ def test_answers_chosen_at_a_link_are_there_when_the_rater_comes_back(
     expect(again.get_by_label("Wil je nog iets kwijt? (niet verplicht)")).to_have_value(
         "Vriendelijk."
     )
+
+
+def test_an_incomplete_answer_lists_every_open_question_and_keeps_the_rest(
+    context, live_server, make, db
+):
+    """Sent with two questions open: both are listed at the top, each a link to its question; the
+    answers chosen and the comments typed are still there."""
+    world = make.world()
+    feedback_round, links = rounds.start(
+        world.counsellor,
+        world.trajectory,
+        today() + timedelta(days=7),
+        [rounds.Rater(RaterGroup.SUPERVISOR, "Sofie")],
+        today(),
+    )
+    db.session.commit()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/f/{links[feedback_round.invitations[0].id]}")
+    questions = page.locator("fieldset.question")
+    ids = [question.get_attribute("id") for question in questions.all()]
+    left_open = [ids[1], ids[-1]]
+    for question in questions.all():
+        if question.get_attribute("id") not in left_open:
+            question.get_by_text("Meestal", exact=True).click()
+    first = questions.nth(0)
+    first.get_by_text("Opmerking toevoegen (niet verplicht)").click()
+    first.locator("textarea").fill("Altijd stipt.")
+    page.get_by_label("Wil je nog iets kwijt? (niet verplicht)").fill("Een harde werker.")
+    page.get_by_role("button", name="Mijn antwoorden versturen").click()
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()  # read out first, without any script
+    expect(summary.get_by_role("heading", level=2)).to_have_text("Er is een probleem")
+    listed = summary.get_by_role("link")
+    expect(listed).to_have_count(2)
+    assert [link.get_attribute("href") for link in listed.all()] == [f"#{id_}" for id_ in left_open]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for link in listed.all():
+        assert link.bounding_box()["height"] >= 44
+
+    last = page.locator(f"#{left_open[1]}")
+    expect(last).not_to_be_in_viewport()
+    listed.nth(1).click()
+    expect(page).to_have_url(re.compile(f"#{left_open[1]}$"))
+    expect(last).to_be_in_viewport()
+    expect(last).to_have_class(re.compile("question--error"))
+    expect(last.get_by_text("Kies een antwoord", exact=False)).to_be_visible()
+    expect(page.locator(f"#{left_open[0]}")).to_have_class(re.compile("question--error"))
+
+    expect(first.get_by_label("Meestal")).to_be_checked()
+    expect(questions.nth(2).get_by_label("Meestal")).to_be_checked()
+    expect(page.locator(f"#{left_open[0]} input:checked")).to_have_count(0)
+    expect(first.locator("textarea")).to_have_value("Altijd stipt.")
+    expect(page.get_by_label("Wil je nog iets kwijt? (niet verplicht)")).to_have_value(
+        "Een harde werker."
+    )
+
+    last.get_by_text("Soms", exact=True).click()
+    page.locator(f"#{left_open[0]}").get_by_text("Kan ik niet beoordelen", exact=True).click()
+    page.get_by_role("button", name="Mijn antwoorden versturen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dank je")
