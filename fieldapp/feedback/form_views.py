@@ -33,6 +33,7 @@ PROBLEM_STATUS = {
     links.LinkProblem.UNKNOWN: 404,
     links.LinkProblem.EXPIRED: 410,
     links.LinkProblem.REVOKED: 410,
+    links.LinkProblem.REPLACED: 410,
     links.LinkProblem.USED: 409,
 }
 

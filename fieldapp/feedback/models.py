@@ -133,6 +133,31 @@ class Invitation(TenantScoped, db.Model):
         return RaterGroup(self.rater_group)
 
 
+class LinkEnd(StrEnum):
+    """Why a link that was handed out no longer works."""
+
+    REPLACED = "replaced"  # a new link was made (shown, or e-mailed as a reminder)
+    STOPPED = "stopped"  # the counsellor stopped it
+
+
+class EndedLink(TenantScoped, db.Model):
+    """A rater's link that no longer works, kept as its hash with why it ended, so that whoever
+    opens it is told (a newer link exists; the counsellor stopped it) instead of "unknown link".
+
+    An invitation's current link is its ``token_hash``; a stopped current link has ``revoked_at``.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    reason: Mapped[str] = mapped_column(String(12))
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    invitation: Mapped[Invitation] = relationship()
+
+
 class FeedbackResponse(TenantScoped, db.Model):
     """A submitted answer. One per invitation (a unique key), so a double submit stores one."""
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import (
     Blueprint,
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -24,6 +25,7 @@ from fieldapp.clients import access
 from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status
+from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import acted, saved
 from fieldapp.feedback import charts, links, rounds
@@ -145,12 +147,15 @@ def release(round_id: int) -> ResponseReturnValue:
     return redirect(url_for("feedback_rounds.report", round_id=feedback_round.id))
 
 
-@bp.post("/feedback/invitations/<id:invitation_id>/link")
+@bp.route("/feedback/invitations/<id:invitation_id>/link", methods=["GET", "POST"])
 @login_required
 def new_link(invitation_id: int) -> ResponseReturnValue:
-    """A fresh link to hand over (shown once: only its hash is kept); the previous one stops."""
+    """GET asks first (the link handed out before stops, say so); POST makes a fresh link to hand
+    over, shown once (only its hash is kept)."""
     user = acting_user()
     invitation = _invitation_or_404(user, invitation_id)
+    if request.method == "GET":
+        return _ask(invitation, "new")
     secret = acted(lambda: rounds.renew_link(user, invitation))
     link = url_for("feedback_form.answer", token=secret, _external=True)
     return render_template(
@@ -158,6 +163,22 @@ def new_link(invitation_id: int) -> ResponseReturnValue:
         invitation=invitation,
         link=link,
         qr_code=links.qr_code(link),
+    )
+
+
+def _ask(invitation: Invitation, action: str) -> ResponseReturnValue:
+    """The page that asks once before a rater's link is stopped or replaced; it changes nothing."""
+    try:
+        rounds.check_link_change(invitation)
+    except RuleBroken as error:
+        abort(409, description=error.message)
+    if action == "stop" and invitation.revoked_at is not None:
+        return redirect(url_for("feedback_rounds.show", round_id=invitation.round_id))
+    return render_template(
+        "feedback/confirm_link.html",
+        invitation=invitation,
+        action=action,
+        action_form=FlaskForm(),
     )
 
 
@@ -171,11 +192,14 @@ def remind(round_id: int) -> ResponseReturnValue:
     return redirect(url_for("feedback_rounds.show", round_id=feedback_round.id))
 
 
-@bp.post("/feedback/invitations/<id:invitation_id>/revoke")
+@bp.route("/feedback/invitations/<id:invitation_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke(invitation_id: int) -> ResponseReturnValue:
+    """GET asks first; POST stops the rater's link."""
     user = acting_user()
     invitation = _invitation_or_404(user, invitation_id)
+    if request.method == "GET":
+        return _ask(invitation, "stop")
     acted(lambda: rounds.revoke(user, invitation))
     flash(_("The link no longer works."), "success")
     return redirect(url_for("feedback_rounds.show", round_id=invitation.round_id))

@@ -145,10 +145,15 @@ def _mail_link(invitation: Invitation, secret: str, *, reminder: bool = False) -
     send_after_commit(db.session(), message)
 
 
-def renew_link(actor: User, invitation: Invitation) -> str:
-    """A new link for an invitation (to show as a QR code, or to resend); the old one stops."""
+def check_link_change(invitation: Invitation) -> None:
+    """Raise :class:`RuleBroken` if the rater's link can no longer be stopped or replaced."""
     if invitation.submitted_at is not None:
         raise RuleBroken(_("This person has answered already."))
+
+
+def renew_link(actor: User, invitation: Invitation) -> str:
+    """A new link for an invitation (to show as a QR code, or to resend); the old one stops."""
+    check_link_change(invitation)
     secret = links.new_secret(invitation)
     invitation.revoked_at = None
     audit.record(
@@ -187,6 +192,11 @@ def remind(actor: User | None, feedback_round: FeedbackRound, today: date) -> in
 
 
 def revoke(actor: User, invitation: Invitation) -> None:
+    """Stop the rater's link; whoever opens it is told the counsellor stopped it. What they saved
+    stays, and a new link lets them answer after all. Stopping a stopped link changes nothing."""
+    check_link_change(invitation)
+    if invitation.revoked_at is not None:
+        return
     invitation.revoked_at = now_utc()
     audit.record(
         "feedback.link_revoked",

@@ -174,3 +174,75 @@ def test_an_incomplete_answer_lists_every_open_question_and_keeps_the_rest(
     page.locator(f"#{left_open[0]}").get_by_text("Kan ik niet beoordelen", exact=True).click()
     page.get_by_role("button", name="Mijn antwoorden versturen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dank je")
+
+
+def assert_big_enough(*targets) -> None:
+    """One-handed on a 360 px phone: every button at least 44 by 44 CSS pixels."""
+    for target in targets:
+        expect(target).to_be_visible()
+        box = target.bounding_box()
+        assert box["width"] >= 44, (target, box)
+        assert box["height"] >= 44, (target, box)
+
+
+def test_a_link_is_stopped_or_replaced_only_when_asked_twice_and_its_rater_reads_why(
+    app, context, live_server, make, db
+):
+    world = make.world()
+    with app.test_request_context():  # the invitation e-mail carries an absolute link
+        feedback_round, links = rounds.start(
+            world.counsellor,
+            world.trajectory,
+            today() + timedelta(days=7),
+            [
+                rounds.Rater(RaterGroup.SUPERVISOR, "Sofie", "sofie@example.org"),
+                rounds.Rater(RaterGroup.COLLEAGUE, "Jan"),
+            ],
+            today(),
+        )
+        db.session.commit()
+    sofie_link, jan_link = (
+        f"{live_server.url}/f/{links[invitation.id]}" for invitation in feedback_round.invitations
+    )
+    page = context.new_page()
+    sign_in(page, live_server, world.counsellor.email)
+    round_url = f"{live_server.url}/feedback/rounds/{feedback_round.id}"
+    page.goto(round_url)
+    jan = page.locator("[data-invitation]").nth(1)
+    assert_big_enough(
+        jan.get_by_role("link", name="Nieuwe link tonen"),
+        jan.get_by_role("link", name="Link stopzetten"),
+    )
+
+    jan.get_by_role("link", name="Link stopzetten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("De link van Jan stopzetten?")
+    cancel = page.get_by_role("link", name="Annuleren")
+    assert_big_enough(page.get_by_role("button", name="Link stopzetten"), cancel)
+    cancel.click()
+    expect(page.locator("[data-invitation]").nth(1).locator("[data-status]")).to_have_attribute(
+        "data-status", "waiting"
+    )
+    page.locator("[data-invitation]").nth(1).get_by_role("link", name="Link stopzetten").click()
+    page.get_by_role("button", name="Link stopzetten").click()
+    expect(page.locator("[data-invitation]").nth(1).locator("[data-status]")).to_have_attribute(
+        "data-status", "revoked"
+    )
+
+    page.locator("[data-invitation]").nth(0).get_by_role("link", name="Nieuwe link tonen").click()
+    expect(page.locator("[data-confirm=new]")).to_contain_text("sofie@example.org")
+    expect(page.locator("[data-confirm=new]")).to_contain_text("werkt niet meer")
+    show = page.get_by_role("button", name="Nieuwe link tonen")
+    assert_big_enough(show, page.get_by_role("link", name="Annuleren"))
+    show.click()
+    expect(page.locator(".qr-code svg")).to_be_visible()
+    new_link = page.locator("[data-feedback-link]").input_value()
+
+    rater = context.new_page()
+    rater.goto(jan_link)
+    expect(rater.get_by_role("heading", level=1)).to_have_text("Deze link werd stopgezet")
+    expect(rater.get_by_role("main")).to_contain_text(world.counsellor.name)
+    rater.goto(sofie_link)
+    expect(rater.get_by_role("heading", level=1)).to_have_text("Deze link werkt niet meer")
+    expect(rater.get_by_role("main")).to_contain_text("vervangen door een nieuwere")
+    rater.goto(new_link)
+    expect(rater.get_by_role("heading", level=1)).to_contain_text(world.client.first_name)

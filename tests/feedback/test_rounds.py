@@ -116,7 +116,7 @@ def test_a_new_link_replaces_the_old_one(client, db, started):
     assert 'data-anonymous="true"' in form.get_data(as_text=True)  # colleagues are told
     again = client.post(f"/feedback/invitations/{colleague.id}/link").get_data(as_text=True)
     newest = re.search(r"/f/([\w-]+)", again).group(1)
-    assert client.get(f"/f/{fresh}").status_code == 404  # the old link is gone
+    assert client.get(f"/f/{fresh}").status_code == 410  # the old link is replaced
     assert client.get(f"/f/{newest}").status_code == 200
     assert client.get(f"/f/{token}").status_code == 200  # other raters' links are untouched
 
@@ -194,7 +194,7 @@ def test_remind_those_who_have_not_answered(client, db, started, outbox):
     (mail,) = outbox  # the supervisor has an address; the colleague has none
     assert mail.to == "sofie@example.org"
     fresh = re.search(r"/f/(\S+)", mail.body).group(1)
-    assert client.get(f"/f/{token}").status_code == 404  # the old link stopped
+    assert client.get(f"/f/{token}").status_code == 410  # the old link was replaced
     page = client.get(f"/f/{fresh}").get_data(as_text=True)
     assert 'name="score-pace" value="3" checked' in page  # what was saved is still there
     assert db.session.get(Invitation, feedback_round.invitations[0].id).reminded_at is not None
