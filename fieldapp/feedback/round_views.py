@@ -24,7 +24,7 @@ from fieldapp.auth.models import User
 from fieldapp.clients import access
 from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
-from fieldapp.common.forms import form_status
+from fieldapp.common.forms import form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import acted, saved
@@ -53,6 +53,8 @@ def _invitation_or_404(user: User, invitation_id: int) -> Invitation:
 @bp.route("/trajectories/<id:trajectory_id>/feedback/new", methods=["GET", "POST"])
 @login_required
 def start(trajectory_id: int) -> ResponseReturnValue:
+    """The form to start a round, then a page that asks once (links are e-mailed at once), with
+    what was filled in carried along: ``step=start`` starts, ``step=change`` goes back to it."""
     user = acting_user()
     trajectory = get_or_404(Trajectory, trajectory_id)
     client = access.client_or_404(user, trajectory.client_id)
@@ -63,17 +65,39 @@ def start(trajectory_id: int) -> ResponseReturnValue:
         form.raters[0].form.name.data = client.first_name
         form.raters[0].form.language.data = client.language
         form.raters[1].form.group.data = RaterGroup.SUPERVISOR.value
-    started: list[FeedbackRound] = []
-    if form.validate_on_submit() and saved(
-        form,
-        lambda: started.append(
-            rounds.start(user, trajectory, form.deadline.data, _raters(form), today())[0]
-        ),
-    ):
-        flash(_("Round started. People with an e-mail address got their link."), "success")
-        return redirect(url_for("feedback_rounds.show", round_id=started[0].id))
+    step = request.form.get("step")
+    if step != "change" and form.validate_on_submit():
+        if step == "start":
+            started: list[FeedbackRound] = []
+            if saved(
+                form,
+                lambda: started.append(
+                    rounds.start(user, trajectory, form.deadline.data, _raters(form), today())[0]
+                ),
+            ):
+                flash(_("Round started. People with an e-mail address got their link."), "success")
+                return redirect(url_for("feedback_rounds.show", round_id=started[0].id))
+        elif _may_start(form, trajectory):
+            return render_template(
+                "feedback/start_confirm.html",
+                form=form,
+                raters=_raters(form),
+                client=client,
+                form_trajectory_id=trajectory.id,
+                group_labels=GROUP_LABELS,
+            )
     page = render_template("feedback/start.html", form=form, client=client, trajectory=trajectory)
-    return page, form_status(form)
+    return page, 200 if step == "change" else form_status(form)
+
+
+def _may_start(form: StartRoundForm, trajectory: Trajectory) -> bool:
+    """Whether the round can start as filled in; if not, the reason goes on the form."""
+    try:
+        rounds.check_start(trajectory, form.deadline.data, _raters(form), today())
+    except RuleBroken as error:
+        show_rule_error(form, error)
+        return False
+    return True
 
 
 def _raters(form: StartRoundForm) -> list[rounds.Rater]:

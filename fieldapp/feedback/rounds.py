@@ -83,16 +83,7 @@ def start(
 ) -> tuple[FeedbackRound, dict[int, str]]:
     """Start a round with the framework in use; returns it and each invitation's link secret
     (shown or sent once: only its hash is kept). Raters with an e-mail address get the link."""
-    if trajectory.ended_on is not None:
-        raise RuleBroken(_("This trajectory has ended."))
-    if not today <= deadline <= today + LONGEST_ROUND:
-        raise RuleBroken(
-            _("The deadline is between today and four months from now."), field="deadline"
-        )
-    if not raters:
-        raise RuleBroken(_("Invite at least one person."))
-    if len(raters) > MAX_RATERS:
-        raise RuleBroken(_("Invite at most %(n)d people in one round.", n=MAX_RATERS))
+    check_start(trajectory, deadline, raters, today)
     name, competences = frameworks.snapshot_in_use(trajectory.organisation_id)
     feedback_round = FeedbackRound(
         organisation_id=trajectory.organisation_id,
@@ -106,8 +97,6 @@ def start(
     db.session.add(feedback_round)
     secrets: dict[int, str] = {}
     for rater in raters:
-        if not rater.name.strip():
-            raise RuleBroken(_("Every person needs a name."))
         invitation = Invitation(
             organisation_id=trajectory.organisation_id,
             rater_group=rater.group.value,
@@ -129,6 +118,23 @@ def start(
         target=feedback_round,
     )
     return feedback_round, secrets
+
+
+def check_start(trajectory: Trajectory, deadline: date, raters: list[Rater], today: date) -> None:
+    """Raise :class:`RuleBroken` if such a round cannot start, so the counsellor hears it before
+    being asked to confirm (and :func:`start` checks again)."""
+    if trajectory.ended_on is not None:
+        raise RuleBroken(_("This trajectory has ended."))
+    if not today <= deadline <= today + LONGEST_ROUND:
+        raise RuleBroken(
+            _("The deadline is between today and four months from now."), field="deadline"
+        )
+    if not raters:
+        raise RuleBroken(_("Invite at least one person."))
+    if len(raters) > MAX_RATERS:
+        raise RuleBroken(_("Invite at most %(n)d people in one round.", n=MAX_RATERS))
+    if any(not rater.name.strip() for rater in raters):
+        raise RuleBroken(_("Every person needs a name."))
 
 
 def _mail_link(invitation: Invitation, secret: str, *, reminder: bool = False) -> None:

@@ -185,6 +185,34 @@ def assert_big_enough(*targets) -> None:
         assert box["height"] >= 44, (target, box)
 
 
+def test_starting_a_round_asks_once_and_keeps_what_was_filled_in(context, live_server, make, db):
+    world = make.world()
+    page = context.new_page()
+    sign_in(page, live_server, world.counsellor.email)
+    page.goto(f"{live_server.url}/trajectories/{world.trajectory.id}/feedback/new")
+    supervisor = page.locator("fieldset.rater-row").nth(1)
+    supervisor.get_by_label("Naam").fill("Sofie")
+    supervisor.get_by_label("E-mail (niet verplicht)").fill("sofie@example.org")
+    page.get_by_role("button", name="Nakijken en starten").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nakijken voor je start")
+    expect(page.locator("[data-raters]")).to_contain_text("sofie@example.org")
+    start = page.get_by_role("button", name="Ronde starten")
+    change = page.get_by_role("button", name="Wijzigen")
+    assert_big_enough(start, change)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    change.click()
+    supervisor = page.locator("fieldset.rater-row").nth(1)
+    expect(supervisor.get_by_label("Naam")).to_have_value("Sofie")
+    supervisor.get_by_label("Naam").fill("Sofie Verbruggen")
+    page.get_by_role("button", name="Nakijken en starten").click()
+    page.get_by_role("button", name="Ronde starten").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("360°")
+    expect(page.locator("[data-invitation]")).to_have_count(2)
+    expect(page.locator("[data-invitations]")).to_contain_text("Sofie Verbruggen")
+
+
 def test_a_link_is_stopped_or_replaced_only_when_asked_twice_and_its_rater_reads_why(
     app, context, live_server, make, db
 ):

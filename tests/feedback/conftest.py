@@ -53,6 +53,7 @@ def started(client, auth, make, db, outbox):
                 ("supervisor", "Sofie Verbruggen", "sofie@example.org", "nl"),
                 ("colleague", "Jan", "", "fr"),
             ),
+            "step": "start",  # the button on the page that asks before starting
         },
     )
     assert response.status_code == 302

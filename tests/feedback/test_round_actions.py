@@ -1,12 +1,18 @@
 """What cannot be undone on a round asks once first (and a GET never changes anything): stopping a
-rater's link, showing a new link (the e-mailed one stops). A rater at a link that ended is told
-why: stopped by the counsellor, or replaced by a newer link."""
+rater's link, showing a new link (the e-mailed one stops), starting a round. A rater at a link
+that ended is told why: stopped by the counsellor, or replaced by a newer link."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from tests.feedback.conftest import complete_answers, read_html
+import pytest
+from sqlalchemy import func, select
+
+from fieldapp.common.dates import today
+from fieldapp.feedback.models import FeedbackRound, Invitation
+from tests.feedback.conftest import complete_answers, rater_rows, read_html
 
 
 def posting_form(page_html: str, action: str):
@@ -117,3 +123,83 @@ def test_an_answered_link_cannot_be_stopped_or_replaced(client, db, started):
     assert supervisor.revoked_at is None
     assert client.get("/feedback/invitations/999999/revoke").status_code == 404
     assert client.get("/feedback/invitations/abc/link").status_code == 404
+
+
+@pytest.fixture
+def start_url(client, auth, make):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    return f"/trajectories/{world.trajectory.id}/feedback/new"
+
+
+def rounds_count(db):
+    return db.session.scalar(select(func.count()).select_from(FeedbackRound))
+
+
+def test_starting_a_round_asks_first(client, db, outbox, start_url):
+    filled = {
+        "deadline": (today() + timedelta(days=10)).isoformat(),
+        **rater_rows(
+            ("supervisor", "Sofie Verbruggen", "sofie@example.org", "fr"),
+            ("colleague", "Jan", "", "nl"),
+        ),
+    }
+    before = rounds_count(db)
+
+    asked = client.post(start_url, data=filled)
+    assert asked.status_code == 200
+    body = asked.get_data(as_text=True)
+    assert "Sofie Verbruggen" in body
+    assert "sofie@example.org" in body
+    assert "Jan" in body
+    assert rounds_count(db) == before
+    assert outbox == []
+    form, carried = posting_form(body, start_url)
+    buttons = {button.attrs["value"]: button for button in form.all("button", name="step")}
+    assert set(buttons) == {"start", "change"}
+
+    changing = client.post(start_url, data={**carried, "step": "change"})
+    assert changing.status_code == 200
+    assert 'value="Sofie Verbruggen"' in changing.get_data(as_text=True)  # nothing typed is lost
+    assert rounds_count(db) == before
+
+    done = client.post(start_url, data={**carried, "step": "start"})
+    assert done.status_code == 302
+    assert rounds_count(db) == before + 1
+    (mail,) = outbox
+    assert mail.to == "sofie@example.org"
+    names = db.session.scalars(
+        select(Invitation.name).order_by(Invitation.id.desc()).limit(2)
+    ).all()
+    assert sorted(names) == ["Jan", "Sofie Verbruggen"]
+
+
+def test_a_round_that_cannot_start_says_so_before_asking(client, db, outbox, start_url):
+    before = rounds_count(db)
+    nobody = client.post(
+        start_url, data={"deadline": today().isoformat(), **rater_rows(("self", "", "", "nl"))}
+    )
+    assert nobody.status_code == 422
+    assert "at least one person" in nobody.get_data(as_text=True)
+    assert 'value="start"' not in nobody.get_data(as_text=True)
+    late = client.post(
+        start_url,
+        data={
+            "deadline": (today() + timedelta(days=200)).isoformat(),
+            **rater_rows(("self", "Amina", "", "nl")),
+            "step": "start",
+        },
+    )
+    assert late.status_code == 422
+    assert "four months" in late.get_data(as_text=True)
+    odd = client.post(
+        start_url,
+        data={
+            "deadline": today().isoformat(),
+            **rater_rows(("self", "Amina", "", "nl")),
+            "step": "\x00now",
+        },
+    )
+    assert odd.status_code in (200, 400)  # asked first, or refused; never started, never a 500
+    assert rounds_count(db) == before
+    assert outbox == []
