@@ -98,6 +98,9 @@ class FeedbackRound(TenantScoped, db.Model):
     deadline: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Made when the counsellor is asked to confirm: the same confirmation sent twice (a second tap)
+    # finds the round it started instead of starting another one and mailing everyone twice.
+    start_key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="round", order_by="Invitation.id", cascade="all, delete-orphan"

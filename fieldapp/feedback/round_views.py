@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from flask import (
@@ -19,6 +20,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 
 from fieldapp.auth.models import User
 from fieldapp.clients import access
@@ -28,6 +30,7 @@ from fieldapp.common.forms import form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import acted, saved
+from fieldapp.extensions import db
 from fieldapp.feedback import charts, links, rounds
 from fieldapp.feedback import report as report_service
 from fieldapp.feedback.models import FeedbackRound, Invitation, RaterGroup
@@ -68,16 +71,13 @@ def start(trajectory_id: int) -> ResponseReturnValue:
     step = request.form.get("step")
     if step != "change" and form.validate_on_submit():
         if step == "start":
-            started: list[FeedbackRound] = []
-            if saved(
-                form,
-                lambda: started.append(
-                    rounds.start(user, trajectory, form.deadline.data, _raters(form), today())[0]
-                ),
-            ):
+            started = _start(user, trajectory, form)
+            if started is not None:
                 flash(_("Round started. People with an e-mail address got their link."), "success")
-                return redirect(url_for("feedback_rounds.show", round_id=started[0].id))
+                return redirect(url_for("feedback_rounds.show", round_id=started.id))
         elif _may_start(form, trajectory):
+            # New each time it asks: this confirmation sent twice starts one round (see _start).
+            form.start_key.data = uuid.uuid4().hex
             return render_template(
                 "feedback/start_confirm.html",
                 form=form,
@@ -88,6 +88,30 @@ def start(trajectory_id: int) -> ResponseReturnValue:
             )
     page = render_template("feedback/start.html", form=form, client=client, trajectory=trajectory)
     return page, 200 if step == "change" else form_status(form)
+
+
+def _start(user: User, trajectory: Trajectory, form: StartRoundForm) -> FeedbackRound | None:
+    """Start the round as confirmed, or None with the reason on the form. A confirmation sent
+    twice at once fails on the round's unique start key: the round of the first is the answer."""
+    started: list[FeedbackRound] = []
+    key = form.start_key.data or None
+    try:
+        if saved(
+            form,
+            lambda: started.append(
+                rounds.start(
+                    user, trajectory, form.deadline.data, _raters(form), today(), start_key=key
+                )[0]
+            ),
+        ):
+            return started[0]
+    except IntegrityError:
+        db.session.rollback()
+        earlier = rounds.started_with(trajectory, key) if key else None
+        if earlier is None:
+            raise
+        return earlier
+    return None
 
 
 def _may_start(form: StartRoundForm, trajectory: Trajectory) -> bool:

@@ -79,10 +79,23 @@ def keys_of(feedback_round: FeedbackRound) -> list[str]:
 
 
 def start(
-    actor: User, trajectory: Trajectory, deadline: date, raters: list[Rater], today: date
+    actor: User,
+    trajectory: Trajectory,
+    deadline: date,
+    raters: list[Rater],
+    today: date,
+    *,
+    start_key: str | None = None,
 ) -> tuple[FeedbackRound, dict[int, str]]:
     """Start a round with the framework in use; returns it and each invitation's link secret
-    (shown or sent once: only its hash is kept). Raters with an e-mail address get the link."""
+    (shown or sent once: only its hash is kept). Raters with an e-mail address get the link.
+
+    A ``start_key`` that started a round before gives that round back, with no secrets and no
+    mail: the counsellor tapped twice. Two taps at the very same moment both insert the key;
+    the second fails on its unique key and the caller finds the first with :func:`started_with`.
+    """
+    if start_key and (earlier := started_with(trajectory, start_key)) is not None:
+        return earlier, {}
     check_start(trajectory, deadline, raters, today)
     name, competences = frameworks.snapshot_in_use(trajectory.organisation_id)
     feedback_round = FeedbackRound(
@@ -93,6 +106,7 @@ def start(
         framework_name=name,
         competences=competences,
         deadline=deadline,
+        start_key=start_key or None,
     )
     db.session.add(feedback_round)
     secrets: dict[int, str] = {}
@@ -118,6 +132,15 @@ def start(
         target=feedback_round,
     )
     return feedback_round, secrets
+
+
+def started_with(trajectory: Trajectory, start_key: str) -> FeedbackRound | None:
+    """The round of ``trajectory`` that ``start_key`` started, if any."""
+    return db.session.scalars(
+        select(FeedbackRound).where(
+            FeedbackRound.trajectory_id == trajectory.id, FeedbackRound.start_key == start_key
+        )
+    ).one_or_none()
 
 
 def check_start(trajectory: Trajectory, deadline: date, raters: list[Rater], today: date) -> None:

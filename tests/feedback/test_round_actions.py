@@ -5,6 +5,7 @@ that ended is told why: stopped by the counsellor, or replaced by a newer link."
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -203,3 +204,56 @@ def test_a_round_that_cannot_start_says_so_before_asking(client, db, outbox, sta
     assert odd.status_code in (200, 400)  # asked first, or refused; never started, never a 500
     assert rounds_count(db) == before
     assert outbox == []
+
+
+def test_a_second_tap_on_start_starts_no_second_round(client, db, outbox, start_url):
+    """A slow network, a second tap, or the page sent again: one round, one e-mail per person."""
+    filled = {
+        "deadline": (today() + timedelta(days=10)).isoformat(),
+        **rater_rows(("supervisor", "Sofie", "sofie@example.org", "nl")),
+    }
+    _, carried = posting_form(client.post(start_url, data=filled).get_data(as_text=True), start_url)
+    before = rounds_count(db)
+    first = client.post(start_url, data={**carried, "step": "start"})
+    second = client.post(start_url, data={**carried, "step": "start"})
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert rounds_count(db) == before + 1
+    assert len(outbox) == 1
+
+
+def test_two_taps_at_once_start_one_round(app, client, db, outbox, start_url):
+    filled = {
+        "deadline": (today() + timedelta(days=10)).isoformat(),
+        **rater_rows(("supervisor", "Sofie", "sofie@example.org", "nl")),
+    }
+    _, carried = posting_form(client.post(start_url, data=filled).get_data(as_text=True), start_url)
+    before = rounds_count(db)
+    together = threading.Barrier(2)
+    answers = []
+
+    def tap():
+        together.wait()
+        answers.append(client.post(start_url, data={**carried, "step": "start"}))
+
+    taps = [threading.Thread(target=tap) for _ in range(2)]
+    for thread in taps:
+        thread.start()
+    for thread in taps:
+        thread.join()
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert len({answer.headers["Location"] for answer in answers}) == 1
+    assert rounds_count(db) == before + 1
+    assert len(outbox) == 1
+
+
+def test_a_start_key_that_is_not_one_is_refused(client, db, start_url):
+    filled = {
+        "deadline": (today() + timedelta(days=10)).isoformat(),
+        **rater_rows(("supervisor", "Sofie", "", "nl")),
+        "start_key": "x" * 500,
+        "step": "start",
+    }
+    before = rounds_count(db)
+    assert client.post(start_url, data=filled).status_code == 422
+    assert rounds_count(db) == before
