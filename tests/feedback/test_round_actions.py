@@ -255,5 +255,7 @@ def test_a_start_key_that_is_not_one_is_refused(client, db, start_url):
         "step": "start",
     }
     before = rounds_count(db)
-    assert client.post(start_url, data=filled).status_code == 422
+    refused = client.post(start_url, data=filled)
+    assert refused.status_code == 422
+    assert "reload the page" in refused.get_data(as_text=True)
     assert rounds_count(db) == before
