@@ -83,7 +83,8 @@ def feedback_report_and_form(page, url: str) -> None:
     page.locator("svg.chart").first.wait_for()
     page.screenshot(path=OUT / "report-phone.png", full_page=True)
     page.go_back()
-    page.get_by_role("button", name="Nieuwe link tonen").first.click()
+    page.get_by_role("link", name="Nieuwe link tonen").first.click()
+    page.get_by_role("button", name="Nieuwe link tonen").click()  # asked once first
     link = page.locator("[data-feedback-link]").input_value()
     page.goto(link)
     page.locator("fieldset.question").first.get_by_text("Vaak", exact=True).click()

@@ -33,6 +33,7 @@ PROBLEM_STATUS = {
     links.LinkProblem.UNKNOWN: 404,
     links.LinkProblem.EXPIRED: 410,
     links.LinkProblem.REVOKED: 410,
+    links.LinkProblem.REPLACED: 410,
     links.LinkProblem.USED: 409,
 }
 
@@ -117,6 +118,8 @@ def _page(
         questions=_questions(invitation, language),
         answers=answers,
         error=error,
+        missing=error.missing if isinstance(error, rounds.AnswersRefused) else [],
+        problems=error.problems if isinstance(error, rounds.AnswersRefused) else {},
         saved=saved,
         threshold=_threshold(invitation.organisation_id),
         language=language,

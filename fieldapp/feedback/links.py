@@ -2,7 +2,8 @@
 
 A link works until the end of the round's deadline (in the organisation's time zone), until it is
 revoked or renewed, and for one submit. Whoever holds it sees the client's first name and the
-worksite, nothing else.
+worksite, nothing else. A link that was renewed or stopped keeps its hash as an :class:`EndedLink`,
+so that whoever still opens it is told why it ended.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from fieldapp.auth.tokens import hash_token
 from fieldapp.common.time import local_zone, now_utc
 from fieldapp.extensions import db
-from fieldapp.feedback.models import Invitation
+from fieldapp.feedback.models import EndedLink, Invitation, LinkEnd
 
 MAX_TOKEN_LENGTH = 100
 
@@ -26,7 +27,8 @@ MAX_TOKEN_LENGTH = 100
 class LinkProblem(StrEnum):
     UNKNOWN = "unknown"
     EXPIRED = "expired"
-    REVOKED = "revoked"
+    REVOKED = "revoked"  # stopped by the counsellor
+    REPLACED = "replaced"  # a newer link was made
     USED = "used"
 
 
@@ -38,8 +40,18 @@ class LinkRefused(Exception):
 
 
 def new_secret(invitation: Invitation) -> str:
-    """A fresh secret for ``invitation``; the previous link stops working."""
+    """A fresh secret for ``invitation``; the previous link stops working and is kept as ended:
+    stopped, if the counsellor had stopped it, else replaced."""
     raw = secrets.token_urlsafe(32)
+    if invitation.token_hash:
+        db.session.add(
+            EndedLink(
+                organisation_id=invitation.organisation_id,
+                invitation=invitation,
+                token_hash=invitation.token_hash,
+                reason=LinkEnd.STOPPED if invitation.revoked_at else LinkEnd.REPLACED,
+            )
+        )
     invitation.token_hash = hash_token(raw)
     return raw
 
@@ -55,11 +67,12 @@ def find(raw: str) -> Invitation:
     saying why (an unknown link reveals nothing)."""
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
         raise LinkRefused(LinkProblem.UNKNOWN)
+    hashed = hash_token(raw)
     invitation = db.session.scalars(
-        select(Invitation).where(Invitation.token_hash == hash_token(raw))
+        select(Invitation).where(Invitation.token_hash == hashed)
     ).one_or_none()
     if invitation is None:
-        raise LinkRefused(LinkProblem.UNKNOWN)
+        raise _ended(hashed)
     if invitation.submitted_at is not None:
         raise LinkRefused(LinkProblem.USED, invitation)
     if invitation.revoked_at is not None:
@@ -67,6 +80,21 @@ def find(raw: str) -> Invitation:
     if now_utc() >= expires_at(invitation):
         raise LinkRefused(LinkProblem.EXPIRED, invitation)
     return invitation
+
+
+def _ended(hashed: str) -> LinkRefused:
+    """Why an earlier link of an invitation no longer works. Only "stopped" or "replaced", never
+    "used" or "expired": those let the client's own link show the released report, and a link
+    may have been replaced because it reached the wrong person."""
+    ended = db.session.scalars(
+        select(EndedLink).where(EndedLink.token_hash == hashed)
+    ).one_or_none()
+    if ended is None:
+        return LinkRefused(LinkProblem.UNKNOWN)
+    invitation = ended.invitation
+    if ended.reason == LinkEnd.STOPPED or invitation.revoked_at is not None:
+        return LinkRefused(LinkProblem.REVOKED, invitation)
+    return LinkRefused(LinkProblem.REPLACED, invitation)
 
 
 def qr_code(link: str) -> Markup:

@@ -98,6 +98,9 @@ class FeedbackRound(TenantScoped, db.Model):
     deadline: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Made when the counsellor is asked to confirm: the same confirmation sent twice (a second tap)
+    # finds the round it started instead of starting another one and mailing everyone twice.
+    start_key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="round", order_by="Invitation.id", cascade="all, delete-orphan"
@@ -131,6 +134,31 @@ class Invitation(TenantScoped, db.Model):
     @property
     def group(self) -> RaterGroup:
         return RaterGroup(self.rater_group)
+
+
+class LinkEnd(StrEnum):
+    """Why a link that was handed out no longer works."""
+
+    REPLACED = "replaced"  # a new link was made (shown, or e-mailed as a reminder)
+    STOPPED = "stopped"  # the counsellor stopped it
+
+
+class EndedLink(TenantScoped, db.Model):
+    """A rater's link that no longer works, kept as its hash with why it ended, so that whoever
+    opens it is told (a newer link exists; the counsellor stopped it) instead of "unknown link".
+
+    An invitation's current link is its ``token_hash``; a stopped current link has ``revoked_at``.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    reason: Mapped[str] = mapped_column(String(12))
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    invitation: Mapped[Invitation] = relationship()
 
 
 class FeedbackResponse(TenantScoped, db.Model):

@@ -4,8 +4,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, FieldList, Form, FormField, SelectField, StringField
-from wtforms.validators import Email, Optional
+from wtforms import (
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import Email, Optional, Regexp
 
 from fieldapp.common.forms import choice, date_field, short_text, strip
 from fieldapp.feedback.models import RaterGroup
@@ -49,6 +57,25 @@ class RaterForm(Form):
 class StartRoundForm(FlaskForm):
     deadline = date_field(_l("Answers by"))
     raters = FieldList(FormField(RaterForm), min_entries=EMPTY_ROWS, max_entries=40)
+    # Made on the page that asks before starting; see FeedbackRound.start_key.
+    start_key = HiddenField(
+        validators=[
+            Optional(),
+            Regexp(
+                r"^[0-9a-f]{32}$",
+                message=_l(
+                    "The form had expired or was opened in another session. "
+                    "Go back, reload the page and try again; nothing was changed."
+                ),
+            ),
+        ]
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A hidden field has no place to show its message: it goes above the form."""
+        valid = super().validate(extra_validators)
+        self.form_errors.extend(self.start_key.errors)
+        return valid
 
 
 class DeadlineForm(FlaskForm):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -18,14 +20,17 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 
 from fieldapp.auth.models import User
 from fieldapp.clients import access
 from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
-from fieldapp.common.forms import form_status
+from fieldapp.common.forms import form_status, show_rule_error
+from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import acted, saved
+from fieldapp.extensions import db
 from fieldapp.feedback import charts, links, rounds
 from fieldapp.feedback import report as report_service
 from fieldapp.feedback.models import FeedbackRound, Invitation, RaterGroup
@@ -51,6 +56,8 @@ def _invitation_or_404(user: User, invitation_id: int) -> Invitation:
 @bp.route("/trajectories/<id:trajectory_id>/feedback/new", methods=["GET", "POST"])
 @login_required
 def start(trajectory_id: int) -> ResponseReturnValue:
+    """The form to start a round, then a page that asks once (links are e-mailed at once), with
+    what was filled in carried along: ``step=start`` starts, ``step=change`` goes back to it."""
     user = acting_user()
     trajectory = get_or_404(Trajectory, trajectory_id)
     client = access.client_or_404(user, trajectory.client_id)
@@ -61,17 +68,60 @@ def start(trajectory_id: int) -> ResponseReturnValue:
         form.raters[0].form.name.data = client.first_name
         form.raters[0].form.language.data = client.language
         form.raters[1].form.group.data = RaterGroup.SUPERVISOR.value
-    started: list[FeedbackRound] = []
-    if form.validate_on_submit() and saved(
-        form,
-        lambda: started.append(
-            rounds.start(user, trajectory, form.deadline.data, _raters(form), today())[0]
-        ),
-    ):
-        flash(_("Round started. People with an e-mail address got their link."), "success")
-        return redirect(url_for("feedback_rounds.show", round_id=started[0].id))
+    step = request.form.get("step")
+    if step != "change" and form.validate_on_submit():
+        if step == "start":
+            started = _start(user, trajectory, form)
+            if started is not None:
+                flash(_("Round started. People with an e-mail address got their link."), "success")
+                return redirect(url_for("feedback_rounds.show", round_id=started.id))
+        elif _may_start(form, trajectory):
+            # New each time it asks: this confirmation sent twice starts one round (see _start).
+            form.start_key.data = uuid.uuid4().hex
+            return render_template(
+                "feedback/start_confirm.html",
+                form=form,
+                raters=_raters(form),
+                client=client,
+                form_trajectory_id=trajectory.id,
+                group_labels=GROUP_LABELS,
+            )
     page = render_template("feedback/start.html", form=form, client=client, trajectory=trajectory)
-    return page, form_status(form)
+    return page, 200 if step == "change" else form_status(form)
+
+
+def _start(user: User, trajectory: Trajectory, form: StartRoundForm) -> FeedbackRound | None:
+    """Start the round as confirmed, or None with the reason on the form. A confirmation sent
+    twice at once fails on the round's unique start key: the round of the first is the answer."""
+    started: list[FeedbackRound] = []
+    key = form.start_key.data or None
+    try:
+        if saved(
+            form,
+            lambda: started.append(
+                rounds.start(
+                    user, trajectory, form.deadline.data, _raters(form), today(), start_key=key
+                )[0]
+            ),
+        ):
+            return started[0]
+    except IntegrityError:
+        db.session.rollback()
+        earlier = rounds.started_with(trajectory, key) if key else None
+        if earlier is None:
+            raise
+        return earlier
+    return None
+
+
+def _may_start(form: StartRoundForm, trajectory: Trajectory) -> bool:
+    """Whether the round can start as filled in; if not, the reason goes on the form."""
+    try:
+        rounds.check_start(trajectory, form.deadline.data, _raters(form), today())
+    except RuleBroken as error:
+        show_rule_error(form, error)
+        return False
+    return True
 
 
 def _raters(form: StartRoundForm) -> list[rounds.Rater]:
@@ -145,12 +195,15 @@ def release(round_id: int) -> ResponseReturnValue:
     return redirect(url_for("feedback_rounds.report", round_id=feedback_round.id))
 
 
-@bp.post("/feedback/invitations/<id:invitation_id>/link")
+@bp.route("/feedback/invitations/<id:invitation_id>/link", methods=["GET", "POST"])
 @login_required
 def new_link(invitation_id: int) -> ResponseReturnValue:
-    """A fresh link to hand over (shown once: only its hash is kept); the previous one stops."""
+    """GET asks first (the link handed out before stops, say so); POST makes a fresh link to hand
+    over, shown once (only its hash is kept)."""
     user = acting_user()
     invitation = _invitation_or_404(user, invitation_id)
+    if request.method == "GET":
+        return _ask(invitation, "new")
     secret = acted(lambda: rounds.renew_link(user, invitation))
     link = url_for("feedback_form.answer", token=secret, _external=True)
     return render_template(
@@ -158,6 +211,22 @@ def new_link(invitation_id: int) -> ResponseReturnValue:
         invitation=invitation,
         link=link,
         qr_code=links.qr_code(link),
+    )
+
+
+def _ask(invitation: Invitation, action: str) -> ResponseReturnValue:
+    """The page that asks once before a rater's link is stopped or replaced; it changes nothing."""
+    try:
+        rounds.check_link_change(invitation)
+    except RuleBroken as error:
+        abort(409, description=error.message)
+    if action == "stop" and invitation.revoked_at is not None:
+        return redirect(url_for("feedback_rounds.show", round_id=invitation.round_id))
+    return render_template(
+        "feedback/confirm_link.html",
+        invitation=invitation,
+        action=action,
+        action_form=FlaskForm(),
     )
 
 
@@ -171,11 +240,14 @@ def remind(round_id: int) -> ResponseReturnValue:
     return redirect(url_for("feedback_rounds.show", round_id=feedback_round.id))
 
 
-@bp.post("/feedback/invitations/<id:invitation_id>/revoke")
+@bp.route("/feedback/invitations/<id:invitation_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke(invitation_id: int) -> ResponseReturnValue:
+    """GET asks first; POST stops the rater's link."""
     user = acting_user()
     invitation = _invitation_or_404(user, invitation_id)
+    if request.method == "GET":
+        return _ask(invitation, "stop")
     acted(lambda: rounds.revoke(user, invitation))
     flash(_("The link no longer works."), "success")
     return redirect(url_for("feedback_rounds.show", round_id=invitation.round_id))

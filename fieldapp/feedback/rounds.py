@@ -79,20 +79,24 @@ def keys_of(feedback_round: FeedbackRound) -> list[str]:
 
 
 def start(
-    actor: User, trajectory: Trajectory, deadline: date, raters: list[Rater], today: date
+    actor: User,
+    trajectory: Trajectory,
+    deadline: date,
+    raters: list[Rater],
+    today: date,
+    *,
+    start_key: str | None = None,
 ) -> tuple[FeedbackRound, dict[int, str]]:
     """Start a round with the framework in use; returns it and each invitation's link secret
-    (shown or sent once: only its hash is kept). Raters with an e-mail address get the link."""
-    if trajectory.ended_on is not None:
-        raise RuleBroken(_("This trajectory has ended."))
-    if not today <= deadline <= today + LONGEST_ROUND:
-        raise RuleBroken(
-            _("The deadline is between today and four months from now."), field="deadline"
-        )
-    if not raters:
-        raise RuleBroken(_("Invite at least one person."))
-    if len(raters) > MAX_RATERS:
-        raise RuleBroken(_("Invite at most %(n)d people in one round.", n=MAX_RATERS))
+    (shown or sent once: only its hash is kept). Raters with an e-mail address get the link.
+
+    A ``start_key`` that started a round before gives that round back, with no secrets and no
+    mail: the counsellor tapped twice. Two taps at the very same moment both insert the key;
+    the second fails on its unique key and the caller finds the first with :func:`started_with`.
+    """
+    if start_key and (earlier := started_with(trajectory, start_key)) is not None:
+        return earlier, {}
+    check_start(trajectory, deadline, raters, today)
     name, competences = frameworks.snapshot_in_use(trajectory.organisation_id)
     feedback_round = FeedbackRound(
         organisation_id=trajectory.organisation_id,
@@ -102,12 +106,11 @@ def start(
         framework_name=name,
         competences=competences,
         deadline=deadline,
+        start_key=start_key or None,
     )
     db.session.add(feedback_round)
     secrets: dict[int, str] = {}
     for rater in raters:
-        if not rater.name.strip():
-            raise RuleBroken(_("Every person needs a name."))
         invitation = Invitation(
             organisation_id=trajectory.organisation_id,
             rater_group=rater.group.value,
@@ -131,6 +134,32 @@ def start(
     return feedback_round, secrets
 
 
+def started_with(trajectory: Trajectory, start_key: str) -> FeedbackRound | None:
+    """The round of ``trajectory`` that ``start_key`` started, if any."""
+    return db.session.scalars(
+        select(FeedbackRound).where(
+            FeedbackRound.trajectory_id == trajectory.id, FeedbackRound.start_key == start_key
+        )
+    ).one_or_none()
+
+
+def check_start(trajectory: Trajectory, deadline: date, raters: list[Rater], today: date) -> None:
+    """Raise :class:`RuleBroken` if such a round cannot start, so the counsellor hears it before
+    being asked to confirm (and :func:`start` checks again)."""
+    if trajectory.ended_on is not None:
+        raise RuleBroken(_("This trajectory has ended."))
+    if not today <= deadline <= today + LONGEST_ROUND:
+        raise RuleBroken(
+            _("The deadline is between today and four months from now."), field="deadline"
+        )
+    if not raters:
+        raise RuleBroken(_("Invite at least one person."))
+    if len(raters) > MAX_RATERS:
+        raise RuleBroken(_("Invite at most %(n)d people in one round.", n=MAX_RATERS))
+    if any(not rater.name.strip() for rater in raters):
+        raise RuleBroken(_("Every person needs a name."))
+
+
 def _mail_link(invitation: Invitation, secret: str, *, reminder: bool = False) -> None:
     feedback_round = invitation.round
     message = render_message(
@@ -145,10 +174,15 @@ def _mail_link(invitation: Invitation, secret: str, *, reminder: bool = False) -
     send_after_commit(db.session(), message)
 
 
-def renew_link(actor: User, invitation: Invitation) -> str:
-    """A new link for an invitation (to show as a QR code, or to resend); the old one stops."""
+def check_link_change(invitation: Invitation) -> None:
+    """Raise :class:`RuleBroken` if the rater's link can no longer be stopped or replaced."""
     if invitation.submitted_at is not None:
         raise RuleBroken(_("This person has answered already."))
+
+
+def renew_link(actor: User, invitation: Invitation) -> str:
+    """A new link for an invitation (to show as a QR code, or to resend); the old one stops."""
+    check_link_change(invitation)
     secret = links.new_secret(invitation)
     invitation.revoked_at = None
     audit.record(
@@ -187,6 +221,11 @@ def remind(actor: User | None, feedback_round: FeedbackRound, today: date) -> in
 
 
 def revoke(actor: User, invitation: Invitation) -> None:
+    """Stop the rater's link; whoever opens it is told the counsellor stopped it. What they saved
+    stays, and a new link lets them answer after all. Stopping a stopped link changes nothing."""
+    check_link_change(invitation)
+    if invitation.revoked_at is not None:
+        return
     invitation.revoked_at = now_utc()
     audit.record(
         "feedback.link_revoked",
@@ -213,17 +252,39 @@ def extend(actor: User, feedback_round: FeedbackRound, deadline: date, today: da
     db.session.flush()
 
 
+class AnswersRefused(RuleBroken):
+    """A form at a rater's link that cannot be taken as it is, with everything that is wrong in it
+    at once (not only the first thing), so the page marks every question a rater must look at.
+
+    ``missing`` lists the competences left without an answer, in the form's order; ``problems``
+    maps other fields (``score-<key>``, ``comment-<key>``, ``overall``) to their message.
+    """
+
+    def __init__(self, missing: list[str], problems: dict[str, str]) -> None:
+        super().__init__(
+            _("Answer every question, or choose \u201ccannot judge\u201d.")
+            if missing
+            else next(iter(problems.values()))
+        )
+        self.missing = missing
+        self.problems = problems
+
+
 def read_answers(feedback_round: FeedbackRound, form: Any, *, complete: bool) -> Answers:
     """The answers in a posted form (``score-<key>``: 1-5 or "na", ``comment-<key>``, ``overall``).
 
-    A tampered form (an unknown competence, a score of 7) is refused; with ``complete``, so is a
-    competence left without an answer. Comments longer than the limit are refused, not cut.
+    A form of another round (an unknown competence) is refused at once. Otherwise every answer is
+    checked and :class:`AnswersRefused` names all that is wrong: a score of 7, a comment longer
+    than the limit (refused, not cut) and, with ``complete``, each competence left unanswered.
     """
     keys = keys_of(feedback_round)
-    answers = Answers()
     for name in form:
         if name.startswith(("score-", "comment-")) and name.split("-", 1)[1] not in keys:
             raise RuleBroken(_("This form does not belong to this round. Reload the page."))
+    answers = Answers()
+    missing: list[str] = []
+    problems: dict[str, str] = {}
+    too_long = _("A comment is at most %(n)d characters.", n=MAX_COMMENT)
     for key in keys:
         value = form.get(f"score-{key}", "")
         if value == "na":
@@ -231,23 +292,19 @@ def read_answers(feedback_round: FeedbackRound, form: Any, *, complete: bool) ->
         elif value in {"1", "2", "3", "4", "5"}:
             answers.scores[key] = int(value)
         elif value:
-            raise RuleBroken(
-                _("Choose a score from 1 to 5, or \u201ccannot judge\u201d."), field=key
-            )
+            problems[f"score-{key}"] = _("Choose a score from 1 to 5, or \u201ccannot judge\u201d.")
         elif complete:
-            raise RuleBroken(
-                _("Answer every question, or choose \u201ccannot judge\u201d."), field=key
-            )
+            missing.append(key)
         comment = form.get(f"comment-{key}", "").strip()
         if len(comment) > MAX_COMMENT:
-            raise RuleBroken(_("A comment is at most %(n)d characters.", n=MAX_COMMENT), field=key)
-        if comment:
+            problems[f"comment-{key}"] = too_long
+        elif comment:
             answers.comments[key] = comment
     answers.overall = form.get("overall", "").strip()
     if len(answers.overall) > MAX_COMMENT:
-        raise RuleBroken(
-            _("A comment is at most %(n)d characters.", n=MAX_COMMENT), field="overall"
-        )
+        problems["overall"] = too_long
+    if missing or problems:
+        raise AnswersRefused(missing, problems)
     return answers
 
 

@@ -200,6 +200,7 @@ def test_a_line_break_in_a_name_never_reaches_an_e_mail_header(
         data={
             "deadline": (today() + timedelta(days=10)).isoformat(),
             **rater_rows(("supervisor", "Sofie", "sofie@example.org", "nl")),
+            "step": "start",
         },
     )
     assert response.status_code == 302

@@ -3,6 +3,7 @@ the form at their links; the counsellor reads the report."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -112,3 +113,164 @@ def test_answers_chosen_at_a_link_are_there_when_the_rater_comes_back(
     expect(again.get_by_label("Wil je nog iets kwijt? (niet verplicht)")).to_have_value(
         "Vriendelijk."
     )
+
+
+def test_an_incomplete_answer_lists_every_open_question_and_keeps_the_rest(
+    context, live_server, make, db
+):
+    """Sent with two questions open: both are listed at the top, each a link to its question; the
+    answers chosen and the comments typed are still there."""
+    world = make.world()
+    feedback_round, links = rounds.start(
+        world.counsellor,
+        world.trajectory,
+        today() + timedelta(days=7),
+        [rounds.Rater(RaterGroup.SUPERVISOR, "Sofie")],
+        today(),
+    )
+    db.session.commit()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/f/{links[feedback_round.invitations[0].id]}")
+    questions = page.locator("fieldset.question")
+    ids = [question.get_attribute("id") for question in questions.all()]
+    left_open = [ids[1], ids[-1]]
+    for question in questions.all():
+        if question.get_attribute("id") not in left_open:
+            question.get_by_text("Meestal", exact=True).click()
+    first = questions.nth(0)
+    first.get_by_text("Opmerking toevoegen (niet verplicht)").click()
+    first.locator("textarea").fill("Altijd stipt.")
+    page.get_by_label("Wil je nog iets kwijt? (niet verplicht)").fill("Een harde werker.")
+    page.get_by_role("button", name="Mijn antwoorden versturen").click()
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()  # read out first, without any script
+    expect(summary.get_by_role("heading", level=2)).to_have_text("Er is een probleem")
+    listed = summary.get_by_role("link")
+    expect(listed).to_have_count(2)
+    assert [link.get_attribute("href") for link in listed.all()] == [f"#{id_}" for id_ in left_open]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for link in listed.all():
+        assert link.bounding_box()["height"] >= 44
+
+    last = page.locator(f"#{left_open[1]}")
+    expect(last).not_to_be_in_viewport()
+    listed.nth(1).click()
+    expect(page).to_have_url(re.compile(f"#{left_open[1]}$"))
+    expect(last).to_be_in_viewport()
+    expect(last).to_have_class(re.compile("question--error"))
+    expect(last.get_by_text("Kies een antwoord", exact=False)).to_be_visible()
+    expect(page.locator(f"#{left_open[0]}")).to_have_class(re.compile("question--error"))
+
+    expect(first.get_by_label("Meestal")).to_be_checked()
+    expect(questions.nth(2).get_by_label("Meestal")).to_be_checked()
+    expect(page.locator(f"#{left_open[0]} input:checked")).to_have_count(0)
+    expect(first.locator("textarea")).to_have_value("Altijd stipt.")
+    expect(page.get_by_label("Wil je nog iets kwijt? (niet verplicht)")).to_have_value(
+        "Een harde werker."
+    )
+
+    last.get_by_text("Soms", exact=True).click()
+    page.locator(f"#{left_open[0]}").get_by_text("Kan ik niet beoordelen", exact=True).click()
+    page.get_by_role("button", name="Mijn antwoorden versturen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dank je")
+
+
+def assert_big_enough(*targets) -> None:
+    """One-handed on a 360 px phone: every button at least 44 by 44 CSS pixels."""
+    for target in targets:
+        expect(target).to_be_visible()
+        box = target.bounding_box()
+        assert box["width"] >= 44, (target, box)
+        assert box["height"] >= 44, (target, box)
+
+
+def test_starting_a_round_asks_once_and_keeps_what_was_filled_in(context, live_server, make, db):
+    world = make.world()
+    page = context.new_page()
+    sign_in(page, live_server, world.counsellor.email)
+    page.goto(f"{live_server.url}/trajectories/{world.trajectory.id}/feedback/new")
+    supervisor = page.locator("fieldset.rater-row").nth(1)
+    supervisor.get_by_label("Naam").fill("Sofie")
+    supervisor.get_by_label("E-mail (niet verplicht)").fill("sofie@example.org")
+    page.get_by_role("button", name="Nakijken en starten").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nakijken voor je start")
+    expect(page.locator("[data-raters]")).to_contain_text("sofie@example.org")
+    start = page.get_by_role("button", name="Ronde starten")
+    change = page.get_by_role("button", name="Wijzigen")
+    assert_big_enough(start, change)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    change.click()
+    supervisor = page.locator("fieldset.rater-row").nth(1)
+    expect(supervisor.get_by_label("Naam")).to_have_value("Sofie")
+    supervisor.get_by_label("Naam").fill("Sofie Verbruggen")
+    page.get_by_role("button", name="Nakijken en starten").click()
+    page.get_by_role("button", name="Ronde starten").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("360°")
+    expect(page.locator("[data-invitation]")).to_have_count(2)
+    expect(page.locator("[data-invitations]")).to_contain_text("Sofie Verbruggen")
+
+
+def test_a_link_is_stopped_or_replaced_only_when_asked_twice_and_its_rater_reads_why(
+    app, context, live_server, make, db
+):
+    world = make.world()
+    with app.test_request_context():  # the invitation e-mail carries an absolute link
+        feedback_round, links = rounds.start(
+            world.counsellor,
+            world.trajectory,
+            today() + timedelta(days=7),
+            [
+                rounds.Rater(RaterGroup.SUPERVISOR, "Sofie", "sofie@example.org"),
+                rounds.Rater(RaterGroup.COLLEAGUE, "Jan"),
+            ],
+            today(),
+        )
+        db.session.commit()
+    sofie_link, jan_link = (
+        f"{live_server.url}/f/{links[invitation.id]}" for invitation in feedback_round.invitations
+    )
+    page = context.new_page()
+    sign_in(page, live_server, world.counsellor.email)
+    round_url = f"{live_server.url}/feedback/rounds/{feedback_round.id}"
+    page.goto(round_url)
+    jan = page.locator("[data-invitation]").nth(1)
+    assert_big_enough(
+        jan.get_by_role("link", name="Nieuwe link tonen"),
+        jan.get_by_role("link", name="Link stopzetten"),
+    )
+
+    jan.get_by_role("link", name="Link stopzetten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("De link van Jan stopzetten?")
+    cancel = page.get_by_role("link", name="Annuleren")
+    assert_big_enough(page.get_by_role("button", name="Link stopzetten"), cancel)
+    cancel.click()
+    expect(page.locator("[data-invitation]").nth(1).locator("[data-status]")).to_have_attribute(
+        "data-status", "waiting"
+    )
+    page.locator("[data-invitation]").nth(1).get_by_role("link", name="Link stopzetten").click()
+    page.get_by_role("button", name="Link stopzetten").click()
+    expect(page.locator("[data-invitation]").nth(1).locator("[data-status]")).to_have_attribute(
+        "data-status", "revoked"
+    )
+
+    page.locator("[data-invitation]").nth(0).get_by_role("link", name="Nieuwe link tonen").click()
+    expect(page.locator("[data-confirm=new]")).to_contain_text("sofie@example.org")
+    expect(page.locator("[data-confirm=new]")).to_contain_text("werkt niet meer")
+    show = page.get_by_role("button", name="Nieuwe link tonen")
+    assert_big_enough(show, page.get_by_role("link", name="Annuleren"))
+    show.click()
+    expect(page.locator(".qr-code svg")).to_be_visible()
+    new_link = page.locator("[data-feedback-link]").input_value()
+
+    rater = context.new_page()
+    rater.goto(jan_link)
+    expect(rater.get_by_role("heading", level=1)).to_have_text("Deze link werd stopgezet")
+    expect(rater.get_by_role("main")).to_contain_text(world.counsellor.name)
+    rater.goto(sofie_link)
+    expect(rater.get_by_role("heading", level=1)).to_have_text("Deze link werkt niet meer")
+    expect(rater.get_by_role("main")).to_contain_text("vervangen door een nieuwere")
+    rater.goto(new_link)
+    expect(rater.get_by_role("heading", level=1)).to_contain_text(world.client.first_name)

@@ -11,57 +11,9 @@ from sqlalchemy import func, select
 
 from fieldapp.auth.tokens import hash_token
 from fieldapp.common.dates import today
-from fieldapp.feedback import rounds, shipped
+from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation, RaterGroup
-
-KEYS = [competence["key"] for competence in shipped.COMPETENCES]
-
-
-def rater_rows(*rows):
-    data = {}
-    for index, (group, name, email, language) in enumerate(rows):
-        data.update(
-            {
-                f"raters-{index}-group": group,
-                f"raters-{index}-name": name,
-                f"raters-{index}-email": email,
-                f"raters-{index}-language": language,
-            }
-        )
-    return data
-
-
-def complete_answers(**overrides):
-    answers = {f"score-{key}": "4" for key in KEYS}
-    answers["score-language"] = "na"
-    answers["action"] = "submit"
-    answers.update(overrides)
-    return answers
-
-
-@pytest.fixture
-def started(client, auth, make, db, outbox):
-    """A round for the world's client with a supervisor (by e-mail) and a colleague (no e-mail)."""
-    world = make.world()
-    auth.login(world.counsellor.email)
-    response = client.post(
-        f"/trajectories/{world.trajectory.id}/feedback/new",
-        data={
-            "deadline": (today() + timedelta(days=10)).isoformat(),
-            **rater_rows(
-                ("supervisor", "Sofie Verbruggen", "sofie@example.org", "nl"),
-                ("colleague", "Jan", "", "fr"),
-            ),
-        },
-    )
-    assert response.status_code == 302
-    feedback_round = db.session.scalars(
-        select(FeedbackRound).order_by(FeedbackRound.id.desc())
-    ).first()
-    assert response.headers["Location"] == f"/feedback/rounds/{feedback_round.id}"
-    (mail,) = outbox
-    token = re.search(r"/f/(\S+)", mail.body).group(1)
-    return world, feedback_round, token
+from tests.feedback.conftest import KEYS, complete_answers, rater_rows
 
 
 def test_links_are_long_random_and_stored_only_as_a_hash(started, db):
@@ -164,7 +116,7 @@ def test_a_new_link_replaces_the_old_one(client, db, started):
     assert 'data-anonymous="true"' in form.get_data(as_text=True)  # colleagues are told
     again = client.post(f"/feedback/invitations/{colleague.id}/link").get_data(as_text=True)
     newest = re.search(r"/f/([\w-]+)", again).group(1)
-    assert client.get(f"/f/{fresh}").status_code == 404  # the old link is gone
+    assert client.get(f"/f/{fresh}").status_code == 410  # the old link is replaced
     assert client.get(f"/f/{newest}").status_code == 200
     assert client.get(f"/f/{token}").status_code == 200  # other raters' links are untouched
 
@@ -242,7 +194,7 @@ def test_remind_those_who_have_not_answered(client, db, started, outbox):
     (mail,) = outbox  # the supervisor has an address; the colleague has none
     assert mail.to == "sofie@example.org"
     fresh = re.search(r"/f/(\S+)", mail.body).group(1)
-    assert client.get(f"/f/{token}").status_code == 404  # the old link stopped
+    assert client.get(f"/f/{token}").status_code == 410  # the old link was replaced
     page = client.get(f"/f/{fresh}").get_data(as_text=True)
     assert 'name="score-pace" value="3" checked' in page  # what was saved is still there
     assert db.session.get(Invitation, feedback_round.invitations[0].id).reminded_at is not None
