@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp import templating
-from fieldapp.common import errors, security, tenancy
+from fieldapp.common import errors, log_redaction, security, tenancy
 from fieldapp.common.urls import IdConverter
 from fieldapp.config import config_from_env
 from fieldapp.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -61,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
     security.init_app(app)
+    log_redaction.install()
     errors.init_app(app)
     templating.init_app(app)
     app.jinja_env.undefined = StrictUndefined  # a typo in a template fails the tests, not silently

@@ -88,6 +88,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> ResponseReturnValue:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        route = request.url_rule.rule if request.url_rule else "(no route)"
+        log.exception("unhandled error on %s %s", request.method, route)  # the rule: no token
         db.session.rollback()
         return render_error(InternalServerError())

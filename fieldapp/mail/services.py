@@ -86,7 +86,7 @@ def deliver(message: Message) -> None:
         _deliver_smtp(app, message)
     else:
         # The body may hold a secret link: only its subject and recipient go to the log.
-        log.info("mail not sent (no MAIL_SERVER): to=%s subject=%s", message.to, message.subject)
+        log.info("mail not sent (no MAIL_SERVER is set)")  # no address, no subject: personal
         if kind == "outbox":
             _write_outbox(app, message)
 
@@ -134,9 +134,10 @@ def _after_commit(session: Session) -> None:
     for message in session.info.pop(_PENDING, []):
         try:
             deliver(message)
-        except (OSError, smtplib.SMTPException):
-            # The change is committed; a mail that fails is logged, never turned into a 500.
-            log.exception("could not deliver mail to %s (%s)", message.to, message.subject)
+        except (OSError, smtplib.SMTPException) as error:
+            # The change is committed; a mail that fails is logged, never turned into a 500. Not
+            # the address, the subject or the server's answer: they name the person and the client.
+            log.error("could not deliver a mail: %s", type(error).__name__)
 
 
 def _after_soft_rollback(session: Session, previous_transaction: SessionTransaction) -> None:

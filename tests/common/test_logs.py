@@ -1,0 +1,85 @@
+"""No secret and no personal data in the logs: tokens of secret links are replaced in access logs,
+and a mail that cannot be delivered is logged without its address or subject."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from fieldapp.common.dates import today
+from fieldapp.feedback import rounds
+from fieldapp.feedback.models import RaterGroup
+from fieldapp.visits import calendar
+
+TOKEN = "Zx9SECRETtokenVALUE_abc-123"
+
+
+def test_the_development_server_logs_no_token(app, db, make, caplog):
+    world = make.world()
+    _round, links = rounds.start(
+        world.counsellor,
+        world.trajectory,
+        today() + timedelta(days=7),
+        [rounds.Rater(RaterGroup.SUPERVISOR, "Sofie")],
+        today(),
+    )
+    feed = calendar.issue(world.counsellor)
+    db.session.commit()
+    (link,) = links.values()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            for path in (f"/f/{link}", f"/calendar/{feed}.ics", f"/password/reset/{TOKEN}"):
+                requests.get(base + path, headers={"Referer": base + path}, timeout=10).close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    logged = caplog.text
+    assert "/f/[secret]" in logged
+    assert "/calendar/[secret]" in logged
+    for secret in (link, feed, TOKEN):
+        assert secret not in logged
+
+
+def test_gunicorn_access_lines_lose_their_tokens(app, caplog):
+    access = logging.getLogger("gunicorn.access")
+    atoms = {
+        "r": f"GET /invitation/{TOKEN} HTTP/1.1",
+        "U": f"/invitation/{TOKEN}",
+        "f": f"https://fieldapp.example/f/{TOKEN}",
+        "s": "302",
+    }
+    with caplog.at_level(logging.INFO, logger="gunicorn.access"):
+        access.info('"%(r)s" %(s)s "%(f)s"', atoms)
+    assert TOKEN not in caplog.text
+    assert "/invitation/[secret]" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [
+        {
+            "FIELDAPP_MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": 9,
+            "MAIL_TIMEOUT": 2,
+        }
+    ],
+)
+def test_a_mail_that_fails_is_logged_without_whom_or_what(client, make, caplog):
+    person = make.user(email="marie.peeters@example.org", name="Marie Peeters")
+    with caplog.at_level(logging.INFO):
+        response = client.post("/password/forgot", data={"email": person.email})
+    assert response.status_code in (200, 302)
+    assert "could not deliver a mail" in caplog.text
+    for personal in ("marie.peeters", "Marie", "Peeters", "wachtwoord", "password"):
+        assert personal not in caplog.text
