@@ -158,11 +158,35 @@ def edit(visit_id: int) -> ResponseReturnValue:
     return page, form_status(form)
 
 
+@bp.get("/visits/<id:visit_id>/cancel")
+@login_required
+def confirm_cancel(visit_id: int) -> ResponseReturnValue:
+    """Asks before a planned visit is cancelled (a cancelled visit cannot be planned again)."""
+    visit = _visit_or_404(acting_user(), visit_id)
+    if visit.status_enum is not VisitStatus.PLANNED:
+        flash(_("This visit is no longer planned."), "info")
+        return redirect(url_for("visits.show", visit_id=visit.id))
+    return render_template(
+        "visits/cancel.html",
+        visit=visit,
+        local=visit.starts_at.astimezone(local_zone()),
+        action_form=FlaskForm(),
+    )
+
+
 @bp.post("/visits/<id:visit_id>/<any(done, cancelled):status>")
 @login_required
 def set_status(visit_id: int, status: str) -> ResponseReturnValue:
+    """Mark a visit done, or cancel it once asked: a cancel without the confirmation (a page
+    from before there was one) is sent to the question and changes nothing."""
     user = acting_user()
     visit = _visit_or_404(user, visit_id)
+    if (
+        status == VisitStatus.CANCELLED.value
+        and visit.status_enum is VisitStatus.PLANNED
+        and request.form.get("confirm") != "yes"
+    ):
+        return redirect(url_for("visits.confirm_cancel", visit_id=visit.id), code=303)
     acted(lambda: services.set_status(user, visit, VisitStatus(status)))
     flash(_("Visit done.") if status == "done" else _("Visit cancelled."), "success")
     return redirect(url_for("visits.show", visit_id=visit.id))

@@ -108,3 +108,45 @@ def test_calendar_feed_is_personal_revocable_and_discreet(client, auth, make, db
     client.post("/visits/calendar", data={"action": "stop"})
     assert client.get(path).status_code == 404
     assert client.get("/calendar/not-a-real-token.ics").status_code == 404
+
+
+def test_cancelling_a_visit_asks_once_and_works_without_javascript(client, auth, make, db):
+    world = make.world()
+    visit = world.visit
+    auth.login(world.counsellor.email)
+    confirm_url = f"/visits/{visit.id}/cancel"
+
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert f'action="/visits/{visit.id}/cancelled"' not in page  # one tap does not cancel
+    assert f'href="{confirm_url}"' in page
+
+    page = client.get(confirm_url).get_data(as_text=True)  # asks, and changes nothing
+    assert "Cancel this visit?" in page
+    assert world.client.full_name in page
+    assert f'action="/visits/{visit.id}/cancelled"' in page
+    assert 'name="confirm" value="yes"' in page
+    assert f'href="/visits/{visit.id}"' in page  # keep it
+    db.session.refresh(visit)
+    assert visit.status == "planned"
+
+    response = client.post(f"/visits/{visit.id}/cancelled")  # a page from before: ask first
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(confirm_url)
+    db.session.refresh(visit)
+    assert visit.status == "planned"
+
+    response = client.post(f"/visits/{visit.id}/cancelled", data={"confirm": "yes"})
+    assert response.status_code == 302
+    db.session.refresh(visit)
+    assert visit.status == "cancelled"
+    assert client.get(confirm_url).status_code == 302  # nothing left to ask
+    response = client.post(f"/visits/{visit.id}/cancelled", data={"confirm": "yes"})
+    assert response.status_code == 409
+
+
+def test_only_who_may_open_the_file_is_asked_to_cancel(client, auth, make, db):
+    world = make.world()
+    auth.login(make.user(world.organisation).email)
+    assert client.get(f"/visits/{world.visit.id}/cancel").status_code == 404
+    response = client.post(f"/visits/{world.visit.id}/cancelled", data={"confirm": "yes"})
+    assert response.status_code == 404
