@@ -39,7 +39,7 @@ from fieldapp.extensions import db, limiter
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
 from fieldapp.pwa import offline as offline_pages
 from fieldapp.visits import calendar, follow_ups, notes, services
-from fieldapp.visits.forms import VisitForm
+from fieldapp.visits.forms import NewVisitForm, VisitForm
 from fieldapp.visits.models import FollowUp, Visit, VisitStatus
 
 bp = Blueprint("visits", __name__)
@@ -83,6 +83,26 @@ def create(client_id: int) -> ResponseReturnValue:
         flash(_("Visit planned."), "success")
         return redirect(url_for("visits.agenda"))
     page = render_template("visits/form.html", form=form, client=client, visit=None)
+    return page, form_status(form)
+
+
+@bp.route("/visits/new", methods=["GET", "POST"])
+@login_required
+def plan_today() -> ResponseReturnValue:
+    """Plan a visit from the agenda or the home screen: for one of one's own clients, on today
+    unless another day is chosen (from a client's file, planning looks ahead and starts on
+    tomorrow)."""
+    user = acting_user()
+    clients = {client.id: client for client in services.own_clients(user)}
+    form = NewVisitForm([(ident, client.full_name) for ident, client in clients.items()])
+    if request.method == "GET":
+        form.day.data = today()
+    if form.validate_on_submit():
+        client = clients[int(form.client.data)]  # one of the choices, so one of these
+        if saved(form, lambda: services.plan(user, client, _plan(form))):
+            flash(_("Visit planned."), "success")
+            return redirect(url_for("visits.agenda"))
+    page = render_template("visits/form.html", form=form, client=None, visit=None)
     return page, form_status(form)
 
 
