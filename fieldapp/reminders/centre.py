@@ -89,8 +89,11 @@ def about(reminder: Reminder, visit_starts: datetime | None = None) -> datetime:
     end of the day of anything else (an evaluation due that day can still wait an hour)."""
     if reminder.kind == RuleKind.VISIT and visit_starts is not None:
         return visit_starts
-    next_day = reminder.event_on + timedelta(days=1)
-    return datetime.combine(next_day, time.min, tzinfo=local_zone()).astimezone(UTC)
+    try:
+        next_day = reminder.event_on + timedelta(days=1)
+        return datetime.combine(next_day, time.min, tzinfo=local_zone()).astimezone(UTC)
+    except OverflowError:  # about 9999-12-31 (old or imported data): no end to wait for
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def _candidates(reminder: Reminder, today: date, now: datetime) -> dict[str, datetime]:

@@ -186,12 +186,7 @@ def confirm_cancel(visit_id: int) -> ResponseReturnValue:
     if visit.status_enum is not VisitStatus.PLANNED:
         flash(_("This visit is no longer planned."), "info")
         return redirect(url_for("visits.show", visit_id=visit.id))
-    return render_template(
-        "visits/cancel.html",
-        visit=visit,
-        local=visit.starts_at.astimezone(local_zone()),
-        action_form=FlaskForm(),
-    )
+    return render_template("visits/cancel.html", visit=visit, action_form=FlaskForm())
 
 
 @bp.post("/visits/<id:visit_id>/<any(done, cancelled):status>")

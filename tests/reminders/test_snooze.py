@@ -3,7 +3,7 @@ reminder stays in sight under what is coming, with when it comes back."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -187,3 +187,19 @@ def test_a_snoozed_reminder_waits_under_coming_up_with_when_it_comes_back(
     due, coming = parts(client)
     assert f"/notifications/{reminder.id}/done" in due
     assert "Snoozed until" not in coming
+
+
+def test_a_reminder_about_the_last_day_of_the_calendar_still_shows_and_snoozes(
+    client, auth, make, db
+):
+    """Old or imported data can hold 9999-12-31; the centre must not fail on it."""
+    user = make.user()
+    reminder = reminder_about(db, user, moment_in=0, event_in=0)
+    reminder.event_on = date.max
+    db.session.commit()
+    auth.login(user.email)
+
+    assert client.get("/notifications").status_code == 200
+    response = client.post(f"/notifications/{reminder.id}/snooze", data={"until": "week"})
+    assert response.status_code == 302
+    assert refreshed(db, reminder).snoozed_until == due_at(today() + timedelta(days=7))
