@@ -1,9 +1,15 @@
-"""The notification centre: what is due and overdue for a user, what is coming, done and snooze."""
+"""The notification centre: what is due and overdue for a user, what is coming, done and snooze.
+
+A snooze never brings a reminder back after the moment it is about: a visit's start, or the end of
+the day of anything else (an evaluation, a deadline). The choices that would are not offered, and
+an old page that still sends one is cut back to the latest choice that fits. A snoozed reminder is
+not hidden: it waits under what is coming, with the moment it comes back.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -11,14 +17,23 @@ from sqlalchemy import func, or_, select
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.time import local_zone
 from fieldapp.extensions import db
 from fieldapp.reminders import messages, schedule
 from fieldapp.reminders.models import Reminder, ReminderStatus
+from fieldapp.reminders.rules import RuleKind
 from fieldapp.reminders.schedule import DIGEST, due_at
+from fieldapp.visits.models import Visit
 
 UPCOMING_DAYS = 14
 SHOWN = (ReminderStatus.PENDING.value, ReminderStatus.SENT.value, ReminderStatus.FAILED.value)
-SNOOZE_CHOICES = ("hour", "tomorrow", "week")
+SNOOZE_CHOICES = ("hour", "tomorrow", "day", "week")  # "day": the morning of its own day
+
+
+@dataclass(frozen=True)
+class SnoozeChoice:
+    value: str  # one of SNOOZE_CHOICES
+    until: datetime
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,8 @@ class Item:
     client_name: str
     url: str
     overdue: bool
+    snooze_choices: list[SnoozeChoice]
+    snoozed_until: datetime | None  # set while it waits to come back
 
 
 @dataclass(frozen=True)
@@ -37,14 +54,77 @@ class Centre:
     done: list[Item]
 
 
-def _open_for(user: User, now: datetime) -> list:
+def _open(user: User) -> list:
     return [
         Reminder.user_id == user.id,
         Reminder.kind != DIGEST,
         Reminder.status.in_(SHOWN),
         Reminder.done_at.is_(None),
+    ]
+
+
+def _open_for(user: User, now: datetime) -> list:
+    """Open and not snoozed: what counts as due."""
+    return [
+        *_open(user),
         or_(Reminder.snoozed_until.is_(None), Reminder.snoozed_until <= now),
     ]
+
+
+def _snoozed(reminder: Reminder, now: datetime) -> bool:
+    return reminder.snoozed_until is not None and reminder.snoozed_until > now
+
+
+def _visit_starts(reminders: list[Reminder]) -> dict[int, datetime]:
+    """When the visits that these reminders are about start (one query)."""
+    ids = {r.subject_id for r in reminders if r.kind == RuleKind.VISIT}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Visit.id, Visit.starts_at).where(Visit.id.in_(ids)))
+    return dict(rows.all())
+
+
+def about(reminder: Reminder, visit_starts: datetime | None = None) -> datetime:
+    """The moment a reminder is about, which a snooze must stay before: a visit's start, or the
+    end of the day of anything else (an evaluation due that day can still wait an hour)."""
+    if reminder.kind == RuleKind.VISIT and visit_starts is not None:
+        return visit_starts
+    try:
+        next_day = reminder.event_on + timedelta(days=1)
+        return datetime.combine(next_day, time.min, tzinfo=local_zone()).astimezone(UTC)
+    except OverflowError:  # about 9999-12-31 (old or imported data): no end to wait for
+        return datetime.max.replace(tzinfo=UTC)
+
+
+def _candidates(reminder: Reminder, today: date, now: datetime) -> dict[str, datetime]:
+    return {
+        "hour": now + timedelta(hours=1),
+        "tomorrow": due_at(today + timedelta(days=1)),
+        "week": due_at(today + timedelta(days=7)),
+        "day": due_at(reminder.event_on),
+    }
+
+
+def _window(
+    reminder: Reminder, today: date, now: datetime, visit_starts: datetime | None
+) -> tuple[datetime, datetime]:
+    """A snooze brings a reminder back after now, and after the morning of its own day when that
+    has not come yet (a snooze never makes it come earlier), but before the moment it is about."""
+    earliest = now if reminder.moment <= today else due_at(reminder.moment)
+    return earliest, about(reminder, visit_starts)
+
+
+def snooze_choices(
+    reminder: Reminder, today: date, now: datetime, visit_starts: datetime | None = None
+) -> list[SnoozeChoice]:
+    """The choices that fit the window, earliest first; two that come to the same moment are
+    offered once (in an hour, tomorrow, in a week before "on the day itself")."""
+    earliest, latest = _window(reminder, today, now, visit_starts)
+    fitting: dict[datetime, SnoozeChoice] = {}
+    for value, until in _candidates(reminder, today, now).items():
+        if earliest < until < latest:
+            fitting.setdefault(until, SnoozeChoice(value, until))
+    return sorted(fitting.values(), key=lambda choice: choice.until)
 
 
 def due_count(user: User, today: date, now: datetime) -> int:
@@ -58,12 +138,13 @@ def due_count(user: User, today: date, now: datetime) -> int:
     )
 
 
-def _items(reminders: list[Reminder], today: date) -> list[Item]:
+def _items(reminders: list[Reminder], today: date, now: datetime) -> list[Item]:
     client_ids = {schedule.client_of(r.scope) for r in reminders} - {None}
     names = {
         client.id: client.full_name
         for client in db.session.scalars(select(Client).where(Client.id.in_(client_ids)))
     }
+    starts = _visit_starts(reminders)
     return [
         Item(
             reminder,
@@ -71,15 +152,32 @@ def _items(reminders: list[Reminder], today: date) -> list[Item]:
             names.get(schedule.client_of(reminder.scope), ""),
             messages.url_of(reminder),
             reminder.event_on < today,
+            snooze_choices(reminder, today, now, starts.get(reminder.subject_id)),
+            reminder.snoozed_until if _snoozed(reminder, now) else None,
         )
         for reminder in reminders
     ]
 
 
+def _comes_back(reminder: Reminder, now: datetime) -> tuple[datetime, int]:
+    """When an open reminder is (again) to be seen: its snooze's end, or its day's morning."""
+    until = reminder.snoozed_until
+    if until is not None and until > now:
+        return until, reminder.id
+    return due_at(reminder.moment), reminder.id
+
+
 def of_user(user: User, today: date, now: datetime) -> Centre:
+    """Due: open, not snoozed, its day come. Coming: the next two weeks, and every snoozed one."""
     open_rows = db.session.scalars(
         select(Reminder)
-        .where(*_open_for(user, now), Reminder.moment <= today + timedelta(days=UPCOMING_DAYS))
+        .where(
+            *_open(user),
+            or_(
+                Reminder.moment <= today + timedelta(days=UPCOMING_DAYS),
+                Reminder.snoozed_until > now,
+            ),
+        )
         .order_by(Reminder.moment, Reminder.id)
     ).all()
     done_rows = db.session.scalars(
@@ -92,11 +190,12 @@ def of_user(user: User, today: date, now: datetime) -> Centre:
         .order_by(Reminder.done_at.desc())
         .limit(20)
     ).all()
-    items = _items([*open_rows, *done_rows], today)
+    items = _items([*open_rows, *done_rows], today, now)
     by_id = {item.reminder.id: item for item in items}
+    coming = [r for r in open_rows if r.moment > today or _snoozed(r, now)]
     return Centre(
-        due=[by_id[r.id] for r in open_rows if r.moment <= today],
-        upcoming=[by_id[r.id] for r in open_rows if r.moment > today],
+        due=[by_id[r.id] for r in open_rows if r.moment <= today and not _snoozed(r, now)],
+        upcoming=[by_id[r.id] for r in sorted(coming, key=lambda r: _comes_back(r, now))],
         done=[by_id[r.id] for r in done_rows],
     )
 
@@ -113,18 +212,31 @@ def mark_done(reminder: Reminder, now: datetime) -> None:
     db.session.flush()
 
 
-def snooze(reminder: Reminder, choice: str, today: date, now: datetime) -> datetime:
-    """Hide the reminder and tell again later: in an hour, tomorrow morning or in a week."""
+@dataclass(frozen=True)
+class Snoozed:
+    until: datetime
+    cut: bool  # the choice would have come after the moment it is about; ``until`` is earlier
+
+
+def snooze(reminder: Reminder, choice: str, today: date, now: datetime) -> Snoozed:
+    """Tell again later: in an hour, tomorrow morning, in a week or on the morning of its day,
+    but never after the moment it is about. A choice that no longer fits (the page was old) is
+    cut back to the latest one that does."""
     if reminder.done_at is not None or reminder.status == ReminderStatus.CANCELLED.value:
         raise RuleBroken(_("This reminder is no longer open."))
-    if choice == "hour":
-        until = now + timedelta(hours=1)
-    elif choice == "tomorrow":
-        until = due_at(today + timedelta(days=1))
-    elif choice == "week":
-        until = due_at(today + timedelta(days=7))
-    else:
+    if choice not in SNOOZE_CHOICES:
         raise RuleBroken(_("Choose when to be reminded again."))
+    starts = _visit_starts([reminder]).get(reminder.subject_id)
+    choices = snooze_choices(reminder, today, now, starts)
+    if not choices:
+        raise RuleBroken(_("This reminder can no longer be snoozed: its moment is near or past."))
+    earliest, latest = _window(reminder, today, now, starts)
+    until = _candidates(reminder, today, now)[choice]
+    cut = until >= latest
+    if cut:
+        until = choices[-1].until
+    elif until <= earliest:
+        until = choices[0].until
     reminder.snoozed_until = until
     reminder.status = ReminderStatus.PENDING.value
     reminder.next_attempt_at = until
@@ -133,4 +245,4 @@ def snooze(reminder: Reminder, choice: str, today: date, now: datetime) -> datet
     reminder.claimed_by = ""
     reminder.last_error = ""
     db.session.flush()
-    return until
+    return Snoozed(until, cut)

@@ -89,18 +89,22 @@ def done(reminder_id: int) -> ResponseReturnValue:
 @bp.post("/notifications/<id:reminder_id>/snooze")
 @login_required
 def snooze(reminder_id: int) -> ResponseReturnValue:
+    """Tell again later, but never after the moment the reminder is about (409 when too late)."""
     reminder = _own_reminder(reminder_id)
     choice = request.form.get("until", "")
     if choice not in centre.SNOOZE_CHOICES:
         abort(400, description=_("Choose when to be reminded again."))
-    until = acted(lambda: centre.snooze(reminder, choice, today(), now_utc()))
-    flash(
-        _(
-            "You will be reminded again on %(moment)s.",
-            moment=format_datetime(until, "EEEE d MMMM, HH:mm"),
-        ),
-        "success",
-    )
+    snoozed = acted(lambda: centre.snooze(reminder, choice, today(), now_utc()))
+    moment = format_datetime(snoozed.until, "EEEE d MMMM, HH:mm")
+    if snoozed.cut:
+        message = _(
+            "You will be reminded again on %(moment)s: later would be after the moment it is "
+            "about.",
+            moment=moment,
+        )
+    else:
+        message = _("You will be reminded again on %(moment)s.", moment=moment)
+    flash(message, "success")
     return redirect(url_for("reminders.centre_page"))
 
 

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TimeField
+from wtforms import IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import NumberRange
 
-from fieldapp.common.forms import date_field, input_required, short_text, strip
+from fieldapp.common.forms import choice, date_field, input_required, required, short_text, strip
+
+# Made before VisitForm's fields, so that WTForms (which orders fields by when they were made)
+# puts the client first in NewVisitForm.
+_client_field = SelectField(_l("Client"), validators=[required])
 
 
 class VisitForm(FlaskForm):
@@ -25,3 +29,14 @@ class VisitForm(FlaskForm):
         filters=[strip],
         description=_l("Short, for yourself: the calendar feed never shows it."),
     )
+
+
+class NewVisitForm(VisitForm):
+    """A visit planned from the agenda or the home screen: first choose one of one's clients."""
+
+    client = _client_field
+
+    def __init__(self, clients: list[tuple[int, str]], *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # No client chosen beforehand: a slip of the thumb must not plan a visit with the wrong one.
+        self.client.choices = [choice("", "—")] + [choice(ident, name) for ident, name in clients]

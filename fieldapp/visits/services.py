@@ -61,6 +61,17 @@ def plan(actor: User, client: Client, details: VisitPlan) -> Visit:
     return visit
 
 
+def own_clients(user: User) -> list[Client]:
+    """The clients ``user`` is the counsellor of (whose visits they plan), by name."""
+    return list(
+        db.session.scalars(
+            select(Client)
+            .where(Client.counsellor_id == user.id, Client.anonymised_at.is_(None))
+            .order_by(Client.last_name, Client.first_name, Client.id)
+        )
+    )
+
+
 def move(actor: User, visit: Visit, details: VisitPlan) -> None:
     if visit.status_enum is not VisitStatus.PLANNED:
         raise RuleBroken(_("Only a planned visit can be moved."))

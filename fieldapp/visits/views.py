@@ -39,7 +39,7 @@ from fieldapp.extensions import db, limiter
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
 from fieldapp.pwa import offline as offline_pages
 from fieldapp.visits import calendar, follow_ups, notes, services
-from fieldapp.visits.forms import VisitForm
+from fieldapp.visits.forms import NewVisitForm, VisitForm
 from fieldapp.visits.models import FollowUp, Visit, VisitStatus
 
 bp = Blueprint("visits", __name__)
@@ -83,6 +83,26 @@ def create(client_id: int) -> ResponseReturnValue:
         flash(_("Visit planned."), "success")
         return redirect(url_for("visits.agenda"))
     page = render_template("visits/form.html", form=form, client=client, visit=None)
+    return page, form_status(form)
+
+
+@bp.route("/visits/new", methods=["GET", "POST"])
+@login_required
+def plan_today() -> ResponseReturnValue:
+    """Plan a visit from the agenda or the home screen: for one of one's own clients, on today
+    unless another day is chosen (from a client's file, planning looks ahead and starts on
+    tomorrow)."""
+    user = acting_user()
+    clients = {client.id: client for client in services.own_clients(user)}
+    form = NewVisitForm([(ident, client.full_name) for ident, client in clients.items()])
+    if request.method == "GET":
+        form.day.data = today()
+    if form.validate_on_submit():
+        client = clients[int(form.client.data)]  # one of the choices, so one of these
+        if saved(form, lambda: services.plan(user, client, _plan(form))):
+            flash(_("Visit planned."), "success")
+            return redirect(url_for("visits.agenda"))
+    page = render_template("visits/form.html", form=form, client=None, visit=None)
     return page, form_status(form)
 
 
@@ -158,11 +178,30 @@ def edit(visit_id: int) -> ResponseReturnValue:
     return page, form_status(form)
 
 
+@bp.get("/visits/<id:visit_id>/cancel")
+@login_required
+def confirm_cancel(visit_id: int) -> ResponseReturnValue:
+    """Asks before a planned visit is cancelled (a cancelled visit cannot be planned again)."""
+    visit = _visit_or_404(acting_user(), visit_id)
+    if visit.status_enum is not VisitStatus.PLANNED:
+        flash(_("This visit is no longer planned."), "info")
+        return redirect(url_for("visits.show", visit_id=visit.id))
+    return render_template("visits/cancel.html", visit=visit, action_form=FlaskForm())
+
+
 @bp.post("/visits/<id:visit_id>/<any(done, cancelled):status>")
 @login_required
 def set_status(visit_id: int, status: str) -> ResponseReturnValue:
+    """Mark a visit done, or cancel it once asked: a cancel without the confirmation (a page
+    from before there was one) is sent to the question and changes nothing."""
     user = acting_user()
     visit = _visit_or_404(user, visit_id)
+    if (
+        status == VisitStatus.CANCELLED.value
+        and visit.status_enum is VisitStatus.PLANNED
+        and request.form.get("confirm") != "yes"
+    ):
+        return redirect(url_for("visits.confirm_cancel", visit_id=visit.id), code=303)
     acted(lambda: services.set_status(user, visit, VisitStatus(status)))
     flash(_("Visit done.") if status == "done" else _("Visit cancelled."), "success")
     return redirect(url_for("visits.show", visit_id=visit.id))

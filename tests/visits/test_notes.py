@@ -271,3 +271,18 @@ def test_one_note_with_actions_sent_twice_at_once_is_stored_once(app, db, world)
         select(func.count()).select_from(FollowUp).where(FollowUp.client_id == world.client.id)
     )
     assert follow_ups == 1 + 5  # the world's own and one per note
+
+
+def test_the_note_form_comes_before_the_earlier_notes(client, db, signed_in):
+    """On site, writing is what the page is for: the form is not below a growing list."""
+    visit_id = signed_in.visit.id
+    send(client, visit_id, body="Eerste notitie.")
+    send(client, visit_id, body="Tweede notitie.")
+
+    page = client.get(f"/visits/{visit_id}").get_data(as_text=True)
+
+    form = page.index("data-note-form")
+    assert form < page.index("Eerste notitie.")
+    assert form < page.index("Tweede notitie.")
+    assert page.index('id="notes-heading"') < form
+    assert form < page.index("Earlier notes") < page.index("Eerste notitie.")

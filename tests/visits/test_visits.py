@@ -4,8 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from fieldapp.auth.models import User
 from fieldapp.clients.models import TimelineEvent
 from fieldapp.common.dates import today
+from fieldapp.common.time import local_zone
 from fieldapp.visits.models import Visit
 
 
@@ -108,3 +110,92 @@ def test_calendar_feed_is_personal_revocable_and_discreet(client, auth, make, db
     client.post("/visits/calendar", data={"action": "stop"})
     assert client.get(path).status_code == 404
     assert client.get("/calendar/not-a-real-token.ics").status_code == 404
+
+
+def test_cancelling_a_visit_asks_once_and_works_without_javascript(client, auth, make, db):
+    world = make.world()
+    visit = world.visit
+    auth.login(world.counsellor.email)
+    confirm_url = f"/visits/{visit.id}/cancel"
+
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert f'action="/visits/{visit.id}/cancelled"' not in page  # one tap does not cancel
+    assert f'href="{confirm_url}"' in page
+
+    page = client.get(confirm_url).get_data(as_text=True)  # asks, and changes nothing
+    assert "Cancel this visit?" in page
+    assert world.client.full_name in page
+    assert f'action="/visits/{visit.id}/cancelled"' in page
+    assert 'name="confirm" value="yes"' in page
+    assert f'href="/visits/{visit.id}"' in page  # keep it
+    db.session.refresh(visit)
+    assert visit.status == "planned"
+
+    response = client.post(f"/visits/{visit.id}/cancelled")  # a page from before: ask first
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(confirm_url)
+    db.session.refresh(visit)
+    assert visit.status == "planned"
+
+    response = client.post(f"/visits/{visit.id}/cancelled", data={"confirm": "yes"})
+    assert response.status_code == 302
+    db.session.refresh(visit)
+    assert visit.status == "cancelled"
+    assert client.get(confirm_url).status_code == 302  # nothing left to ask
+    response = client.post(f"/visits/{visit.id}/cancelled", data={"confirm": "yes"})
+    assert response.status_code == 409
+
+
+def test_only_who_may_open_the_file_is_asked_to_cancel(client, auth, make, db):
+    world = make.world()
+    auth.login(make.user(world.organisation).email)
+    assert client.get(f"/visits/{world.visit.id}/cancel").status_code == 404
+    response = client.post(f"/visits/{world.visit.id}/cancelled", data={"confirm": "yes"})
+    assert response.status_code == 404
+
+
+def test_a_visit_planned_from_today_defaults_to_today(client, auth, make, db):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    assert 'href="/visits/new"' in client.get("/").get_data(as_text=True).split("Today's visits")[1]
+    assert 'href="/visits/new"' in client.get("/visits/").get_data(as_text=True)
+
+    page = client.get("/visits/new").get_data(as_text=True)
+    assert f'value="{today().isoformat()}"' in page
+    assert f'<option value="{world.client.id}">{world.client.full_name}</option>' in page
+    assert '<option value="">—</option><option value=' in page  # nobody chosen beforehand
+    assert "<option selected" not in page.split('id="client"')[1].split("</select>")[0]
+    tomorrow = (today() + timedelta(days=1)).isoformat()
+    from_the_file = client.get(f"/clients/{world.client.id}/visits/new").get_data(as_text=True)
+    assert f'value="{tomorrow}"' in from_the_file  # planning ahead from the file, as before
+
+    data = {"client": str(world.client.id), "day": today().isoformat(), "at": "15:00"}
+    response = client.post("/visits/new", data={**data, "minutes": "30", "purpose": ""})
+    assert response.status_code == 302
+    visit = last_visit(db)
+    assert visit.client_id == world.client.id
+    assert visit.counsellor_id == world.counsellor.id
+    assert visit.starts_at.astimezone(local_zone()).date() == today()
+
+
+def test_planning_from_today_offers_only_ones_own_clients(client, auth, make, db):
+    world = make.world()
+    stranger = make.world()  # another organisation
+    colleague = db.session.get(User, world.share.user_id)  # may open world.client's file
+    own = make.client(colleague, "Jonas")
+    auth.login(colleague.email)
+
+    page = client.get("/visits/new").get_data(as_text=True)
+    assert own.full_name in page
+    assert world.client.full_name not in page  # shared with the colleague, not theirs
+
+    data = {"day": today().isoformat(), "at": "15:00", "minutes": "30", "purpose": ""}
+    for value in [str(world.client.id), str(stranger.client.id), "", " ", "x", "9" * 30]:
+        response = client.post("/visits/new", data={**data, "client": value})
+        assert response.status_code == 422, value
+        assert "Not a valid choice" in response.get_data(as_text=True) or (
+            "This field is required" in response.get_data(as_text=True)
+        ), value
+    response = client.post("/visits/new", data={**data, "client": str(own.id), "minutes": "0"})
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Visit)) == 2  # the worlds' own
