@@ -29,6 +29,15 @@ def service() -> Iterator[PushService]:
 
 
 @pytest.fixture
+def signed_in_counsellor(app: Flask, make: Any, auth: Any) -> User:
+    """A counsellor signed in on ``client``, with the app's VAPID keys made."""
+    vapid.create(app)
+    user = make.user(email="an@example.org")
+    auth.login(user.email)
+    return user
+
+
+@pytest.fixture
 def dispatcher(app: Flask, db: Any) -> Iterator[Any]:
     """Runs passes as the scheduler does: with a request context for links."""
     vapid.create(app)

@@ -10,21 +10,6 @@ from sqlalchemy import func, select
 from fieldapp.reminders import devices as device_service
 from fieldapp.reminders import push, vapid
 from fieldapp.reminders.models import PushSubscription
-from tests.push_service import PushService
-
-
-@pytest.fixture
-def service():
-    with PushService() as running:
-        yield running
-
-
-@pytest.fixture
-def counsellor(app, make, auth):
-    vapid.create(app)
-    user = make.user(email="an@example.org")
-    auth.login(user.email)
-    return user
 
 
 def devices(db) -> list[PushSubscription]:
@@ -32,7 +17,7 @@ def devices(db) -> list[PushSubscription]:
     return db.session.scalars(select(PushSubscription)).all()
 
 
-def test_allow_a_device_and_get_a_test_notification(app, client, db, counsellor, service):
+def test_allow_a_device_and_get_a_test_notification(app, client, db, signed_in_counsellor, service):
     page = client.get("/settings/notifications").get_data(as_text=True)
     assert f'data-push-subscribe="{vapid.application_server_key(app)}"' in page
 
@@ -48,7 +33,7 @@ def test_allow_a_device_and_get_a_test_notification(app, client, db, counsellor,
     assert delivery.vapid_key == vapid.application_server_key(app)
     assert delivery.payload["url"] == "/settings/notifications"
     assert delivery.payload["title"] == "fieldapp"
-    assert delivery.payload["tag"].startswith(f"test-{counsellor.id}-")
+    assert delivery.payload["tag"].startswith(f"test-{signed_in_counsellor.id}-")
     assert len(delivery.headers["topic"]) <= 32
     assert delivery.headers["urgency"] == "normal"
     assert int(delivery.headers["ttl"]) > 0
@@ -56,7 +41,9 @@ def test_allow_a_device_and_get_a_test_notification(app, client, db, counsellor,
 
 
 @pytest.mark.parametrize("status", [404, 410])
-def test_a_device_the_push_service_forgot_is_removed(client, db, counsellor, service, status):
+def test_a_device_the_push_service_forgot_is_removed(
+    client, db, signed_in_counsellor, service, status
+):
     client.post("/api/push/subscriptions", json=service.subscription())
     service.answer_next(status)
     client.post("/settings/notifications/test")
@@ -72,10 +59,10 @@ def test_a_device_the_push_service_forgot_is_removed(client, db, counsellor, ser
     ],
 )
 def test_busy_failing_and_refusing_push_services(
-    app, db, counsellor, service, status, headers, outcome, retry_after
+    app, db, signed_in_counsellor, service, status, headers, outcome, retry_after
 ):
     with app.test_request_context():
-        device = device_service.subscribe(counsellor, service.subscription(), "Telefoon")
+        device = device_service.subscribe(signed_in_counsellor, service.subscription(), "Telefoon")
         db.session.commit()
         service.answer_next(status, **headers)
         message = push.Message("fieldapp", "Evaluatie morgen", "/", key="r-1")
@@ -95,22 +82,24 @@ def test_busy_failing_and_refusing_push_services(
         {"endpoint": "https://push.example/" + "a" * 1000, "keys": {}},
     ],
 )
-def test_bad_subscriptions_get_a_reason(client, db, counsellor, payload):
+def test_bad_subscriptions_get_a_reason(client, db, signed_in_counsellor, payload):
     response = client.post("/api/push/subscriptions", json=payload)
     assert response.status_code == 422
     assert response.json["message"]
     assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
 
 
-def test_only_ones_own_devices_can_be_removed(client, db, make, auth, counsellor, service):
+def test_only_ones_own_devices_can_be_removed(
+    client, db, make, auth, signed_in_counsellor, service
+):
     client.post("/api/push/subscriptions", json=service.subscription())
     (device,) = devices(db)
-    colleague = make.user(counsellor.organisation, email="colleague@example.org")
+    colleague = make.user(signed_in_counsellor.organisation, email="colleague@example.org")
     auth.logout()
     auth.login(colleague.email)
     assert client.post(f"/settings/notifications/devices/{device.id}/remove").status_code == 404
     auth.logout()
-    auth.login(counsellor.email)
+    auth.login(signed_in_counsellor.email)
     assert client.post(f"/settings/notifications/devices/{device.id}/remove").status_code == 302
     assert devices(db) == []
 

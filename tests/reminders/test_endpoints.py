@@ -10,26 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from fieldapp.reminders import devices as device_service
-from fieldapp.reminders import endpoints, push, vapid
+from fieldapp.reminders import endpoints, push
 from fieldapp.reminders.models import PushSubscription
-from tests.push_service import PushService
 
 KEYS = {"p256dh": "B" + "A" * 86, "auth": "A" * 22}
 PUBLIC = "93.184.216.34"
-
-
-@pytest.fixture
-def service():
-    with PushService() as running:
-        yield running
-
-
-@pytest.fixture
-def counsellor(app, make, auth):
-    vapid.create(app)
-    user = make.user(email="an@example.org")
-    auth.login(user.email)
-    return user
 
 
 def resolving_to(monkeypatch, address: str) -> None:
@@ -42,11 +27,11 @@ def resolving_to(monkeypatch, address: str) -> None:
     monkeypatch.setattr(endpoints.socket, "getaddrinfo", answer)
 
 
-def stored(db, counsellor, endpoint: str, keys: dict[str, str]) -> PushSubscription:
+def stored(db, signed_in_counsellor, endpoint: str, keys: dict[str, str]) -> PushSubscription:
     """A device row as it could have been stored before these checks (or by a DNS trick)."""
     device = PushSubscription(
-        organisation_id=counsellor.organisation_id,
-        user_id=counsellor.id,
+        organisation_id=signed_in_counsellor.organisation_id,
+        user_id=signed_in_counsellor.id,
         endpoint=endpoint,
         endpoint_hash=hashlib.sha256(endpoint.encode()).hexdigest(),
         **keys,
@@ -74,7 +59,7 @@ def stored(db, counsellor, endpoint: str, keys: dict[str, str]) -> PushSubscript
     ],
 )
 def test_a_device_whose_endpoint_is_not_a_public_https_address_is_refused(
-    client, db, counsellor, endpoint
+    client, db, signed_in_counsellor, endpoint
 ):
     response = client.post("/api/push/subscriptions", json={"endpoint": endpoint, "keys": KEYS})
     assert response.status_code == 422
@@ -83,7 +68,9 @@ def test_a_device_whose_endpoint_is_not_a_public_https_address_is_refused(
 
 
 @pytest.mark.parametrize("app_config", [{"FIELDAPP_PUSH_PRIVATE_ENDPOINTS": False}])
-def test_a_name_that_resolves_to_a_private_address_is_refused(client, db, counsellor, monkeypatch):
+def test_a_name_that_resolves_to_a_private_address_is_refused(
+    client, db, signed_in_counsellor, monkeypatch
+):
     resolving_to(monkeypatch, "10.0.0.5")
     endpoint = {"endpoint": "https://push.example/abc", "keys": KEYS}
     assert client.post("/api/push/subscriptions", json=endpoint).status_code == 422
@@ -93,14 +80,14 @@ def test_a_name_that_resolves_to_a_private_address_is_refused(client, db, counse
 
 @pytest.mark.parametrize("app_config", [{"FIELDAPP_PUSH_PRIVATE_ENDPOINTS": False}])
 def test_sending_checks_the_address_again_and_connects_to_what_it_checked(
-    app, db, counsellor, service, monkeypatch
+    app, db, signed_in_counsellor, service, monkeypatch
 ):
     """A name that resolved to a public address when the device subscribed, and to the server's
     own network when the push goes out (DNS rebinding), gets nothing; nor does a stored http or
     loopback endpoint."""
     port = service.origin.rsplit(":", 1)[1]
     rows = [
-        stored(db, counsellor, endpoint, service.subscription()["keys"])
+        stored(db, signed_in_counsellor, endpoint, service.subscription()["keys"])
         for endpoint in (
             f"https://push.example:{port}/push/rebound",
             f"https://127.0.0.1:{port}/push/x",
@@ -109,7 +96,7 @@ def test_sending_checks_the_address_again_and_connects_to_what_it_checked(
     ]
     resolving_to(monkeypatch, "127.0.0.1")
     with app.test_request_context():
-        results = device_service.send_test(counsellor, "/")
+        results = device_service.send_test(signed_in_counsellor, "/")
         db.session.commit()
     assert [r.outcome for r in results] == [push.Outcome.FAILED] * 3
     assert service.deliveries == []  # not one request reached the local service
@@ -118,7 +105,7 @@ def test_sending_checks_the_address_again_and_connects_to_what_it_checked(
         assert row.last_error == "not a public https push service"
 
 
-def test_what_a_push_service_answers_is_never_shown(app, client, db, counsellor, service):
+def test_what_a_push_service_answers_is_never_shown(app, client, db, signed_in_counsellor, service):
     device = client.post("/api/push/subscriptions", json=service.subscription())
     assert device.status_code == 201
     service.answer_next(400, body=b"internal: db password hunter2")
@@ -130,7 +117,9 @@ def test_what_a_push_service_answers_is_never_shown(app, client, db, counsellor,
     assert "HTTP 400" in page
 
 
-def test_a_redirect_from_a_push_service_is_not_followed(app, client, db, counsellor, service):
+def test_a_redirect_from_a_push_service_is_not_followed(
+    app, client, db, signed_in_counsellor, service
+):
     client.post("/api/push/subscriptions", json=service.subscription())
     service.answer_next(307, Location=f"{service.origin}/elsewhere")
     client.post("/settings/notifications/test")

@@ -32,6 +32,23 @@ def send(client, visit_id, **fields):
     return client.post(f"/api/visits/{visit_id}/notes", json=payload), payload
 
 
+def at_once(devices, url: str, payload) -> list[int]:
+    """Post ``payload`` from every device at the same instant; the statuses, sorted."""
+    start = threading.Barrier(len(devices))
+    statuses: list[int] = []
+
+    def post(device):
+        start.wait()
+        statuses.append(device.post(url, json=payload).status_code)
+
+    threads = [threading.Thread(target=post, args=(device,)) for device in devices]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(statuses)
+
+
 def count(db) -> int:
     return db.session.scalar(select(func.count()).select_from(NoteRevision))
 
@@ -199,19 +216,7 @@ def test_the_same_note_sent_twice_at_once_is_stored_once(app, db, world):
     note_uuid, revision_uuid = new_ids()
     payload = {"note_uuid": note_uuid, "revision_uuid": revision_uuid, "body": "Tegelijk."}
     url = f"/api/visits/{world.visit.id}/notes"  # read here: the threads have no app context
-    start = threading.Barrier(2)
-    statuses = []
-
-    def post(device):
-        start.wait()
-        statuses.append(device.post(url, json=payload).status_code)
-
-    threads = [threading.Thread(target=post, args=(device,)) for device in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(statuses) == [200, 201]
+    assert at_once(clients, url, payload) == [200, 201]
     assert count(db) == 1
 
 
@@ -247,19 +252,7 @@ def test_one_note_with_actions_sent_twice_at_once_is_stored_once(app, db, world)
     }
     url = f"/api/visits/{world.visit.id}/notes"
     for _attempt in range(5):  # a race: try it a few times, each with fresh identifiers
-        start = threading.Barrier(2)
-        statuses: list[int] = []
-
-        def post(device, body=payload, barrier=start, seen=statuses):
-            barrier.wait()
-            seen.append(device.post(url, json=body).status_code)
-
-        threads = [threading.Thread(target=post, args=(device,)) for device in clients]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert sorted(statuses) == [200, 201]
+        assert at_once(clients, url, payload) == [200, 201]
         payload = {
             **payload,
             "note_uuid": str(uuid.uuid4()),
