@@ -156,3 +156,21 @@ def test_mail_goes_out_in_the_recipients_language(client, make, outbox, db):
     client.post("/password/forgot", data={"email": "an@example.org"})
     assert outbox[0].subject == "Choisissez un nouveau mot de passe fieldapp"
     assert "Bonjour" in outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("language", "previous", "following"),
+    [("nl", "Vorige", "Volgende"), ("fr", "Précédent", "Suivant")],
+)
+def test_the_pager_speaks_the_pages_language(client, auth, make, language, previous, following):
+    counsellor = make.user(email="an@example.org")
+    for i in range(26):  # a page holds 25
+        make.client(counsellor, f"Naam{i:02d}")
+    auth.login("an@example.org")
+    headers = {"Accept-Language": language}
+    first = client.get("/clients/", headers=headers).get_data(as_text=True)
+    second = client.get("/clients/?page=2", headers=headers).get_data(as_text=True)
+    assert f">{following}</a>" in first
+    assert f">{previous}</a>" in second
+    assert ">Next<" not in first
+    assert ">Previous<" not in second
