@@ -56,7 +56,7 @@ bench: install
 
 ## translations: extract marked strings and merge them into the nl, fr and en catalogs
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o fieldapp/translations/messages.pot --no-location --sort-output --project fieldapp .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".*" -o fieldapp/translations/messages.pot --no-location --sort-output --project fieldapp .
 	$(BIN)/pybabel update -i fieldapp/translations/messages.pot -d fieldapp/translations --no-fuzzy-matching --ignore-obsolete
 	$(MAKE) $(COMPILED)
 

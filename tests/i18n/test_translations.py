@@ -2,46 +2,108 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import shlex
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import CommandLineInterface, parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from fieldapp import PROJECT_ROOT
 
-KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
-METHODS = [
-    ("fieldapp/**.py", "python"),
-    ("templates/**.html", "jinja2"),
-    ("templates/**.txt", "jinja2"),
-]
+CATALOGS = Path(PROJECT_ROOT, "fieldapp/translations")
 
 
-def source_messages() -> set[str]:
-    found = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(PROJECT_ROOT), method_map=METHODS, keywords=KEYWORDS
+def makefile_extract_command() -> list[str]:
+    """The ``pybabel extract`` command of the Makefile's ``translations`` target, as arguments."""
+    makefile = Path(PROJECT_ROOT, "Makefile").read_text()
+    line = next(line for line in makefile.splitlines() if "pybabel extract" in line)
+    return shlex.split(line.strip().removeprefix("$(BIN)/pybabel"))
+
+
+def extraction_keywords() -> dict:
+    """Babel's default keywords (``_``, ``gettext``, ``ngettext``…) plus the Makefile's ``-k``."""
+    arguments = makefile_extract_command()
+    extra = {arguments[i + 1] for i, argument in enumerate(arguments) if argument == "-k"}
+    assert {"_l", "lazy_gettext"} <= extra
+    return {**DEFAULT_KEYWORDS, **dict.fromkeys(extra)}
+
+
+def msgid(message: str | tuple[str, ...]) -> str:
+    return message if isinstance(message, str) else message[0]
+
+
+@functools.cache
+def source_messages() -> dict[str, str]:
+    """Every msgid that the code and the templates use (files named by babel.cfg), with a file
+    that uses it. Every folder is searched but hidden ones: Babel's own default also skips folders
+    whose name starts with an underscore, and so missed everything in ``templates/_macros/``."""
+    with Path(PROJECT_ROOT, "babel.cfg").open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    found: dict[str, str] = {}
+    for filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(PROJECT_ROOT),
+        method_map=method_map,
+        options_map=options_map,
+        keywords=extraction_keywords(),
+        directory_filter=lambda path: not os.path.basename(path).startswith("."),
     ):
-        found.add(message if isinstance(message, str) else message[0])
+        found.setdefault(msgid(message), filename)
     return found
+
+
+def catalog_messages(language: str, *, translated_only: bool = True) -> set[str]:
+    with (CATALOGS / language / "LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    return {
+        msgid(message.id)
+        for message in catalog
+        if message.id
+        and not (
+            translated_only
+            and (
+                "fuzzy" in message.flags
+                or not all(
+                    message.string if isinstance(message.string, tuple) else [message.string]
+                )
+            )
+        )
+    }
+
+
+def test_strings_in_underscore_folders_are_found():
+    """The pager's words live in ``templates/_macros/``: the search must reach them."""
+    assert {"Next", "Previous"} <= source_messages().keys()
 
 
 @pytest.mark.parametrize("language", ["nl", "fr"])
 def test_every_string_is_translated(language):
-    path = Path(PROJECT_ROOT, "fieldapp/translations", language, "LC_MESSAGES/messages.po")
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    translated = {
-        message.id if isinstance(message.id, str) else message.id[0]
-        for message in catalog
-        if message.id
-        and message.string
-        and "fuzzy" not in message.flags
-        and all(message.string if isinstance(message.string, tuple) else [message.string])
-    }
-    missing = sorted(source_messages() - translated)
-    assert missing == [], f"run 'make translations' and translate these in {language}: {missing}"
+    used = source_messages()
+    missing = sorted(set(used) - catalog_messages(language))
+    assert missing == [], f"translate these in {language}: " + ", ".join(
+        f"{message!r} ({used[message]})" for message in missing
+    )
+
+
+def test_every_string_is_in_the_english_catalog():
+    """The en catalog lists every msgid too (with an empty msgstr), as ``make translations``
+    leaves it."""
+    assert sorted(set(source_messages()) - catalog_messages("en", translated_only=False)) == []
+
+
+def test_make_translations_extracts_every_string(tmp_path, monkeypatch):
+    """``make translations`` must not drop what the code uses (it once skipped ``_macros/``)."""
+    arguments = makefile_extract_command()
+    output = arguments.index("-o") + 1
+    arguments[output] = str(tmp_path / "messages.pot")
+    monkeypatch.chdir(PROJECT_ROOT)
+    CommandLineInterface().run(["pybabel", "--quiet", *arguments])
+    with (tmp_path / "messages.pot").open("rb") as handle:
+        extracted = {msgid(message.id) for message in read_po(handle) if message.id}
+    assert sorted(set(source_messages()) - extracted) == []
 
 
 def test_dutch_is_the_default(client):
@@ -94,3 +156,21 @@ def test_mail_goes_out_in_the_recipients_language(client, make, outbox, db):
     client.post("/password/forgot", data={"email": "an@example.org"})
     assert outbox[0].subject == "Choisissez un nouveau mot de passe fieldapp"
     assert "Bonjour" in outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("language", "previous", "following"),
+    [("nl", "Vorige", "Volgende"), ("fr", "Précédent", "Suivant")],
+)
+def test_the_pager_speaks_the_pages_language(client, auth, make, language, previous, following):
+    counsellor = make.user(email="an@example.org")
+    for i in range(26):  # a page holds 25
+        make.client(counsellor, f"Naam{i:02d}")
+    auth.login("an@example.org")
+    headers = {"Accept-Language": language}
+    first = client.get("/clients/", headers=headers).get_data(as_text=True)
+    second = client.get("/clients/?page=2", headers=headers).get_data(as_text=True)
+    assert f">{following}</a>" in first
+    assert f">{previous}</a>" in second
+    assert ">Next<" not in first
+    assert ">Previous<" not in second

@@ -1,0 +1,46 @@
+"""A file with everything on it, for the tests that look at whole pages on a phone."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fieldapp.feedback import links
+from fieldapp.feedback.models import FeedbackResponse, Invitation, RaterGroup
+from tests.factories import World
+
+
+def busy_world(make: Any, db: Any) -> tuple[World, str]:
+    """A complete client file, a caseload long enough for the pager, and a 360° round answered by
+    every group (enough for the anonymous groups to show); returns it with the secret of the
+    supervisor's link, which stays open (the answers come in on other invitations)."""
+    world = make.world()
+    for n in range(25):  # a page of the caseload holds 25
+        make.client(world.counsellor, f"Naam{n:02d}")
+    feedback_round = world.feedback_round
+    keys = [competence["key"] for competence in feedback_round.competences]
+    groups = [RaterGroup.SELF, RaterGroup.SUPERVISOR] + [RaterGroup.COLLEAGUE] * 3
+    for n, group in enumerate(groups + [RaterGroup.NETWORK] * 3):
+        invitation = Invitation(
+            organisation_id=feedback_round.organisation_id,
+            round_id=feedback_round.id,
+            rater_group=group.value,
+            name=f"Beoordelaar {n}",
+            token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+        )
+        db.session.add(invitation)
+        db.session.flush()
+        db.session.add(
+            FeedbackResponse(
+                organisation_id=feedback_round.organisation_id,
+                invitation_id=invitation.id,
+                round_id=feedback_round.id,
+                rater_group=group.value,
+                scores={key: (n + i) % 5 + 1 for i, key in enumerate(keys)},
+                comments={keys[0]: "Komt altijd op tijd, helpt collega's."},
+                overall_comment="Goed bezig.",
+            )
+        )
+    secret = links.new_secret(world.invitation)
+    db.session.commit()
+    return world, secret

@@ -1,0 +1,340 @@
+"""Every page of every role on a 360 × 740 phone, in Dutch and in French.
+
+The pages come from the app's URL map: every GET route is visited, its record arguments filled from
+one complete client file (``make.world()``), so a new page is walked without editing this test.
+Each role (counsellor, team lead, administrator) walks in one browser profile, first in Dutch, then
+in French; the public pages (sign-in, a rater's link, the offline page…) are walked signed out.
+On every page that a role may open:
+
+- nothing scrolls sideways: the document is at most 360 px wide;
+- axe-core finds no critical or serious violation (Dutch pass; the French pass would find the same);
+- every field's text is at least 16 px (a phone zooms in on smaller text);
+- every link, button and field in the main content is at least 44 × 44 px, except a link inside
+  running text (WCAG 2.5.8's inline exception, see ``CHECKS_JS``);
+- no English is left: no text equals an English message that the page's language translates, and
+  no text contains an English message of three words or more.
+
+axe-core is vendored for these tests only (``tests/e2e/vendor/``); the app never loads it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+from flask import Flask, url_for
+
+from fieldapp import PROJECT_ROOT
+from fieldapp.auth.models import User
+from fieldapp.auth.roles import Role
+from fieldapp.organisation import services as organisation_services
+from tests.clock import frozen_moment
+from tests.e2e.busy_world import busy_world
+from tests.e2e.conftest import ARTIFACTS, PHONE, PHONE_CONTEXT
+from tests.e2e.test_shell import sign_in
+from tests.factories import World
+from tests.test_tenancy import RECORD_ARGUMENTS
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+LANGUAGES = ("nl", "fr")
+MIN_TARGET = 44
+MIN_FIELD_TEXT = 16
+PUNCTUATION = " .,:;·()–-?!…"
+
+# GET routes that are not pages a person reads, each with the reason.
+NOT_PAGES = {
+    "static": "files",
+    "pwa.manifest": "JSON for the browser",
+    "pwa.service_worker": "JavaScript",
+    "pwa.pages_to_keep": "JSON for the service worker",
+    "visits.csrf_token": "JSON for the outbox",
+    "visits.feed": "an iCalendar feed",
+    "feedback_rounds.report_csv": "a CSV download",
+    "reports.yearly_csv": "a CSV download",
+    "privacy.export": "a download",
+    "auth.invitation_link": "trades its secret for a session and redirects",
+    "auth.reset_link": "trades its secret for a session and redirects",
+    "mail.outbox": "a developer's tool, only in development",
+}
+# The rater's link needs a secret that only exists when it is made: it gets one below.
+SECRET_LINKS = {"feedback_form.answer"}
+
+
+@dataclass
+class Findings:
+    pages: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, where: str, what: str) -> None:
+        self.problems.append(f"{where}: {what}")
+
+
+def page_urls(app: Flask, world: World, token: str) -> list[tuple[str, str]]:
+    """(endpoint, URL) of every page in the URL map, arguments filled from ``world``."""
+    urls = []
+    with app.test_request_context():
+        for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+            if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
+                continue
+            if rule.endpoint in SECRET_LINKS:
+                values: dict[str, Any] = {"token": token}
+            else:
+                values = {name: RECORD_ARGUMENTS[name](world) for name in rule.arguments}
+            urls.append((rule.endpoint, url_for(rule.endpoint, **values)))
+    return urls
+
+
+def english_messages() -> dict[str, tuple[set[str], set[str]]]:
+    """Per language: the English msgids that must not show (whole texts, and phrases of three
+    words or more that must not appear anywhere). A msgid spelled the same in that language
+    ("Team", "Stage") or equal to any translation there is not English to that reader."""
+    with (PROJECT_ROOT / "fieldapp/translations/en/LC_MESSAGES/messages.po").open("rb") as handle:
+        english = read_po(handle, locale="en")
+    found = {}
+    for language in LANGUAGES:
+        path = PROJECT_ROOT / f"fieldapp/translations/{language}/LC_MESSAGES/messages.po"
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        local = set()
+        for message in catalog:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            local.update(s.strip() for s in strings if s)
+        whole, phrases = set(), set()
+        for message in english:
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            for msgid in filter(None, ids):
+                for part in re.split(r"%\(\w+\)[sd]|%[sd]|\{\w*\}", msgid):
+                    part = part.strip(PUNCTUATION)
+                    if not re.search(r"[A-Za-z]{2}", part) or part in local:
+                        continue
+                    if part == msgid.strip(PUNCTUATION):
+                        whole.add(part)
+                    if len(part.split()) >= 3:
+                        phrases.add(part)
+        found[language] = (whole, phrases)
+    return found
+
+
+# What each page is measured on, in the browser. A link is exempt from the target size when it is
+# displayed inline and the nearest enclosing block holds words besides links: it sits in a
+# sentence, and its height is the line's (WCAG 2.5.8's inline exception). Links with only "·"
+# between them are a row of targets, not a sentence. A check box or radio button counts
+# with its label, which a tap on also toggles it.
+CHECKS_JS = """
+({minTarget, minText}) => {
+  const visible = (el) => el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== "hidden";
+  const describe = (el) => {
+    const text = (el.innerText || el.value || el.getAttribute("aria-label") || el.name || "")
+      .trim().replace(/\\s+/g, " ").slice(0, 40);
+    return `<${el.tagName.toLowerCase()}${el.className ? "." + String(el.className)
+      .split(" ").join(".") : ""}> "${text}"`;
+  };
+  const block = (el) => {
+    let node = el.parentElement;
+    while (node && getComputedStyle(node).display.startsWith("inline")) node = node.parentElement;
+    return node;
+  };
+  const norm = (text) => (text || "").replace(/\\s+/g, " ").trim();
+  const inSentence = (el) => {
+    if (getComputedStyle(el).display !== "inline") return false;
+    const container = block(el);
+    if (container === null) return false;
+    let words = container.innerText;
+    for (const link of container.querySelectorAll("a")) words = words.replace(link.innerText, " ");
+    return /\\p{L}{2,}/u.test(words);
+  };
+  const box = (el) => {
+    const rect = el.getBoundingClientRect();
+    let [left, top, right, bottom] = [rect.left, rect.top, rect.right, rect.bottom];
+    if (el.matches("input[type=checkbox], input[type=radio]")) {
+      for (const label of el.labels || []) {
+        const r = label.getBoundingClientRect();
+        left = Math.min(left, r.left); top = Math.min(top, r.top);
+        right = Math.max(right, r.right); bottom = Math.max(bottom, r.bottom);
+      }
+    }
+    return { width: right - left, height: bottom - top };
+  };
+  const fieldText = "input:not([type=hidden],[type=checkbox],[type=radio],[type=submit]," +
+    "[type=button],[type=reset],[type=image],[type=file],[type=range],[type=color])," +
+    " select, textarea";
+  const smallText = [...document.querySelectorAll(fieldText)].filter(visible)
+    .filter((el) => parseFloat(getComputedStyle(el).fontSize) < minText)
+    .map((el) => `${describe(el)} ${getComputedStyle(el).fontSize}`);
+  const main = document.querySelector("main") || document.body;
+  const targets = main.querySelectorAll(
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]," +
+    " [tabindex]:not([tabindex='-1'])");
+  const smallTargets = [...targets].filter(visible)
+    .filter((el) => !(el.matches("a") && inSentence(el)))
+    .map((el) => [el, box(el)])
+    .filter(([, size]) => size.width < minTarget - 0.5 || size.height < minTarget - 0.5)
+    .map(([el, size]) => `${describe(el)} ${Math.round(size.width)}×${Math.round(size.height)}`);
+  const texts = new Set();
+  for (const el of document.body.querySelectorAll("*")) {
+    if (!visible(el) && !el.closest(".visually-hidden")) continue;
+    const own = norm(el.innerText);
+    if (own && own.length < 200) texts.add(own);
+    for (const name of ["aria-label", "title", "placeholder", "alt"]) {
+      if (el.hasAttribute(name)) texts.add(norm(el.getAttribute(name)));
+    }
+    if (el.matches("input[type=submit], input[type=button]")) texts.add(norm(el.value));
+  }
+  return {
+    width: document.documentElement.scrollWidth,
+    smallText, smallTargets,
+    texts: [...texts],
+    body: norm(document.body.innerText) + " " + norm(document.title),
+  };
+}
+"""
+
+AXE_JS = """
+async () => {
+  const results = await axe.run(document, { resultTypes: ["violations"] });
+  return results.violations
+    .filter((v) => v.impact === "critical" || v.impact === "serious")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ` +
+      v.nodes.slice(0, 4).map((n) => n.target.join(" ")).join(" | ") +
+      (v.nodes.length > 4 ? ` (+${v.nodes.length - 4})` : ""));
+}
+"""
+
+
+def check_page(
+    page: Any,
+    url: str,
+    where: str,
+    language: str,
+    english: dict[str, tuple[set[str], set[str]]],
+    findings: Findings,
+    *,
+    with_axe: bool,
+    missing: bool = False,
+) -> None:
+    """Measure the page at ``url``. One that answers 403 or 404 is another role's page, one that
+    redirects (the sign-in page to a signed-in person) shows another page: both are skipped,
+    unless the page is ``missing`` on purpose (an error page, a wrong link)."""
+    response = page.goto(url)
+    status = response.status if response else 0
+    if (status in {403, 404} and not missing) or page.url != url:
+        return
+    if status >= 500:
+        findings.add(where, f"answers {status}")
+        return
+    if not (response and response.headers.get("content-type", "").startswith("text/html")):
+        findings.add(where, "is not an HTML page: add it to NOT_PAGES")
+        return
+    findings.pages += 1
+    problems = []
+    measured = page.evaluate(CHECKS_JS, {"minTarget": MIN_TARGET, "minText": MIN_FIELD_TEXT})
+    if measured["width"] > PHONE["width"]:
+        problems.append(f"is {measured['width']} px wide")
+    problems += [f"field text under {MIN_FIELD_TEXT} px: {el}" for el in measured["smallText"]]
+    problems += [f"target under {MIN_TARGET} px: {el}" for el in measured["smallTargets"]]
+    whole, phrases = english[language]
+    leftovers = sorted({text for text in measured["texts"] if text.strip(PUNCTUATION) in whole})
+    leftovers += sorted(phrase for phrase in phrases if phrase in measured["body"])
+    problems += [f"English on a {language} page: {text!r}" for text in dict.fromkeys(leftovers)]
+    if with_axe:
+        page.add_script_tag(path=str(AXE))
+        problems += [f"axe {violation}" for violation in page.evaluate(AXE_JS)]
+    for problem, times in Counter(problems).items():
+        findings.add(where, problem + (f" (×{times})" if times > 1 else ""))
+    if problems:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"\W+", "-", where).strip("-")
+        page.screenshot(path=ARTIFACTS / f"walk-{name}.png", full_page=True)
+
+
+def walk(
+    page: Any,
+    base: str,
+    urls: list[tuple[str, str]],
+    who: str,
+    findings: Findings,
+    missing: frozenset[str] = frozenset(),
+) -> None:
+    """Every page in Dutch (with axe-core), then every page in French. The language is the one
+    chosen on the device (for a signed-in person, their setting); a rater's link has its own."""
+    english = english_messages()
+    for language in LANGUAGES:
+        page.context.request.post(f"{base}/language", form={"language": language, "next": "/"})
+        for endpoint, url in urls:
+            target = f"{url}?lang={language}" if url.startswith("/f/") else url
+            check_page(
+                page,
+                base + target,
+                f"{who} {language} {endpoint} {target}",
+                language,
+                english,
+                findings,
+                with_axe=language == LANGUAGES[0],
+                missing=endpoint in missing,
+            )
+
+
+def report(findings: Findings, least: int, started: float) -> None:
+    print(f"walked {findings.pages} pages in {time.monotonic() - started:.0f} s")
+    assert findings.pages >= least, f"only {findings.pages} pages walked"
+    assert findings.problems == [], "\n" + "\n".join(findings.problems)
+
+
+def new_context(browser: Any) -> Any:
+    context = browser.new_context(**PHONE_CONTEXT, bypass_csp=True)  # to inject axe-core
+    context.set_default_timeout(15_000)
+    context.clock.install(time=frozen_moment())
+    return context
+
+
+def person(make: Any, db: Any, world: World, role: Role) -> User:
+    if role is Role.COUNSELLOR:
+        return world.counsellor
+    user = make.user(world.organisation, role=role)
+    if role is Role.TEAM_LEAD:
+        team = organisation_services.create_team(user, "Team Noord")
+        user.team_id = world.counsellor.team_id = team.id
+        db.session.commit()
+    return user
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("role", [Role.COUNSELLOR, Role.TEAM_LEAD, Role.ADMIN])
+def test_every_page_of_a_role(browser, live_server, app, make, db, role):
+    started = time.monotonic()
+    world, secret = busy_world(make, db)
+    user = person(make, db, world, role)
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, user.email)
+        findings = Findings()
+        walk(page, live_server.url, page_urls(app, world, secret), role.value, findings)
+    finally:
+        context.close()
+    report(findings, least=2 * 20, started=started)
+
+
+@pytest.mark.timeout(600)
+def test_every_public_page(browser, live_server, app, make, db):
+    """Signed out: the sign-in and password pages, the offline page, a rater's link (and a wrong
+    one), whatever else needs no account."""
+    started = time.monotonic()
+    world, secret = busy_world(make, db)
+    urls = page_urls(app, world, secret)
+    missing = {"a wrong rater's link": f"/f/{'x' * 43}", "a page that does not exist": "/nowhere"}
+    urls += missing.items()
+    context = new_context(browser)
+    try:
+        findings = Findings()
+        walk(context.new_page(), live_server.url, urls, "public", findings, frozenset(missing))
+    finally:
+        context.close()
+    report(findings, least=2 * 6, started=started)
