@@ -137,7 +137,7 @@ def _after_commit(session: Session) -> None:
         except (OSError, smtplib.SMTPException) as error:
             # The change is committed; a mail that fails is logged, never turned into a 500. Not
             # the address, the subject or the server's answer: they name the person and the client.
-            log.error("could not deliver a mail: %s", type(error).__name__)
+            log.error("could not deliver mail: %s", type(error).__name__)
 
 
 def _after_soft_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
