@@ -233,6 +233,20 @@ class CaseloadFactories(Factories):
             reminder=self.reminder(counsellor, client),
         )
 
+    def feedback_round(
+        self, world: World, *raters: rounds.Rater, deadline_in_days: int = 7
+    ) -> tuple[FeedbackRound, dict[int, str]]:
+        """A 360° round on ``world``'s trajectory, started today; with each invitation's link."""
+        started, links = rounds.start(
+            world.counsellor,
+            world.trajectory,
+            days_from_today(deadline_in_days),
+            list(raters),
+            today(),
+        )
+        self._db.session.commit()
+        return started, links
+
     def reminder(self, user: User, client: Client, moment: date | None = None) -> Reminder:
         """A reminder about ``client``'s file for ``user``, due on ``moment`` (today by default)."""
         moment = moment or today()

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
 
 import pytest
 import requests
 from werkzeug.serving import make_server
 
-from fieldapp.common.dates import today
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.visits import calendar
@@ -21,13 +19,7 @@ TOKEN = "Zx9SECRETtokenVALUE_abc-123"
 
 def test_the_development_server_logs_no_token(app, db, make, caplog):
     world = make.world()
-    _round, links = rounds.start(
-        world.counsellor,
-        world.trajectory,
-        today() + timedelta(days=7),
-        [rounds.Rater(RaterGroup.SUPERVISOR, "Sofie")],
-        today(),
-    )
+    _round, links = make.feedback_round(world, rounds.Rater(RaterGroup.SUPERVISOR, "Sofie"))
     feed = calendar.issue(world.counsellor)
     db.session.commit()
     (link,) = links.values()

@@ -4,11 +4,9 @@ the form at their links; the counsellor reads the report."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from fieldapp.common.dates import today
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from tests.e2e.test_shell import sign_in
@@ -24,18 +22,12 @@ def test_a_supervisor_and_the_network_answer_and_the_counsellor_reads_the_report
     context, live_server, make, db
 ):
     world = make.world()
-    feedback_round, links = rounds.start(
-        world.counsellor,
-        world.trajectory,
-        today() + timedelta(days=7),
-        [
-            rounds.Rater(RaterGroup.SELF, world.client.first_name),
-            rounds.Rater(RaterGroup.SUPERVISOR, "Sofie"),
-            rounds.Rater(RaterGroup.NETWORK, "Zus", language="fr"),
-        ],
-        today(),
+    feedback_round, links = make.feedback_round(
+        world,
+        rounds.Rater(RaterGroup.SELF, world.client.first_name),
+        rounds.Rater(RaterGroup.SUPERVISOR, "Sofie"),
+        rounds.Rater(RaterGroup.NETWORK, "Zus", language="fr"),
     )
-    db.session.commit()
     self_link, supervisor_link, network_link = (
         f"{live_server.url}/f/{links[invitation.id]}" for invitation in feedback_round.invitations
     )
@@ -85,14 +77,7 @@ def test_answers_chosen_at_a_link_are_there_when_the_rater_comes_back(
 ):
     """Autosave: a rater who chooses answers and closes the page without a button finds them."""
     world = make.world()
-    feedback_round, links = rounds.start(
-        world.counsellor,
-        world.trajectory,
-        today() + timedelta(days=7),
-        [rounds.Rater(RaterGroup.SUPERVISOR, "Sofie")],
-        today(),
-    )
-    db.session.commit()
+    feedback_round, links = make.feedback_round(world, rounds.Rater(RaterGroup.SUPERVISOR, "Sofie"))
     link = f"{live_server.url}/f/{links[feedback_round.invitations[0].id]}"
 
     first_visit = context.new_page()
@@ -121,14 +106,7 @@ def test_an_incomplete_answer_lists_every_open_question_and_keeps_the_rest(
     """Sent with two questions open: both are listed at the top, each a link to its question; the
     answers chosen and the comments typed are still there."""
     world = make.world()
-    feedback_round, links = rounds.start(
-        world.counsellor,
-        world.trajectory,
-        today() + timedelta(days=7),
-        [rounds.Rater(RaterGroup.SUPERVISOR, "Sofie")],
-        today(),
-    )
-    db.session.commit()
+    feedback_round, links = make.feedback_round(world, rounds.Rater(RaterGroup.SUPERVISOR, "Sofie"))
     page = context.new_page()
     page.goto(f"{live_server.url}/f/{links[feedback_round.invitations[0].id]}")
     questions = page.locator("fieldset.question")
@@ -218,17 +196,11 @@ def test_a_link_is_stopped_or_replaced_only_when_asked_twice_and_its_rater_reads
 ):
     world = make.world()
     with app.test_request_context():  # the invitation e-mail carries an absolute link
-        feedback_round, links = rounds.start(
-            world.counsellor,
-            world.trajectory,
-            today() + timedelta(days=7),
-            [
-                rounds.Rater(RaterGroup.SUPERVISOR, "Sofie", "sofie@example.org"),
-                rounds.Rater(RaterGroup.COLLEAGUE, "Jan"),
-            ],
-            today(),
+        feedback_round, links = make.feedback_round(
+            world,
+            rounds.Rater(RaterGroup.SUPERVISOR, "Sofie", "sofie@example.org"),
+            rounds.Rater(RaterGroup.COLLEAGUE, "Jan"),
         )
-        db.session.commit()
     sofie_link, jan_link = (
         f"{live_server.url}/f/{links[invitation.id]}" for invitation in feedback_round.invitations
     )

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import timedelta
 
 import pytest
 
-from fieldapp.common.dates import today
 from fieldapp.feedback import report as report_service
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackResponse, Invitation, RaterGroup
@@ -179,14 +177,7 @@ def test_the_trend_shows_the_rounds_up_to_this_one(client, auth, db, make):
     first = world.feedback_round
     answer(db, first, RaterGroup.SELF, 2)
     answer(db, first, RaterGroup.SUPERVISOR, 3)
-    second, _ = rounds.start(
-        world.counsellor,
-        world.trajectory,
-        today() + timedelta(days=7),
-        [rounds.Rater(RaterGroup.SELF, "Zelf")],
-        today(),
-    )
-    db.session.commit()
+    second, _ = make.feedback_round(world, rounds.Rater(RaterGroup.SELF, "Zelf"))
     answer(db, second, RaterGroup.SELF, 4)
     built = report_service.with_history(second, 3, "en")
     assert [r.round.id for r in built] == [first.id, second.id]

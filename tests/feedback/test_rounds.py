@@ -203,14 +203,9 @@ def test_remind_those_who_have_not_answered(client, db, started, outbox):
 def test_once_released_the_clients_own_link_shows_the_report(client, db, make, auth):
     world = make.world()
     auth.login(world.counsellor.email)
-    feedback_round, links = rounds.start(
-        world.counsellor,
-        world.trajectory,
-        today() + timedelta(days=7),
-        [rounds.Rater(RaterGroup.SELF, world.client.first_name)],
-        today(),
+    feedback_round, links = make.feedback_round(
+        world, rounds.Rater(RaterGroup.SELF, world.client.first_name)
     )
-    db.session.commit()
     own = f"/f/{links[feedback_round.invitations[0].id]}"
     assert client.post(own, data=complete_answers()).status_code == 200
     assert client.get(own).status_code == 409  # answered; nothing to see yet

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from hypothesis import HealthCheck, example, given, settings
 from sqlalchemy import event, select
 
 from fieldapp.auth.roles import Role
-from fieldapp.common.dates import today
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from tests.factories import DEFAULT_PASSWORD, CaseloadFactories, World
@@ -108,14 +106,7 @@ def walk(app: Flask, db: Any, make: CaseloadFactories) -> Walk:
     make.world()  # another organisation, whose ids the walker also meets
     lead = make.user(world.organisation, role=Role.TEAM_LEAD)
     admin = make.user(world.organisation, role=Role.ADMIN)
-    _round, links = rounds.start(
-        world.counsellor,
-        world.trajectory,
-        today() + timedelta(days=7),
-        [rounds.Rater(RaterGroup.NETWORK, "Zus")],
-        today(),
-    )
-    db.session.commit()
+    _round, links = make.feedback_round(world, rounds.Rater(RaterGroup.NETWORK, "Zus"))
     known = _known_ids(world, next(iter(links.values())), lead.id)
     people = {Role.COUNSELLOR: world.counsellor.email, Role.TEAM_LEAD: lead.email}
     people[Role.ADMIN] = admin.email
