@@ -24,8 +24,11 @@ from fieldapp.common.dates import add_months
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
+from fieldapp.feedback import subject_access
 from fieldapp.mentorships.models import Mentorship
 from fieldapp.referrals.models import Referral
+from fieldapp.reminders import schedule
+from fieldapp.reminders.models import Reminder
 from fieldapp.trajectories.models import ChecklistAnswer, Evaluation, RegimePeriod, Trajectory
 from fieldapp.visits.models import FollowUp, NoteRevision, Visit
 
@@ -64,6 +67,8 @@ def export(actor: User, client: Client) -> bytes:
         "visits": _rows(Visit, Visit.client_id == client.id),
         "visit_notes": _rows(NoteRevision, NoteRevision.visit_id.in_(visit_ids)),
         "follow_ups": _rows(FollowUp, FollowUp.client_id == client.id),
+        "reminders": _rows(Reminder, Reminder.scope == schedule.client_scope(client.id)),
+        **subject_access.held_about(client, client.language),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
