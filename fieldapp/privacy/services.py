@@ -25,6 +25,7 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.feedback import subject_access
+from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation
 from fieldapp.mentorships.models import Mentorship
 from fieldapp.referrals.models import Referral
 from fieldapp.reminders import schedule
@@ -108,7 +109,16 @@ def anonymise(actor: User | None, client: Client) -> None:
         raise RuleBroken(_("End the trajectory before erasing the file."))
     trajectory_ids = select(Trajectory.id).where(Trajectory.client_id == client.id)
     visit_ids = select(Visit.id).where(Visit.client_id == client.id)
+    round_ids = select(FeedbackRound.id).where(FeedbackRound.client_id == client.id)
     for statement in (
+        # 360°: who was asked (the client among them) and what anyone wrote; the scores stay, as
+        # figures without a person.
+        update(Invitation)
+        .where(Invitation.round_id.in_(round_ids))
+        .values(name="—", email="", draft={}),
+        update(FeedbackResponse)
+        .where(FeedbackResponse.round_id.in_(round_ids))
+        .values(comments={}, overall_comment=""),
         delete(NoteRevision).where(NoteRevision.visit_id.in_(visit_ids)),
         delete(FollowUp).where(FollowUp.client_id == client.id),
         update(Visit).where(Visit.client_id == client.id).values(purpose=""),
