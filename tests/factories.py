@@ -21,6 +21,7 @@ from fieldapp.common.time import now_utc
 from fieldapp.feedback import frameworks, rounds
 from fieldapp.feedback.models import (
     Competence,
+    FeedbackResponse,
     FeedbackRound,
     Framework,
     Invitation,
@@ -246,6 +247,40 @@ class CaseloadFactories(Factories):
         )
         self._db.session.commit()
         return started, links
+
+    def feedback_answer(
+        self,
+        feedback_round: FeedbackRound,
+        group: RaterGroup,
+        scores: dict[str, int | None],
+        *,
+        comments: dict[str, str] | None = None,
+        overall: str = "",
+        invitation: Invitation | None = None,
+    ) -> FeedbackResponse:
+        """An answer sent at a link: on ``invitation``, or on a new one of ``group``."""
+        if invitation is None:
+            invitation = Invitation(
+                organisation_id=feedback_round.organisation_id,
+                round_id=feedback_round.id,
+                rater_group=group.value,
+                name=f"{group.value} {next(_sequence)}",
+                token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+            )
+            self._db.session.add(invitation)
+            self._db.session.flush()
+        response = FeedbackResponse(
+            organisation_id=feedback_round.organisation_id,
+            invitation_id=invitation.id,
+            round_id=feedback_round.id,
+            rater_group=group.value,
+            scores=scores,
+            comments=comments or {},
+            overall_comment=overall,
+        )
+        self._db.session.add(response)
+        self._db.session.commit()
+        return response
 
     def reminder(self, user: User, client: Client, moment: date | None = None) -> Reminder:
         """A reminder about ``client``'s file for ``user``, due on ``moment`` (today by default)."""

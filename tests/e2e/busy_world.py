@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from fieldapp.feedback import links
-from fieldapp.feedback.models import FeedbackResponse, Invitation, RaterGroup
+from fieldapp.feedback.models import RaterGroup
 from tests.factories import World
 
 
@@ -21,25 +20,12 @@ def busy_world(make: Any, db: Any) -> tuple[World, str]:
     keys = [competence["key"] for competence in feedback_round.competences]
     groups = [RaterGroup.SELF, RaterGroup.SUPERVISOR] + [RaterGroup.COLLEAGUE] * 3
     for n, group in enumerate(groups + [RaterGroup.NETWORK] * 3):
-        invitation = Invitation(
-            organisation_id=feedback_round.organisation_id,
-            round_id=feedback_round.id,
-            rater_group=group.value,
-            name=f"Beoordelaar {n}",
-            token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
-        )
-        db.session.add(invitation)
-        db.session.flush()
-        db.session.add(
-            FeedbackResponse(
-                organisation_id=feedback_round.organisation_id,
-                invitation_id=invitation.id,
-                round_id=feedback_round.id,
-                rater_group=group.value,
-                scores={key: (n + i) % 5 + 1 for i, key in enumerate(keys)},
-                comments={keys[0]: "Komt altijd op tijd, helpt collega's."},
-                overall_comment="Goed bezig.",
-            )
+        make.feedback_answer(
+            feedback_round,
+            group,
+            {key: (n + i) % 5 + 1 for i, key in enumerate(keys)},
+            comments={keys[0]: "Komt altijd op tijd, helpt collega's."},
+            overall="Goed bezig.",
         )
     secret = links.new_secret(world.invitation)
     db.session.commit()

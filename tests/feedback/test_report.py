@@ -4,7 +4,6 @@ score can be read, directly or by subtracting the named groups from "all others"
 from __future__ import annotations
 
 import itertools
-import uuid
 
 import pytest
 
@@ -12,6 +11,7 @@ from fieldapp.feedback import report as report_service
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackResponse, Invitation, RaterGroup
 from fieldapp.feedback.report import Flag
+from tests.factories import CaseloadFactories
 
 KEY = "punctuality"
 
@@ -23,27 +23,11 @@ def feedback_round(make, db):
 
 
 def answer(db, feedback_round, group: RaterGroup, score, comment: str = "", overall: str = ""):
-    invitation = Invitation(
-        organisation_id=feedback_round.organisation_id,
-        round_id=feedback_round.id,
-        rater_group=group.value,
-        name=f"{group.value} {uuid.uuid4().hex[:4]}",
-        token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
+    factories = CaseloadFactories(db)
+    comments = {KEY: comment} if comment else {}
+    factories.feedback_answer(
+        feedback_round, group, {KEY: score}, comments=comments, overall=overall
     )
-    db.session.add(invitation)
-    db.session.flush()
-    db.session.add(
-        FeedbackResponse(
-            organisation_id=feedback_round.organisation_id,
-            invitation_id=invitation.id,
-            round_id=feedback_round.id,
-            rater_group=group.value,
-            scores={KEY: score},
-            comments={KEY: comment} if comment else {},
-            overall_comment=overall,
-        )
-    )
-    db.session.commit()
 
 
 def row_of(feedback_round, threshold=3):

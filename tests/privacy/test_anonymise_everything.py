@@ -30,16 +30,13 @@ def test_nothing_personal_survives_anonymisation(app, make, db):
         )
     own, sister = feedback_round.invitations
     sister.draft = {"comments": {"punctuality": f"{MARK} halfweg"}}
-    db.session.add(
-        FeedbackResponse(
-            organisation_id=own.organisation_id,
-            invitation_id=own.id,
-            round_id=own.round_id,
-            rater_group=own.rater_group,
-            scores={"punctuality": 4},
-            comments={"punctuality": f"{MARK} over mezelf"},
-            overall_comment=f"{MARK} in het algemeen",
-        )
+    make.feedback_answer(
+        feedback_round,
+        RaterGroup.SELF,
+        {"punctuality": 4},
+        comments={"punctuality": f"{MARK} over mezelf"},
+        overall=f"{MARK} in het algemeen",
+        invitation=own,
     )
     person = world.client
     person.first_name, person.last_name = f"{MARK}a", f"{MARK}b"

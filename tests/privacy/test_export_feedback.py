@@ -8,21 +8,7 @@ import json
 import zipfile
 
 from fieldapp.feedback import rounds
-from fieldapp.feedback.models import FeedbackResponse, RaterGroup
-
-
-def answered(db, invitation, score: int, comment: str) -> None:
-    db.session.add(
-        FeedbackResponse(
-            organisation_id=invitation.organisation_id,
-            invitation_id=invitation.id,
-            round_id=invitation.round_id,
-            rater_group=invitation.rater_group,
-            scores={"punctuality": score},
-            comments={"punctuality": comment},
-        )
-    )
-    db.session.commit()
+from fieldapp.feedback.models import RaterGroup
 
 
 def test_the_export_holds_the_feedback_as_the_report_shows_it_and_the_reminders(
@@ -36,8 +22,18 @@ def test_the_export_holds_the_feedback_as_the_report_shows_it_and_the_reminders(
             rounds.Rater(RaterGroup.COLLEAGUE, "Geheime Collega", "collega@example.org"),
         )
     supervisor, colleague = feedback_round.invitations
-    answered(db, supervisor, 4, "Altijd op tijd.")
-    answered(db, colleague, 1, "Zegt nooit goedendag.")
+    for invitation, score, comment in (
+        (supervisor, 4, "Altijd op tijd."),
+        (colleague, 1, "Zegt nooit goedendag."),
+    ):
+        group = RaterGroup(invitation.rater_group)
+        make.feedback_answer(
+            feedback_round,
+            group,
+            {"punctuality": score},
+            comments={"punctuality": comment},
+            invitation=invitation,
+        )
     auth.login(world.counsellor.email)
     response = client.get(f"/clients/{world.client.id}/export")
     assert response.status_code == 200
