@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from sqlalchemy import event, select
 
+from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
@@ -161,8 +162,6 @@ def _still_signed_in(walk: Walk, client: FlaskClient, role: Role | None) -> Flas
     """Junk may have ended the session (an administrator who deactivated himself): sign in again."""
     if role is None or client.get("/api/csrf").status_code == 200:
         return client
-    from fieldapp.auth.models import User
-
     user = walk.db.session.scalars(select(User).where(User.email == walk.people[role])).one()
     user.active = True
     walk.db.session.commit()

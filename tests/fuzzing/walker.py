@@ -57,6 +57,9 @@ class Target:
     fields: list[FormField] = field(default_factory=list)
 
 
+_FIELD_TAGS = ("input", "textarea", "select", "button")
+
+
 class _Forms(HTMLParser):
     """The forms of a page: action, method and fields (with a select's options)."""
 
@@ -72,20 +75,18 @@ class _Forms(HTMLParser):
             self._fields = []
             method = attributes.get("method", "get").upper()
             self.forms.append((attributes.get("action", ""), method, self._fields))
-        elif self._fields is None or "name" not in attributes:
-            if tag == "option" and self._select is not None:
-                self._select.choices.append(attributes.get("value", ""))
-            return
-        elif tag in ("input", "textarea", "select", "button"):
+        elif tag == "option" and self._select is not None:
+            self._select.choices.append(attributes.get("value", ""))
+        elif self._fields is not None and "name" in attributes and tag in _FIELD_TAGS:
             kind = attributes.get("type", "text") if tag == "input" else tag
-            if kind in ("submit",) and tag == "input":
-                kind = "button"
-            form_field = FormField(attributes["name"], kind, value=attributes.get("value", ""))
+            form_field = FormField(
+                attributes["name"],
+                "button" if kind == "submit" else kind,
+                value=attributes.get("value", ""),
+            )
             self._fields.append(form_field)
             if tag == "select":
                 self._select = form_field
-        if tag == "option" and self._select is not None:
-            self._select.choices.append(attributes.get("value", ""))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
