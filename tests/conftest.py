@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from fieldapp import create_app
+from fieldapp.auth import services as auth_services
 from fieldapp.extensions import db as _db
 from fieldapp.extensions import limiter
 from fieldapp.instance import normalise_database_url
@@ -174,6 +175,19 @@ def make(db: Any) -> CaseloadFactories:
 @pytest.fixture
 def outbox(app: Flask) -> list[Message]:
     return sent_messages(app)
+
+
+@pytest.fixture
+def send_resets(app: Flask, db: Any) -> Callable[[], int]:
+    """The scheduler's job that mails the reset links asked for on "forgot password"."""
+
+    def run() -> int:
+        with app.test_request_context():
+            mailed = auth_services.send_requested_resets()
+            db.session.commit()
+        return mailed
+
+    return run
 
 
 class AuthActions:

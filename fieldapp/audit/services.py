@@ -24,7 +24,7 @@ from fieldapp.extensions import db
 ACTIONS: dict[str, Any] = {
     "auth.login": _l("Signed in"),
     "auth.login_failed": _l("Failed sign-in"),
-    "auth.locked": _l("Account temporarily locked"),
+    "auth.locked": _l("Sign-ins held back after failed attempts"),
     "auth.logout": _l("Signed out"),
     "auth.password_reset_requested": _l("Password reset requested"),
     "auth.password_reset": _l("Password reset by link"),

@@ -61,8 +61,6 @@ class User(TenantScoped, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Part of the session cookie: rotating it signs the user out on every device.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
@@ -107,6 +105,16 @@ class User(TenantScoped, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class PasswordResetRequest(db.Model):
+    """An address someone typed on "forgot password", kept until the scheduler has mailed a link
+    (if the address has an account) or dropped it (if not). Writing this row is all a request
+    does, whatever the address: its answer and its time say nothing about accounts."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
 
 class TokenPurpose:

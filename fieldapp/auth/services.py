@@ -14,11 +14,18 @@ from enum import Enum
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from fieldapp.audit import services as audit
-from fieldapp.auth import passwords, tokens
-from fieldapp.auth.models import Organisation, TokenPurpose, User, UserToken, new_session_token
+from fieldapp.auth import passwords, throttle, tokens
+from fieldapp.auth.models import (
+    Organisation,
+    PasswordResetRequest,
+    TokenPurpose,
+    User,
+    UserToken,
+    new_session_token,
+)
 from fieldapp.auth.roles import Role
 from fieldapp.common.numbers import whole_number
 from fieldapp.common.time import now_utc
@@ -46,7 +53,7 @@ def find_user_by_email(email: str) -> User | None:
 class LoginOutcome(Enum):
     OK = "ok"
     WRONG = "wrong"
-    LOCKED = "locked"
+    HELD_BACK = "held_back"
 
 
 @dataclass(frozen=True)
@@ -56,44 +63,42 @@ class LoginResult:
 
 
 def authenticate(email: str, password: str) -> LoginResult:
-    """Check credentials, count failures, and lock the account after too many of them."""
-    user = find_user_by_email(email)
-    if user is None or not user.active or user.password_hash is None:
-        passwords.verify_password(None, password)  # same cost as a real check
-        log.warning("failed sign-in for an unknown or inactive account")
-        return LoginResult(LoginOutcome.WRONG)
-    now = now_utc()
-    if user.locked_until is not None and user.locked_until > now:
-        return LoginResult(LoginOutcome.LOCKED, user)
-    if not passwords.verify_password(user.password_hash, password):
-        _count_failure(user)
-        locked = user.locked_until is not None and user.locked_until > now
-        return LoginResult(LoginOutcome.LOCKED if locked else LoginOutcome.WRONG, user)
-    if passwords.needs_rehash(user.password_hash):
+    """Check credentials. The answer and the work done depend only on what was typed and from
+    where, never on whether the address has an account: one password check either way, and
+    failures are counted per address typed and network address (see ``throttle``)."""
+    address = normalise_email(email)
+    if throttle.held_back(address):
+        return LoginResult(LoginOutcome.HELD_BACK)
+    user = find_user_by_email(address)
+    usable = user is not None and user.active and user.password_hash is not None
+    known_hash = user.password_hash if usable and user is not None else None
+    if not passwords.verify_password(known_hash, password) or user is None or not usable:
+        return _failed(address, user if usable else None)
+    if passwords.needs_rehash(user.password_hash or ""):
         user.password_hash = passwords.hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    throttle.forget(address)
+    user.last_login_at = now_utc()
     audit.record("auth.login", organisation_id=user.organisation_id, actor=user, target=user)
     db.session.flush()
     return LoginResult(LoginOutcome.OK, user)
 
 
-def _count_failure(user: User) -> None:
-    config = current_app.config
-    user.failed_logins += 1
-    audit.record("auth.login_failed", organisation_id=user.organisation_id, target=user)
-    if user.failed_logins >= config["FIELDAPP_LOCKOUT_THRESHOLD"]:
-        minutes = config["FIELDAPP_LOCKOUT_MINUTES"]
-        user.locked_until = now_utc() + timedelta(minutes=minutes)
-        user.failed_logins = 0
-        audit.record(
-            "auth.locked",
-            organisation_id=user.organisation_id,
-            target=user,
-            detail={"minutes": minutes},
-        )
-    db.session.flush()
+def _failed(address: str, user: User | None) -> LoginResult:
+    held_back = throttle.count_failure(address)
+    if user is None:
+        log.warning("failed sign-in for an unknown or inactive account")
+    else:
+        audit.record("auth.login_failed", organisation_id=user.organisation_id, target=user)
+        if held_back:
+            minutes = current_app.config["FIELDAPP_LOCKOUT_MINUTES"]
+            audit.record(
+                "auth.locked",
+                organisation_id=user.organisation_id,
+                target=user,
+                detail={"minutes": minutes},
+            )
+        db.session.flush()
+    return LoginResult(LoginOutcome.HELD_BACK if held_back else LoginOutcome.WRONG)
 
 
 def record_logout(user: User) -> None:
@@ -127,8 +132,7 @@ def check_new_password(password: str, confirmation: str, user: User) -> None:
 def _set_password(user: User, password: str) -> None:
     user.password_hash = passwords.hash_password(password)
     user.session_token = new_session_token()  # sign out every other device
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.forget(user.email)
 
 
 def change_password(user: User, current: str, new: str, confirmation: str) -> None:
@@ -141,14 +145,39 @@ def change_password(user: User, current: str, new: str, confirmation: str) -> No
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a reset link if the account exists; say nothing either way (no account probing)."""
-    user = find_user_by_email(email)
-    if user is None or not user.active or user.password_hash is None:
-        return
+    """Note the request; ``send_requested_resets`` mails the link. The request itself does the
+    same for every address, so neither its answer nor its time tells whether one has an account."""
+    db.session.add(PasswordResetRequest(email=normalise_email(email)))
+    db.session.flush()
+
+
+def send_requested_resets(limit: int = 200) -> int:
+    """Mail a reset link for every noted request whose address has an active account, and
+    forget the requests. Run by the scheduler every half minute; returns the links mailed."""
+    requests = db.session.scalars(
+        select(PasswordResetRequest).order_by(PasswordResetRequest.id).limit(limit)
+    ).all()
+    if not requests:
+        return 0
+    db.session.execute(
+        delete(PasswordResetRequest).where(PasswordResetRequest.id.in_([r.id for r in requests]))
+    )
+    mailed = 0
+    for email in dict.fromkeys(request.email for request in requests):
+        user = db.session.scalars(
+            select(User).where(User.email == email).execution_options(all_tenants=True)
+        ).first()
+        if user is not None and user.active and user.password_hash is not None:
+            _mail_reset_link(user)
+            mailed += 1
+    db.session.flush()
+    return mailed
+
+
+def _mail_reset_link(user: User) -> None:
     hours = current_app.config["FIELDAPP_RESET_HOURS"]
     raw = tokens.issue(user, TokenPurpose.RESET, timedelta(hours=hours))
     audit.record("auth.password_reset_requested", organisation_id=user.organisation_id, target=user)
-    db.session.flush()
     link = url_for("auth.reset_link", token=raw, _external=True)
     message = render_message(
         user.email, _language_of(user), "password_reset", user=user, link=link, hours=hours

@@ -43,7 +43,8 @@ def _login_limit() -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
-    """The sign-in form; failures are counted per account and throttled per address."""
+    """The sign-in form; failures are counted per e-mail and network address (``throttle``),
+    and every address gets the same answers, in the same time, account or not."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
@@ -56,7 +57,7 @@ def login() -> ResponseReturnValue:
             login_user(result.user, remember=form.remember.data)
             session.permanent = True
             return redirect(safe_next_url(form.next.data) or url_for("home.index"))
-        if result.outcome is services.LoginOutcome.LOCKED:
+        if result.outcome is services.LoginOutcome.HELD_BACK:
             minutes = current_app.config["FIELDAPP_LOCKOUT_MINUTES"]
             form.form_errors.append(
                 _(
@@ -119,7 +120,7 @@ def reset_password() -> ResponseReturnValue:
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data, form.confirmation.data)
+            user = services.reset_password(token, form.password.data, form.confirmation.data)
         except (services.AuthError, tokens.TokenProblem) as exc:
             db.session.rollback()
             if isinstance(exc, tokens.TokenProblem):
@@ -127,9 +128,12 @@ def reset_password() -> ResponseReturnValue:
             form.password.errors.append(str(exc))
         else:
             db.session.commit()
-            session.pop(_RESET_SESSION_KEY, None)
-            flash(_("Your password is changed. Sign in with your new password."), "success")
-            return redirect(url_for("auth.login"))
+            # The link proved the mailbox: sign in at once, whatever failed sign-ins came before.
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            flash(_("Your password is changed and you are signed in."), "success")
+            return redirect(url_for("home.index"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/reset.html", form=form), status
 

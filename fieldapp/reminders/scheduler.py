@@ -1,10 +1,11 @@
 """The one scheduler process: ``flask --app fieldapp scheduler``.
 
 APScheduler runs here and nowhere else: web workers never run jobs. The database is the schedule
-(reminder rows), so the jobs are only "send what is due" every half minute, "plan every file again"
-at night, which picks up rule changes and anything planned before a deploy, and the nightly
-retention sweep (files past their organisation's retention period are anonymised). Should a second
-scheduler run by mistake, the dispatcher's claims keep every reminder single.
+(reminder rows), so the jobs are only "send what is due" and "mail the reset links asked for"
+every half minute, "plan every file again" at night, which picks up rule changes and anything
+planned before a deploy, and the nightly retention sweep (files past their organisation's
+retention period are anonymised). Should a second scheduler run by mistake, the dispatcher's
+claims keep every reminder single.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from sqlalchemy import select
 
+from fieldapp.auth import services as auth_services
 from fieldapp.auth.models import Organisation
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
@@ -57,6 +59,13 @@ def sweep_retention() -> None:
         log.info("retention: anonymised %d client file(s)", count)
 
 
+def send_requested_resets() -> None:
+    mailed = auth_services.send_requested_resets()
+    db.session.commit()
+    if mailed:
+        log.info("password resets: %d link(s) mailed", mailed)
+
+
 def dispatch(dispatcher: Dispatcher) -> Callable[[], None]:
     def run() -> None:
         report = dispatcher.run_once()
@@ -85,6 +94,15 @@ def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
         next_run_time=now_utc(),
         id="dispatch",
         name="send due reminders",
+        **common,
+    )
+    scheduler.add_job(
+        in_app(app, send_requested_resets),
+        "interval",
+        seconds=app.config["FIELDAPP_DISPATCH_SECONDS"],
+        next_run_time=now_utc(),
+        id="resets",
+        name="mail the password reset links asked for",
         **common,
     )
     nightly = (

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from fieldapp.auth.models import User, UserToken
+from fieldapp.auth.models import PasswordResetRequest, User, UserToken
 from fieldapp.auth.roles import Role
 from fieldapp.auth.tokens import hash_token
 from fieldapp.common.time import now_utc
@@ -18,9 +18,10 @@ def link_path(message) -> str:
     return re.search(r"http://localhost(/\S+)", message.body).group(1)
 
 
-def test_reset_link_is_mailed_and_works_once(client, auth, make, outbox, db):
+def test_reset_link_is_mailed_and_works_once(client, auth, make, outbox, db, send_resets):
     make.user(email="an@example.org")
     response = client.post("/password/forgot", data={"email": "an@example.org"})
+    send_resets()
     assert response.status_code == 200
     assert len(outbox) == 1
     assert outbox[0].to == "an@example.org"
@@ -34,16 +35,20 @@ def test_reset_link_is_mailed_and_works_once(client, auth, make, outbox, db):
         "/password/reset", data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD}
     )
     assert response.status_code == 302
-    assert auth.login("an@example.org", NEW_PASSWORD).status_code == 302
+    assert response.headers["Location"] == "/"  # the link proved the mailbox: signed in
+    assert client.get("/").status_code == 200
+    auth.logout()
+    assert auth.login("an@example.org", NEW_PASSWORD).headers["Location"] == "/"
 
     second = client.get(path)
     assert second.status_code == 410
     assert "already been used" in second.get_data(as_text=True)
 
 
-def test_only_the_hash_of_a_token_is_stored(client, make, outbox, db):
+def test_only_the_hash_of_a_token_is_stored(client, make, outbox, db, send_resets):
     make.user(email="an@example.org")
     client.post("/password/forgot", data={"email": "an@example.org"})
+    send_resets()
     raw = link_path(outbox[0]).rsplit("/", 1)[1]
     assert len(raw) >= 43  # 256 bits, URL-safe base64
     stored = db.session.scalars(select(UserToken)).one()
@@ -51,11 +56,13 @@ def test_only_the_hash_of_a_token_is_stored(client, make, outbox, db):
     assert raw not in stored.token_hash
 
 
-def test_unknown_address_gets_the_same_answer_and_no_mail(client, outbox):
+def test_unknown_address_gets_the_same_answer_and_no_mail(client, outbox, db, send_resets):
     response = client.post("/password/forgot", data={"email": "nobody@example.org"})
+    send_resets()
     assert response.status_code == 200
     assert "nobody@example.org" in response.get_data(as_text=True)
     assert outbox == []
+    assert db.session.scalars(select(PasswordResetRequest)).all() == []  # forgotten too
 
 
 def test_malformed_address_is_refused(client):
@@ -64,9 +71,10 @@ def test_malformed_address_is_refused(client):
     assert "valid e-mail address" in response.get_data(as_text=True)
 
 
-def test_expired_link_gets_a_clear_page(client, make, outbox, db):
+def test_expired_link_gets_a_clear_page(client, make, outbox, db, send_resets):
     make.user(email="an@example.org")
     client.post("/password/forgot", data={"email": "an@example.org"})
+    send_resets()
     token = db.session.scalars(select(UserToken)).one()
     token.expires_at = now_utc() - timedelta(minutes=1)
     db.session.commit()
@@ -87,17 +95,20 @@ def test_reset_form_without_a_link_is_refused(client):
     assert client.get("/password/reset").status_code == 404
 
 
-def test_a_new_request_voids_the_earlier_link(client, make, outbox):
+def test_a_new_request_voids_the_earlier_link(client, make, outbox, send_resets):
     make.user(email="an@example.org")
     client.post("/password/forgot", data={"email": "an@example.org"})
+    send_resets()
     client.post("/password/forgot", data={"email": "an@example.org"})
+    send_resets()
     assert client.get(link_path(outbox[0])).status_code == 410
     assert client.get(link_path(outbox[1])).status_code == 302
 
 
-def test_weak_new_password_is_refused_and_link_still_works(client, make, outbox):
+def test_weak_new_password_is_refused_and_link_still_works(client, make, outbox, send_resets):
     make.user(email="an@example.org")
     client.post("/password/forgot", data={"email": "an@example.org"})
+    send_resets()
     client.get(link_path(outbox[0]))
     response = client.post("/password/reset", data={"password": "short", "confirmation": "short"})
     assert response.status_code == 422
@@ -113,7 +124,7 @@ def test_weak_new_password_is_refused_and_link_still_works(client, make, outbox)
     assert response.status_code == 302
 
 
-def test_reset_signs_out_other_devices(app, client, auth, make, outbox):
+def test_reset_signs_out_other_devices(app, client, auth, make, outbox, send_resets):
     make.user(email="an@example.org")
     other_device = app.test_client()
     other_device.post(
@@ -121,6 +132,7 @@ def test_reset_signs_out_other_devices(app, client, auth, make, outbox):
     )
     assert other_device.get("/").status_code == 200
     client.post("/password/forgot", data={"email": "an@example.org"})
+    send_resets()
     client.get(link_path(outbox[0]))
     client.post("/password/reset", data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD})
     assert other_device.get("/").status_code == 302
@@ -171,7 +183,7 @@ def test_duplicate_invitation_is_refused(client, auth, make):
     assert admin.organisation_id
 
 
-def test_pending_invitee_cannot_sign_in_or_reset(client, auth, make, outbox, db):
+def test_pending_invitee_cannot_sign_in_or_reset(client, auth, make, outbox, db, send_resets):
     make.user(role=Role.ADMIN, email="admin@example.org")
     auth.login("admin@example.org")
     client.post(
@@ -182,6 +194,7 @@ def test_pending_invitee_cannot_sign_in_or_reset(client, auth, make, outbox, db)
     outbox.clear()
     assert auth.login("pending@example.org", "anything at all").status_code == 401
     client.post("/password/forgot", data={"email": "pending@example.org"})
+    send_resets()
     assert outbox == []
 
 
@@ -227,10 +240,11 @@ def test_a_link_opened_before_deactivation_no_longer_lets_anyone_in(
     assert invitee.get("/").status_code == 302  # not signed in
 
 
-def test_deactivation_stops_a_reset_link(app, client, auth, make, outbox, db):
+def test_deactivation_stops_a_reset_link(app, client, auth, make, outbox, db, send_resets):
     admin = make.user(role=Role.ADMIN, email="admin@example.org")
     person = make.user(admin.organisation, email="leaving@example.org")
     client.post("/password/forgot", data={"email": "leaving@example.org"})
+    send_resets()
     reset = outbox[-1]
     auth.login("admin@example.org")
     assert client.post(f"/admin/users/{person.id}/active").status_code == 302

@@ -67,10 +67,11 @@ def test_gunicorn_access_lines_lose_their_tokens(app, caplog):
         }
     ],
 )
-def test_a_mail_that_fails_is_logged_without_whom_or_what(client, make, caplog):
+def test_a_mail_that_fails_is_logged_without_whom_or_what(client, make, caplog, send_resets):
     person = make.user(email="marie.peeters@example.org", name="Marie Peeters")
     with caplog.at_level(logging.INFO):
         response = client.post("/password/forgot", data={"email": person.email})
+        send_resets()
     assert response.status_code in (200, 302)
     assert "could not deliver mail" in caplog.text
     for personal in ("marie.peeters", "Marie", "Peeters", "wachtwoord", "password"):

@@ -32,11 +32,11 @@ def deliver_push(page, context, live_server, payload: dict) -> None:
 
 def shown_body(page, tag: str) -> str | None:
     """Showing happens in the service worker, which tells the page nothing: look until it is
-    there (at most five seconds)."""
+    there (at most fifteen seconds, for a busy machine)."""
     return page.evaluate(
         """async (tag) => {
             const registration = await navigator.serviceWorker.ready;
-            for (let attempt = 0; attempt < 100; attempt += 1) {
+            for (let attempt = 0; attempt < 300; attempt += 1) {
                 const notifications = await registration.getNotifications({ tag });
                 if (notifications.length) return notifications[0].body;
                 await new Promise((resolve) => setTimeout(resolve, 50));
