@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from bench import accounts as accounts_bench
 from bench import feedback as feedback_bench
 from bench import reminders as reminders_bench
 from bench.generate import LARGE, PASSWORD, SMALL, populate
@@ -169,6 +170,13 @@ def run(database_url: str, instance: Path, bare_ms: float) -> bool:
     print(
         f"360° report of a round with {feedback_bench.ANSWERS} answers: {report.median_ms:.2f} ms "
         f"median ({report.median_ms / bare_ms:.0f}x bare), {report.queries} queries"
+    )
+    accounts = accounts_bench.probe(app, "c0@large.example")
+    print(
+        f"no account probing: sign-in with a wrong password {accounts.sign_in_known_ms:.1f} ms "
+        f"for an address with an account, {accounts.sign_in_unknown_ms:.1f} ms without; "
+        f"reset request {accounts.reset_known_ms:.1f} ms / {accounts.reset_unknown_ms:.1f} ms "
+        "(median)"
     )
     fan = reminders_bench.fan_out(app, ids["large"]["organisation"])
     print(

@@ -38,15 +38,18 @@ def _key(email: str) -> tuple[str, str, str]:
 
 def held_back(email: str) -> bool:
     """Whether this address has failed too often for ``email`` lately."""
-    return not limiter.limiter.test(_limit(), *_key(email))
+    return limiter.enabled and not limiter.limiter.test(_limit(), *_key(email))
 
 
 def count_failure(email: str) -> bool:
-    """Count one failure; True when it was the last one allowed (the next ones are held back)."""
-    limiter.limiter.hit(_limit(), *_key(email))
+    """Count one failure; True when it was the last one allowed (the next ones are held back).
+    Nothing is counted when rate limiting is switched off (``RATELIMIT_ENABLED``; the bench)."""
+    if limiter.enabled:
+        limiter.limiter.hit(_limit(), *_key(email))
     return held_back(email)
 
 
 def forget(email: str) -> None:
     """Clear the count for ``email`` from this address (a good sign-in, a reset)."""
-    limiter.limiter.clear(_limit(), *_key(email))
+    if limiter.enabled:
+        limiter.limiter.clear(_limit(), *_key(email))
