@@ -4,14 +4,20 @@ shown per person, and their figures appear only once the round is closed for goo
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import zipfile
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from fieldapp.audit.models import AuditEvent
+from fieldapp.common.time import now_utc
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackRound, RaterGroup
+from fieldapp.reminders.models import Reminder
 from tests.feedback.conftest import KEYS, complete_answers
 
 SECRET = "Zegt nooit goedendag tegen de klanten"
@@ -166,5 +172,89 @@ def test_once_closed_the_group_shows_as_a_group_and_nothing_changes_after(
         data={"deadline": feedback_round.deadline.isoformat()},
     )
     assert moved.status_code == 422
+    assert "start a new round to ask again" in moved.get_data(as_text=True)
     assert client.post(f"/feedback/rounds/{feedback_round.id}/close").status_code == 409
     assert seen(client, feedback_round) == closed
+
+
+def exported(client, feedback_round: FeedbackRound) -> dict[str, list]:
+    """The anonymous groups in the client's subject-access export, for this round."""
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/clients/{feedback_round.client_id}/export").data)
+    )
+    data = json.loads(archive.read("client.json"))
+    return {
+        part: [row for row in data[part] if row["round"] == feedback_round.id]
+        for part in ("feedback_anonymous_figures", "feedback_anonymous_comments")
+    }
+
+
+def test_the_subject_access_export_shows_them_as_the_report_does(client, db, anonymous_round):
+    feedback_round, links = anonymous_round
+    third = feedback_round.invitations[3]
+    before = exported(client, feedback_round)
+    client.post(f"/f/{links[third.id]}", data=complete_answers(overall=SECRET))
+    after = exported(client, feedback_round)
+    assert before == {
+        "feedback_anonymous_figures": [
+            {
+                "round": feedback_round.id,
+                "group": "colleague",
+                "competence": None,
+                "answers": 2,
+                "mean": None,
+                "shown": False,
+            }
+        ],
+        "feedback_anonymous_comments": [],
+    }
+    assert after["feedback_anonymous_figures"][0]["answers"] == 3
+    assert after["feedback_anonymous_comments"] == []
+
+    feedback_round.closed_at = now_utc()
+    db.session.commit()
+    closed = exported(client, feedback_round)
+    assert {row["answers"] for row in closed["feedback_anonymous_figures"]} >= {3}
+    assert all(row["shown"] for row in closed["feedback_anonymous_figures"] if row["answers"])
+    assert SECRET in {row["comment"] for row in closed["feedback_anonymous_comments"]}
+
+
+def test_an_answer_stored_after_the_round_closed_changes_nothing(client, db, make, anonymous_round):
+    """A submit that passed its link's check just before the counsellor closed the round, and is
+    stored just after: the report stays as it was when the round closed."""
+    feedback_round, _links = anonymous_round
+    feedback_round.closed_at = now_utc() - timedelta(minutes=1)
+    db.session.commit()
+    report = {name: text for name, text in seen(client, feedback_round).items() if name != "round"}
+    late = feedback_round.invitations[3]
+    late.submitted_at = now_utc()
+    make.feedback_answer(
+        feedback_round,
+        RaterGroup.COLLEAGUE,
+        dict.fromkeys(KEYS, 1),
+        overall=SECRET,
+        invitation=late,
+    )
+    after = seen(client, feedback_round)
+    assert {name: after[name] for name in report} == report
+    assert SECRET not in after["report"]
+
+
+def test_the_reminders_planned_do_not_change_when_a_colleague_answers(client, db, anonymous_round):
+    """Colleague Three is the last one with an address who has not answered: the reminder to
+    raters stays planned all the same (it then mails nobody), the counsellor's too."""
+    feedback_round, links = anonymous_round
+
+    def planned() -> list[tuple[str, str, object]]:
+        return sorted(
+            (reminder.kind, reminder.status, reminder.moment)
+            for reminder in db.session.scalars(
+                select(Reminder).where(Reminder.subject_id == feedback_round.id)
+            )
+        )
+
+    before = planned()
+    assert ("raters", "pending") in {(kind, status) for kind, status, _ in before}
+    third = feedback_round.invitations[3]
+    assert client.post(f"/f/{links[third.id]}", data=complete_answers()).status_code == 200
+    assert planned() == before
