@@ -76,6 +76,7 @@ ACTIONS: dict[str, Any] = {
     "feedback.link_renewed": _l("Feedback link renewed"),
     "feedback.link_revoked": _l("Feedback link revoked"),
     "feedback.deadline_extended": _l("Feedback deadline extended"),
+    "feedback.round_closed": _l("Feedback round closed"),
     "feedback.report_released": _l("Feedback report released to the client"),
     "feedback.reminded": _l("Feedback reminders sent"),
     "reminders.rules_changed": _l("Reminder rules changed"),

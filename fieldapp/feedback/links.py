@@ -1,15 +1,15 @@
 """Raters' secret links: 256 random bits handed out once; only their SHA-256 is kept.
 
-A link works until the end of the round's deadline (in the organisation's time zone), until it is
-revoked or renewed, and for one submit. Whoever holds it sees the client's first name and the
-worksite, nothing else. A link that was renewed or stopped keeps its hash as an :class:`EndedLink`,
-so that whoever still opens it is told why it ended.
+A link works until the round closes (the end of its deadline day in the organisation's time zone,
+or earlier when the counsellor closes it), until it is revoked or renewed, and for one submit.
+Whoever holds it sees the client's first name and the worksite, nothing else. A link that was
+renewed or stopped keeps its hash as an :class:`EndedLink`, so that whoever still opens it is told
+why it ended.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 import segno
@@ -17,7 +17,6 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from fieldapp.auth.tokens import hash_token
-from fieldapp.common.time import local_zone, now_utc
 from fieldapp.extensions import db
 from fieldapp.feedback.models import EndedLink, Invitation, LinkEnd
 
@@ -56,12 +55,6 @@ def new_secret(invitation: Invitation) -> str:
     return raw
 
 
-def expires_at(invitation: Invitation) -> datetime:
-    """The first moment the link no longer works: the day after the deadline, local midnight."""
-    day_after = invitation.round.deadline + timedelta(days=1)
-    return datetime.combine(day_after, time.min, tzinfo=local_zone())
-
-
 def find(raw: str) -> Invitation:
     """The invitation whose link is ``raw``, if it may still be used; else :class:`LinkRefused`
     saying why (an unknown link reveals nothing)."""
@@ -77,7 +70,7 @@ def find(raw: str) -> Invitation:
         raise LinkRefused(LinkProblem.USED, invitation)
     if invitation.revoked_at is not None:
         raise LinkRefused(LinkProblem.REVOKED, invitation)
-    if now_utc() >= expires_at(invitation):
+    if invitation.round.is_closed():
         raise LinkRefused(LinkProblem.EXPIRED, invitation)
     return invitation
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.clients.models import Client
 from fieldapp.common.tenancy import TenantScoped
-from fieldapp.common.time import UTCDateTime, now_utc
+from fieldapp.common.time import UTCDateTime, local_zone, now_utc
 from fieldapp.extensions import db
 from fieldapp.trajectories.models import Trajectory
 
@@ -98,6 +98,9 @@ class FeedbackRound(TenantScoped, db.Model):
     deadline: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the counsellor closes the round before its deadline (or releases the report). A
+    # round is closed from then, or from the end of its deadline day, for good: see closes_at.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Made when the counsellor is asked to confirm: the same confirmation sent twice (a second tap)
     # finds the round it started instead of starting another one and mailing everyone twice.
     start_key: Mapped[str | None] = mapped_column(String(32), unique=True)
@@ -107,6 +110,18 @@ class FeedbackRound(TenantScoped, db.Model):
     )
     client: Mapped[Client] = relationship()
     trajectory: Mapped[Trajectory] = relationship()
+
+    @property
+    def closes_at(self) -> datetime:
+        """The moment the round stops taking answers, for good: when the counsellor closed it, or
+        else the end of the deadline day (local midnight after it). Links stop then, and only then
+        does the report show the anonymous groups, so no answer of theirs can be read by comparing
+        the report before and after it arrives."""
+        day_after = datetime.combine(self.deadline + timedelta(days=1), time.min, local_zone())
+        return min(self.closed_at, day_after) if self.closed_at else day_after
+
+    def is_closed(self, moment: datetime | None = None) -> bool:
+        return (moment or now_utc()) >= self.closes_at
 
 
 class Invitation(TenantScoped, db.Model):
@@ -134,6 +149,16 @@ class Invitation(TenantScoped, db.Model):
     @property
     def group(self) -> RaterGroup:
         return RaterGroup(self.rater_group)
+
+    @property
+    def may_be_waiting(self) -> bool:
+        """Whether, as far as the counsellor may know, this rater may still answer: the link is
+        not stopped and, for a named rater, no answer came. Whether one colleague or one member of
+        the network answered is never told (only how many of their group did), so for them this
+        stays True after they answered; reminders go only to those who did not, all the same."""
+        if self.revoked_at is not None:
+            return False
+        return self.group.anonymous or self.submitted_at is None
 
 
 class LinkEnd(StrEnum):

@@ -4,6 +4,13 @@ Anonymity: a colleague or network group is shown (its figures and its comments) 
 at least the organisation's threshold of answers for that competence. Answers of groups below it
 are added to "all others" only when, together, they reach the threshold too; otherwise nobody can
 subtract the named groups from "all others" and read what one colleague or one neighbour said.
+
+Nor can anyone compare the report before and after one anonymous answer: while the round is open
+the anonymous groups count nowhere (not in their column, not in "all others", no comments, no
+count per competence), only in ``answers_per_group`` ("n answers"). They appear once the round is
+closed, and a closed round takes no answers and never reopens; an answer stored after the moment
+it closed (a submit racing the counsellor's "close") is left out. Their comments are listed by
+competence and text, never in the order they came in.
 """
 
 from __future__ import annotations
@@ -84,6 +91,7 @@ class Report:
     answers_per_group: dict[RaterGroup, int]
     comments: dict[RaterGroup, list[Comment]] = field(default_factory=dict)
     threshold: int = 3
+    closed: bool = True  # False: the anonymous groups are withheld until the round closes
 
     @property
     def groups_shown(self) -> list[RaterGroup]:
@@ -114,26 +122,39 @@ def build(
     """The report of one round (its answers are read unless given)."""
     if responses is None:
         responses = _responses_of([feedback_round.id])[feedback_round.id]
+    closed = feedback_round.is_closed()
+    if closed:
+        responses = [r for r in responses if r.submitted_at <= feedback_round.closes_at]
     per_group = dict.fromkeys(RaterGroup, 0)
     for response in responses:
         per_group[RaterGroup(response.rater_group)] += 1
+    if not closed:  # anonymous groups count nowhere yet, only in ``answers_per_group``
+        responses = [r for r in responses if not RaterGroup(r.rater_group).anonymous]
     rows = [
         _row(competence, responses, threshold, language)
         for competence in feedback_round.competences
     ]
-    report = Report(feedback_round, rows, per_group, threshold=threshold)
+    report = Report(feedback_round, rows, per_group, threshold=threshold, closed=closed)
     labels = {row.key: row.label for row in rows}
+    position = {row.key: index for index, row in enumerate(rows)}
+    found: dict[RaterGroup, list[tuple[int, Comment]]] = {}
     for response in responses:
         group = RaterGroup(response.rater_group)
         if not _shown(group, per_group[group], threshold):
             continue  # a small anonymous group's words could say who wrote them
         comments = [
-            Comment(labels.get(key, key), text) for key, text in response.comments.items() if text
+            (position.get(key, len(rows)), Comment(labels.get(key, key), text))
+            for key, text in response.comments.items()
+            if text
         ]
         if response.overall_comment:
-            comments.append(Comment(None, response.overall_comment))
+            comments.append((len(rows) + 1, Comment(None, response.overall_comment)))
         if comments:
-            report.comments.setdefault(group, []).extend(comments)
+            found.setdefault(group, []).extend(comments)
+    for group, comments in found.items():
+        if group.anonymous:  # by competence, then text: the order says nothing about who wrote it
+            comments.sort(key=lambda item: (item[0], item[1].text))
+        report.comments[group] = [comment for _, comment in comments]
     return report
 
 

@@ -1,4 +1,7 @@
-"""A counsellor's side of a 360° round: start it, see who answered, links, deadline."""
+"""A counsellor's side of a 360° round: start it, see who answered, links, deadline, close it.
+
+Who answered is shown per person for the named groups only; for colleagues and the client's
+network only how many of the group answered (see :mod:`fieldapp.feedback.report`)."""
 
 from __future__ import annotations
 
@@ -135,18 +138,43 @@ def _raters(form: StartRoundForm) -> list[rounds.Rater]:
     ]
 
 
-@bp.get("/feedback/rounds/<id:round_id>")
-@login_required
-def show(round_id: int) -> ResponseReturnValue:
-    """Who has answered (never what, for anonymous groups), links, the deadline."""
-    feedback_round = _round_or_404(acting_user(), round_id)
+def _round_page(feedback_round: FeedbackRound, deadline_form: DeadlineForm) -> str:
     return render_template(
         "feedback/round.html",
         round=feedback_round,
+        closed=feedback_round.is_closed(),
+        progress=rounds.anonymous_progress(feedback_round),
+        may_remind=rounds.may_remind(feedback_round),
         group_labels=GROUP_LABELS,
         action_form=FlaskForm(),
-        deadline_form=DeadlineForm(deadline=feedback_round.deadline),
+        deadline_form=deadline_form,
     )
+
+
+@bp.get("/feedback/rounds/<id:round_id>")
+@login_required
+def show(round_id: int) -> ResponseReturnValue:
+    """Who has answered: each named rater, and how many of each anonymous group; links, the
+    deadline."""
+    feedback_round = _round_or_404(acting_user(), round_id)
+    return _round_page(feedback_round, DeadlineForm(deadline=feedback_round.deadline))
+
+
+@bp.route("/feedback/rounds/<id:round_id>/close", methods=["GET", "POST"])
+@login_required
+def close(round_id: int) -> ResponseReturnValue:
+    """GET asks first (closing cannot be undone); POST closes the round."""
+    user = acting_user()
+    feedback_round = _round_or_404(user, round_id)
+    if request.method == "GET":
+        if feedback_round.is_closed():
+            return redirect(url_for("feedback_rounds.show", round_id=feedback_round.id))
+        return render_template(
+            "feedback/confirm_close.html", round=feedback_round, action_form=FlaskForm()
+        )
+    acted(lambda: rounds.close(user, feedback_round))
+    flash(_("Round closed. The report shows every group that reached the threshold."), "success")
+    return redirect(url_for("feedback_rounds.report", round_id=feedback_round.id))
 
 
 @bp.get("/feedback/rounds/<id:round_id>/report")
@@ -235,8 +263,8 @@ def _ask(invitation: Invitation, action: str) -> ResponseReturnValue:
 def remind(round_id: int) -> ResponseReturnValue:
     user = acting_user()
     feedback_round = _round_or_404(user, round_id)
-    reminded = acted(lambda: rounds.remind(user, feedback_round, today()))
-    flash(_("Reminder sent to %(n)d person(s).", n=reminded), "success")
+    acted(lambda: rounds.remind(user, feedback_round, today()))
+    flash(_("Whoever has not answered and has an e-mail address gets a new link."), "success")
     return redirect(url_for("feedback_rounds.show", round_id=feedback_round.id))
 
 
@@ -264,11 +292,4 @@ def extend(round_id: int) -> ResponseReturnValue:
     ):
         flash(_("Deadline moved."), "success")
         return redirect(url_for("feedback_rounds.show", round_id=feedback_round.id))
-    page = render_template(
-        "feedback/round.html",
-        round=feedback_round,
-        group_labels=GROUP_LABELS,
-        action_form=FlaskForm(),
-        deadline_form=form,
-    )
-    return page, 422
+    return _round_page(feedback_round, form), 422

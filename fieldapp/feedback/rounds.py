@@ -49,6 +49,33 @@ class Answers:
 
 
 @dataclass(frozen=True)
+class GroupProgress:
+    """How many of an anonymous group answered: all the round page says about them."""
+
+    group: RaterGroup
+    answered: int
+    invited: int
+
+
+def anonymous_progress(feedback_round: FeedbackRound) -> list[GroupProgress]:
+    """Per anonymous group with invitations: how many answered, how many were invited."""
+    progress = []
+    for group in RaterGroup:
+        invited = [i for i in feedback_round.invitations if i.group is group]
+        if group.anonymous and invited:
+            answered = sum(1 for invitation in invited if invitation.submitted_at is not None)
+            progress.append(GroupProgress(group, answered, len(invited)))
+    return progress
+
+
+def may_remind(feedback_round: FeedbackRound) -> bool:
+    """Whether the round page offers to remind by e-mail, judged only on what it may show."""
+    return not feedback_round.is_closed() and any(
+        invitation.email and invitation.may_be_waiting for invitation in feedback_round.invitations
+    )
+
+
+@dataclass(frozen=True)
 class RoundSummary:
     round: FeedbackRound
     invited: int
@@ -175,8 +202,15 @@ def _mail_link(invitation: Invitation, secret: str, *, reminder: bool = False) -
 
 
 def check_link_change(invitation: Invitation) -> None:
-    """Raise :class:`RuleBroken` if the rater's link can no longer be stopped or replaced."""
-    if invitation.submitted_at is not None:
+    """Raise :class:`RuleBroken` if the rater's link can no longer be stopped or replaced.
+
+    A named rater who answered is said to have answered. An anonymous rater's link can always be
+    stopped or replaced while the round is open, answered or not, so that doing it never tells
+    the counsellor whether they answered (a new link of someone who answered says "sent already").
+    """
+    if invitation.round.is_closed():
+        raise RuleBroken(_("This round is closed: it takes no more answers."))
+    if not invitation.group.anonymous and invitation.submitted_at is not None:
         raise RuleBroken(_("This person has answered already."))
 
 
@@ -195,12 +229,15 @@ def renew_link(actor: User, invitation: Invitation) -> str:
     return secret
 
 
-def remind(actor: User | None, feedback_round: FeedbackRound, today: date) -> int:
+def remind(actor: User | None, feedback_round: FeedbackRound, today: date) -> None:
     """Mail everyone with an address who has not answered a fresh link (only the fingerprint of
-    the old one is kept, so it cannot be sent again); answers they saved stay. Returns how many.
-    Without an actor it is the automatic reminder before the deadline."""
-    if today > feedback_round.deadline:
-        raise RuleBroken(_("The deadline has passed. Move it first."))
+    the old one is kept, so it cannot be sent again); answers they saved stay. Without an actor it
+    is the automatic reminder before the deadline.
+
+    How many were mailed is neither returned nor audited: with the number of an anonymous group's
+    answers beside it, it could tell which colleague answered (the one without an address)."""
+    if today > feedback_round.deadline or feedback_round.is_closed():
+        raise RuleBroken(_("This round is closed: it takes no more answers."))
     waiting = [
         invitation
         for invitation in feedback_round.invitations
@@ -214,15 +251,14 @@ def remind(actor: User | None, feedback_round: FeedbackRound, today: date) -> in
         organisation_id=feedback_round.organisation_id,
         actor=actor,
         target=feedback_round,
-        detail={"people": len(waiting)},
     )
     db.session.flush()
-    return len(waiting)
 
 
 def revoke(actor: User, invitation: Invitation) -> None:
     """Stop the rater's link; whoever opens it is told the counsellor stopped it. What they saved
-    stays, and a new link lets them answer after all. Stopping a stopped link changes nothing."""
+    stays, and a new link lets them answer after all. Stopping a stopped link changes nothing.
+    An anonymous rater's answer, if any, stays too (see :func:`check_link_change`)."""
     check_link_change(invitation)
     if invitation.revoked_at is not None:
         return
@@ -237,6 +273,12 @@ def revoke(actor: User, invitation: Invitation) -> None:
 
 
 def extend(actor: User, feedback_round: FeedbackRound, deadline: date, today: date) -> None:
+    """Move the deadline of an open round later. A closed round stays closed: reopening it would
+    let the report be read before and after one more anonymous answer."""
+    if feedback_round.is_closed():
+        raise RuleBroken(
+            _("This round is closed: start a new round to ask again."), field="deadline"
+        )
     if not max(today, feedback_round.deadline) <= deadline <= today + LONGEST_ROUND:
         raise RuleBroken(
             _("The new deadline is after the current one and within four months."),
@@ -336,11 +378,29 @@ def submit(invitation: Invitation, answers: Answers) -> FeedbackResponse:
     return response
 
 
+def close(actor: User, feedback_round: FeedbackRound) -> None:
+    """Close the round before its deadline, for good: the links stop and the report shows the
+    anonymous groups that reached the threshold."""
+    if feedback_round.is_closed():
+        raise RuleBroken(_("This round is closed already."))
+    feedback_round.closed_at = now_utc()
+    audit.record(
+        "feedback.round_closed",
+        organisation_id=feedback_round.organisation_id,
+        actor=actor,
+        target=feedback_round,
+    )
+    db.session.flush()
+
+
 def release(actor: User, feedback_round: FeedbackRound) -> None:
-    """The counsellor discussed the report with the client and hands it over."""
+    """The counsellor discussed the report with the client and hands it over; a round still
+    open closes (what the client sees no longer changes)."""
     if feedback_round.released_at is not None:
         raise RuleBroken(_("This report was released already."))
     feedback_round.released_at = now_utc()
+    if not feedback_round.is_closed():
+        feedback_round.closed_at = feedback_round.released_at
     audit.record(
         "feedback.report_released",
         organisation_id=feedback_round.organisation_id,

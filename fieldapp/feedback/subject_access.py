@@ -2,8 +2,8 @@
 
 Named raters (the client, the floor supervisor, the counsellor) are shown with their name and
 answers. Anonymous groups (colleagues, the client's network) appear only as the report shows them:
-figures and comments once the group reaches the organisation's threshold, a count otherwise, and
-never who an anonymous rater is.
+while the round is open, how many answered; once it is closed, figures and comments where the
+group reaches the organisation's threshold, a count otherwise; never who an anonymous rater is.
 """
 
 from __future__ import annotations
@@ -91,6 +91,18 @@ def _anonymous(report: reports.Report) -> list[RaterGroup]:
 
 
 def _anonymous_figures(report: reports.Report) -> list[dict[str, Any]]:
+    if not report.closed:  # as the report shows them: how many answered, nothing per competence
+        return [
+            {
+                "round": report.round.id,
+                "group": group.value,
+                "competence": None,
+                "answers": report.answers_per_group[group],
+                "mean": None,
+                "shown": False,
+            }
+            for group in _anonymous(report)
+        ]
     return [
         {
             "round": report.round.id,

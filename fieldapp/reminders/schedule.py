@@ -122,12 +122,14 @@ def _check_in_moments(
 def _round_moments(
     feedback_round: FeedbackRound, ruleset: RuleSet, user_id: int
 ) -> Iterator[Planned]:
-    waiting = [
-        invitation
-        for invitation in feedback_round.invitations
-        if invitation.submitted_at is None and invitation.revoked_at is None
-    ]
-    if feedback_round.released_at is not None or not waiting:
+    # As far as the counsellor may know: a reminder that disappears when the last colleague with
+    # an e-mail address answers would tell who answered.
+    waiting = [invitation for invitation in feedback_round.invitations if invitation.may_be_waiting]
+    if (
+        feedback_round.released_at is not None
+        or feedback_round.closed_at is not None
+        or not waiting
+    ):
         return
     scope = client_scope(feedback_round.client_id)
     for days in ruleset.of(RuleKind.FEEDBACK_DEADLINE):

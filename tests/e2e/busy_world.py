@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fieldapp.feedback import links
+from fieldapp.common.time import now_utc
+from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from tests.factories import World
 
 
 def busy_world(make: Any, db: Any) -> tuple[World, str]:
-    """A complete client file, a caseload long enough for the pager, and a 360° round answered by
-    every group (enough for the anonymous groups to show); returns it with the secret of the
-    supervisor's link, which stays open (the answers come in on other invitations)."""
+    """A complete client file, a caseload long enough for the pager, and a closed 360° round
+    answered by every group (enough for the anonymous groups to show: they do once the round is
+    closed); returns it with the secret of a supervisor's link in a second round, still open
+    (``world.invitation``)."""
     world = make.world()
     for n in range(25):  # a page of the caseload holds 25
         make.client(world.counsellor, f"Naam{n:02d}")
@@ -27,6 +29,8 @@ def busy_world(make: Any, db: Any) -> tuple[World, str]:
             comments={keys[0]: "Komt altijd op tijd, helpt collega's."},
             overall="Goed bezig.",
         )
-    secret = links.new_secret(world.invitation)
+    feedback_round.closed_at = now_utc()
     db.session.commit()
-    return world, secret
+    still_open, secrets = make.feedback_round(world, rounds.Rater(RaterGroup.SUPERVISOR, "Sofie"))
+    world.invitation = still_open.invitations[0]
+    return world, secrets[world.invitation.id]

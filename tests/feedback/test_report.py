@@ -1,5 +1,8 @@
 """The report's arithmetic and its anonymity rules: no single colleague's or network member's
-score can be read, directly or by subtracting the named groups from "all others"."""
+score can be read, directly or by subtracting the named groups from "all others".
+
+The arithmetic is that of a closed round (while a round is open the anonymous groups are withheld
+altogether: see test_anonymity.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import itertools
 
 import pytest
 
+from fieldapp.common.time import now_utc
 from fieldapp.feedback import report as report_service
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackResponse, Invitation, RaterGroup
@@ -31,6 +35,8 @@ def answer(db, feedback_round, group: RaterGroup, score, comment: str = "", over
 
 
 def row_of(feedback_round, threshold=3):
+    """The report of ``feedback_round`` closed now (the clock stands still: every answer counts)."""
+    feedback_round.closed_at = feedback_round.closed_at or now_utc()
     built = report_service.build(feedback_round, threshold, "en")
     return built, next(row for row in built.rows if row.key == KEY)
 
@@ -135,6 +141,7 @@ def test_the_report_page_and_csv(client, auth, db, make):
     answer(db, feedback_round, RaterGroup.SUPERVISOR, 3, comment="Soms te laat")
     answer(db, feedback_round, RaterGroup.COLLEAGUE, 1, comment="Geheim")
     auth.login(world.counsellor.email)
+    assert client.post(f"/feedback/rounds/{feedback_round.id}/close").status_code == 302
     page = client.get(f"/feedback/rounds/{feedback_round.id}/report")
     assert page.status_code == 200
     body = page.get_data(as_text=True)

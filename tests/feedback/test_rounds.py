@@ -125,8 +125,9 @@ def test_the_round_page_says_who_answered_not_what(client, db, started):
     _, feedback_round, token = started
     client.post(f"/f/{token}", data=complete_answers(overall="Een geheim oordeel"))
     page = client.get(f"/feedback/rounds/{feedback_round.id}").get_data(as_text=True)
-    assert 'data-status="answered"' in page
-    assert 'data-status="waiting"' in page
+    assert 'data-status="answered"' in page  # the supervisor, by name
+    assert 'data-status="waiting"' not in page  # the colleague: never per person, answered or not
+    assert 'data-status="anonymous"' in page
     assert "Een geheim oordeel" not in page
 
 
