@@ -2,7 +2,7 @@
 answers, and the report shows the anonymous groups (never while answers can still change them).
 
 Revision ID: a9c3e1f04b27
-Revises: eedf7d6c2a40
+Revises: 5b1e2c7a9d40
 Create Date: 2026-12-02 10:55:00.000000
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a9c3e1f04b27"
-down_revision = "eedf7d6c2a40"
+down_revision = "5b1e2c7a9d40"
 branch_labels = None
 depends_on = None
 
