@@ -115,7 +115,9 @@ def check_new_password(password: str, confirmation: str, user: User) -> None:
 
 def _set_password(user: User, password: str) -> None:
     user.password_hash = passwords.hash_password(password)
-    sessions.end_all(user, keep=user.session_record)  # sign out every other device
+    # Sign out every device, this one too: the caller opens a fresh session for it, so that a
+    # copy of its old cookies stops working as well.
+    sessions.end_all(user)
     user.failed_logins = 0
     user.locked_until = None
 

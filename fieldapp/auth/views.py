@@ -16,6 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 
 from fieldapp.auth import services, sessions, tokens
 from fieldapp.auth.forms import (
@@ -211,7 +212,12 @@ def change_password() -> ResponseReturnValue:
             db.session.rollback()
             form.password.errors.append(str(exc))
         else:
+            user = acting_user()
+            sessions.open_session(user)
             db.session.commit()
+            # A fresh session for this device; a remember-me cookie it had is renewed with it.
+            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+            login_user(user, remember=remember_cookie in request.cookies)
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("auth.settings"))
     settings_form = SettingsForm(obj=current_user, prefix="settings")
