@@ -13,6 +13,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User, UserSession
@@ -92,6 +93,7 @@ def load_session_user(key: str) -> User | None:
         return None
     record = db.session.scalars(
         select(UserSession)
+        .options(joinedload(UserSession.user))  # one query per request, as before
         .where(UserSession.key_hash == _hash(key), UserSession.ended_at.is_(None))
         .execution_options(all_tenants=True)
     ).first()
