@@ -94,7 +94,6 @@ def populate(slug: str, size: Size, today: date) -> dict[str, int]:
                 "name": f"Counsellor {i:03d}",
                 "role": Role.COUNSELLOR.value,
                 "password_hash": admin.password_hash,
-                "session_token": f"{slug}-{i}",
                 "team_id": team.id if i < 20 else None,
             }
             for i in range(size.counsellors)

@@ -96,7 +96,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
-    from fieldapp.auth.services import load_session_user
+    from fieldapp.auth.sessions import load_session_user
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

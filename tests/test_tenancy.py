@@ -7,9 +7,21 @@ from flask import url_for
 from sqlalchemy import select
 
 from fieldapp.audit.models import AuditEvent
-from fieldapp.auth.models import User
+from fieldapp.auth.models import User, UserSession
 from fieldapp.auth.roles import Role
 from fieldapp.common.tenancy import CrossTenantWrite, activate_tenant, get_or_404
+from fieldapp.extensions import db
+
+
+def signed_in_device(user: User) -> UserSession:
+    """An open session of ``user``'s, as signing in leaves one."""
+    record = UserSession(
+        organisation_id=user.organisation_id, user_id=user.id, key_hash=f"{user.id:064d}", device=""
+    )
+    db.session.add(record)
+    db.session.commit()
+    return record
+
 
 # Every URL argument that names a record, and how to find one of the *other* organisation's.
 RECORD_ARGUMENTS = {
@@ -31,6 +43,7 @@ RECORD_ARGUMENTS = {
     "invitation_id": lambda world: world.invitation.id,
     "device_id": lambda world: world.device.id,
     "reminder_id": lambda world: world.reminder.id,
+    "session_id": lambda world: signed_in_device(world.counsellor).id,
     "status": lambda world: "done",
 }
 

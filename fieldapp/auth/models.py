@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
@@ -12,10 +11,6 @@ from fieldapp.auth.roles import Role
 from fieldapp.common.tenancy import TenantScoped
 from fieldapp.common.time import UTCDateTime, now_utc
 from fieldapp.extensions import db
-
-
-def new_session_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class Organisation(db.Model):
@@ -59,13 +54,17 @@ class User(TenantScoped, db.Model):
     )
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Part of the session cookie: rotating it signs the user out on every device.
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     team: Mapped[Team | None] = relationship()
+
+    # The signed-in device this request acts for, set at sign-in and by the user loader (not
+    # columns, hence no annotations): the raw id is all that the session and remember-me cookies
+    # carry, the record is its UserSession (see auth/sessions.py).
+    session_key = None
+    session_record = None
 
     # Flask-Login protocol
     @property
@@ -80,8 +79,8 @@ class User(TenantScoped, db.Model):
     def is_anonymous(self) -> bool:
         return False
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+    def get_id(self) -> str | None:
+        return self.session_key
 
     # Roles
     @property
@@ -134,5 +133,22 @@ class UserToken(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class UserSession(TenantScoped, db.Model):
+    """One signed-in device. Its random id is kept only as a hash; ended sessions stay for a while
+    as a record (the list of devices shows open ones only)."""
+
+    __table_args__ = (UniqueConstraint("key_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()

@@ -17,17 +17,15 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from fieldapp.audit import services as audit
-from fieldapp.auth import passwords, throttle, tokens
+from fieldapp.auth import passwords, sessions, throttle, tokens
 from fieldapp.auth.models import (
     Organisation,
     PasswordResetRequest,
     TokenPurpose,
     User,
     UserToken,
-    new_session_token,
 )
 from fieldapp.auth.roles import Role
-from fieldapp.common.numbers import whole_number
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.mail.services import render_message, send_after_commit
@@ -101,20 +99,10 @@ def _failed(address: str, user: User | None) -> LoginResult:
     return LoginResult(LoginOutcome.HELD_BACK if held_back else LoginOutcome.WRONG)
 
 
-def record_logout(user: User) -> None:
+def sign_out(user: User) -> None:
+    """End the session this request came with; a copy of its cookies stops working too."""
+    sessions.end_current(user)
     audit.record("auth.logout", organisation_id=user.organisation_id, actor=user, target=user)
-
-
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: ``<id>:<session token>``; a rotated token ends old sessions."""
-    user_id, _, token = session_id.partition(":")
-    number = whole_number(user_id)
-    if number is None or not token:
-        return None
-    user = db.session.get(User, number)
-    if user is None or not user.active or user.session_token != token:
-        return None
-    return user
 
 
 # -- passwords ---------------------------------------------------------------------------------
@@ -131,7 +119,9 @@ def check_new_password(password: str, confirmation: str, user: User) -> None:
 
 def _set_password(user: User, password: str) -> None:
     user.password_hash = passwords.hash_password(password)
-    user.session_token = new_session_token()  # sign out every other device
+    # Sign out every device, this one too: the caller opens a fresh session for it, so that a
+    # copy of its old cookies stops working as well.
+    sessions.end_all(user)
     throttle.forget(user.email)
 
 
@@ -310,7 +300,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
         _keep_an_admin(user)
     user.active = active
     if not active:
-        user.session_token = new_session_token()
+        sessions.end_all(user)
         tokens.stop_all(user)  # a pending invitation or reset would let the person back in
     action = "user.reactivated" if active else "user.deactivated"
     audit.record(action, organisation_id=user.organisation_id, actor=actor, target=user)

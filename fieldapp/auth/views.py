@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -15,8 +16,9 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 
-from fieldapp.auth import services, tokens
+from fieldapp.auth import services, sessions, tokens
 from fieldapp.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -51,6 +53,8 @@ def login() -> ResponseReturnValue:
     status = 200
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data)
+        if result.outcome is services.LoginOutcome.OK and result.user is not None:
+            sessions.open_session(result.user)
         db.session.commit()
         if result.outcome is services.LoginOutcome.OK and result.user is not None:
             session.clear()  # no session fixation: start a fresh session for the new identity
@@ -80,7 +84,11 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     """Sign out; the response also tells the browser to drop every page, note and draft it keeps
     (phones are often shared). The page script warns first when notes have not been sent."""
-    services.record_logout(acting_user())
+    return _sign_out()
+
+
+def _sign_out() -> ResponseReturnValue:
+    services.sign_out(acting_user())
     db.session.commit()
     logout_user()
     session.clear()
@@ -121,6 +129,7 @@ def reset_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = services.reset_password(token, form.password.data, form.confirmation.data)
+            sessions.open_session(user)
         except (services.AuthError, tokens.TokenProblem) as exc:
             db.session.rollback()
             if isinstance(exc, tokens.TokenProblem):
@@ -159,6 +168,7 @@ def accept_invitation() -> ResponseReturnValue:
             user = services.accept_invitation(
                 token, form.name.data, form.password.data, form.confirmation.data
             )
+            sessions.open_session(user)
         except (services.AuthError, tokens.TokenProblem) as exc:
             db.session.rollback()
             if isinstance(exc, tokens.TokenProblem):
@@ -207,8 +217,12 @@ def change_password() -> ResponseReturnValue:
             db.session.rollback()
             form.password.errors.append(str(exc))
         else:
+            user = acting_user()
+            sessions.open_session(user)
             db.session.commit()
-            login_user(acting_user())  # the session token rotated: keep this device signed in
+            # A fresh session for this device; a remember-me cookie it had is renewed with it.
+            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+            login_user(user, remember=remember_cookie in request.cookies)
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("auth.settings"))
     settings_form = SettingsForm(obj=current_user, prefix="settings")
@@ -216,9 +230,39 @@ def change_password() -> ResponseReturnValue:
     return _settings_page(settings_form, form)
 
 
+@bp.post("/settings/devices/<id:session_id>/end")
+@login_required
+def end_device(session_id: int) -> ResponseReturnValue:
+    """End one signed-in device (this one: signing out)."""
+    user = acting_user()
+    if user.session_record is not None and user.session_record.id == session_id:
+        return _sign_out()
+    if not sessions.end_own_device(user, session_id):
+        abort(404)
+    db.session.commit()
+    flash(_("That device is signed out."), "success")
+    return redirect(url_for("auth.settings", _anchor="devices-heading"))
+
+
+@bp.post("/settings/devices/end-others")
+@login_required
+def end_other_devices() -> ResponseReturnValue:
+    """Sign out everywhere else; this device stays signed in."""
+    sessions.end_others(acting_user())
+    db.session.commit()
+    flash(_("You are signed out on every other device."), "success")
+    return redirect(url_for("auth.settings", _anchor="devices-heading"))
+
+
 def _settings_page(form: SettingsForm, password_form: ChangePasswordForm) -> ResponseReturnValue:
     status = 422 if request.method == "POST" else 200
-    page = render_template("auth/settings.html", form=form, password_form=password_form)
+    page = render_template(
+        "auth/settings.html",
+        form=form,
+        password_form=password_form,
+        devices=sessions.open_sessions(acting_user()),
+        this_device=acting_user().session_record,
+    )
     return page, status
 
 

@@ -113,6 +113,8 @@ def service_worker() -> ResponseReturnValue:
         outbox_script=url_for("static", filename="js/outbox.js"),
         csrf_url=url_for("visits.csrf_token"),
         icon_url=url_for("static", filename="icons/icon-192.png"),
+        pages_url=url_for("pwa.pages_to_keep"),
+        login_url=url_for("auth.login"),
     )
     response = Response(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"

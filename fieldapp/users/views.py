@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from fieldapp.auth import services
+from fieldapp.auth import services, sessions
 from fieldapp.auth.models import Team, User
 from fieldapp.auth.roles import Role
 from fieldapp.common.access import acting_user, role_required
@@ -92,6 +93,26 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("users.edit", user_id=user.id))
 
 
+@bp.post("/<id:user_id>/sessions/end")
+@role_required(Role.ADMIN)
+def end_sessions(user_id: int) -> ResponseReturnValue:
+    """End every session of a person (a lost phone): each device has to sign in again."""
+    user = get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        ended = sessions.end_all_by_admin(acting_user(), user)
+        db.session.commit()
+        flash(
+            ngettext(
+                "%(num)d session of %(name)s ended.",
+                "%(num)d sessions of %(name)s ended.",
+                ended,
+                name=user.name,
+            ),
+            "success",
+        )
+    return redirect(url_for("users.edit", user_id=user.id))
+
+
 @bp.post("/<id:user_id>/invitation")
 @role_required(Role.ADMIN)
 def resend_invitation(user_id: int) -> ResponseReturnValue:
@@ -112,6 +133,11 @@ def _edit_page(
     user: User, form: RoleForm, error: str | None = None, status: int = 200
 ) -> ResponseReturnValue:
     page = render_template(
-        "users/edit.html", user=user, form=form, action_form=ConfirmForm(), error=error
+        "users/edit.html",
+        user=user,
+        form=form,
+        action_form=ConfirmForm(),
+        error=error,
+        devices=sessions.open_sessions(user),
     )
     return page, status

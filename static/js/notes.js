@@ -337,8 +337,7 @@ function guardLogout(form) {
 
 export async function startNotes() {
   if (!outbox) return;
-  const logout = document.querySelector("form[data-logout]");
-  if (logout) guardLogout(logout);
+  document.querySelectorAll("form[data-logout]").forEach(guardLogout);
   if (!userId) return;
   outbox.onChange(() => render());
   const form = document.querySelector("[data-note-form]");

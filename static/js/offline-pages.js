@@ -1,35 +1,37 @@
 // Keeps the agenda, the outbox and the pages of today's and the coming days' visits on the device,
 // so that the service worker can show them at a worksite without signal. The server renders these
 // copies without notes (see fieldapp/pwa/offline.py); signing out deletes them.
+//
+// The service worker fetches and stamps the copies (templates/pwa/sw.js): it judges their age when
+// it serves them, so the same clock stamps them. When the server answers that the session is over,
+// it deletes them at once.
 
-import { urls, userId } from "./page-data.js";
+import { userId } from "./page-data.js";
 
-const COPY_HEADER = "X-Fieldapp-Copy";
 const KEPT_AT = "fieldapp-pages-kept-at";
 const REFRESH_AFTER_MS = 10 * 60 * 1000;
 
-async function keep(cache, url) {
-  const response = await fetch(url, { headers: { [COPY_HEADER]: "offline" }, cache: "no-store" });
-  if (response.ok && !response.redirected) await cache.put(url, response);
+function ask(worker, message) {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(event.data);
+    worker.postMessage(message, [channel.port2]);
+  });
 }
 
 // `force`: on the home screen and the agenda, where visits are planned or moved; elsewhere at most
 // every ten minutes.
 export async function keepPagesForOffline({ force = false } = {}) {
-  if (!userId || !("caches" in self) || !navigator.onLine || !urls.offline_pages) return;
+  if (!userId || !("serviceWorker" in navigator) || !navigator.onLine) return;
   const keptAt = Number(localStorage.getItem(KEPT_AT) || 0);
   if (!force && Date.now() - keptAt < REFRESH_AFTER_MS) {
     document.documentElement.dataset.offlinePages = "ready";
     return;
   }
-  const response = await fetch(urls.offline_pages, { headers: { Accept: "application/json" } });
-  if (!response.ok) return;
-  const { pages } = await response.json();
-  const cache = await caches.open(self.fieldappOutbox.PAGES_CACHE);
-  await Promise.all(pages.map((url) => keep(cache, url)));
-  for (const request of await cache.keys()) {
-    if (!pages.includes(new URL(request.url).pathname)) await cache.delete(request);
-  }
+  const registration = await navigator.serviceWorker.ready;
+  const { kept, error } = await ask(registration.active, { type: "keep-pages" });
+  if (error) throw new Error(error);
+  if (!kept) return; // the server is away, or the session is over (the worker said so)
   localStorage.setItem(KEPT_AT, String(Date.now()));
   document.documentElement.dataset.offlinePages = "ready";
 }

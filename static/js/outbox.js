@@ -5,7 +5,8 @@
 // An entry leaves the outbox only on a 2xx answer. The server stores notes by the UUID the device
 // made, so sending an entry twice (a lost answer, two tabs, Background Sync next to the page) does
 // no harm. A 4xx answer keeps the entry with the server's reason; 401 marks the session as signed
-// out and keeps everything until the same person signs in again. A note that the server fails on
+// out, deletes the pages kept for offline use (the server ended the session: maybe a lost phone),
+// and keeps the notes until the same person signs in again. A note that the server fails on
 // (500) does not hold back the notes behind it: it is tried again, and after MAX_FAILURES it is set
 // aside with the reason, like a refused one. When the server or the way to it is down or busy
 // (502, 503, 504, 408, 425, 429) every note waits, however long.
@@ -109,6 +110,16 @@
     changed();
   }
 
+  async function dropKeptPages() {
+    if (self.caches) await self.caches.delete(PAGES_CACHE);
+  }
+
+  // The server says the session is over: the kept pages go at once, the notes stay.
+  async function sessionEnded() {
+    await dropKeptPages();
+    await setSignedOut(true);
+  }
+
   function withLock(work) {
     const locks = self.navigator && self.navigator.locks;
     return locks ? locks.request(LOCK_NAME, work) : work();
@@ -157,7 +168,7 @@
           headers: { Accept: "application/json" },
         });
         if (response.status === 401) {
-          await setSignedOut(true);
+          await sessionEnded();
           return { ...result, signedOut: true, retryLater: true };
         }
         if (!response.ok) return { ...result, retryLater: true };
@@ -182,7 +193,7 @@
           await remove(entry.revision_uuid);
           result.sent += 1;
         } else if (response.status === 401) {
-          await setSignedOut(true);
+          await sessionEnded();
           return { ...result, signedOut: true, retryLater: true };
         } else if (SERVER_AWAY.includes(response.status)) {
           return { ...result, retryLater: true };
@@ -216,7 +227,7 @@
       const request = indexedDB.deleteDatabase(DB_NAME);
       request.onsuccess = request.onerror = request.onblocked = () => resolve();
     });
-    if (self.caches) await self.caches.delete(PAGES_CACHE);
+    await dropKeptPages();
     changed();
   }
 
@@ -230,6 +241,7 @@
     onChange,
     put,
     remove,
+    sessionEnded,
     signedOut,
     wipe,
   };

@@ -1,13 +1,20 @@
-// fieldapp service worker. Keeps the app shell and the offline page; serves the pages the device
-// kept for offline use (see static/js/offline-pages.js) when the network fails; sends the notes
-// outbox through Background Sync where the browser has it; shows pushed reminders and opens their
-// page when tapped. Live pages are never cached here.
+// fieldapp service worker. Keeps the app shell and the offline page; keeps the pages the device
+// needs offline when a page asks (see static/js/offline-pages.js) and serves them when the network
+// fails, for a week at most; deletes them as soon as the server says the session is over; sends
+// the notes outbox through Background Sync where the browser has it; shows pushed reminders and
+// opens their page when tapped. Live pages are never cached here.
 const VERSION = {{ version|tojson }};
 const SHELL_CACHE = `fieldapp-shell-${VERSION}`;
 const SHELL = {{ shell|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 const CSRF_URL = {{ csrf_url|tojson }};
 const ICON_URL = {{ icon_url|tojson }};
+const PAGES_URL = {{ pages_url|tojson }};
+const LOGIN_URL = {{ login_url|tojson }};
+const COPY_HEADER = "X-Fieldapp-Copy";
+const KEPT_AT_HEADER = "X-Fieldapp-Kept-At";
+// No kept page outlives a week: older ones are deleted and never served, offline or not.
+const KEEP_FOR_MS = 7 * 24 * 60 * 60 * 1000;
 // After this long without an answer, a kept copy is shown rather than an endless spinner.
 const SLOW_NETWORK_MS = 6000;
 
@@ -43,9 +50,73 @@ async function offlineFallback() {
   return cached || Response.error();
 }
 
-function keptCopy(request) {
-  return caches.match(request.url, { cacheName: outbox.PAGES_CACHE, ignoreVary: true });
+// Stamped by this worker's clock, judged by it too. A stamp far in the future (a phone clock set
+// back) counts as old.
+function fresh(copy) {
+  const keptAt = Number(copy.headers.get(KEPT_AT_HEADER));
+  return keptAt > 0 && Math.abs(Date.now() - keptAt) < KEEP_FOR_MS;
 }
+
+async function keptCopy(request) {
+  const options = { cacheName: outbox.PAGES_CACHE, ignoreVary: true };
+  const copy = await caches.match(request.url, options);
+  if (!copy || fresh(copy)) return copy;
+  const cache = await caches.open(outbox.PAGES_CACHE);
+  await cache.delete(request.url, options);
+  return undefined;
+}
+
+// The server ended the session: 401 from the JSON API, or a page sent to the sign-in form.
+function sessionOver(response) {
+  if (response.status === 401) return true;
+  return response.redirected && new URL(response.url).pathname === LOGIN_URL;
+}
+
+async function stamped(response) {
+  const headers = new Headers(response.headers);
+  headers.set(KEPT_AT_HEADER, String(Date.now()));
+  const { status, statusText } = response;
+  return new Response(await response.blob(), { status, statusText, headers });
+}
+
+// Fetches the list of pages to keep and each page, and keeps them stamped; drops the rest.
+async function keepPages() {
+  const list = await fetch(PAGES_URL, { headers: { Accept: "application/json" }, cache: "no-store" });
+  if (sessionOver(list)) {
+    await outbox.sessionEnded();
+    return { kept: false, signedOut: true };
+  }
+  if (!list.ok) return { kept: false };
+  const { pages } = await list.json();
+  const copies = await Promise.all(
+    pages.map((url) => fetch(url, { headers: { [COPY_HEADER]: "offline" }, cache: "no-store" })),
+  );
+  if (copies.some(sessionOver)) {
+    await outbox.sessionEnded();
+    return { kept: false, signedOut: true };
+  }
+  const cache = await caches.open(outbox.PAGES_CACHE);
+  await Promise.all(
+    copies.map(async (response, index) => {
+      if (response.ok && !response.redirected) await cache.put(pages[index], await stamped(response));
+    }),
+  );
+  for (const request of await cache.keys()) {
+    if (!pages.includes(new URL(request.url).pathname)) await cache.delete(request);
+  }
+  return { kept: true };
+}
+
+self.addEventListener("message", (event) => {
+  if (!event.data || event.data.type !== "keep-pages" || !event.ports[0]) return;
+  const [port] = event.ports;
+  event.waitUntil(
+    keepPages().then(
+      (result) => port.postMessage(result),
+      (error) => port.postMessage({ kept: false, error: String(error) }),
+    ),
+  );
+});
 
 // Network first; the kept copy when the network fails or is too slow; else the offline page.
 async function page(request) {

@@ -221,7 +221,8 @@ def test_a_link_is_stopped_or_replaced_only_when_asked_twice_and_its_rater_reads
     assert_big_enough(page.get_by_role("button", name="Link stopzetten"), cancel)
     cancel.click()
     expect(page.locator("[data-invitation]").nth(1).locator("[data-status]")).to_have_attribute(
-        "data-status", "anonymous"  # a colleague: counted with the group, never "waiting"
+        "data-status",
+        "anonymous",  # a colleague: counted with the group, never "waiting"
     )
     page.locator("[data-invitation]").nth(1).get_by_role("link", name="Link stopzetten").click()
     page.get_by_role("button", name="Link stopzetten").click()

@@ -22,7 +22,14 @@ from werkzeug.routing import Rule
 
 # Routes whose success ends the signed-in session or the test's world: junk still reaches them
 # through their forms' fields, but not as a plain request that would sign the walker out.
-SESSION_ENDERS = {"auth.logout", "auth.change_password", "static", "pwa.service_worker"}
+SESSION_ENDERS = {
+    "auth.logout",
+    "auth.change_password",
+    "auth.end_device",  # its own device: signing out
+    "users.end_sessions",  # an administrator's own sessions too
+    "static",
+    "pwa.service_worker",
+}
 
 JSON_APIS = {
     "visits.sync_note": {

@@ -1,0 +1,178 @@
+"""Signed-in devices: one server-side record per sign-in, so that a session can really end.
+
+The session cookie and the remember-me cookie carry only the record's random id (Flask-Login keeps
+``User.get_id()`` in both); the database keeps its hash. A request is signed in only while that
+record is open and the account active, so signing out, ending a device from the list, a password
+change or reset, deactivation, or an administrator's "end all sessions" stop a copied cookie too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from fieldapp.audit import services as audit
+from fieldapp.auth.models import User, UserSession
+from fieldapp.common.requests import user_agent
+from fieldapp.common.time import now_utc
+from fieldapp.extensions import db
+
+# How stale "last seen" may be: writing it on every request would make every page view a write.
+SEEN_EVERY = timedelta(minutes=5)
+_MAX_KEY_LENGTH = 100
+
+# The first match names the browser (Edge, Opera and Samsung also say "Chrome" and "Safari").
+_BROWSERS = (
+    ("Edg", "Edge"),
+    ("OPR/", "Opera"),
+    ("SamsungBrowser/", "Samsung Internet"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS/", "Firefox"),
+    ("CriOS/", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+# Android also says "Linux", an iPhone also says "Mac OS X".
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("CrOS", "ChromeOS"),
+    ("Windows", "Windows"),
+    ("Macintosh", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device_label(agent: str | None) -> str:
+    """Browser and operating system, nothing more (no version, no model): "Chrome · Android"."""
+    agent = agent or ""
+    parts = [
+        next((name for marker, name in table if marker in agent), None)
+        for table in (_BROWSERS, _SYSTEMS)
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _attach(user: User, key: str, record: UserSession) -> User:
+    user.session_key = key
+    user.session_record = record
+    return user
+
+
+def open_session(user: User) -> str:
+    """Record a sign-in on this device and make it the one ``user`` acts through; returns the raw
+    id for the cookies (never stored)."""
+    key = secrets.token_urlsafe(32)
+    record = UserSession(
+        organisation_id=user.organisation_id,
+        user_id=user.id,
+        key_hash=_hash(key),
+        device=device_label(user_agent()),
+    )
+    db.session.add(record)
+    db.session.flush()
+    _attach(user, key, record)
+    return key
+
+
+def load_session_user(key: str) -> User | None:
+    """Flask-Login's user loader: the user of an open session, if the account is active.
+
+    Runs before the view, so the rare "last seen" update is committed here on its own.
+    """
+    if not key or len(key) > _MAX_KEY_LENGTH:
+        return None
+    record = db.session.scalars(
+        select(UserSession)
+        .options(joinedload(UserSession.user))  # one query per request, as before
+        .where(UserSession.key_hash == _hash(key), UserSession.ended_at.is_(None))
+        .execution_options(all_tenants=True)
+    ).first()
+    if record is None or not record.user.active:
+        return None
+    now = now_utc()
+    if now - record.last_seen_at >= SEEN_EVERY:
+        record.last_seen_at = now
+        db.session.commit()
+    return _attach(record.user, key, record)
+
+
+def open_sessions(user: User) -> list[UserSession]:
+    """The user's signed-in devices, the most recently used first."""
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+        )
+    )
+
+
+def end_current(user: User) -> None:
+    """Signing out: the session this request came with ends."""
+    if user.session_record is not None and user.session_record.ended_at is None:
+        user.session_record.ended_at = now_utc()
+        db.session.flush()
+
+
+def end_own_device(user: User, session_id: int) -> bool:
+    """End one of ``user``'s own open sessions; False when there is no such session (anymore)."""
+    record = next((item for item in open_sessions(user) if item.id == session_id), None)
+    if record is None:
+        return False
+    record.ended_at = now_utc()
+    audit.record(
+        "auth.session_ended",
+        organisation_id=user.organisation_id,
+        actor=user,
+        target=user,
+        detail={"device": record.device},
+    )
+    db.session.flush()
+    return True
+
+
+def end_all(user: User, *, keep: UserSession | None = None) -> int:
+    """End every open session of ``user`` but ``keep``; returns how many ended. The caller audits
+    why (a password change, a reset, a deactivation, an administrator)."""
+    ending = [item for item in open_sessions(user) if keep is None or item.id != keep.id]
+    for record in ending:
+        record.ended_at = now_utc()
+    db.session.flush()
+    return len(ending)
+
+
+def end_others(user: User) -> int:
+    """ "Sign out everywhere else": every session of the user but this request's."""
+    ended = end_all(user, keep=user.session_record)
+    audit.record(
+        "auth.other_sessions_ended",
+        organisation_id=user.organisation_id,
+        actor=user,
+        target=user,
+        detail={"sessions": ended},
+    )
+    return ended
+
+
+def end_all_by_admin(actor: User, user: User) -> int:
+    """An administrator ends every session of a person (a lost phone)."""
+    ended = end_all(user)
+    audit.record(
+        "user.sessions_ended",
+        organisation_id=user.organisation_id,
+        actor=actor,
+        target=user,
+        detail={"sessions": ended},
+    )
+    db.session.flush()
+    return ended
