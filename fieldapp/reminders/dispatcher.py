@@ -82,7 +82,8 @@ class Delivery:
 
 @dataclass
 class PassReport:
-    """What one pass did, and how long it held database locks (claiming plus marking)."""
+    """What one pass did, and how long it held database locks (claiming plus marking): in all,
+    and the longest single transaction (what another writer may have waited for)."""
 
     claimed: int = 0
     sent: int = 0
@@ -91,6 +92,12 @@ class PassReport:
     postponed: int = 0
     digests: int = 0
     lock_seconds: float = 0.0
+    longest_lock_seconds: float = 0.0
+
+    def held_locks_since(self, started: float) -> None:
+        seconds = clock.perf_counter() - started
+        self.lock_seconds += seconds
+        self.longest_lock_seconds = max(self.longest_lock_seconds, seconds)
 
 
 def backoff(attempts: int, retry_after: int | None) -> timedelta:
@@ -155,7 +162,7 @@ class Dispatcher:
         rows = db.session.execute(due).all()
         if not rows:
             db.session.commit()
-            report.lock_seconds += clock.perf_counter() - started
+            report.held_locks_since(started)
             return 0, []
         wanted = preferences.of_users({row.user_id for row in rows if row.user_id is not None})
         to_claim: list[int] = []
@@ -192,7 +199,7 @@ class Dispatcher:
                 .execution_options(synchronize_session=False, all_tenants=True)
             )
         db.session.commit()
-        report.lock_seconds += clock.perf_counter() - started
+        report.held_locks_since(started)
         jobs = self._jobs(token, wanted) if to_claim else []
         db.session.rollback()  # only read: the rows are leased to us now, no lock is needed
         report.claimed += len(jobs)
@@ -340,7 +347,7 @@ class Dispatcher:
             report.sent += _sent(token, ids, channel, now)
         _note_on_devices(device_results, now)
         db.session.commit()
-        report.lock_seconds += clock.perf_counter() - started
+        report.held_locks_since(started)
 
     def _mark(
         self, token: str, delivery: Delivery, now: datetime, sent: dict[Channel, list[int]]
