@@ -183,7 +183,8 @@ def run(database_url: str, instance: Path, bare_ms: float) -> bool:
         f"reminders: {reminders_bench.REMINDERS:,} pushes in one dispatcher pass "
         f"{fan.app_seconds:.1f} s = {fan.app_per_second:.0f}/s "
         f"(floor, a plain encrypt-and-post loop: {fan.floor_per_second:.0f}/s); "
-        f"database locks held {fan.lock_seconds * 1000:.0f} ms in all; "
+        f"database locks held {fan.lock_seconds * 1000:.0f} ms in all, "
+        f"{fan.longest_lock_seconds * 1000:.0f} ms at most at once; "
         f"each delivered once: {fan.delivered_once}"
     )
     with app.app_context():

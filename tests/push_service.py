@@ -3,7 +3,8 @@
 Like a real one it checks the VAPID JWT (ES256 over the claims, with the key in the header, the
 audience being this service, not expired, a contact), and, unlike a real one, it holds the
 subscriber's private key, so it decrypts the aes128gcm payload and records what a phone would get.
-It can be told to answer the next posts with 404, 410, 413, 429 (with Retry-After) or 500.
+It can be told to answer the next posts with 404, 410, 413, 429 (with Retry-After) or 500, and a
+test can await a moment (say, the 58th push arrived) instead of sleeping.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -59,7 +61,7 @@ class PushService:
     problems: list[str] = field(default_factory=list)
     _answers: deque[tuple[int, dict[str, str], bytes]] = field(default_factory=deque)
     _subscribers: dict[str, Subscriber] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.Condition = field(default_factory=threading.Condition)
 
     @property
     def origin(self) -> str:
@@ -86,6 +88,17 @@ class PushService:
     def received(self) -> list[Delivery]:
         return [d for d in self.deliveries if d.status == 201]
 
+    def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
+        """Wait until ``condition`` holds; it is checked again at every post and at ``wake``.
+        False when it still does not hold after ``timeout`` seconds."""
+        with self._lock:
+            return self._lock.wait_for(condition, timeout)
+
+    def wake(self) -> None:
+        """Have ``wait_until`` check its condition again (something else than a post changed)."""
+        with self._lock:
+            self._lock.notify_all()
+
     # The HTTP side -------------------------------------------------------------------------------
 
     def handle(
@@ -109,6 +122,7 @@ class PushService:
             if subscriber is None:
                 status, extra, answer = 404, {}, b""
             self.deliveries.append(Delivery(path, status, key, claims, headers, payload))
+            self._lock.notify_all()
         return status, extra, answer
 
     def _check_vapid(self, authorization: str) -> tuple[str, dict[str, Any]]:
@@ -148,9 +162,18 @@ class PushService:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keeps connections open, as real push services do
 
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except ConnectionError:  # a sender killed mid-request (a crash test): no post
+                    self.close_connection = True
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
+                if len(body) < length:  # the sender died while posting: nothing was delivered
+                    self.close_connection = True
+                    return
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 status, extra, answer = service.handle(self.path, headers, body)
                 self.send_response(status)

@@ -1,13 +1,17 @@
-"""Sending due reminders: claim in a short transaction, send outside it, then mark.
+"""Sending due reminders: claim in a short transaction, send outside it, mark chunk by chunk.
 
 A pass takes due rows in batches. Claiming locks the batch (``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, so a second dispatcher takes other rows instead of waiting) and sets a lease; the
 claim is a conditional update, so on SQLite, which has no row locks, a row still goes to one
 dispatcher only. Rows of users in their quiet hours are moved to the end of them; rows of users
-who chose the morning digest become one "your reminders" notification a day. Sending happens with
-no transaction open, several pushes at a time. Marking only touches rows that still carry this
-pass's claim: a dispatcher that crashed after sending leaves its rows to be sent again when the
-lease runs out, with the same key, so the device shows one notification.
+who chose the morning digest become one "your reminders" notification a day.
+
+Sending happens with no transaction open, several pushes at a time, in chunks of ``in_flight``
+reminders: a chunk's answers are marked in a short transaction of its own before the next chunk
+is sent. Marking only touches rows that still carry this pass's claim. So a dispatcher that dies
+mid-pass leaves at most one chunk sent and not marked; it goes out again when the lease runs out
+(delivery is at least once, never lost), with the same Topic and notification tag, so the phone
+shows one notification. The rest of the dead pass's batch was never sent and goes out once.
 """
 
 from __future__ import annotations
@@ -44,6 +48,9 @@ LEASE = timedelta(minutes=5)
 BATCH = 200
 MAX_ATTEMPTS = 8
 PUSH_WORKERS = 8
+# Reminders sent before their marks are committed: all that a crash can make go out twice.
+# Two per worker, so that one slow push service leaves the other workers something to do.
+IN_FLIGHT = 2 * PUSH_WORKERS
 MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -75,7 +82,8 @@ class Delivery:
 
 @dataclass
 class PassReport:
-    """What one pass did, and how long it held database locks (claiming plus marking)."""
+    """What one pass did, and how long it held database locks (claiming plus marking): in all,
+    and the longest single transaction (what another writer may have waited for)."""
 
     claimed: int = 0
     sent: int = 0
@@ -84,6 +92,12 @@ class PassReport:
     postponed: int = 0
     digests: int = 0
     lock_seconds: float = 0.0
+    longest_lock_seconds: float = 0.0
+
+    def held_locks_since(self, started: float) -> None:
+        seconds = clock.perf_counter() - started
+        self.lock_seconds += seconds
+        self.longest_lock_seconds = max(self.longest_lock_seconds, seconds)
 
 
 def backoff(attempts: int, retry_after: int | None) -> timedelta:
@@ -100,10 +114,12 @@ class Dispatcher:
         batch: int = BATCH,
         lease: timedelta = LEASE,
         workers: int = PUSH_WORKERS,
+        in_flight: int = IN_FLIGHT,
     ) -> None:
         self.app = app
         self.batch = batch
         self.lease = lease
+        self.in_flight = in_flight
         self.sender = push.Sender.of(app)
         self._private_endpoints = app.config["FIELDAPP_PUSH_PRIVATE_ENDPOINTS"]
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="push")
@@ -120,7 +136,7 @@ class Dispatcher:
             token = secrets.token_hex(8)
             found, jobs = self.claim(moment, token, report)
             if jobs:
-                self.finish(token, self.send(jobs), moment, report)
+                self.deliver(token, jobs, moment, report)
             if not found:
                 return report
 
@@ -146,7 +162,7 @@ class Dispatcher:
         rows = db.session.execute(due).all()
         if not rows:
             db.session.commit()
-            report.lock_seconds += clock.perf_counter() - started
+            report.held_locks_since(started)
             return 0, []
         wanted = preferences.of_users({row.user_id for row in rows if row.user_id is not None})
         to_claim: list[int] = []
@@ -183,7 +199,7 @@ class Dispatcher:
                 .execution_options(synchronize_session=False, all_tenants=True)
             )
         db.session.commit()
-        report.lock_seconds += clock.perf_counter() - started
+        report.held_locks_since(started)
         jobs = self._jobs(token, wanted) if to_claim else []
         db.session.rollback()  # only read: the rows are leased to us now, no lock is needed
         report.claimed += len(jobs)
@@ -278,29 +294,32 @@ class Dispatcher:
             link=messages.url_of(reminder, _external=True),
         )
 
-    # --- sending, outside any transaction ----------------------------------------------------
+    # --- sending, outside any transaction, chunk by chunk ----------------------------------
 
-    def send(self, jobs: list[Job]) -> list[Delivery]:
-        deliveries = [Delivery(job) for job in jobs]
-        work = [
-            (delivery, device_id, target)
-            for delivery in deliveries
-            for device_id, target in delivery.job.targets
-        ]
-        for (delivery, device_id, _), result in zip(
-            work, self._pool.map(self._push, work), strict=True
-        ):
-            delivery.results.append((device_id, result))
-        return deliveries
+    def deliver(self, token: str, jobs: list[Job], now: datetime, report: PassReport) -> None:
+        """Send ``jobs`` in chunks of ``in_flight``, marking each chunk (and committing) as soon
+        as its answers are back and before the next chunk goes out. The jobs of later chunks
+        keep their lease meanwhile: this pass sends them, or, should it die, the next one after
+        the lease."""
+        for start in range(0, len(jobs), self.in_flight):
+            chunk = jobs[start : start + self.in_flight]
+            self.finish(token, list(self._pool.map(self.send, chunk)), now, report)
 
-    def _push(self, item: tuple[Delivery, int, push.Target]) -> push.Result:
-        delivery, _, target = item
+    def send(self, job: Job) -> Delivery:
+        """Push one reminder to each of its devices (an e-mail or app-only job sends nothing
+        here: it is settled when marked)."""
+        delivery = Delivery(job)
+        for device_id, target in job.targets:
+            delivery.results.append((device_id, self._push(target, job)))
+        return delivery
+
+    def _push(self, target: push.Target, job: Job) -> push.Result:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = endpoints.session(self._private_endpoints)
-        assert delivery.job.message is not None
+        assert job.message is not None
         try:
-            return push.send(self.sender, target, delivery.job.message, session=session)
+            return push.send(self.sender, target, job.message, session=session)
         except Exception as error:  # one bad device must not stop the pass: it fails, is shown
             log.exception("sending a push failed unexpectedly")
             return push.Result(push.Outcome.FAILED, reason=f"unexpected {type(error).__name__}")
@@ -310,8 +329,8 @@ class Dispatcher:
     def finish(
         self, token: str, deliveries: list[Delivery], now: datetime, report: PassReport
     ) -> None:
-        """Mark a batch in one short transaction: what went out in a few grouped statements,
-        retries and failures one by one (they are few)."""
+        """Mark what came back in one short transaction: what went out in a few grouped
+        statements, retries and failures one by one (they are few)."""
         started = clock.perf_counter()
         sent: dict[Channel, list[int]] = defaultdict(list)
         device_results: dict[int, push.Result] = {}
@@ -328,7 +347,7 @@ class Dispatcher:
             report.sent += _sent(token, ids, channel, now)
         _note_on_devices(device_results, now)
         db.session.commit()
-        report.lock_seconds += clock.perf_counter() - started
+        report.held_locks_since(started)
 
     def _mark(
         self, token: str, delivery: Delivery, now: datetime, sent: dict[Channel, list[int]]
@@ -434,7 +453,7 @@ def _settle(
 
 def _note_on_devices(results: dict[int, push.Result], now: datetime) -> None:
     """Devices the push service forgot are removed; the others keep their last success or
-    error. A device's latest answer in the batch counts."""
+    error. A device's latest answer among them counts."""
     gone = [i for i, r in results.items() if r.outcome is push.Outcome.GONE]
     fine = [i for i, r in results.items() if r.outcome is push.Outcome.SENT]
     options = {"synchronize_session": False, "all_tenants": True}

@@ -5,7 +5,8 @@ APScheduler runs here and nowhere else: web workers never run jobs. The database
 every half minute, "plan every file again" at night, which picks up rule changes and anything
 planned before a deploy, and the nightly retention sweep (files past their organisation's
 retention period are anonymised). Should a second scheduler run by mistake, the dispatcher's
-claims keep every reminder single.
+claims keep every reminder single; one killed mid-pass sends at most one chunk
+(``dispatcher.IN_FLIGHT``) again, once its lease has run out.
 """
 
 from __future__ import annotations

@@ -158,7 +158,8 @@ def test_a_crash_after_sending_resends_with_the_same_topic_when_the_lease_ends(
     crashed = Dispatcher(app, workers=1)
     with app.test_request_context():
         found, jobs = crashed.claim(TUESDAY_9, "crashed", report := crashed_report())
-        crashed.send(jobs)  # ... and the process dies before marking
+        for job in jobs:
+            crashed.send(job)  # ... and the process dies before marking
         assert (found, report.claimed) == (1, 1)
         second = Dispatcher(app, workers=1)
         assert second.run_once(TUESDAY_9 + LEASE - timedelta(seconds=1)).claimed == 0
