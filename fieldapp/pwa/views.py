@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
-from pathlib import Path
-
 from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -15,35 +11,12 @@ from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.pwa import offline as offline_pages
+from fieldapp.pwa.shell import shell_for
 
 bp = Blueprint("pwa", __name__)
 
 THEME_COLOUR = "#0b5d4b"
 BACKGROUND_COLOUR = "#f6f7f5"
-
-# What the service worker keeps so that the shell and the offline page work without a network.
-SHELL_FILES = (
-    "css/app.css",
-    "js/app.js",
-    "js/notes.js",
-    "js/offline-pages.js",
-    "js/outbox.js",
-    "js/page-data.js",
-    "js/push-settings.js",
-    "icons/icon-192.png",
-    "icons/icon.svg",
-)
-
-
-@cache
-def shell_version(static_folder: str, template_folder: str) -> str:
-    """A hash of the shell's files: a new release gets a new cache and old caches are dropped."""
-    digest = hashlib.sha256()
-    for name in SHELL_FILES:
-        digest.update((Path(static_folder) / name).read_bytes())
-    for template in ("pwa/sw.js", "pwa/offline.html"):
-        digest.update((Path(template_folder) / template).read_bytes())
-    return digest.hexdigest()[:12]
 
 
 @bp.app_context_processor
@@ -105,16 +78,18 @@ def manifest() -> ResponseReturnValue:
 @bp.get("/sw.js")
 def service_worker() -> ResponseReturnValue:
     """Served from the root so that its scope is the whole app; never cached by HTTP."""
+    shell = shell_for(str(current_app.static_folder), current_app.jinja_env)
     body = render_template(
         "pwa/sw.js",
-        version=shell_version(str(current_app.static_folder), str(current_app.template_folder)),
-        shell=[url_for("static", filename=name) for name in SHELL_FILES],
+        version=shell.version,
+        shell=[url_for("static", filename=name) for name in shell.files],
         offline_url=url_for("pwa.offline"),
         outbox_script=url_for("static", filename="js/outbox.js"),
         csrf_url=url_for("visits.csrf_token"),
         icon_url=url_for("static", filename="icons/icon-192.png"),
         pages_url=url_for("pwa.pages_to_keep"),
         login_url=url_for("auth.login"),
+        worker_code=shell.worker_code,
     )
     response = Response(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fieldapp import PROJECT_ROOT
+from fieldapp.pwa.shell import shell_for
 
 
 def test_manifest_makes_the_app_installable(client):
@@ -51,10 +52,8 @@ def test_service_worker_is_served_from_the_root_uncached(client):
 
 
 def test_service_worker_version_changes_with_the_shell(app, client):
-    from fieldapp.pwa import views
-
     first = client.get("/sw.js").get_data(as_text=True)
-    views.shell_version.cache_clear()
+    shell_for.cache_clear()
     css = Path(app.static_folder, "css/app.css")
     original = css.read_bytes()
     try:
@@ -62,7 +61,7 @@ def test_service_worker_version_changes_with_the_shell(app, client):
         second = client.get("/sw.js").get_data(as_text=True)
     finally:
         css.write_bytes(original)
-        views.shell_version.cache_clear()
+        shell_for.cache_clear()
     assert first != second
 
 
