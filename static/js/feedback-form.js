@@ -19,7 +19,7 @@
     try {
       const response = await fetch(url, { method: "POST", body: draft(), credentials: "same-origin" });
       form.dataset.autosave = response.ok ? "saved" : "failed";
-    } catch (error) {
+    } catch {
       form.dataset.autosave = "failed"; // offline: the next change tries again
     }
   };
@@ -34,7 +34,7 @@
     clearTimeout(timer);
     unsaved = false;
     // A beacon still goes out while the page is being closed; fetch may not.
-    if (!(navigator.sendBeacon && navigator.sendBeacon(url, draft()))) save();
+    if (!navigator.sendBeacon?.(url, draft())) save();
   };
   form.addEventListener("change", saveSoon);
   form.addEventListener("input", saveSoon);

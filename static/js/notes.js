@@ -196,9 +196,7 @@ function addActionRow(form) {
 }
 
 function resetActionRows(form) {
-  actionRows(form)
-    .slice(1)
-    .forEach((row) => row.remove());
+  for (const row of actionRows(form).slice(1)) row.remove();
   for (const input of actionRows(form)[0].querySelectorAll("input[type=text], input[type=date]")) {
     input.value = "";
   }
@@ -341,7 +339,7 @@ export async function startNotes() {
   if (!userId) return;
   outbox.onChange(() => render());
   const form = document.querySelector("[data-note-form]");
-  if (form && self.crypto && self.crypto.randomUUID) await enhanceNoteForm(form);
+  if (form && self.crypto?.randomUUID) await enhanceNoteForm(form);
   window.addEventListener("online", () => sendWaitingNotes());
   window.addEventListener("offline", () => render());
   setInterval(async () => {

@@ -65,7 +65,7 @@
 
   function changed() {
     if (channel) channel.postMessage("changed");
-    listeners.forEach((listener) => listener());
+    for (const listener of listeners) listener();
   }
 
   function onChange(listener) {
@@ -101,7 +101,7 @@
 
   async function signedOut() {
     const state = await inStore("state", "readonly", (store) => store.get("session"));
-    return Boolean(state && state.signedOut);
+    return Boolean(state?.signedOut);
   }
 
   async function setSignedOut(value) {
@@ -121,15 +121,15 @@
   }
 
   function withLock(work) {
-    const locks = self.navigator && self.navigator.locks;
+    const locks = self.navigator?.locks;
     return locks ? locks.request(LOCK_NAME, work) : work();
   }
 
   async function reasonOf(response) {
     try {
       const body = await response.json();
-      if (body && body.message) return String(body.message);
-    } catch (error) {
+      if (body?.message) return String(body.message);
+    } catch {
       // not JSON: fall back on the status
     }
     return `HTTP ${response.status}`;
@@ -173,7 +173,7 @@
         }
         if (!response.ok) return { ...result, retryLater: true };
         ({ csrf_token: token, user_id: userId } = await response.json());
-      } catch (error) {
+      } catch {
         return { ...result, retryLater: true };
       }
       await setSignedOut(false);
@@ -186,7 +186,7 @@
         let response;
         try {
           response = await send(entry, token);
-        } catch (error) {
+        } catch {
           return { ...result, retryLater: true }; // the connection dropped: try again later
         }
         if (response.ok) {
