@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 FLASK := $(BIN)/flask --app fieldapp
 CATALOGS := $(wildcard fieldapp/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
@@ -43,9 +44,16 @@ test: install
 fuzz: install
 	FIELDAPP_FUZZ_EXAMPLES=$${FIELDAPP_FUZZ_EXAMPLES:-40} $(BIN)/pytest -q --timeout=0 tests/fuzzing $(PYTEST_ARGS)
 
-lint: install
+# Biome, the JavaScript linter, is the only thing npm installs: the app has no build step.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+## lint: ruff for the Python (check and format), Biome for the JavaScript (needs node and npm)
+lint: install $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	node_modules/.bin/biome lint --error-on-warnings
 
 format: install
 	$(BIN)/ruff check --fix .
