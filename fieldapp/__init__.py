@@ -27,7 +27,6 @@ from fieldapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from fieldapp.i18n.locale import select_locale
 from fieldapp.instance import normalise_database_url, read_or_create_secret
-from fieldapp.mail import services as mail_services
 from fieldapp.reminders import schedule as reminder_schedule
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +90,6 @@ def _init_extensions(app: Flask) -> None:
     )
     _init_login(app)
     tenancy.install_tenant_guards(FlaskSession)
-    mail_services.install(FlaskSession)
     reminder_schedule.install(FlaskSession)
 
 
@@ -171,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from fieldapp.auth.cli import create_organisation_command, create_user_command
     from fieldapp.demo import demo_data_command
+    from fieldapp.mail.cli import send_mail_command
     from fieldapp.privacy.cli import anonymise_expired_command
     from fieldapp.reminders.cli import scheduler_command, vapid_keys_command
 
@@ -181,6 +180,7 @@ def _register_commands(app: Flask) -> None:
         anonymise_expired_command,
         vapid_keys_command,
         scheduler_command,
+        send_mail_command,
     ):
         app.cli.add_command(command)
 

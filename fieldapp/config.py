@@ -91,6 +91,8 @@ def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Reminders: the address links in e-mails and notifications start with; how often to send.
         "FIELDAPP_BASE_URL": env.get("FIELDAPP_BASE_URL", "http://127.0.0.1:5000"),
         "FIELDAPP_DISPATCH_SECONDS": _int(env, "FIELDAPP_DISPATCH_SECONDS", 30),
+        # How often the scheduler sends queued e-mail.
+        "FIELDAPP_MAIL_SECONDS": _int(env, "FIELDAPP_MAIL_SECONDS", 60),
         # Only the tests turn this on, for their push service on 127.0.0.1 (reminders/endpoints).
         "FIELDAPP_PUSH_PRIVATE_ENDPOINTS": False,
     }

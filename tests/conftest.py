@@ -22,6 +22,7 @@ from fieldapp.auth import services as auth_services
 from fieldapp.extensions import db as _db
 from fieldapp.extensions import limiter
 from fieldapp.instance import normalise_database_url
+from fieldapp.mail import delivery
 from fieldapp.mail.services import Message, sent_messages
 from tests.clock import frozen_moment
 from tests.factories import DEFAULT_PASSWORD, CaseloadFactories
@@ -173,8 +174,17 @@ def make(db: Any) -> CaseloadFactories:
 
 
 @pytest.fixture
-def outbox(app: Flask) -> list[Message]:
-    return sent_messages(app)
+def sent_mail(app: Flask) -> Callable[[], list[Message]]:
+    """``sent_mail()`` runs the scheduler's mail pass, as the scheduler would (in an app context
+    of its own, after the requests have committed), and returns every message sent so far in this
+    test. Requests only queue mail: a test reads it through here, never before a pass."""
+
+    def run() -> list[Message]:
+        with app.app_context():
+            delivery.send_due()
+        return sent_messages(app)
+
+    return run
 
 
 @pytest.fixture

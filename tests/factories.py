@@ -27,6 +27,8 @@ from fieldapp.feedback.models import (
     Invitation,
     RaterGroup,
 )
+from fieldapp.mail.delivery import MAX_ATTEMPTS
+from fieldapp.mail.models import MailStatus, OutgoingMail
 from fieldapp.mentorships import services as mentorship_services
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.referrals import services as referral_services
@@ -106,6 +108,7 @@ class World:
     invitation: Invitation
     device: PushSubscription
     reminder: Reminder
+    mail: OutgoingMail
 
 
 class CaseloadFactories(Factories):
@@ -232,6 +235,7 @@ class CaseloadFactories(Factories):
             invitation=feedback_round.invitations[0],
             device=self.device(counsellor),
             reminder=self.reminder(counsellor, client),
+            mail=self.failed_mail(feedback_round.invitations[0]),
         )
 
     def feedback_round(
@@ -314,6 +318,25 @@ class CaseloadFactories(Factories):
         self._db.session.add(device)
         self._db.session.commit()
         return device
+
+    def failed_mail(self, invitation: Invitation) -> OutgoingMail:
+        """A rater's invitation e-mail that the mail server kept refusing until the pass gave up."""
+        mail = OutgoingMail(
+            organisation_id=invitation.organisation_id,
+            recipient=invitation.email or "sofie@example.org",
+            subject="Jouw kijk op hoe het gaat op het werk",
+            body="Dag Sofie,\n\nhttp://localhost/f/not-a-real-link\n",
+            status=MailStatus.FAILED.value,
+            attempts=MAX_ATTEMPTS,
+            next_attempt_at=now_utc(),
+            last_attempt_at=now_utc(),
+            last_error="server refused the connection (421)",
+            about_kind=rounds.INVITATION_MAIL,
+            about_id=invitation.id,
+        )
+        self._db.session.add(mail)
+        self._db.session.commit()
+        return mail
 
     def follow_up(
         self, author: User, visit: Visit, text: str = "Werkschoenen kopen", due: date | None = None

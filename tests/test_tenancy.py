@@ -44,6 +44,7 @@ RECORD_ARGUMENTS = {
     "device_id": lambda world: world.device.id,
     "reminder_id": lambda world: world.reminder.id,
     "session_id": lambda world: signed_in_device(world.counsellor).id,
+    "mail_id": lambda world: world.mail.id,
     "status": lambda world: "done",
 }
 

@@ -83,6 +83,7 @@ ACTIONS: dict[str, Any] = {
     "feedback.report_released": _l("Feedback report released to the client"),
     "feedback.reminded": _l("Feedback reminders sent"),
     "reminders.rules_changed": _l("Reminder rules changed"),
+    "mail.sent_again": _l("E-mail sent again"),
 }
 
 

@@ -28,7 +28,7 @@ from fieldapp.auth.models import (
 from fieldapp.auth.roles import Role
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
-from fieldapp.mail.services import render_message, send_after_commit
+from fieldapp.mail.services import queue_mail, render_message
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ def _mail_reset_link(user: User) -> None:
     message = render_message(
         user.email, _language_of(user), "password_reset", user=user, link=link, hours=hours
     )
-    send_after_commit(db.session(), message)
+    queue_mail(db.session(), message, organisation_id=user.organisation_id, about=("user", user.id))
 
 
 def reset_password(token: UserToken, password: str, confirmation: str) -> User:
@@ -246,7 +246,7 @@ def _send_invitation(actor: User, user: User) -> None:
         link=link,
         days=days,
     )
-    send_after_commit(db.session(), message)
+    queue_mail(db.session(), message, organisation_id=user.organisation_id, about=("user", user.id))
 
 
 def accept_invitation(token: UserToken, name: str, password: str, confirmation: str) -> User:

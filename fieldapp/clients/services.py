@@ -17,7 +17,7 @@ from fieldapp.clients.models import Client, ClientShare, Handover
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
-from fieldapp.mail.services import render_message, send_after_commit
+from fieldapp.mail.services import queue_mail, render_message
 
 
 def name_key(first_name: str, last_name: str) -> str:
@@ -188,7 +188,12 @@ def hand_over(actor: User, client: Client, to: User, note: str) -> Handover:
         actor=actor,
         link=link,
     )
-    send_after_commit(db.session(), message)
+    queue_mail(
+        db.session(),
+        message,
+        organisation_id=client.organisation_id,
+        about=("handover", handover.id),
+    )
     return handover
 
 

@@ -59,7 +59,7 @@ def _invitation_or_404(user: User, invitation_id: int) -> Invitation:
 @bp.route("/trajectories/<id:trajectory_id>/feedback/new", methods=["GET", "POST"])
 @login_required
 def start(trajectory_id: int) -> ResponseReturnValue:
-    """The form to start a round, then a page that asks once (links are e-mailed at once), with
+    """The form to start a round, then a page that asks once (starting queues the e-mails), with
     what was filled in carried along: ``step=start`` starts, ``step=change`` goes back to it."""
     user = acting_user()
     trajectory = get_or_404(Trajectory, trajectory_id)
@@ -76,7 +76,10 @@ def start(trajectory_id: int) -> ResponseReturnValue:
         if step == "start":
             started = _start(user, trajectory, form)
             if started is not None:
-                flash(_("Round started. People with an e-mail address got their link."), "success")
+                flash(
+                    _("Round started. Links are being e-mailed to people with an address."),
+                    "success",
+                )
                 return redirect(url_for("feedback_rounds.show", round_id=started.id))
         elif _may_start(form, trajectory):
             # New each time it asks: this confirmation sent twice starts one round (see _start).
@@ -146,6 +149,7 @@ def _round_page(feedback_round: FeedbackRound, deadline_form: DeadlineForm) -> s
         progress=rounds.anonymous_progress(feedback_round),
         may_remind=rounds.may_remind(feedback_round),
         group_labels=GROUP_LABELS,
+        mails=rounds.link_mails(feedback_round),
         action_form=FlaskForm(),
         deadline_form=deadline_form,
     )
@@ -154,8 +158,8 @@ def _round_page(feedback_round: FeedbackRound, deadline_form: DeadlineForm) -> s
 @bp.get("/feedback/rounds/<id:round_id>")
 @login_required
 def show(round_id: int) -> ResponseReturnValue:
-    """Who has answered: each named rater, and how many of each anonymous group; links, the
-    deadline."""
+    """Who has answered: each named rater, and how many of each anonymous group; whose link went
+    out by e-mail; links, the deadline."""
     feedback_round = _round_or_404(acting_user(), round_id)
     return _round_page(feedback_round, DeadlineForm(deadline=feedback_round.deadline))
 
@@ -264,7 +268,10 @@ def remind(round_id: int) -> ResponseReturnValue:
     user = acting_user()
     feedback_round = _round_or_404(user, round_id)
     acted(lambda: rounds.remind(user, feedback_round, today()))
-    flash(_("Whoever has not answered and has an e-mail address gets a new link."), "success")
+    flash(
+        _("A new link is being e-mailed to whoever has not answered and has an e-mail address."),
+        "success",
+    )
     return redirect(url_for("feedback_rounds.show", round_id=feedback_round.id))
 
 

@@ -20,12 +20,14 @@ from fieldapp.extensions import db
 from fieldapp.feedback import frameworks, links
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation, RaterGroup
 from fieldapp.i18n import LANGUAGES
-from fieldapp.mail.services import render_message, send_after_commit
+from fieldapp.mail.models import OutgoingMail
+from fieldapp.mail.services import mails_about, queue_mail, render_message
 from fieldapp.trajectories.models import Trajectory
 
 MAX_RATERS = 40
 MAX_COMMENT = 2000
 LONGEST_ROUND = timedelta(days=120)
+INVITATION_MAIL = "invitation"  # what a rater's mail is about, for the round's page
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,21 @@ def may_remind(feedback_round: FeedbackRound) -> bool:
     return not feedback_round.is_closed() and any(
         invitation.email and invitation.may_be_waiting for invitation in feedback_round.invitations
     )
+
+
+def link_mails(feedback_round: FeedbackRound) -> dict[int, OutgoingMail]:
+    """Per invitation, the e-mail whose delivery the round's page shows. For the named groups the
+    newest (the invitation, or the latest reminder); for colleagues and the network only the
+    invitation sent when the round started: a reminder goes only to who has not answered, so its
+    state would tell who has."""
+    mails = mails_about(
+        INVITATION_MAIL, [invitation.id for invitation in feedback_round.invitations]
+    )
+    return {
+        invitation.id: sent[0] if invitation.group.anonymous else sent[-1]
+        for invitation in feedback_round.invitations
+        if (sent := mails.get(invitation.id))
+    }
 
 
 @dataclass(frozen=True)
@@ -198,7 +215,12 @@ def _mail_link(invitation: Invitation, secret: str, *, reminder: bool = False) -
         deadline=feedback_round.deadline,
         link=url_for("feedback_form.answer", token=secret, _external=True),
     )
-    send_after_commit(db.session(), message)
+    queue_mail(
+        db.session(),
+        message,
+        organisation_id=invitation.organisation_id,
+        about=(INVITATION_MAIL, invitation.id),
+    )
 
 
 def check_link_change(invitation: Invitation) -> None:

@@ -1,9 +1,12 @@
-"""Queue e-mail on the database session; deliver it once that session commits.
+"""E-mail: rendered here, queued as a row in the transaction that caused it, delivered later.
 
-Delivery goes through SMTP when ``MAIL_SERVER`` is set. Without it the message is written to the
-log, and in development also to a folder in the instance path that the outbox page shows, so that a
-newcomer can follow an invitation or reset link without a mail server. Tests use the ``memory``
-backend and read ``sent_messages``.
+:func:`queue_mail` adds an :class:`~fieldapp.mail.models.OutgoingMail` row to the caller's session:
+it is committed with the change it describes and rolled back with it, and no request ever talks to
+a mail server. The scheduler's mail pass (:mod:`fieldapp.mail.delivery`) hands each row to
+:func:`deliver`. That goes through SMTP when ``MAIL_SERVER`` is set. Without it the message is
+written to the log, and in development also to a folder in the instance path that the outbox page
+shows, so that a newcomer can follow an invitation or reset link without a mail server. Tests use
+the ``memory`` backend: they run the mail pass and read ``sent_messages``.
 """
 
 from __future__ import annotations
@@ -19,14 +22,15 @@ from typing import Any
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fieldapp.common.time import now_utc
 from fieldapp.config import DEVELOPMENT
+from fieldapp.extensions import db
+from fieldapp.mail.models import MailStatus, OutgoingMail
 
 log = logging.getLogger(__name__)
-_PENDING = "fieldapp_pending_mail"
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,43 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def send_after_commit(session: Session, message: Message) -> None:
-    """Queue ``message``; it is delivered when ``session`` commits and dropped if it rolls back."""
-    if not session.in_transaction():
-        session.begin()  # so that a rollback, even with no SQL run yet, discards the message
-    session.info.setdefault(_PENDING, []).append(message)
+def queue_mail(
+    session: Session,
+    message: Message,
+    *,
+    organisation_id: int,
+    about: tuple[str, int] | None = None,
+) -> OutgoingMail:
+    """Add ``message`` to ``session`` as a queued row of ``organisation_id``: it is sent by the
+    scheduler's next mail pass once the session commits, and never if it rolls back. ``about``
+    names what caused it (``("invitation", invitation.id)``), for pages that show delivery."""
+    kind, ident = about or ("", None)
+    row = OutgoingMail(
+        organisation_id=organisation_id,
+        recipient=message.to,
+        subject=message.subject,
+        body=message.body,
+        status=MailStatus.QUEUED.value,
+        attempts=0,
+        next_attempt_at=now_utc(),
+        about_kind=kind,
+        about_id=ident,
+    )
+    session.add(row)
+    return row
+
+
+def mails_about(kind: str, ids: list[int]) -> dict[int, list[OutgoingMail]]:
+    """The mail about each of ``ids`` (of ``kind``) that has any, oldest first, in one query."""
+    found: dict[int, list[OutgoingMail]] = {}
+    if ids:
+        for row in db.session.scalars(
+            select(OutgoingMail)
+            .where(OutgoingMail.about_kind == kind, OutgoingMail.about_id.in_(ids))
+            .order_by(OutgoingMail.id)
+        ):
+            found.setdefault(row.about_id or 0, []).append(row)
+    return found
 
 
 def backend(app: Flask) -> str:
@@ -85,8 +121,9 @@ def deliver(message: Message) -> None:
     elif kind == "smtp":
         _deliver_smtp(app, message)
     else:
-        # The body may hold a secret link: only its subject and recipient go to the log.
-        log.info("mail not sent (no MAIL_SERVER is set)")  # no address, no subject: personal
+        # The body may hold a secret link, the address and the subject name a person: none of
+        # them goes to the log.
+        log.info("mail not sent (no MAIL_SERVER is set)")
         if kind == "outbox":
             _write_outbox(app, message)
 
@@ -128,25 +165,3 @@ def read_outbox(app: Flask, limit: int = 50) -> list[dict[str, str]]:
         return []
     paths = sorted(folder.glob("*.json"), reverse=True)[:limit]
     return [json.loads(path.read_text(encoding="utf-8")) for path in paths]
-
-
-def _after_commit(session: Session) -> None:
-    for message in session.info.pop(_PENDING, []):
-        try:
-            deliver(message)
-        except (OSError, smtplib.SMTPException) as error:
-            # The change is committed; a mail that fails is logged, never turned into a 500. Not
-            # the address, the subject or the server's answer: they name the person and the client.
-            log.error("could not deliver mail: %s", type(error).__name__)
-
-
-def _after_soft_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
-    """Forget queued mail when the change it describes is rolled back (savepoints excepted)."""
-    if not previous_transaction.nested:
-        session.info.pop(_PENDING, None)
-
-
-def install(session_class: type[Session]) -> None:
-    if not event.contains(session_class, "after_commit", _after_commit):
-        event.listen(session_class, "after_commit", _after_commit)
-        event.listen(session_class, "after_soft_rollback", _after_soft_rollback)

@@ -24,8 +24,9 @@ from fieldapp.common.dates import add_months
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
-from fieldapp.feedback import subject_access
+from fieldapp.feedback import rounds, subject_access
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation
+from fieldapp.mail.models import OutgoingMail
 from fieldapp.mentorships.models import Mentorship
 from fieldapp.referrals.models import Referral
 from fieldapp.reminders import schedule
@@ -119,6 +120,13 @@ def anonymise(actor: User | None, client: Client) -> None:
         update(FeedbackResponse)
         .where(FeedbackResponse.round_id.in_(round_ids))
         .values(comments={}, overall_comment=""),
+        # The raters' e-mails (address, name, the client's first name), sent or not: gone.
+        delete(OutgoingMail).where(
+            OutgoingMail.about_kind == rounds.INVITATION_MAIL,
+            OutgoingMail.about_id.in_(
+                select(Invitation.id).where(Invitation.round_id.in_(round_ids))
+            ),
+        ),
         delete(NoteRevision).where(NoteRevision.visit_id.in_(visit_ids)),
         delete(FollowUp).where(FollowUp.client_id == client.id),
         update(Visit).where(Visit.client_id == client.id).values(purpose=""),

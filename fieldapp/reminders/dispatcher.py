@@ -37,7 +37,7 @@ from fieldapp.extensions import db
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackRound
 from fieldapp.mail.services import Message as MailMessage
-from fieldapp.mail.services import render_message, send_after_commit
+from fieldapp.mail.services import queue_mail, render_message
 from fieldapp.reminders import endpoints, messages, preferences, push, schedule
 from fieldapp.reminders.models import PushSubscription, Reminder, ReminderStatus
 from fieldapp.reminders.schedule import DIGEST, RATERS, SEND_AT
@@ -52,11 +52,14 @@ PUSH_WORKERS = 8
 # Two per worker, so that one slow push service leaves the other workers something to do.
 IN_FLIGHT = 2 * PUSH_WORKERS
 MAX_BACKOFF = timedelta(hours=6)
+REMINDER_MAIL = "reminder"  # what a reminder's e-mail is about, in the mail queue
 
 
 class Channel(StrEnum):
     PUSH = "push"
-    EMAIL = "email"
+    # Handed to the mail queue, which sends it on its own schedule; the mail row (about
+    # ``("reminder", id)``) says whether it arrived, and a failure shows under Admin -> E-mail.
+    MAIL_QUEUE = "mail_queue"
     APP = "app"  # no device and no e-mail wanted: the notification centre only
     DIGEST = "digest"
 
@@ -66,6 +69,7 @@ class Job:
     """One claimed reminder with everything needed to send it, as plain values."""
 
     reminder_id: int
+    organisation_id: int
     kind: str
     subject_id: int
     attempts: int
@@ -262,7 +266,13 @@ class Dispatcher:
             devices[device.user_id].append(device)
         jobs = []
         for reminder in claimed:
-            job = Job(reminder.id, reminder.kind, reminder.subject_id, reminder.attempts)
+            job = Job(
+                reminder.id,
+                reminder.organisation_id,
+                reminder.kind,
+                reminder.subject_id,
+                reminder.attempts,
+            )
             user = users.get(reminder.user_id) if reminder.user_id is not None else None
             if user is not None and user.active:
                 with force_locale(user.language or user.organisation.default_language):
@@ -357,8 +367,13 @@ class Dispatcher:
         if job.kind == RATERS:
             return self._remind_raters(token, job, now)
         if job.email is not None:
-            send_after_commit(db.session(), job.email)
-            sent[Channel.EMAIL].append(job.reminder_id)
+            queue_mail(
+                db.session(),
+                job.email,
+                organisation_id=job.organisation_id,
+                about=(REMINDER_MAIL, job.reminder_id),
+            )
+            sent[Channel.MAIL_QUEUE].append(job.reminder_id)
             return ReminderStatus.SENT
         if not job.targets:
             sent[Channel.APP].append(job.reminder_id)
@@ -389,7 +404,7 @@ class Dispatcher:
             rounds.remind(None, feedback_round, now.astimezone(local_zone()).date())
         except RuleBroken as broken:
             return _settle(token, job, ReminderStatus.CANCELLED, now, error=broken.message)
-        return _settle(token, job, ReminderStatus.SENT, now, channel=Channel.EMAIL)
+        return _settle(token, job, ReminderStatus.SENT, now, channel=Channel.MAIL_QUEUE)
 
 
 def _sent(token: str, ids: list[int], channel: Channel, at: datetime) -> int:

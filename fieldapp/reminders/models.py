@@ -46,7 +46,9 @@ class PushSubscription(TenantScoped, db.Model):
 
 class ReminderStatus(StrEnum):
     PENDING = "pending"  # waiting for its moment, or for a retry
-    SENT = "sent"  # delivered (push, e-mail, digest) or shown in the app only
+    # Handed over: pushed to a device, folded into a digest, shown in the app only, or given to the
+    # mail queue (channel ``mail_queue``: its mail row says whether the e-mail arrived).
+    SENT = "sent"
     FAILED = "failed"  # gave up: the reason is in ``last_error`` and on the admin page
     CANCELLED = "cancelled"  # its moment no longer exists (dates changed, trajectory ended)
 

@@ -1,12 +1,13 @@
 """The one scheduler process: ``flask --app fieldapp scheduler``.
 
 APScheduler runs here and nowhere else: web workers never run jobs. The database is the schedule
-(reminder rows), so the jobs are only "send what is due" and "mail the reset links asked for"
-every half minute, "plan every file again" at night, which picks up rule changes and anything
-planned before a deploy, and the nightly retention sweep (files past their organisation's
-retention period are anonymised). Should a second scheduler run by mistake, the dispatcher's
-claims keep every reminder single; one killed mid-pass sends at most one chunk
-(``dispatcher.IN_FLIGHT``) again, once its lease has run out.
+(reminder rows, queued mail rows), so the jobs are only "send the reminders that are due" and
+"queue the reset links asked for" every half minute, "send queued e-mail" every minute, "plan
+every file again" at night, which picks up rule changes and anything planned before a deploy, and
+the nightly retention sweep (files past their organisation's retention period are anonymised).
+Should a second scheduler run by mistake, the claims of the dispatcher and of the mail pass keep
+every reminder and every e-mail single; one killed mid-pass sends at most one chunk of reminders
+(``dispatcher.IN_FLIGHT``) and one e-mail again, once their leases have run out.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from fieldapp.auth.models import Organisation
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
+from fieldapp.mail import delivery
 from fieldapp.privacy.services import anonymise_expired
 from fieldapp.reminders import schedule
 from fieldapp.reminders.dispatcher import Dispatcher
@@ -64,7 +66,7 @@ def send_requested_resets() -> None:
     mailed = auth_services.send_requested_resets()
     db.session.commit()
     if mailed:
-        log.info("password resets: %d link(s) mailed", mailed)
+        log.info("password resets: %d link(s) queued for mail", mailed)
 
 
 def dispatch(dispatcher: Dispatcher) -> Callable[[], None]:
@@ -83,8 +85,21 @@ def dispatch(dispatcher: Dispatcher) -> Callable[[], None]:
     return run
 
 
+def send_mail() -> None:
+    report = delivery.send_due()
+    if report.busy:
+        log.info(
+            "mail: %d sent, %d to retry, %d failed, %d handed back",
+            report.sent,
+            report.retried,
+            report.failed,
+            report.handed_back,
+        )
+
+
 def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
-    """The jobs; the first dispatch runs at once, for what fell due while no scheduler ran."""
+    """The jobs; the first dispatch and mail pass run at once, for what fell due while no
+    scheduler ran."""
     zone = app.config["FIELDAPP_TIMEZONE"]
     scheduler = BackgroundScheduler(timezone=zone)
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
@@ -104,6 +119,15 @@ def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
         next_run_time=now_utc(),
         id="resets",
         name="mail the password reset links asked for",
+        **common,
+    )
+    scheduler.add_job(
+        in_app(app, send_mail),
+        "interval",
+        seconds=app.config["FIELDAPP_MAIL_SECONDS"],
+        next_run_time=now_utc(),
+        id="mail",
+        name="send queued e-mail",
         **common,
     )
     nightly = (

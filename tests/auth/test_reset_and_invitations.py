@@ -18,14 +18,14 @@ def link_path(message) -> str:
     return re.search(r"http://localhost(/\S+)", message.body).group(1)
 
 
-def test_reset_link_is_mailed_and_works_once(client, auth, make, outbox, db, send_resets):
+def test_reset_link_is_mailed_and_works_once(client, auth, make, sent_mail, db, send_resets):
     make.user(email="an@example.org")
     response = client.post("/password/forgot", data={"email": "an@example.org"})
     send_resets()
     assert response.status_code == 200
-    assert len(outbox) == 1
-    assert outbox[0].to == "an@example.org"
-    path = link_path(outbox[0])
+    (mail,) = sent_mail()
+    assert mail.to == "an@example.org"
+    path = link_path(mail)
 
     # The token leaves the address bar at once (history, Referer): it moves into the session.
     response = client.get(path)
@@ -45,23 +45,23 @@ def test_reset_link_is_mailed_and_works_once(client, auth, make, outbox, db, sen
     assert "already been used" in second.get_data(as_text=True)
 
 
-def test_only_the_hash_of_a_token_is_stored(client, make, outbox, db, send_resets):
+def test_only_the_hash_of_a_token_is_stored(client, make, sent_mail, db, send_resets):
     make.user(email="an@example.org")
     client.post("/password/forgot", data={"email": "an@example.org"})
     send_resets()
-    raw = link_path(outbox[0]).rsplit("/", 1)[1]
+    raw = link_path(sent_mail()[0]).rsplit("/", 1)[1]
     assert len(raw) >= 43  # 256 bits, URL-safe base64
     stored = db.session.scalars(select(UserToken)).one()
     assert stored.token_hash == hash_token(raw)
     assert raw not in stored.token_hash
 
 
-def test_unknown_address_gets_the_same_answer_and_no_mail(client, outbox, db, send_resets):
+def test_unknown_address_gets_the_same_answer_and_no_mail(client, sent_mail, db, send_resets):
     response = client.post("/password/forgot", data={"email": "nobody@example.org"})
     send_resets()
     assert response.status_code == 200
     assert "nobody@example.org" in response.get_data(as_text=True)
-    assert outbox == []
+    assert sent_mail() == []
     assert db.session.scalars(select(PasswordResetRequest)).all() == []  # forgotten too
 
 
@@ -71,14 +71,14 @@ def test_malformed_address_is_refused(client):
     assert "valid e-mail address" in response.get_data(as_text=True)
 
 
-def test_expired_link_gets_a_clear_page(client, make, outbox, db, send_resets):
+def test_expired_link_gets_a_clear_page(client, make, sent_mail, db, send_resets):
     make.user(email="an@example.org")
     client.post("/password/forgot", data={"email": "an@example.org"})
     send_resets()
     token = db.session.scalars(select(UserToken)).one()
     token.expires_at = now_utc() - timedelta(minutes=1)
     db.session.commit()
-    response = client.get(link_path(outbox[0]))
+    response = client.get(link_path(sent_mail()[0]))
     assert response.status_code == 410
     assert "expired" in response.get_data(as_text=True)
     assert "Ask for a new link" in response.get_data(as_text=True)
@@ -95,21 +95,21 @@ def test_reset_form_without_a_link_is_refused(client):
     assert client.get("/password/reset").status_code == 404
 
 
-def test_a_new_request_voids_the_earlier_link(client, make, outbox, send_resets):
+def test_a_new_request_voids_the_earlier_link(client, make, sent_mail, send_resets):
     make.user(email="an@example.org")
     client.post("/password/forgot", data={"email": "an@example.org"})
     send_resets()
     client.post("/password/forgot", data={"email": "an@example.org"})
     send_resets()
-    assert client.get(link_path(outbox[0])).status_code == 410
-    assert client.get(link_path(outbox[1])).status_code == 302
+    assert client.get(link_path(sent_mail()[0])).status_code == 410
+    assert client.get(link_path(sent_mail()[1])).status_code == 302
 
 
-def test_weak_new_password_is_refused_and_link_still_works(client, make, outbox, send_resets):
+def test_weak_new_password_is_refused_and_link_still_works(client, make, sent_mail, send_resets):
     make.user(email="an@example.org")
     client.post("/password/forgot", data={"email": "an@example.org"})
     send_resets()
-    client.get(link_path(outbox[0]))
+    client.get(link_path(sent_mail()[0]))
     response = client.post("/password/reset", data={"password": "short", "confirmation": "short"})
     assert response.status_code == 422
     assert "at least 12" in response.get_data(as_text=True)
@@ -124,7 +124,7 @@ def test_weak_new_password_is_refused_and_link_still_works(client, make, outbox,
     assert response.status_code == 302
 
 
-def test_reset_signs_out_other_devices(app, client, auth, make, outbox, send_resets):
+def test_reset_signs_out_other_devices(app, client, auth, make, sent_mail, send_resets):
     make.user(email="an@example.org")
     other_device = app.test_client()
     other_device.post(
@@ -133,12 +133,12 @@ def test_reset_signs_out_other_devices(app, client, auth, make, outbox, send_res
     assert other_device.get("/").status_code == 200
     client.post("/password/forgot", data={"email": "an@example.org"})
     send_resets()
-    client.get(link_path(outbox[0]))
+    client.get(link_path(sent_mail()[0]))
     client.post("/password/reset", data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD})
     assert other_device.get("/").status_code == 302
 
 
-def test_admin_invites_and_the_invitee_signs_up(app, client, auth, make, outbox, db):
+def test_admin_invites_and_the_invitee_signs_up(app, client, auth, make, sent_mail, db):
     admin = make.user(role=Role.ADMIN, email="admin@example.org")
     auth.login("admin@example.org")
     response = client.post(
@@ -146,7 +146,7 @@ def test_admin_invites_and_the_invitee_signs_up(app, client, auth, make, outbox,
         data={"name": "Nadia", "email": "Nadia@Example.org", "role": "team_lead", "language": "fr"},
     )
     assert response.status_code == 302
-    invitation = outbox[-1]
+    invitation = sent_mail()[-1]
     assert invitation.to == "nadia@example.org"
     assert invitation.subject == "Vous êtes invité sur fieldapp"
     auth.logout()
@@ -183,7 +183,7 @@ def test_duplicate_invitation_is_refused(client, auth, make):
     assert admin.organisation_id
 
 
-def test_pending_invitee_cannot_sign_in_or_reset(client, auth, make, outbox, db, send_resets):
+def test_pending_invitee_cannot_sign_in_or_reset(client, auth, make, sent_mail, db, send_resets):
     make.user(role=Role.ADMIN, email="admin@example.org")
     auth.login("admin@example.org")
     client.post(
@@ -191,21 +191,21 @@ def test_pending_invitee_cannot_sign_in_or_reset(client, auth, make, outbox, db,
         data={"name": "P", "email": "pending@example.org", "role": "counsellor", "language": ""},
     )
     auth.logout()
-    outbox.clear()
+    sent_mail().clear()
     assert auth.login("pending@example.org", "anything at all").status_code == 401
     client.post("/password/forgot", data={"email": "pending@example.org"})
     send_resets()
-    assert outbox == []
+    assert sent_mail() == []
 
 
-def test_a_deactivated_invitee_cannot_accept_the_invitation(app, client, auth, make, outbox, db):
+def test_a_deactivated_invitee_cannot_accept_the_invitation(app, client, auth, make, sent_mail, db):
     make.user(role=Role.ADMIN, email="admin@example.org")
     auth.login("admin@example.org")
     client.post(
         "/admin/users/invite",
         data={"name": "Vera", "email": "vera@example.org", "role": "counsellor", "language": ""},
     )
-    invitation = outbox[-1]
+    invitation = sent_mail()[-1]
     vera = db.session.scalars(select(User).where(User.email == "vera@example.org")).one()
     assert client.post(f"/admin/users/{vera.id}/active").status_code == 302
     db.session.refresh(vera)
@@ -218,7 +218,7 @@ def test_a_deactivated_invitee_cannot_accept_the_invitation(app, client, auth, m
 
 
 def test_a_link_opened_before_deactivation_no_longer_lets_anyone_in(
-    app, client, auth, make, outbox, db
+    app, client, auth, make, sent_mail, db
 ):
     make.user(role=Role.ADMIN, email="admin@example.org")
     auth.login("admin@example.org")
@@ -227,7 +227,7 @@ def test_a_link_opened_before_deactivation_no_longer_lets_anyone_in(
         data={"name": "Vera", "email": "vera@example.org", "role": "counsellor", "language": ""},
     )
     invitee = app.test_client()
-    assert invitee.get(link_path(outbox[-1])).status_code == 302  # the form is open
+    assert invitee.get(link_path(sent_mail()[-1])).status_code == 302  # the form is open
     vera = db.session.scalars(select(User).where(User.email == "vera@example.org")).one()
     client.post(f"/admin/users/{vera.id}/active")
     response = invitee.post(
@@ -240,12 +240,12 @@ def test_a_link_opened_before_deactivation_no_longer_lets_anyone_in(
     assert invitee.get("/").status_code == 302  # not signed in
 
 
-def test_deactivation_stops_a_reset_link(app, client, auth, make, outbox, db, send_resets):
+def test_deactivation_stops_a_reset_link(app, client, auth, make, sent_mail, db, send_resets):
     admin = make.user(role=Role.ADMIN, email="admin@example.org")
     person = make.user(admin.organisation, email="leaving@example.org")
     client.post("/password/forgot", data={"email": "leaving@example.org"})
     send_resets()
-    reset = outbox[-1]
+    reset = sent_mail()[-1]
     auth.login("admin@example.org")
     assert client.post(f"/admin/users/{person.id}/active").status_code == 302
     other = app.test_client()

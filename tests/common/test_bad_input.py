@@ -190,7 +190,7 @@ def test_a_nul_in_a_form_or_a_query_is_refused(client, auth, db, world):
 
 @pytest.mark.parametrize("breaker", ["\r\nBcc: everyone@example.org", "\n", "\u2028", "\r"])
 def test_a_line_break_in_a_name_never_reaches_an_e_mail_header(
-    client, auth, db, world, outbox, breaker
+    client, auth, db, world, sent_mail, breaker
 ):
     world.client.first_name = f"Mina{breaker}Janssens"
     db.session.commit()
@@ -204,7 +204,7 @@ def test_a_line_break_in_a_name_never_reaches_an_e_mail_header(
         },
     )
     assert response.status_code == 302
-    (mail,) = outbox
+    (mail,) = sent_mail()
     assert mail.subject.startswith("Jouw kijk op hoe het met Mina ")  # the rater's language
     assert mail.subject.endswith("Janssens gaat op het werk")
     assert not any(character in mail.subject for character in "\r\n\u2028")

@@ -41,7 +41,7 @@ def complete_answers(**overrides):
 
 
 @pytest.fixture
-def started(client, auth, make, db, outbox):
+def started(client, auth, make, db, sent_mail):
     """A round for the world's client with a supervisor (by e-mail) and a colleague (no e-mail)."""
     world = make.world()
     auth.login(world.counsellor.email)
@@ -61,7 +61,7 @@ def started(client, auth, make, db, outbox):
         select(FeedbackRound).order_by(FeedbackRound.id.desc())
     ).first()
     assert response.headers["Location"] == f"/feedback/rounds/{feedback_round.id}"
-    (mail,) = outbox
+    (mail,) = sent_mail()
     token = re.search(r"/f/(\S+)", mail.body).group(1)
     return world, feedback_round, token
 

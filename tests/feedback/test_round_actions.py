@@ -137,7 +137,7 @@ def rounds_count(db):
     return db.session.scalar(select(func.count()).select_from(FeedbackRound))
 
 
-def test_starting_a_round_asks_first(client, db, outbox, start_url):
+def test_starting_a_round_asks_first(client, db, sent_mail, start_url):
     filled = {
         "deadline": (today() + timedelta(days=10)).isoformat(),
         **rater_rows(
@@ -154,7 +154,7 @@ def test_starting_a_round_asks_first(client, db, outbox, start_url):
     assert "sofie@example.org" in body
     assert "Jan" in body
     assert rounds_count(db) == before
-    assert outbox == []
+    assert sent_mail() == []
     form, carried = posting_form(body, start_url)
     buttons = {button.attrs["value"]: button for button in form.all("button", name="step")}
     assert set(buttons) == {"start", "change"}
@@ -167,7 +167,7 @@ def test_starting_a_round_asks_first(client, db, outbox, start_url):
     done = client.post(start_url, data={**carried, "step": "start"})
     assert done.status_code == 302
     assert rounds_count(db) == before + 1
-    (mail,) = outbox
+    (mail,) = sent_mail()
     assert mail.to == "sofie@example.org"
     names = db.session.scalars(
         select(Invitation.name).order_by(Invitation.id.desc()).limit(2)
@@ -175,7 +175,7 @@ def test_starting_a_round_asks_first(client, db, outbox, start_url):
     assert sorted(names) == ["Jan", "Sofie Verbruggen"]
 
 
-def test_a_round_that_cannot_start_says_so_before_asking(client, db, outbox, start_url):
+def test_a_round_that_cannot_start_says_so_before_asking(client, db, sent_mail, start_url):
     before = rounds_count(db)
     nobody = client.post(
         start_url, data={"deadline": today().isoformat(), **rater_rows(("self", "", "", "nl"))}
@@ -203,10 +203,10 @@ def test_a_round_that_cannot_start_says_so_before_asking(client, db, outbox, sta
     )
     assert odd.status_code in (200, 400)  # asked first, or refused; never started, never a 500
     assert rounds_count(db) == before
-    assert outbox == []
+    assert sent_mail() == []
 
 
-def test_a_second_tap_on_start_starts_no_second_round(client, db, outbox, start_url):
+def test_a_second_tap_on_start_starts_no_second_round(client, db, sent_mail, start_url):
     """A slow network, a second tap, or the page sent again: one round, one e-mail per person."""
     filled = {
         "deadline": (today() + timedelta(days=10)).isoformat(),
@@ -219,10 +219,10 @@ def test_a_second_tap_on_start_starts_no_second_round(client, db, outbox, start_
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert rounds_count(db) == before + 1
-    assert len(outbox) == 1
+    assert len(sent_mail()) == 1
 
 
-def test_two_taps_at_once_start_one_round(app, client, db, outbox, start_url):
+def test_two_taps_at_once_start_one_round(app, client, db, sent_mail, start_url):
     filled = {
         "deadline": (today() + timedelta(days=10)).isoformat(),
         **rater_rows(("supervisor", "Sofie", "sofie@example.org", "nl")),
@@ -244,7 +244,7 @@ def test_two_taps_at_once_start_one_round(app, client, db, outbox, start_url):
     assert [answer.status_code for answer in answers] == [302, 302]
     assert len({answer.headers["Location"] for answer in answers}) == 1
     assert rounds_count(db) == before + 1
-    assert len(outbox) == 1
+    assert len(sent_mail()) == 1
 
 
 def test_a_start_key_that_is_not_one_is_refused(client, db, start_url):

@@ -149,14 +149,15 @@ def test_the_users_setting_wins_over_the_browser(client, auth, make, db):
     assert "Bonjour" in page
 
 
-def test_mail_goes_out_in_the_recipients_language(client, make, outbox, db, send_resets):
+def test_mail_goes_out_in_the_recipients_language(client, make, sent_mail, db, send_resets):
     user = make.user(email="an@example.org")
     user.language = "fr"
     db.session.commit()
     client.post("/password/forgot", data={"email": "an@example.org"})
     send_resets()
-    assert outbox[0].subject == "Choisissez un nouveau mot de passe fieldapp"
-    assert "Bonjour" in outbox[0].body
+    (mail,) = sent_mail()
+    assert mail.subject == "Choisissez un nouveau mot de passe fieldapp"
+    assert "Bonjour" in mail.body
 
 
 @pytest.mark.parametrize(

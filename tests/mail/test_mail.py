@@ -1,97 +1,93 @@
-"""Mail leaves only after the commit; SMTP delivery is tested against a local SMTP sink."""
+"""Mail is a row written in the transaction that caused it; the mail pass sends it later, outside
+any request, and blanks what it held. SMTP goes to a local stub (``tests/smtp_stub.py``)."""
 
 from __future__ import annotations
 
-import socketserver
-import threading
-from collections.abc import Iterator
+from sqlalchemy import func, select
 
-import pytest
-
-from fieldapp.mail.services import Message, read_outbox, send_after_commit
-
-
-class _SMTPSink(socketserver.StreamRequestHandler):
-    """Just enough SMTP (RFC 5321) to accept a message and keep it."""
-
-    def reply(self, line: str) -> None:
-        self.wfile.write(f"{line}\r\n".encode())
-
-    def handle(self) -> None:
-        self.reply("220 sink ready")
-        while line := self.rfile.readline():
-            command = line.decode().strip().upper()
-            if command.startswith(("EHLO", "HELO")):
-                self.reply("250 sink")
-            elif command.startswith(("MAIL", "RCPT", "RSET", "NOOP")):
-                self.reply("250 ok")
-            elif command == "DATA":
-                self.reply("354 go ahead")
-                data = []
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    data.append(chunk)
-                self.server.messages.append(b"".join(data).decode())  # type: ignore[attr-defined]
-                self.reply("250 queued")
-            elif command == "QUIT":
-                self.reply("221 bye")
-                return
-            else:
-                self.reply("502 not here")
+from fieldapp.mail import delivery
+from fieldapp.mail.models import OutgoingMail
+from fieldapp.mail.services import Message, queue_mail, read_outbox
+from tests.mail.conftest import rows
 
 
-@pytest.fixture
-def smtp_sink() -> Iterator[socketserver.ThreadingTCPServer]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPSink)
-    server.daemon_threads = True
-    server.messages = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def test_a_message_is_a_row_of_the_same_transaction(app, db, make, sent_mail):
+    organisation = make.organisation()
+    queue_mail(db.session(), Message("a@example.org", "s", "b"), organisation_id=organisation.id)
+    db.session.rollback()
+    assert rows(db) == []
+    assert sent_mail() == []
+
+    queue_mail(db.session(), Message("a@example.org", "s", "b"), organisation_id=organisation.id)
+    db.session.commit()
+    (row,) = rows(db)
+    assert (row.status, row.attempts, row.organisation_id) == ("queued", 0, organisation.id)
+    assert [m.to for m in sent_mail()] == ["a@example.org"]
 
 
-def test_mail_is_sent_only_after_commit(app, db, outbox):
-    with app.test_request_context():
-        send_after_commit(db.session(), Message("a@example.org", "s", "b"))
-        db.session.rollback()
-        assert outbox == []
-        send_after_commit(db.session(), Message("a@example.org", "s", "b"))
-        assert outbox == []
-        db.session.commit()
-    assert [m.to for m in outbox] == ["a@example.org"]
+def test_a_request_that_fails_leaves_no_mail_behind(app, client, db, make, sent_mail):
+    """The mail and the change it describes are one transaction: a request that ends in an error
+    after queueing mail rolls both back."""
+    organisation = make.organisation()
+
+    def queue_then_break() -> str:
+        queue_mail(
+            db.session(), Message("a@example.org", "s", "b"), organisation_id=organisation.id
+        )
+        db.session.flush()  # the row is written in the request's transaction...
+        raise RuntimeError("something after it went wrong")  # ...which never commits
+
+    app.add_url_rule("/test/queue-then-break", view_func=queue_then_break)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    assert client.get("/test/queue-then-break").status_code == 500
+    assert rows(db) == []
+    assert sent_mail() == []
 
 
-def test_smtp_delivery(app, db, smtp_sink):
-    app.config.update(
-        FIELDAPP_MAIL_BACKEND=None,
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=smtp_sink.server_address[1],
-        MAIL_USE_TLS=False,
-    )
-    with app.test_request_context():
-        send_after_commit(db.session(), Message("an@example.org", "Onderwerp", "Dag An\n"))
-        db.session.commit()
-    assert len(smtp_sink.messages) == 1
-    assert "Subject: Onderwerp" in smtp_sink.messages[0]
-    assert "To: an@example.org" in smtp_sink.messages[0]
+def test_the_request_never_talks_to_the_mail_server(client, db, make, smtp):
+    make.user(email="an@example.org")
+    response = client.post("/password/forgot", data={"email": "an@example.org"})
+    assert response.status_code == 200
+    assert smtp.connections == 0
+    (row,) = rows(db)
+    assert row.status == "queued"
+    assert "/password/reset/" in row.body
+
+    report = delivery.send_due()
+    assert (report.sent, report.retried, report.failed) == (1, 0, 0)
+    (message,) = smtp.messages
+    assert "To: an@example.org" in message
+    assert "/password/reset/" in message
+    (row,) = rows(db)
+    assert (row.status, row.attempts, row.last_error) == ("sent", 1, "")
+    assert row.sent_at is not None
 
 
-def test_unreachable_smtp_is_logged_not_raised(app, db, caplog):
-    app.config.update(
-        FIELDAPP_MAIL_BACKEND=None, MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_TIMEOUT=2
-    )
-    with app.test_request_context():
-        send_after_commit(db.session(), Message("an@example.org", "s", "b"))
-        db.session.commit()
-    assert "could not deliver mail" in caplog.text
+def test_a_sent_link_is_nowhere_in_the_database(client, db, make, sent_mail):
+    """A reset link is a secret kept only as a hash; its mail's body goes once the row is sent."""
+    make.user(email="an@example.org")
+    client.post("/password/forgot", data={"email": "an@example.org"})
+    (mail,) = sent_mail()
+    token = mail.body.split("/password/reset/", 1)[1].split()[0]
+    (row,) = rows(db)
+    assert (row.status, row.body) == ("sent", "")
+    assert (row.recipient, row.subject) == ("an@example.org", mail.subject)  # the record stays
+    for table in db.metadata.sorted_tables:
+        for stored in db.session.execute(select(table)).all():
+            assert token not in repr(stored), table.name
 
 
-def test_development_outbox_page(app, client, db):
+def test_the_development_outbox_shows_what_the_pass_sent(app, client, db, make):
     app.config["FIELDAPP_MAIL_BACKEND"] = "outbox"
-    with app.test_request_context():
-        send_after_commit(db.session(), Message("an@example.org", "Hallo", "https://x/y\n"))
-        db.session.commit()
+    organisation = make.organisation()
+    queue_mail(
+        db.session(),
+        Message("an@example.org", "Hallo", "https://x/y\n"),
+        organisation_id=organisation.id,
+    )
+    db.session.commit()
+    assert read_outbox(app) == []  # queued, not sent yet
+    delivery.send_due()
     assert read_outbox(app)[0]["subject"] == "Hallo"
     page = client.get("/dev/outbox").get_data(as_text=True)
     assert "Hallo" in page
@@ -100,3 +96,15 @@ def test_development_outbox_page(app, client, db):
 def test_outbox_page_does_not_exist_in_production(app, client):
     app.config.update(FIELDAPP_MAIL_BACKEND=None, FIELDAPP_ENV="production", MAIL_SERVER=None)
     assert client.get("/dev/outbox").status_code == 404
+
+
+def test_the_command_sends_what_is_queued(app, db, make, runner, sent_mail):
+    organisation = make.organisation()
+    for address in ("a@example.org", "b@example.org"):
+        queue_mail(db.session(), Message(address, "s", "b"), organisation_id=organisation.id)
+    db.session.commit()
+    result = runner.invoke(args=["send-mail"])
+    assert result.exit_code == 0, result.output
+    assert "2 sent, 0 to retry, 0 failed" in result.output
+    assert db.session.scalar(select(func.count()).where(OutgoingMail.status == "sent")) == 2
+    assert sorted(m.to for m in sent_mail()) == ["a@example.org", "b@example.org"]  # not twice

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from fieldapp.mail.models import OutgoingMail
 from fieldapp.reminders import preferences, push
 from fieldapp.reminders.dispatcher import LEASE, MAX_ATTEMPTS, Dispatcher
 from fieldapp.reminders.models import PushSubscription, Reminder, ReminderStatus
@@ -88,15 +89,23 @@ def test_a_forgotten_device_is_removed_and_the_reminder_stays_in_the_app(
 
 
 def test_a_forgotten_device_falls_back_to_email_when_chosen(
-    db, counsellor, service, dispatcher, outbox
+    db, counsellor, service, dispatcher, sent_mail
 ):
     preferences.save(counsellor, preferences.Preferences(email_fallback=True))
     db.session.commit()
     reminder = due_reminder(db, counsellor, scope="client:7")
     dispatcher()
     fresh = refreshed(db, reminder)
-    assert (fresh.status, fresh.channel) == ("sent", "email")
-    (mail,) = outbox
+    assert (fresh.status, fresh.channel) == ("sent", "mail_queue")  # handed over, not delivered
+    (queued,) = db.session.scalars(
+        select(OutgoingMail).where(OutgoingMail.about_kind == "reminder")
+    ).all()
+    assert (queued.status, queued.about_kind, queued.about_id) == (
+        "queued",
+        "reminder",
+        reminder.id,
+    )
+    (mail,) = sent_mail()
     assert mail.to == "an@example.org"
     assert "Een evaluatiemoment staat gepland." in mail.body
     assert f"http://127.0.0.1:5000/evaluations/{reminder.subject_id}" in mail.body
@@ -230,15 +239,15 @@ def test_the_digest_makes_twenty_reminders_one_notification(db, counsellor, serv
 
 
 def test_without_devices_nor_email_the_reminder_is_in_the_app_only(
-    db, counsellor, dispatcher, outbox
+    db, counsellor, dispatcher, sent_mail
 ):
     reminder = due_reminder(db, counsellor)
     dispatcher()
     assert (refreshed(db, reminder).status, refreshed(db, reminder).channel) == ("sent", "app")
-    assert outbox == []
+    assert sent_mail() == []
 
 
-def test_raters_who_have_not_answered_get_an_email(db, make, dispatcher, outbox):
+def test_raters_who_have_not_answered_get_an_email(db, make, dispatcher, sent_mail):
     world = make.world()
     invitation = world.invitation
     invitation.email = "sofie@example.org"
@@ -249,8 +258,8 @@ def test_raters_who_have_not_answered_get_an_email(db, make, dispatcher, outbox)
     raters.subject_id = world.feedback_round.id
     db.session.commit()
     dispatcher()
-    assert [mail.to for mail in outbox] == ["sofie@example.org"]
-    assert (refreshed(db, raters).status, refreshed(db, raters).channel) == ("sent", "email")
+    assert [mail.to for mail in sent_mail()] == ["sofie@example.org"]
+    assert (refreshed(db, raters).status, refreshed(db, raters).channel) == ("sent", "mail_queue")
 
 
 def test_done_reminders_are_not_sent(db, counsellor, service, dispatcher):

@@ -138,7 +138,7 @@ def test_a_hand_over_moves_what_is_still_to_come(db, make):
     assert {row.user_id for row in rows(db, status="pending")} == {colleague.id}
 
 
-def test_visits_mentor_check_ins_referrals_and_feedback(db, make, outbox):
+def test_visits_mentor_check_ins_referrals_and_feedback(db, make):
     start = today() - timedelta(days=3)
     counsellor, client, trajectory = new_file(make, started=start, end=add_months(start, 12))
     worksite = make.worksite(counsellor)

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 from fieldapp.auth.models import PasswordResetRequest
 from fieldapp.common.dates import add_months, today
 from fieldapp.common.time import now_utc
+from fieldapp.mail.services import sent_messages
 from fieldapp.reminders import preferences
 from fieldapp.reminders.models import Reminder
 from tests.reminders.conftest import due_reminder, refreshed
@@ -69,16 +70,17 @@ def test_the_scheduler_sends_what_is_due_and_stops_on_sigterm(app, db, make, tmp
     assert (fresh.status, fresh.channel) == ("sent", "app")
 
 
-def test_the_scheduler_has_its_jobs_and_they_run(app, db, make, outbox):
+def test_the_scheduler_has_its_jobs_and_they_run(app, db, make):
     from fieldapp.reminders import scheduler
     from fieldapp.reminders.dispatcher import Dispatcher
 
     dispatcher = Dispatcher(app, workers=1)
     jobs = {job.id: job for job in scheduler.build(app, dispatcher).get_jobs()}
     dispatcher.close()
-    assert set(jobs) == {"dispatch", "resets", "plan", "retention"}
+    assert set(jobs) == {"dispatch", "resets", "mail", "plan", "retention"}
     assert jobs["dispatch"].trigger.interval == timedelta(seconds=30)
     assert jobs["resets"].trigger.interval == timedelta(seconds=30)
+    assert jobs["mail"].trigger.interval == timedelta(minutes=1)
     assert jobs["dispatch"].max_instances == 1
     assert str(jobs["plan"].trigger) == "cron[hour='2', minute='30']"
 
@@ -93,5 +95,7 @@ def test_the_scheduler_has_its_jobs_and_they_run(app, db, make, outbox):
     db.session.add(PasswordResetRequest(email=counsellor.email))
     db.session.commit()
     scheduler.in_app(app, scheduler.send_requested_resets)()
-    assert [message.to for message in outbox] == [counsellor.email]
+    assert sent_messages(app) == []  # queued: the mail job sends it
+    scheduler.in_app(app, scheduler.send_mail)()
+    assert [message.to for message in sent_messages(app)] == [counsellor.email]
     assert db.session.scalar(select(func.count()).select_from(Reminder)) > 0
