@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml
 ## with the reminder scheduler as a second process next to the web server (Ctrl-C stops both)
 run: export FIELDAPP_ENV = development
 run: export FIELDAPP_BASE_URL = http://$(HOST):$(PORT)
+run: export FIELDAPP_MAIL_SECONDS = 10
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo-data --if-empty

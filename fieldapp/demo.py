@@ -226,5 +226,5 @@ def demo_data_command(if_empty: bool) -> None:
         click.echo(f"  {role.label:<18} {email:<28} {password}")
     click.echo(
         "\nLost them? Use 'Forgot your password?' on the sign-in page; in development the"
-        " e-mail appears at http://127.0.0.1:5000/dev/outbox.\n"
+        " e-mail appears at http://127.0.0.1:5000/dev/outbox within seconds.\n"
     )

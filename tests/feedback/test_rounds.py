@@ -186,12 +186,25 @@ def test_guessing_links_is_slowed_down(client, db):
     assert statuses == {404, 429}
 
 
+def test_the_rounds_page_says_whose_link_was_mailed(client, db, started):
+    """``started`` ran the mail pass: the supervisor's link went out; the colleague has no
+    address, so nothing is said about mail for him."""
+    _, feedback_round, _ = started
+    page = client.get(f"/feedback/rounds/{feedback_round.id}").get_data(as_text=True)
+    supervisor, colleague = page.split("data-invitation=")[1:3]
+    assert 'data-mail="sent"' in supervisor
+    assert "Link e-mailed on" in supervisor
+    assert "data-mail" not in colleague
+
+
 def test_remind_those_who_have_not_answered(client, db, started, sent_mail):
     _, feedback_round, token = started
     client.post(f"/f/{token}", data={"score-pace": "3", "action": "save"})
     sent_mail().clear()
-    response = client.post(f"/feedback/rounds/{feedback_round.id}/remind")
-    assert response.status_code == 302
+    response = client.post(f"/feedback/rounds/{feedback_round.id}/remind", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "A reminder is being e-mailed to 1 person(s)." in page  # not sent yet: queued
+    assert 'data-mail="queued"' in page
     (mail,) = sent_mail()  # the supervisor has an address; the colleague has none
     assert mail.to == "sofie@example.org"
     fresh = re.search(r"/f/(\S+)", mail.body).group(1)
