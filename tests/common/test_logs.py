@@ -68,9 +68,7 @@ def test_gunicorn_access_lines_lose_their_tokens(app, caplog):
         }
     ],
 )
-def test_a_mail_that_fails_is_logged_without_whom_or_what(
-    app, client, make, caplog, send_resets
-):
+def test_a_mail_that_fails_is_logged_without_whom_or_what(app, client, make, caplog, send_resets):
     person = make.user(email="marie.peeters@example.org", name="Marie Peeters")
     with caplog.at_level(logging.INFO):
         response = client.post("/password/forgot", data={"email": person.email})
