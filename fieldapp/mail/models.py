@@ -51,6 +51,13 @@ class OutgoingMail(TenantScoped, db.Model):
     about_id: Mapped[int | None] = mapped_column(Integer)
 
     @property
+    def delivery(self) -> str:
+        """``sent``, ``failed``, ``retrying`` (queued again after a refusal) or ``queued``."""
+        if self.status == MailStatus.QUEUED.value and self.last_error:
+            return "retrying"
+        return self.status
+
+    @property
     def kept(self) -> bool:
         """Whether the message itself is still here to be sent again."""
         return self.body != ""
