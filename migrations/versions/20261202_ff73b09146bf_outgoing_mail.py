@@ -2,7 +2,7 @@
 instead of being sent inside the request after the commit (and lost when the server failed).
 
 Revision ID: ff73b09146bf
-Revises: 5b1e2c7a9d40
+Revises: 5c4e43610143
 Create Date: 2026-12-02 10:44:14.045085
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "ff73b09146bf"
-down_revision = "5b1e2c7a9d40"
+down_revision = "5c4e43610143"
 branch_labels = None
 depends_on = None
 

@@ -203,7 +203,7 @@ def test_remind_those_who_have_not_answered(client, db, started, sent_mail):
     sent_mail().clear()
     response = client.post(f"/feedback/rounds/{feedback_round.id}/remind", follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "A reminder is being e-mailed to 1 person(s)." in page  # not sent yet: queued
+    assert "A new link is being e-mailed to whoever has not answered" in page  # queued, not sent
     assert 'data-mail="queued"' in page
     (mail,) = sent_mail()  # the supervisor has an address; the colleague has none
     assert mail.to == "sofie@example.org"
