@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextvars
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from fieldapp.extensions import db as _db
 from fieldapp.extensions import limiter
 from fieldapp.instance import normalise_database_url
 from fieldapp.mail import delivery
-from fieldapp.mail.services import Message, sent_messages
+from fieldapp.mail.services import Message, outbox_dir, sent_messages
 from tests.clock import frozen_moment
 from tests.factories import DEFAULT_PASSWORD, CaseloadFactories
 
@@ -114,6 +115,9 @@ def _schema(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     with app.app_context():
         _db.create_all()
     yield
+    for shared in _APPS.values():
+        with shared.app_context():
+            _db.engine.dispose()
     with app.app_context():
         _db.drop_all()
         _db.engine.dispose()
@@ -125,18 +129,46 @@ def app_config() -> dict[str, Any]:
     return {}
 
 
+_APPS: dict[str, Flask] = {}
+
+
 @pytest.fixture
 def app(
-    database_url: str, _schema: None, tmp_path: Path, app_config: dict[str, Any]
+    database_url: str,
+    _schema: None,
+    app_config: dict[str, Any],
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Flask]:
-    app = create_app({**base_config(database_url, tmp_path / "instance"), **app_config})
-    app.test_client_class = IsolatedClient
+    """The app for this test's configuration.
+
+    Building an app costs about a tenth of a second (Werkzeug compiles every URL rule), so one is
+    made per distinct configuration and shared by the tests that use it. What a test can change
+    is given back to the next one fresh: the configuration, the mail it sent, the rate limits, the
+    development mail outbox, and every table's rows. A test marked ``own_app`` (it adds a route, or
+    needs an empty instance folder) gets an app of its own.
+    """
+    own = request.node.get_closest_marker("own_app") is not None
+    key = repr(sorted(app_config.items()))
+    app = None if own else _APPS.get(key)
+    if app is None:
+        instance = tmp_path_factory.mktemp("instance")
+        app = create_app({**base_config(database_url, instance), **app_config})
+        app.test_client_class = IsolatedClient
+        if not own:
+            _APPS[key] = app
+    config = dict(app.config)
     limiter.reset()
     yield app
+    app.config.clear()
+    app.config.update(config)
+    sent_messages(app).clear()
+    shutil.rmtree(outbox_dir(app), ignore_errors=True)
     with app.app_context():
         _db.session.remove()
         _empty_all_tables()
-        _db.engine.dispose()
+        if own:
+            _db.engine.dispose()
 
 
 def _empty_all_tables() -> None:

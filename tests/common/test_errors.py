@@ -31,6 +31,7 @@ def test_404_page_in_three_languages(client, language, title):
     assert f'<html lang="{language}">' in page
 
 
+@pytest.mark.own_app
 def test_500_page_shows_no_stack_trace(failing_app, caplog):
     failing_app.testing = False  # behave as in production: the handler answers
     response = failing_app.test_client().get("/_boom", headers={"Accept-Language": "en"})
@@ -49,6 +50,7 @@ def test_json_clients_get_json_errors(client):
     assert response.json["message"]
 
 
+@pytest.mark.own_app
 def test_403_and_409_pages(failing_app, client, auth, make):
     make.user(role=Role.COUNSELLOR, email="an@example.org")
     auth.login("an@example.org")

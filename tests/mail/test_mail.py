@@ -3,6 +3,7 @@ any request, and blanks what it held. SMTP goes to a local stub (``tests/smtp_st
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from fieldapp.mail import delivery
@@ -25,6 +26,7 @@ def test_a_message_is_a_row_of_the_same_transaction(app, db, make, sent_mail):
     assert [m.to for m in sent_mail()] == ["a@example.org"]
 
 
+@pytest.mark.own_app
 def test_a_request_that_fails_leaves_no_mail_behind(app, client, db, make, sent_mail):
     """The mail and the change it describes are one transaction: a request that ends in an error
     after queueing mail rolls both back."""

@@ -104,6 +104,7 @@ def test_only_ones_own_devices_can_be_removed(
     assert devices(db) == []
 
 
+@pytest.mark.own_app  # its instance folder must start without a key pair
 def test_the_key_pair_is_made_once(app, runner):
     first = runner.invoke(args=["vapid-keys"])
     assert "Made" in first.output
