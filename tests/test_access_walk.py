@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from flask import Flask, url_for
+from sqlalchemy import select
 
 from fieldapp.auth.models import Team, User
 from fieldapp.auth.roles import Role
@@ -29,6 +30,7 @@ from fieldapp.file_access import LOADERS, Permission
 from fieldapp.privacy.services import anonymise
 from fieldapp.trajectories import services as trajectory_services
 from fieldapp.trajectories.method import Outcome
+from fieldapp.trajectories.models import Evaluation
 
 SENSITIVE_ANSWER = "schulden bij drie schuldeisers"
 SENSITIVE_REASON = "schulden en huisvesting"  # the referral's reason, see tests/factories.py
@@ -248,6 +250,11 @@ def test_each_relation_gets_what_the_table_says(app, client, auth, make, db, wor
         trajectory_services.end(world.counsellor, world.trajectory, today(), Outcome.REGULAR_JOB)
         anonymise(world.counsellor, world.client)
         db.session.commit()
+        # Ending drops the evaluations not yet due; one that was held or due stays.
+        values["evaluation_id"] = db.session.scalars(
+            select(Evaluation.id).where(Evaluation.trajectory_id == world.trajectory.id)
+        ).first()
+        assert values["evaluation_id"] is not None
     auth.login(email)
     routes = file_routes(app)
     assert {rule.endpoint for rule in routes} == set(ROUTES)
