@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp import templating
-from fieldapp.common import errors, log_redaction, security, tenancy
+from fieldapp.common import access, errors, log_redaction, security, tenancy
 from fieldapp.common.urls import IdConverter
 from fieldapp.config import config_from_env
 from fieldapp.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -58,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["id"] = IdConverter
     _init_extensions(app)
     _register_blueprints(app)
+    access.check_declared(app, public_endpoints=["static"])  # every route says who may call it
     _register_commands(app)
     security.init_app(app)
     log_redaction.install()

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 
 from fieldapp.auth import services, sessions, tokens
@@ -28,7 +28,7 @@ from fieldapp.auth.forms import (
     SettingsForm,
 )
 from fieldapp.auth.models import TokenPurpose, UserToken
-from fieldapp.common.access import acting_user
+from fieldapp.common.access import acting_user, public, signed_in
 from fieldapp.common.forms import safe_next_url
 from fieldapp.extensions import db, limiter
 
@@ -43,6 +43,7 @@ def _login_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 @limiter.limit(_login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
     """The sign-in form; failures are counted per e-mail and network address (``throttle``),
@@ -80,7 +81,7 @@ def login() -> ResponseReturnValue:
 
 
 @bp.post("/logout")
-@login_required
+@signed_in
 def logout() -> ResponseReturnValue:
     """Sign out; the response also tells the browser to drop every page, note and draft it keeps
     (phones are often shared). The page script warns first when notes have not been sent."""
@@ -99,6 +100,7 @@ def _sign_out() -> ResponseReturnValue:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@public
 @limiter.limit("5 per 15 minutes", methods=["POST"])
 def forgot_password() -> ResponseReturnValue:
     """Ask for a reset link; the answer never tells whether the address has an account."""
@@ -111,6 +113,7 @@ def forgot_password() -> ResponseReturnValue:
 
 
 @bp.get("/password/reset/<token>")
+@public
 def reset_link(token: str) -> ResponseReturnValue:
     """The e-mailed link: check it, keep it in the session and drop it from the address bar."""
     problem = _check_token(token, TokenPurpose.RESET)
@@ -121,6 +124,7 @@ def reset_link(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
+@public
 def reset_password() -> ResponseReturnValue:
     token = _token_from_session(_RESET_SESSION_KEY, TokenPurpose.RESET)
     if not isinstance(token, UserToken):
@@ -148,6 +152,7 @@ def reset_password() -> ResponseReturnValue:
 
 
 @bp.get("/invitation/<token>")
+@public
 def invitation_link(token: str) -> ResponseReturnValue:
     problem = _check_token(token, TokenPurpose.INVITE)
     if problem:
@@ -157,6 +162,7 @@ def invitation_link(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/invitation", methods=["GET", "POST"])
+@public
 def accept_invitation() -> ResponseReturnValue:
     """An invited person chooses a password and is signed in."""
     token = _token_from_session(_INVITE_SESSION_KEY, TokenPurpose.INVITE)
@@ -189,7 +195,7 @@ def accept_invitation() -> ResponseReturnValue:
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@login_required
+@signed_in
 def settings() -> ResponseReturnValue:
     """One's own name and language (and, below it, the password form)."""
     form = SettingsForm(obj=current_user, prefix="settings")
@@ -205,7 +211,7 @@ def settings() -> ResponseReturnValue:
 
 
 @bp.post("/settings/password")
-@login_required
+@signed_in
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm(prefix="password")
     if form.validate_on_submit():
@@ -231,7 +237,7 @@ def change_password() -> ResponseReturnValue:
 
 
 @bp.post("/settings/devices/<id:session_id>/end")
-@login_required
+@signed_in
 def end_device(session_id: int) -> ResponseReturnValue:
     """End one signed-in device (this one: signing out)."""
     user = acting_user()
@@ -245,7 +251,7 @@ def end_device(session_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/settings/devices/end-others")
-@login_required
+@signed_in
 def end_other_devices() -> ResponseReturnValue:
     """Sign out everywhere else; this device stays signed in."""
     sessions.end_others(acting_user())

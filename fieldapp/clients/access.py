@@ -7,17 +7,17 @@
   counsellor, the team lead of that counsellor's team, and people it was shared with explicitly
   "with sensitive details".
 
-A file one may not open answers 404, as if it did not exist.
+A file one may not open answers 404, as if it did not exist. Routes apply these rules through
+their declaration (:func:`fieldapp.file_access.requires`); the share and hand-over services apply
+``can_reassign`` themselves.
 """
 
 from __future__ import annotations
 
-from flask import abort
 from sqlalchemy import ColumnElement, or_, select, true
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client, ClientShare
-from fieldapp.common.tenancy import get_or_404
 from fieldapp.extensions import db
 
 
@@ -68,10 +68,3 @@ def can_see_sensitive(user: User, client: Client) -> bool:
 def can_reassign(user: User, client: Client) -> bool:
     """Hand-overs and shares: the client's counsellor, their team lead, an administrator."""
     return user.is_admin or client.counsellor_id == user.id or leads_team_of(user, client)
-
-
-def client_or_404(user: User, client_id: int) -> Client:
-    client = get_or_404(Client, client_id)
-    if not can_open(user, client):
-        abort(404)
-    return client

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
 from fieldapp.auth.models import User
 from fieldapp.clients import access, caseload, services, timeline
@@ -18,7 +17,7 @@ from fieldapp.clients.forms import (
     ShareForm,
 )
 from fieldapp.clients.models import Client, ClientShare
-from fieldapp.common.access import acting_user
+from fieldapp.common.access import acting_user, signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
@@ -26,6 +25,7 @@ from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import saved
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback_rounds
+from fieldapp.file_access import Permission, opened_file, requires
 from fieldapp.mentorships import services as mentorships
 from fieldapp.referrals import services as referrals
 from fieldapp.trajectories import services as trajectories
@@ -38,7 +38,7 @@ bp = Blueprint("clients", __name__, url_prefix="/clients")
 
 
 @bp.get("/")
-@login_required
+@signed_in
 def index() -> ResponseReturnValue:
     """The caseload: search and filters, each client with the next thing due."""
     user = acting_user()
@@ -74,7 +74,7 @@ def index() -> ResponseReturnValue:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@signed_in
 def create() -> ResponseReturnValue:
     user = acting_user()
     form = ClientForm()
@@ -96,15 +96,14 @@ def create() -> ResponseReturnValue:
 
 
 @bp.get("/<id:client_id>")
-@login_required
-def show(client_id: int) -> ResponseReturnValue:
+@requires(Permission.READ, "client_id")
+def show(client: Client) -> ResponseReturnValue:
     """A client's file: the current trajectory, its checklist, referrals, mentor and timeline.
 
     Every opening is written to the audit log, in the one commit after the page is rendered:
     committing earlier would expire everything loaded and read it all again."""
     user = acting_user()
-    client = access.client_or_404(user, client_id)
-    sensitive = access.can_see_sensitive(user, client)
+    sensitive = opened_file().sensitive
     history = trajectories.history(client)
     current = next((t for t in history if t.is_open), None)
     phase = request.args.get("phase", type=int) or (current.phase if current else 1)
@@ -117,7 +116,7 @@ def show(client_id: int) -> ResponseReturnValue:
         trajectory=current,
         past=[t for t in history if not t.is_open],
         may_see_sensitive=sensitive,
-        may_reassign=access.can_reassign(user, client),
+        may_reassign=opened_file().reassign,
         checklist_phase=phase,
         checklist=[i for i in checklist_for(phase) if sensitive or not i.sensitive],
         answers=trajectories.answers_of(current) if current else {},
@@ -137,11 +136,9 @@ def show(client_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<id:client_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(client_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "client_id")
+def edit(client: Client) -> ResponseReturnValue:
     user = acting_user()
-    client = access.client_or_404(user, client_id)
-    _refuse_anonymised(client)
     form = ClientForm(obj=client)
     del form.counsellor  # a change of counsellor is a hand-over, with its own page
     if form.validate_on_submit() and saved(
@@ -153,12 +150,10 @@ def edit(client_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<id:client_id>/consent", methods=["GET", "POST"])
-@login_required
-def consent(client_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "client_id")
+def consent(client: Client) -> ResponseReturnValue:
     """Record how the client consented to the file (the client page carries the same form)."""
     user = acting_user()
-    client = access.client_or_404(user, client_id)
-    _refuse_anonymised(client)
     form = ConsentForm()
     if form.validate_on_submit():
         services.record_consent(user, client, form.note.data)
@@ -169,14 +164,10 @@ def consent(client_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<id:client_id>/handover", methods=["GET", "POST"])
-@login_required
-def handover(client_id: int) -> ResponseReturnValue:
+@requires(Permission.REASSIGN, "client_id")
+def handover(client: Client) -> ResponseReturnValue:
     """A warm hand-over to another counsellor, with a note they receive."""
     user = acting_user()
-    client = access.client_or_404(user, client_id)
-    _refuse_anonymised(client)
-    if not access.can_reassign(user, client):
-        abort(403)
     form = HandoverForm()
     form.to.choices = [choice("", "—")] + [
         choice(u.id, u.name) for u in services.followers(user) if u.id != client.counsellor_id
@@ -195,14 +186,10 @@ def handover(client_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<id:client_id>/shares", methods=["GET", "POST"])
-@login_required
-def shares(client_id: int) -> ResponseReturnValue:
+@requires(Permission.REASSIGN, "client_id")
+def shares(client: Client) -> ResponseReturnValue:
     """Who else may open this file, and whether they see its sensitive part."""
     user = acting_user()
-    client = access.client_or_404(user, client_id)
-    _refuse_anonymised(client)
-    if not access.can_reassign(user, client):
-        abort(403)
     form = ShareForm()
     form.user.choices = [choice("", "—")] + [
         choice(u.id, u.name) for u in services.followers(user) if u.id != client.counsellor_id
@@ -221,10 +208,9 @@ def shares(client_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<id:client_id>/shares/<id:share_id>/delete")
-@login_required
-def unshare(client_id: int, share_id: int) -> ResponseReturnValue:
+@requires(Permission.REASSIGN, "client_id")
+def unshare(client: Client, share_id: int) -> ResponseReturnValue:
     user = acting_user()
-    client = access.client_or_404(user, client_id)
     grant = get_or_404(ClientShare, share_id)
     if grant.client_id != client.id:
         abort(404)
@@ -259,8 +245,3 @@ def _chosen_counsellor(form: ClientForm, user: User) -> User:
     if not form.counsellor.data or not (user.is_admin or user.is_team_lead):
         return user
     return get_or_404(User, int(form.counsellor.data))
-
-
-def _refuse_anonymised(client: Client) -> None:
-    if client.anonymised_at is not None:
-        abort(410)

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 
 from fieldapp.auth.models import Organisation
 from fieldapp.auth.tokens import hash_token
+from fieldapp.common.access import public
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import activate_tenant
 from fieldapp.common.time import now_utc
@@ -128,6 +129,7 @@ def _page(
 
 
 @bp.route("/f/<token>", methods=["GET", "POST"])
+@public
 @csrf.exempt
 @limiter.limit("60 per minute")
 @limiter.limit("30 per minute", key_func=_per_link)

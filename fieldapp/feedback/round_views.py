@@ -21,17 +21,14 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.auth.models import User
-from fieldapp.clients import access
 from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import acted, saved
 from fieldapp.extensions import db
 from fieldapp.feedback import charts, links, rounds
@@ -39,31 +36,19 @@ from fieldapp.feedback import report as report_service
 from fieldapp.feedback.models import FeedbackRound, Invitation, RaterGroup
 from fieldapp.feedback.report_csv import report_csv_text
 from fieldapp.feedback.round_forms import GROUP_LABELS, DeadlineForm, StartRoundForm
+from fieldapp.file_access import Permission, opened_file, requires
 from fieldapp.trajectories.models import Trajectory
 
 bp = Blueprint("feedback_rounds", __name__)
 
 
-def _round_or_404(user: User, round_id: int) -> FeedbackRound:
-    feedback_round = get_or_404(FeedbackRound, round_id)
-    access.client_or_404(user, feedback_round.client_id)
-    return feedback_round
-
-
-def _invitation_or_404(user: User, invitation_id: int) -> Invitation:
-    invitation = get_or_404(Invitation, invitation_id)
-    _round_or_404(user, invitation.round_id)
-    return invitation
-
-
 @bp.route("/trajectories/<id:trajectory_id>/feedback/new", methods=["GET", "POST"])
-@login_required
-def start(trajectory_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "trajectory_id")
+def start(trajectory: Trajectory) -> ResponseReturnValue:
     """The form to start a round, then a page that asks once (starting queues the e-mails), with
     what was filled in carried along: ``step=start`` starts, ``step=change`` goes back to it."""
     user = acting_user()
-    trajectory = get_or_404(Trajectory, trajectory_id)
-    client = access.client_or_404(user, trajectory.client_id)
+    client = opened_file().client
     form = StartRoundForm()
     if request.method == "GET":
         form.deadline.data = today() + timedelta(days=14)
@@ -156,20 +141,18 @@ def _round_page(feedback_round: FeedbackRound, deadline_form: DeadlineForm) -> s
 
 
 @bp.get("/feedback/rounds/<id:round_id>")
-@login_required
-def show(round_id: int) -> ResponseReturnValue:
+@requires(Permission.READ, "round_id")
+def show(feedback_round: FeedbackRound) -> ResponseReturnValue:
     """Who has answered: each named rater, and how many of each anonymous group; whose link went
     out by e-mail; links, the deadline."""
-    feedback_round = _round_or_404(acting_user(), round_id)
     return _round_page(feedback_round, DeadlineForm(deadline=feedback_round.deadline))
 
 
 @bp.route("/feedback/rounds/<id:round_id>/close", methods=["GET", "POST"])
-@login_required
-def close(round_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "round_id")
+def close(feedback_round: FeedbackRound) -> ResponseReturnValue:
     """GET asks first (closing cannot be undone); POST closes the round."""
     user = acting_user()
-    feedback_round = _round_or_404(user, round_id)
     if request.method == "GET":
         if feedback_round.is_closed():
             return redirect(url_for("feedback_rounds.show", round_id=feedback_round.id))
@@ -182,11 +165,10 @@ def close(round_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/feedback/rounds/<id:round_id>/report")
-@login_required
-def report(round_id: int) -> ResponseReturnValue:
+@requires(Permission.READ, "round_id")
+def report(feedback_round: FeedbackRound) -> ResponseReturnValue:
     """Self against the others per competence, the anonymity rules applied; radar and trend."""
     user = acting_user()
-    feedback_round = _round_or_404(user, round_id)
     language = str(get_locale())
     threshold = user.organisation.feedback_threshold
     reports = report_service.with_history(feedback_round, threshold, language)
@@ -203,10 +185,9 @@ def report(round_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/feedback/rounds/<id:round_id>/report.csv")
-@login_required
-def report_csv(round_id: int) -> ResponseReturnValue:
+@requires(Permission.READ, "round_id")
+def report_csv(feedback_round: FeedbackRound) -> ResponseReturnValue:
     user = acting_user()
-    feedback_round = _round_or_404(user, round_id)
     current = report_service.build(
         feedback_round, user.organisation.feedback_threshold, str(get_locale())
     )
@@ -218,22 +199,20 @@ def report_csv(round_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/feedback/rounds/<id:round_id>/release")
-@login_required
-def release(round_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "round_id")
+def release(feedback_round: FeedbackRound) -> ResponseReturnValue:
     user = acting_user()
-    feedback_round = _round_or_404(user, round_id)
     acted(lambda: rounds.release(user, feedback_round))
     flash(_("The report is released to the client."), "success")
     return redirect(url_for("feedback_rounds.report", round_id=feedback_round.id))
 
 
 @bp.route("/feedback/invitations/<id:invitation_id>/link", methods=["GET", "POST"])
-@login_required
-def new_link(invitation_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "invitation_id")
+def new_link(invitation: Invitation) -> ResponseReturnValue:
     """GET asks first (the link handed out before stops, say so); POST makes a fresh link to hand
     over, shown once (only its hash is kept)."""
     user = acting_user()
-    invitation = _invitation_or_404(user, invitation_id)
     if request.method == "GET":
         return _ask(invitation, "new")
     secret = acted(lambda: rounds.renew_link(user, invitation))
@@ -263,10 +242,9 @@ def _ask(invitation: Invitation, action: str) -> ResponseReturnValue:
 
 
 @bp.post("/feedback/rounds/<id:round_id>/remind")
-@login_required
-def remind(round_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "round_id")
+def remind(feedback_round: FeedbackRound) -> ResponseReturnValue:
     user = acting_user()
-    feedback_round = _round_or_404(user, round_id)
     acted(lambda: rounds.remind(user, feedback_round, today()))
     flash(
         _("A new link is being e-mailed to whoever has not answered and has an e-mail address."),
@@ -276,11 +254,10 @@ def remind(round_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/feedback/invitations/<id:invitation_id>/revoke", methods=["GET", "POST"])
-@login_required
-def revoke(invitation_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "invitation_id")
+def revoke(invitation: Invitation) -> ResponseReturnValue:
     """GET asks first; POST stops the rater's link."""
     user = acting_user()
-    invitation = _invitation_or_404(user, invitation_id)
     if request.method == "GET":
         return _ask(invitation, "stop")
     acted(lambda: rounds.revoke(user, invitation))
@@ -289,10 +266,9 @@ def revoke(invitation_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/feedback/rounds/<id:round_id>/deadline")
-@login_required
-def extend(round_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "round_id")
+def extend(feedback_round: FeedbackRound) -> ResponseReturnValue:
     user = acting_user()
-    feedback_round = _round_or_404(user, round_id)
     form = DeadlineForm()
     if form.validate_on_submit() and saved(
         form, lambda: rounds.extend(user, feedback_round, form.deadline.data, today())

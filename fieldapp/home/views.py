@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
-from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from fieldapp.common.access import acting_user
+from fieldapp.common.access import acting_user, signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.home.services import home_screen
@@ -14,7 +13,7 @@ bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-@login_required
+@signed_in
 def index() -> ResponseReturnValue:
     """The counsellor's start page: what is due this week, contracts ending soon."""
     day = today()

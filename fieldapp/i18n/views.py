@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from fieldapp.common.access import public
 from fieldapp.common.forms import safe_next_url
 from fieldapp.extensions import db
 from fieldapp.i18n import LANGUAGES
@@ -15,6 +16,7 @@ bp = Blueprint("i18n", __name__)
 
 
 @bp.post("/language")
+@public
 def switch() -> ResponseReturnValue:
     """Remember the chosen language (for a signed-in user, in their settings too)."""
     language = request.form.get("language", "")

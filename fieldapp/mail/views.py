@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from fieldapp.auth.roles import Role
-from fieldapp.common.access import acting_user, role_required
+from fieldapp.common.access import acting_user, public, role_required
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.time import now_utc
 from fieldapp.common.views import acted
@@ -42,6 +42,7 @@ def send_again(mail_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/dev/outbox")
+@public
 def outbox() -> ResponseReturnValue:
     """Only in development without MAIL_SERVER; everywhere else this page does not exist."""
     if backend(current_app) != "outbox":

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
-from fieldapp.clients import access
 from fieldapp.clients import services as clients
+from fieldapp.clients.models import Client
 from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, form_status
@@ -19,6 +18,7 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import saved
 from fieldapp.extensions import db
+from fieldapp.file_access import Permission, requires
 from fieldapp.mentorships import services
 from fieldapp.mentorships.forms import CounsellorMentorForm, MentorForm
 from fieldapp.mentorships.models import CheckIn, Mentorship
@@ -29,10 +29,9 @@ bp = Blueprint("mentorships", __name__)
 
 
 @bp.route("/clients/<id:client_id>/mentor", methods=["GET", "POST"])
-@login_required
-def for_client(client_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "client_id")
+def for_client(client: Client) -> ResponseReturnValue:
     user = acting_user()
-    client = access.client_or_404(user, client_id)
     form = MentorForm()
     contacts = worksites.contacts_by_worksite()
     form.mentor.choices = [choice("", "—")]
@@ -94,20 +93,13 @@ def counsellors() -> ResponseReturnValue:
 
 
 @bp.post("/check-ins/<id:check_in_id>/done")
-@login_required
-def check_in_done(check_in_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "check_in_id")
+def check_in_done(check_in: CheckIn, mentorship: Mentorship) -> ResponseReturnValue:
+    """A client's check-in goes back to the client's file; a new counsellor's to the home page."""
     user = acting_user()
-    check_in = get_or_404(CheckIn, check_in_id)
-    mentorship = get_or_404(Mentorship, check_in.mentorship_id)
     if mentorship.mentee_client_id is not None:
-        access.client_or_404(user, mentorship.mentee_client_id)
         back = url_for("clients.show", client_id=mentorship.mentee_client_id)
     else:
-        if not (
-            user.has_role(Role.TEAM_LEAD)
-            or user.id in {mentorship.mentor_user_id, mentorship.mentee_user_id}
-        ):
-            return render_template("errors/error.html"), 403
         back = url_for("home.index")
     if FlaskForm().validate_on_submit():
         try:

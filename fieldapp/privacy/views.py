@@ -5,26 +5,23 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from fieldapp.clients import access
+from fieldapp.clients.models import Client
 from fieldapp.common.access import acting_user
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
+from fieldapp.file_access import Permission, requires
 from fieldapp.privacy import services
 
 bp = Blueprint("privacy", __name__, url_prefix="/clients")
 
 
 @bp.get("/<id:client_id>/export")
-@login_required
-def export(client_id: int) -> ResponseReturnValue:
+@requires(Permission.READ_SENSITIVE, "client_id")
+def export(client: Client) -> ResponseReturnValue:
     """A zip of everything held about the client (JSON and CSV), for a subject-access request."""
     user = acting_user()
-    client = access.client_or_404(user, client_id)
-    if not access.can_see_sensitive(user, client):
-        abort(403)
     archive = services.export(user, client)
     db.session.commit()
     return Response(
@@ -35,12 +32,10 @@ def export(client_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/<id:client_id>/anonymise")
-@login_required
-def anonymise(client_id: int) -> ResponseReturnValue:
+@requires(Permission.ERASE, "client_id")
+def anonymise(client: Client) -> ResponseReturnValue:
+    """Erase who the client is (again: harmless), once every trajectory has ended."""
     user = acting_user()
-    client = access.client_or_404(user, client_id)
-    if not access.can_reassign(user, client):
-        abort(403)
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:

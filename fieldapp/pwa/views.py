@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required
 
-from fieldapp.common.access import acting_user
+from fieldapp.common.access import acting_user, public, signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.pwa import offline as offline_pages
@@ -25,13 +24,14 @@ def offline_copy_flag() -> dict[str, bool]:
 
 
 @bp.get("/api/offline-pages")
-@login_required
+@signed_in
 def pages_to_keep() -> ResponseReturnValue:
     """Which pages the device should keep for working without a network."""
     return jsonify({"pages": offline_pages.pages_for(acting_user(), today())})
 
 
 @bp.get("/manifest.webmanifest")
+@public
 def manifest() -> ResponseReturnValue:
     icons = [
         {
@@ -76,6 +76,7 @@ def manifest() -> ResponseReturnValue:
 
 
 @bp.get("/sw.js")
+@public
 def service_worker() -> ResponseReturnValue:
     """Served from the root so that its scope is the whole app; never cached by HTTP."""
     shell = shell_for(str(current_app.static_folder), current_app.jinja_env)
@@ -97,6 +98,7 @@ def service_worker() -> ResponseReturnValue:
 
 
 @bp.get("/offline")
+@public
 def offline() -> ResponseReturnValue:
     """Shown by the service worker when a page cannot be loaded; holds nothing personal."""
     return exempt_from_no_store(Response(render_template("pwa/offline.html")))

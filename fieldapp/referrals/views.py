@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required
 
-from fieldapp.clients import access
+from fieldapp.clients.models import Client
 from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status
-from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import saved
+from fieldapp.file_access import Permission, requires
 from fieldapp.referrals import services
 from fieldapp.referrals.forms import ReferralForm
 from fieldapp.referrals.models import PARTNER_SUGGESTIONS, Referral, ReferralStatus
@@ -21,12 +20,9 @@ bp = Blueprint("referrals", __name__)
 
 
 @bp.route("/clients/<id:client_id>/referrals/new", methods=["GET", "POST"])
-@login_required
-def create(client_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE_SENSITIVE, "client_id")  # a referral's reason is sensitive
+def create(client: Client) -> ResponseReturnValue:
     user = acting_user()
-    client = access.client_or_404(user, client_id)
-    if not access.can_see_sensitive(user, client):
-        abort(403)  # the reason for a referral is part of the sensitive file
     form = ReferralForm()
     if request.method == "GET":
         form.status.data = ReferralStatus.SENT.value
@@ -39,13 +35,10 @@ def create(client_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/referrals/<id:referral_id>", methods=["GET", "POST"])
-@login_required
-def edit(referral_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE_SENSITIVE, "referral_id")
+def edit(referral: Referral) -> ResponseReturnValue:
     user = acting_user()
-    referral = get_or_404(Referral, referral_id)
-    client = access.client_or_404(user, referral.client_id)
-    if not access.can_see_sensitive(user, client):
-        abort(403)
+    client = referral.client
     form = ReferralForm(obj=referral)
     if form.validate_on_submit() and saved(
         form, lambda: services.update(user, referral, _details(form))
@@ -55,7 +48,7 @@ def edit(referral_id: int) -> ResponseReturnValue:
     return _page(form, client, referral)
 
 
-def _page(form: ReferralForm, client: object, referral: Referral | None) -> ResponseReturnValue:
+def _page(form: ReferralForm, client: Client, referral: Referral | None) -> ResponseReturnValue:
     page = render_template(
         "referrals/form.html",
         form=form,

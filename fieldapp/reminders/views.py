@@ -16,12 +16,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
-from fieldapp.common.access import acting_user, role_required
+from fieldapp.common.access import acting_user, role_required, signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status
 from fieldapp.common.rules import RuleBroken
@@ -60,7 +60,7 @@ def reminder_badge() -> dict[str, object]:
 
 
 @bp.get("/notifications")
-@login_required
+@signed_in
 def centre_page() -> ResponseReturnValue:
     """What is due and overdue, what is coming, and what was done lately."""
     return render_template(
@@ -78,7 +78,7 @@ def _own_reminder(reminder_id: int) -> Reminder:
 
 
 @bp.post("/notifications/<id:reminder_id>/done")
-@login_required
+@signed_in
 def done(reminder_id: int) -> ResponseReturnValue:
     reminder = _own_reminder(reminder_id)
     acted(lambda: centre.mark_done(reminder, now_utc()))
@@ -87,7 +87,7 @@ def done(reminder_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/notifications/<id:reminder_id>/snooze")
-@login_required
+@signed_in
 def snooze(reminder_id: int) -> ResponseReturnValue:
     """Tell again later, but never after the moment the reminder is about (409 when too late)."""
     reminder = _own_reminder(reminder_id)
@@ -119,13 +119,13 @@ def _settings_page(form: PreferencesForm) -> str:
 
 
 @bp.get("/settings/notifications")
-@login_required
+@signed_in
 def notifications() -> ResponseReturnValue:
     return _settings_page(PreferencesForm(obj=preferences.of_user(acting_user())))
 
 
 @bp.post("/settings/notifications")
-@login_required
+@signed_in
 def save_preferences() -> ResponseReturnValue:
     user = acting_user()
     form = PreferencesForm()
@@ -138,7 +138,7 @@ def save_preferences() -> ResponseReturnValue:
 
 
 @bp.post("/api/push/subscriptions")
-@login_required
+@signed_in
 def subscribe() -> ResponseReturnValue:
     """Keep the subscription this browser just made (JSON, as ``PushSubscription.toJSON()``)."""
     label = request.user_agent.string[:120]
@@ -152,7 +152,7 @@ def subscribe() -> ResponseReturnValue:
 
 
 @bp.post("/settings/notifications/devices/<id:device_id>/remove")
-@login_required
+@signed_in
 def remove_device(device_id: int) -> ResponseReturnValue:
     user = acting_user()
     device = get_or_404(PushSubscription, device_id)
@@ -164,7 +164,7 @@ def remove_device(device_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/settings/notifications/test")
-@login_required
+@signed_in
 def send_test() -> ResponseReturnValue:
     user = acting_user()
     results = acted(lambda: devices.send_test(user, url_for("reminders.notifications")))

@@ -5,18 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required
 
-from fieldapp.auth.models import User
-from fieldapp.clients import access
 from fieldapp.clients.models import Client
 from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, form_status
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import saved
 from fieldapp.extensions import db
+from fieldapp.file_access import Permission, opened_file, requires
 from fieldapp.trajectories import services
 from fieldapp.trajectories.forms import (
     EndForm,
@@ -31,12 +28,6 @@ from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.worksites import services as worksites
 
 bp = Blueprint("trajectories", __name__)
-
-
-def _trajectory_or_404(user: User, trajectory_id: int) -> Trajectory:
-    trajectory = get_or_404(Trajectory, trajectory_id)
-    access.client_or_404(user, trajectory.client_id)
-    return trajectory
 
 
 def _back(trajectory: Trajectory) -> ResponseReturnValue:
@@ -63,10 +54,9 @@ def _plan(form: TrajectoryForm) -> services.TrajectoryPlan:
 
 
 @bp.route("/clients/<id:client_id>/trajectories/new", methods=["GET", "POST"])
-@login_required
-def create(client_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "client_id")
+def create(client: Client) -> ResponseReturnValue:
     user = acting_user()
-    client = access.client_or_404(user, client_id)
     form = TrajectoryForm()
     _plan_choices(form)
     if request.method == "GET":
@@ -80,10 +70,9 @@ def create(client_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/trajectories/<id:trajectory_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(trajectory_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "trajectory_id")
+def edit(trajectory: Trajectory) -> ResponseReturnValue:
     user = acting_user()
-    trajectory = _trajectory_or_404(user, trajectory_id)
     form = TrajectoryForm(obj=trajectory)
     del form.hours_per_week  # working time changes have their own form, with a start date
     _plan_choices(form)
@@ -108,10 +97,9 @@ def _form_page(
 
 
 @bp.post("/trajectories/<id:trajectory_id>/phase")
-@login_required
-def change_phase(trajectory_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "trajectory_id")
+def change_phase(trajectory: Trajectory) -> ResponseReturnValue:
     user = acting_user()
-    trajectory = _trajectory_or_404(user, trajectory_id)
     form = PhaseForm()
     if not form.validate_on_submit():
         abort(400, description=_("Choose a phase from 1 to 5."))
@@ -129,14 +117,13 @@ def change_phase(trajectory_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/trajectories/<id:trajectory_id>/checklist/<int:phase>", methods=["GET", "POST"])
-@login_required
-def checklist(trajectory_id: int, phase: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "trajectory_id")
+def checklist(trajectory: Trajectory, phase: int) -> ResponseReturnValue:
     """The short answers of one phase's checklist (the sensitive ones only for who may)."""
     user = acting_user()
-    trajectory = _trajectory_or_404(user, trajectory_id)
     if phase not in PHASES:
         abort(404)
-    sensitive = access.can_see_sensitive(user, trajectory.client)
+    sensitive = opened_file().sensitive
     answers = services.answers_of(trajectory)
     form_class = checklist_form_class(phase, sensitive)
     form = form_class(data={key: row.answer for key, row in answers.items()})
@@ -160,10 +147,9 @@ def checklist(trajectory_id: int, phase: int) -> ResponseReturnValue:
 
 
 @bp.route("/trajectories/<id:trajectory_id>/regime", methods=["GET", "POST"])
-@login_required
-def regime(trajectory_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "trajectory_id")
+def regime(trajectory: Trajectory) -> ResponseReturnValue:
     user = acting_user()
-    trajectory = _trajectory_or_404(user, trajectory_id)
     form = RegimeForm()
     if request.method == "GET":
         form.starts_on.data = today()
@@ -186,24 +172,22 @@ def regime(trajectory_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/evaluations/<id:evaluation_id>", methods=["GET", "POST"])
-@login_required
-def evaluation(evaluation_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "evaluation_id")
+def evaluation(evaluation: Evaluation, trajectory: Trajectory) -> ResponseReturnValue:
     user = acting_user()
-    held = get_or_404(Evaluation, evaluation_id)
-    trajectory = _trajectory_or_404(user, held.trajectory_id)
     form = EvaluationForm()
     if request.method == "GET":
         form.held_on.data = today()
     if form.validate_on_submit() and saved(
         form,
-        lambda: services.hold_evaluation(user, held, form.held_on.data, form.note.data or ""),
+        lambda: services.hold_evaluation(user, evaluation, form.held_on.data, form.note.data or ""),
     ):
         flash(_("Evaluation recorded."), "success")
         return _back(trajectory)
     page = render_template(
         "trajectories/evaluation.html",
         form=form,
-        evaluation=held,
+        evaluation=evaluation,
         trajectory=trajectory,
         client=trajectory.client,
     )
@@ -211,10 +195,9 @@ def evaluation(evaluation_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/trajectories/<id:trajectory_id>/end", methods=["GET", "POST"])
-@login_required
-def end(trajectory_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "trajectory_id")
+def end(trajectory: Trajectory) -> ResponseReturnValue:
     user = acting_user()
-    trajectory = _trajectory_or_404(user, trajectory_id)
     form = EndForm()
     if request.method == "GET":
         form.ended_on.data = today()

@@ -20,35 +20,27 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
-from fieldapp.auth.models import User
-from fieldapp.clients import access
-from fieldapp.common.access import acting_user
+from fieldapp.clients.models import Client
+from fieldapp.common.access import acting_user, public, signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status, safe_next_url
 from fieldapp.common.numbers import whole_number
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.security import exempt_from_no_store
-from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.time import local_moment
 from fieldapp.common.views import acted, saved
 from fieldapp.extensions import db, limiter
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
+from fieldapp.file_access import Permission, requires
 from fieldapp.pwa import offline as offline_pages
 from fieldapp.visits import calendar, follow_ups, notes, services
 from fieldapp.visits.forms import NewVisitForm, VisitForm
 from fieldapp.visits.models import FollowUp, Visit, VisitStatus
 
 bp = Blueprint("visits", __name__)
-
-
-def _visit_or_404(user: User, visit_id: int) -> Visit:
-    visit = get_or_404(Visit, visit_id)
-    access.client_or_404(user, visit.client_id)
-    return visit
 
 
 def _framework(visit: Visit) -> FrameworkText:
@@ -62,7 +54,7 @@ def _plan(form: VisitForm) -> services.VisitPlan:
 
 
 @bp.get("/visits/")
-@login_required
+@signed_in
 def agenda() -> ResponseReturnValue:
     """Today and the six days after it."""
     day = today()
@@ -72,10 +64,9 @@ def agenda() -> ResponseReturnValue:
 
 
 @bp.route("/clients/<id:client_id>/visits/new", methods=["GET", "POST"])
-@login_required
-def create(client_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "client_id")
+def create(client: Client) -> ResponseReturnValue:
     user = acting_user()
-    client = access.client_or_404(user, client_id)
     form = VisitForm()
     if request.method == "GET":
         form.day.data = today() + timedelta(days=1)
@@ -87,7 +78,7 @@ def create(client_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/visits/new", methods=["GET", "POST"])
-@login_required
+@signed_in
 def plan_today() -> ResponseReturnValue:
     """Plan a visit from the agenda or the home screen: for one of one's own clients, on today
     unless another day is chosen (from a client's file, planning looks ahead and starts on
@@ -107,11 +98,11 @@ def plan_today() -> ResponseReturnValue:
 
 
 @bp.get("/visits/<id:visit_id>")
-@login_required
-def show(visit_id: int) -> ResponseReturnValue:
+@requires(Permission.READ, "visit_id")
+def show(visit: Visit) -> ResponseReturnValue:
     """A visit with its notes; a note whose revisions crossed shows every version. The copy a
     device keeps for offline use has the note form but none of the notes."""
-    response = Response(_show_page(_visit_or_404(acting_user(), visit_id)))
+    response = Response(_show_page(visit))
     response.vary.add(offline_pages.COPY_HEADER)
     return response
 
@@ -163,10 +154,9 @@ def _new_note(visit_notes: list[notes.Note], correct: str | None, body: str) -> 
 
 
 @bp.route("/visits/<id:visit_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(visit_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "visit_id")
+def edit(visit: Visit) -> ResponseReturnValue:
     user = acting_user()
-    visit = _visit_or_404(user, visit_id)
     form = VisitForm(obj=visit)
     if request.method == "GET":
         local = local_moment(visit.starts_at)
@@ -179,10 +169,9 @@ def edit(visit_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/visits/<id:visit_id>/cancel")
-@login_required
-def confirm_cancel(visit_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "visit_id")
+def confirm_cancel(visit: Visit) -> ResponseReturnValue:
     """Asks before a planned visit is cancelled (a cancelled visit cannot be planned again)."""
-    visit = _visit_or_404(acting_user(), visit_id)
     if visit.status_enum is not VisitStatus.PLANNED:
         flash(_("This visit is no longer planned."), "info")
         return redirect(url_for("visits.show", visit_id=visit.id))
@@ -190,12 +179,11 @@ def confirm_cancel(visit_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/visits/<id:visit_id>/<any(done, cancelled):status>")
-@login_required
-def set_status(visit_id: int, status: str) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "visit_id")
+def set_status(visit: Visit, status: str) -> ResponseReturnValue:
     """Mark a visit done, or cancel it once asked: a cancel without the confirmation (a page
     from before there was one) is sent to the question and changes nothing."""
     user = acting_user()
-    visit = _visit_or_404(user, visit_id)
     if (
         status == VisitStatus.CANCELLED.value
         and visit.status_enum is VisitStatus.PLANNED
@@ -208,7 +196,7 @@ def set_status(visit_id: int, status: str) -> ResponseReturnValue:
 
 
 @bp.route("/visits/calendar", methods=["GET", "POST"])
-@login_required
+@signed_in
 def calendar_settings() -> ResponseReturnValue:
     """Create, renew or stop one's personal calendar feed address."""
     user = acting_user()
@@ -229,6 +217,7 @@ def calendar_settings() -> ResponseReturnValue:
 
 
 @bp.get("/calendar/<token>.ics")
+@public
 @limiter.limit("60 per hour")
 def feed(token: str) -> ResponseReturnValue:
     """The iCalendar feed; its address is the only key, so it holds nothing sensitive."""
@@ -240,7 +229,7 @@ def feed(token: str) -> ResponseReturnValue:
 
 
 @bp.get("/api/csrf")
-@login_required
+@signed_in
 def csrf_token() -> ResponseReturnValue:
     """A fresh CSRF token, fetched by the outbox right before it sends (a cached page's token may
     have expired)."""
@@ -248,12 +237,11 @@ def csrf_token() -> ResponseReturnValue:
 
 
 @bp.post("/api/visits/<id:visit_id>/notes")
-@login_required
-def sync_note(visit_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "visit_id")
+def sync_note(visit: Visit) -> ResponseReturnValue:
     """Store one note revision sent by a device: 201 the first time, 200 with the same answer when
     it is sent again; a 4xx with the reason otherwise, so the device keeps the note and says why."""
     user = acting_user()
-    visit = _visit_or_404(user, visit_id)
     payload = request.get_json(silent=True)
     try:
         allowed = notes.observation_keys(_framework(visit))
@@ -266,12 +254,11 @@ def sync_note(visit_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/visits/<id:visit_id>/notes")
-@login_required
-def add_note(visit_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "visit_id")
+def add_note(visit: Visit) -> ResponseReturnValue:
     """The same, from the plain HTML form (without JavaScript); its hidden UUIDs make a double
     submit harmless too."""
     user = acting_user()
-    visit = _visit_or_404(user, visit_id)
     form = request.form
     allowed = notes.observation_keys(_framework(visit))
     payload = {
@@ -306,18 +293,16 @@ def add_note(visit_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/visits/outbox")
-@login_required
+@signed_in
 def outbox() -> ResponseReturnValue:
     """The notes waiting on this device; the page script fills it from the device's outbox."""
     return render_template("visits/outbox.html")
 
 
 @bp.post("/follow-ups/<id:follow_up_id>/done")
-@login_required
-def follow_up_done(follow_up_id: int) -> ResponseReturnValue:
+@requires(Permission.CHANGE, "follow_up_id")
+def follow_up_done(follow_up: FollowUp) -> ResponseReturnValue:
     user = acting_user()
-    follow_up = get_or_404(FollowUp, follow_up_id)
-    access.client_or_404(user, follow_up.client_id)
     acted(lambda: follow_ups.complete(user, follow_up))
     flash(_("Follow-up done."), "success")
     return redirect(safe_next_url(request.form.get("next")) or url_for("home.index"))

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from fieldapp.clients.access import visible_clause
-from fieldapp.common.access import acting_user
+from fieldapp.common.access import acting_user, signed_in
 from fieldapp.common.forms import form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
@@ -22,13 +21,13 @@ bp = Blueprint("worksites", __name__, url_prefix="/worksites")
 
 
 @bp.get("/")
-@login_required
+@signed_in
 def index() -> ResponseReturnValue:
     return render_template("worksites/index.html", worksites=services.all_worksites())
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@signed_in
 def create() -> ResponseReturnValue:
     form = WorksiteForm()
     if form.validate_on_submit():
@@ -45,7 +44,7 @@ def create() -> ResponseReturnValue:
 
 
 @bp.get("/<id:worksite_id>")
-@login_required
+@signed_in
 def show(worksite_id: int) -> ResponseReturnValue:
     """A worksite: its contacts and the clients placed there whom the viewer may see."""
     worksite = get_or_404(Worksite, worksite_id)
@@ -54,7 +53,7 @@ def show(worksite_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<id:worksite_id>/edit", methods=["GET", "POST"])
-@login_required
+@signed_in
 def edit(worksite_id: int) -> ResponseReturnValue:
     worksite = get_or_404(Worksite, worksite_id)
     form = WorksiteForm(obj=worksite)
@@ -67,7 +66,7 @@ def edit(worksite_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/<id:worksite_id>/contacts/new", methods=["GET", "POST"])
-@login_required
+@signed_in
 def add_contact(worksite_id: int) -> ResponseReturnValue:
     worksite = get_or_404(Worksite, worksite_id)
     form = ContactForm()
@@ -83,7 +82,7 @@ def add_contact(worksite_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/contacts/<id:contact_id>", methods=["GET", "POST"])
-@login_required
+@signed_in
 def edit_contact(contact_id: int) -> ResponseReturnValue:
     contact = get_or_404(Contact, contact_id)
     form = ContactForm(obj=contact)
