@@ -6,7 +6,7 @@ listens. Today the agenda (``fieldapp/reminders/schedule.py``) does: it notes th
 its reminders again once, just before the commit. A new kind of moment in a client's file sends
 ``client_file_changed`` from its service and adds its moments to the agenda; nothing else changes.
 
-Changes that move no moment (a name, a note, a draft answer) send nothing.
+Changes that move no moment (a name, a phase, a note, a draft answer) send nothing.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from blinker import Namespace
 _signals = Namespace()
 
 client_file_changed = _signals.signal("client-file-changed")
-"""Sender: the ``Client``. The file was opened, handed over or anonymised, or one of its
-trajectories (dates, end, evaluations), referrals or visits changed."""
+"""Sender: the ``Client``. The file was handed over or anonymised, or one of its trajectories
+(start, dates, evaluations, end), referrals or visits changed."""
 
 mentorship_changed = _signals.signal("mentorship-changed")
 """Sender: the ``Mentorship``. A mentor was paired, or a check-in was held."""
