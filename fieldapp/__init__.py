@@ -91,7 +91,7 @@ def _init_extensions(app: Flask) -> None:
     )
     _init_login(app)
     tenancy.install_tenant_guards(FlaskSession)
-    reminder_schedule.install(FlaskSession)
+    reminder_schedule.subscribe(FlaskSession)
 
 
 def _init_login(app: Flask) -> None:

@@ -16,6 +16,7 @@ from fieldapp.auth.models import Organisation, User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as client_services
 from fieldapp.clients.models import Client, ClientShare
+from fieldapp.common import events
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.feedback import frameworks, rounds
@@ -283,6 +284,7 @@ class CaseloadFactories(Factories):
             overall_comment=overall,
         )
         self._db.session.add(response)
+        events.feedback_round_changed.send(feedback_round)  # as rounds.submit does
         self._db.session.commit()
         return response
 

@@ -14,6 +14,7 @@ from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
 from fieldapp.clients import access, timeline
 from fieldapp.clients.models import Client, ClientShare, Handover
+from fieldapp.common import events
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
@@ -194,6 +195,7 @@ def hand_over(actor: User, client: Client, to: User, note: str) -> Handover:
         organisation_id=client.organisation_id,
         about=("handover", handover.id),
     )
+    events.client_file_changed.send(client)
     return handover
 
 

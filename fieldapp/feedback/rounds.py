@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
 from fieldapp.clients import timeline
+from fieldapp.common import events
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
@@ -175,6 +176,7 @@ def start(
         actor=actor,
         target=feedback_round,
     )
+    events.feedback_round_changed.send(feedback_round)
     return feedback_round, secrets
 
 
@@ -248,6 +250,7 @@ def renew_link(actor: User, invitation: Invitation) -> str:
         target=invitation,
     )
     db.session.flush()
+    events.feedback_round_changed.send(invitation.round)
     return secret
 
 
@@ -292,6 +295,7 @@ def revoke(actor: User, invitation: Invitation) -> None:
         target=invitation,
     )
     db.session.flush()
+    events.feedback_round_changed.send(invitation.round)
 
 
 def extend(actor: User, feedback_round: FeedbackRound, deadline: date, today: date) -> None:
@@ -314,6 +318,7 @@ def extend(actor: User, feedback_round: FeedbackRound, deadline: date, today: da
         target=feedback_round,
     )
     db.session.flush()
+    events.feedback_round_changed.send(feedback_round)
 
 
 class AnswersRefused(RuleBroken):
@@ -392,6 +397,7 @@ def submit(invitation: Invitation, answers: Answers) -> FeedbackResponse:
     invitation.submitted_at = now_utc()
     invitation.draft = {}
     db.session.add(response)
+    events.feedback_round_changed.send(invitation.round)
     try:
         db.session.commit()
     except IntegrityError:
@@ -413,6 +419,7 @@ def close(actor: User, feedback_round: FeedbackRound) -> None:
         target=feedback_round,
     )
     db.session.flush()
+    events.feedback_round_changed.send(feedback_round)
 
 
 def release(actor: User, feedback_round: FeedbackRound) -> None:
@@ -430,3 +437,4 @@ def release(actor: User, feedback_round: FeedbackRound) -> None:
         target=feedback_round,
     )
     db.session.flush()
+    events.feedback_round_changed.send(feedback_round)

@@ -12,6 +12,7 @@ from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
 from fieldapp.clients import timeline
 from fieldapp.clients.models import Client
+from fieldapp.common import events
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
 from fieldapp.mentorships.models import CheckIn, Mentorship
@@ -62,6 +63,7 @@ def pair(
     audit.record(
         "mentorship.created", organisation_id=actor.organisation_id, actor=actor, target=mentorship
     )
+    events.mentorship_changed.send(mentorship)
     return mentorship
 
 
@@ -76,6 +78,7 @@ def check_in_done(actor: User, check_in: CheckIn, on: date) -> None:
         target=check_in,
     )
     db.session.flush()
+    events.mentorship_changed.send(db.session.get(Mentorship, check_in.mentorship_id))
 
 
 def of_client(client: Client) -> list[Mentorship]:

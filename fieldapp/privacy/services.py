@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select, update
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import Organisation, User
 from fieldapp.clients.models import Client, ClientShare, Handover, TimelineEvent
-from fieldapp.common import spreadsheet
+from fieldapp.common import events, spreadsheet
 from fieldapp.common.dates import add_months
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
@@ -150,6 +150,7 @@ def anonymise(actor: User | None, client: Client) -> None:
         "client.anonymised", organisation_id=client.organisation_id, actor=actor, target=client
     )
     db.session.flush()
+    events.client_file_changed.send(client)
 
 
 def expired_clients(organisation: Organisation, today: date) -> list[Client]:

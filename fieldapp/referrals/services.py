@@ -12,6 +12,7 @@ from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
 from fieldapp.clients import timeline
 from fieldapp.clients.models import Client
+from fieldapp.common import events
 from fieldapp.common.dates import today
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
@@ -51,6 +52,7 @@ def create(actor: User, client: Client, details: ReferralDetails) -> Referral:
     audit.record(
         "referral.created", organisation_id=client.organisation_id, actor=actor, target=referral
     )
+    events.client_file_changed.send(client)
     return referral
 
 
@@ -72,6 +74,7 @@ def update(actor: User, referral: Referral, details: ReferralDetails) -> None:
         "referral.updated", organisation_id=referral.organisation_id, actor=actor, target=referral
     )
     db.session.flush()
+    events.client_file_changed.send(referral.client)
 
 
 def of_client(client: Client) -> list[Referral]:

@@ -7,13 +7,16 @@ does not fire a burst of stale reminders), a pending row that is no longer wante
 and a row that was sent stays in the history (it is marked done once its moment is gone). A row is
 found again by its unique key, so planning twice never makes a double.
 
-`install` hooks this into the session: whatever a view, a command or the demo loader changes,
-the reminders of the files it touched are planned again just before the commit.
+The services say what changed in a file by sending the signals of ``fieldapp.common.events``
+(``client_file_changed``, ``mentorship_changed``, ``feedback_round_changed``); ``subscribe``
+connects the agenda to them. Each event notes its file on the session, and the files noted are
+planned once, just before the commit, however many events a view, a command or the demo loader
+sent; a rollback forgets them. The nightly pass (``plan_organisation``) and a change of rules plan
+every file of an organisation.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,23 +28,24 @@ from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
+from fieldapp.common import events
 from fieldapp.common.dates import add_days, add_months, local_date, today
 from fieldapp.common.time import local_zone, now_utc
 from fieldapp.extensions import db
-from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation
-from fieldapp.mentorships.models import CheckIn, Mentorship
+from fieldapp.feedback.models import FeedbackRound
+from fieldapp.mentorships.models import Mentorship
 from fieldapp.referrals.models import OPEN_STATUSES, Referral
 from fieldapp.reminders import rules
 from fieldapp.reminders.models import Reminder, ReminderStatus
 from fieldapp.reminders.rules import RuleKind, RuleSet
-from fieldapp.trajectories.models import Evaluation, Trajectory
+from fieldapp.trajectories.models import Trajectory
 from fieldapp.visits.models import Visit, VisitStatus
 
 SEND_AT = time(8, 0)  # reminders arrive in the morning of their day
 RATERS = "raters"  # e-mail to raters who have not answered, sent with the feedback deadline
 DIGEST = "digest"  # one notification for a user's due reminders (see the dispatcher)
 VISIT_HISTORY_DAYS = 30
-_TOUCHED = "fieldapp_reminder_sources"
+_PENDING = "fieldapp_agenda_pending"  # on session.info: organisation -> (clients, mentorships)
 
 
 @dataclass(frozen=True)
@@ -341,86 +345,56 @@ def plan_organisation(organisation_id: int) -> None:
 
 
 # --- following the sources -------------------------------------------------------------------
+# The services say what changed (``fieldapp.common.events``); the agenda notes which files that
+# touches on the session and plans each of them once, just before the commit.
 
 
-def _source_of(instance: Any) -> tuple[str, int | None] | None:
-    """Which file (or parent record) a changed row belongs to, from what is on the row itself."""
-    if isinstance(instance, Client):
-        return ("client", instance.id)
-    if isinstance(instance, Trajectory | Referral | Visit | FeedbackRound):
-        return ("client", instance.client_id)
-    if isinstance(instance, Mentorship):
-        if instance.mentee_client_id is not None:
-            return ("client", instance.mentee_client_id)
-        return ("mentorship", instance.id)
-    if isinstance(instance, Evaluation):
-        return ("trajectory", instance.trajectory_id)
-    if isinstance(instance, CheckIn):
-        return ("mentorship", instance.mentorship_id)
-    if isinstance(instance, Invitation | FeedbackResponse):
-        return ("round", instance.round_id)
-    return None
+def _plan_later(
+    organisation_id: int, *, client_id: int | None = None, mentorship_id: int | None = None
+) -> None:
+    """Note a client's file or a colleague mentorship, to be planned at the commit."""
+    clients, mentorships = db.session.info.setdefault(_PENDING, {}).setdefault(
+        organisation_id, (set(), set())
+    )
+    if client_id is not None:
+        clients.add(client_id)
+    if mentorship_id is not None:
+        mentorships.add(mentorship_id)
 
 
-def _note_changes(session: Session, flush_context: Any) -> None:
-    touched = session.info.setdefault(_TOUCHED, set())
-    for instance in (*session.new, *session.dirty, *session.deleted):
-        source = _source_of(instance)
-        if source is not None and source[1] is not None:
-            touched.add((source, instance.organisation_id))
+def _client_file_changed(client: Client, **_: Any) -> None:
+    _plan_later(client.organisation_id, client_id=client.id)
 
 
-def _resolve(touched: set[tuple[tuple[str, int], int]]) -> dict[int, tuple[set[int], set[int]]]:
-    """Per organisation: the clients and the colleague mentorships to plan again (one query
-    per kind of parent record, however many were touched)."""
-    parents: dict[str, set[int]] = defaultdict(set)
-    organisation_of: dict[tuple[str, int], int] = {}
-    for (kind, ident), organisation_id in touched:
-        parents[kind].add(ident)
-        organisation_of[(kind, ident)] = organisation_id
-    found: list[tuple[str, int, int | None]] = [("client", i, i) for i in parents["client"]]
-    for kind, model, client_column in (
-        ("trajectory", Trajectory, Trajectory.client_id),
-        ("round", FeedbackRound, FeedbackRound.client_id),
-        ("mentorship", Mentorship, Mentorship.mentee_client_id),
-    ):
-        if parents[kind]:
-            rows = db.session.execute(
-                select(model.id, client_column).where(model.id.in_(parents[kind]))
-            )
-            found.extend((kind, ident, client_id) for ident, client_id in rows)
-    by_organisation: dict[int, tuple[set[int], set[int]]] = {}
-    for kind, ident, client_id in found:
-        clients, mentorships = by_organisation.setdefault(
-            organisation_of[(kind, ident)], (set(), set())
-        )
-        if client_id is not None:
-            clients.add(client_id)
-        else:
-            mentorships.add(ident)  # a mentorship between colleagues
-    return by_organisation
+def _mentorship_changed(mentorship: Mentorship, **_: Any) -> None:
+    """A client's mentorship is part of the client's file; one between colleagues stands alone."""
+    if mentorship.mentee_client_id is not None:
+        _plan_later(mentorship.organisation_id, client_id=mentorship.mentee_client_id)
+    else:
+        _plan_later(mentorship.organisation_id, mentorship_id=mentorship.id)
 
 
-def _plan_touched(session: Session) -> None:
-    if session.dirty or session.new or session.deleted:
-        session.flush()
-    touched = session.info.pop(_TOUCHED, None)
-    if not touched:
-        return
-    for organisation_id, (clients, mentorships) in _resolve(touched).items():
+def _feedback_round_changed(feedback_round: FeedbackRound, **_: Any) -> None:
+    _plan_later(feedback_round.organisation_id, client_id=feedback_round.client_id)
+
+
+def _plan_pending(session: Session) -> None:
+    pending: dict[int, tuple[set[int], set[int]]] | None = session.info.pop(_PENDING, None)
+    for organisation_id, (clients, mentorships) in (pending or {}).items():
         plan(organisation_id, clients, mentorships)
-    session.flush()
-    session.info.pop(_TOUCHED, None)
 
 
 def _forget(session: Session, previous_transaction: SessionTransaction) -> None:
     if not previous_transaction.nested:
-        session.info.pop(_TOUCHED, None)
+        session.info.pop(_PENDING, None)
 
 
-def install(session_class: type[Session]) -> None:
-    """Plan the touched files' reminders before each commit of ``session_class``'s sessions."""
-    if not event.contains(session_class, "before_commit", _plan_touched):
-        event.listen(session_class, "after_flush", _note_changes)
-        event.listen(session_class, "before_commit", _plan_touched)
+def subscribe(session_class: type[Session]) -> None:
+    """Listen to the services' events, and plan the files they touched before each commit of
+    ``session_class``'s sessions (a rollback forgets them)."""
+    events.client_file_changed.connect(_client_file_changed)
+    events.mentorship_changed.connect(_mentorship_changed)
+    events.feedback_round_changed.connect(_feedback_round_changed)
+    if not event.contains(session_class, "before_commit", _plan_pending):
+        event.listen(session_class, "before_commit", _plan_pending)
         event.listen(session_class, "after_soft_rollback", _forget)

@@ -14,6 +14,7 @@ from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
 from fieldapp.clients import timeline
 from fieldapp.clients.models import Client
+from fieldapp.common import events
 from fieldapp.common.dates import add_months
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
@@ -123,6 +124,7 @@ def start(
     audit.record(
         "trajectory.started", organisation_id=client.organisation_id, actor=actor, target=trajectory
     )
+    events.client_file_changed.send(client)
     return trajectory
 
 
@@ -144,6 +146,7 @@ def update(actor: User, trajectory: Trajectory, plan: TrajectoryPlan) -> None:
         actor=actor,
         target=trajectory,
     )
+    events.client_file_changed.send(trajectory.client)
 
 
 def change_phase(actor: User, trajectory: Trajectory, phase: int) -> None:
@@ -253,6 +256,7 @@ def hold_evaluation(actor: User, evaluation: Evaluation, held_on: date, note: st
         target=trajectory,
     )
     db.session.flush()
+    events.client_file_changed.send(trajectory.client)
 
 
 def end(actor: User, trajectory: Trajectory, ended_on: date, outcome: Outcome) -> None:
@@ -273,6 +277,7 @@ def end(actor: User, trajectory: Trajectory, ended_on: date, outcome: Outcome) -
         detail={"outcome": outcome.value},
     )
     db.session.flush()
+    events.client_file_changed.send(trajectory.client)
 
 
 def history(client: Client) -> list[Trajectory]:

@@ -13,6 +13,7 @@ from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
 from fieldapp.clients import timeline
 from fieldapp.clients.models import Client
+from fieldapp.common import events
 from fieldapp.common.dates import local_date
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import local_zone, now_utc
@@ -58,6 +59,7 @@ def plan(actor: User, client: Client, details: VisitPlan) -> Visit:
     db.session.flush()
     timeline.add(client, "visit_planned", actor, on=details.day.isoformat())
     audit.record("visit.planned", organisation_id=client.organisation_id, actor=actor, target=visit)
+    events.client_file_changed.send(client)
     return visit
 
 
@@ -81,6 +83,7 @@ def move(actor: User, visit: Visit, details: VisitPlan) -> None:
     visit.purpose = details.purpose.strip()
     audit.record("visit.moved", organisation_id=visit.organisation_id, actor=actor, target=visit)
     db.session.flush()
+    events.client_file_changed.send(visit.client)
 
 
 def set_status(actor: User, visit: Visit, status: VisitStatus) -> None:
@@ -94,6 +97,7 @@ def set_status(actor: User, visit: Visit, status: VisitStatus) -> None:
         f"visit.{status.value}", organisation_id=visit.organisation_id, actor=actor, target=visit
     )
     db.session.flush()
+    events.client_file_changed.send(visit.client)
 
 
 def agenda(user: User, first_day: date, days: int) -> dict[date, list[Visit]]:

@@ -14,6 +14,7 @@ from fieldapp.common.time import now_utc
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mentorships import services as mentorship_services
+from fieldapp.privacy import services as privacy
 from fieldapp.reminders import rules, schedule
 from fieldapp.reminders.models import Reminder, ReminderRule, ReminderStatus
 from fieldapp.reminders.rules import RuleKind
@@ -224,7 +225,10 @@ def test_organisation_rules_replace_the_defaults(db, make):
 
 def test_anonymising_a_file_cancels_its_reminders(db, make):
     start = today() - timedelta(days=10)
-    _counsellor, client, _ = new_file(make, started=start, end=add_months(start, 12))
-    client.anonymised_at = now_utc()
+    counsellor, client, trajectory = new_file(make, started=start, end=add_months(start, 12))
+    trajectory_services.end(counsellor, trajectory, today(), Outcome.REGULAR_JOB)
+    db.session.commit()
+    assert moments(db, RuleKind.AFTERCARE)
+    privacy.anonymise(counsellor, client)
     db.session.commit()
     assert rows(db, status="pending") == []

@@ -1,0 +1,27 @@
+"""What happened, said by the services that made it happen (blinker signals, as Flask's own).
+
+A service that changes something with moments in it (a date, a status, who follows a file) sends
+one of these after its change, with the changed record as the sender; it does not know or care who
+listens. Today the agenda (``fieldapp/reminders/schedule.py``) does: it notes the file and plans
+its reminders again once, just before the commit. A new kind of moment in a client's file sends
+``client_file_changed`` from its service and adds its moments to the agenda; nothing else changes.
+
+Changes that move no moment (a name, a phase, a note, a draft answer) send nothing.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+client_file_changed = _signals.signal("client-file-changed")
+"""Sender: the ``Client``. The file was handed over or anonymised, or one of its trajectories
+(start, dates, evaluations, end), referrals or visits changed."""
+
+mentorship_changed = _signals.signal("mentorship-changed")
+"""Sender: the ``Mentorship``. A mentor was paired, or a check-in was held."""
+
+feedback_round_changed = _signals.signal("feedback-round-changed")
+"""Sender: the ``FeedbackRound``. It started, its deadline moved, it closed or was released, a
+rater's link was stopped or renewed, or an answer came in."""
