@@ -103,33 +103,27 @@ def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
     zone = app.config["FIELDAPP_TIMEZONE"]
     scheduler = BackgroundScheduler(timezone=zone)
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
-    scheduler.add_job(
-        in_app(app, dispatch(dispatcher)),
-        "interval",
-        seconds=app.config["FIELDAPP_DISPATCH_SECONDS"],
-        next_run_time=now_utc(),
-        id="dispatch",
-        name="send due reminders",
-        **common,
+    # Every few seconds, from the start: (id, name, job, the setting with its interval).
+    frequent = (
+        ("dispatch", "send due reminders", dispatch(dispatcher), "FIELDAPP_DISPATCH_SECONDS"),
+        (
+            "resets",
+            "mail the password reset links asked for",
+            send_requested_resets,
+            "FIELDAPP_DISPATCH_SECONDS",
+        ),
+        ("mail", "send queued e-mail", send_mail, "FIELDAPP_MAIL_SECONDS"),
     )
-    scheduler.add_job(
-        in_app(app, send_requested_resets),
-        "interval",
-        seconds=app.config["FIELDAPP_DISPATCH_SECONDS"],
-        next_run_time=now_utc(),
-        id="resets",
-        name="mail the password reset links asked for",
-        **common,
-    )
-    scheduler.add_job(
-        in_app(app, send_mail),
-        "interval",
-        seconds=app.config["FIELDAPP_MAIL_SECONDS"],
-        next_run_time=now_utc(),
-        id="mail",
-        name="send queued e-mail",
-        **common,
-    )
+    for job_id, name, job, interval in frequent:
+        scheduler.add_job(
+            in_app(app, job),
+            "interval",
+            seconds=app.config[interval],
+            next_run_time=now_utc(),
+            id=job_id,
+            name=name,
+            **common,
+        )
     nightly = (
         ("plan", "plan every file again", plan_everything, 2, 30),
         ("retention", "anonymise files past the retention period", sweep_retention, 3, 15),
