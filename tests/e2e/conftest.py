@@ -89,9 +89,40 @@ def persistent_context(playwright: Any, tmp_path: Path) -> Iterator[Any]:
     context.close()
 
 
+class _InFlight:
+    """The app, counting the requests it is answering: a request the browser started late (the
+    service worker refreshing kept pages) must be over before the test's tables are emptied, or
+    it deadlocks with the TRUNCATE on PostgreSQL. Werkzeug's threaded server does not wait for
+    its request threads when it shuts down."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+        self._active = 0
+        self._changed = threading.Condition()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with self._changed:
+            self._active += 1
+        result = self._app(environ, start_response)
+        try:
+            return list(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()  # ends the request's app context: its database session is handed back
+            with self._changed:
+                self._active -= 1
+                self._changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._active == 0, timeout)
+
+
 class LiveServer:
     def __init__(self, app: Flask) -> None:
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self._in_flight = _InFlight(app)
+        self._server = make_server("127.0.0.1", 0, self._in_flight, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -101,6 +132,7 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
+        self._in_flight.wait_until_idle(timeout=30)
         self._server.server_close()
         self._thread.join(timeout=5)
 
