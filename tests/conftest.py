@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from limits.storage import MemoryStorage
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -158,7 +159,7 @@ def app(
         if not own:
             _APPS[key] = app
     config = dict(app.config)
-    limiter.reset()
+    _limiter_for(app)
     yield app
     app.config.clear()
     app.config.update(config)
@@ -169,6 +170,16 @@ def app(
         _empty_all_tables()
         if own:
             _db.engine.dispose()
+
+
+def _limiter_for(app: Flask) -> None:
+    """The limiter is one object for the process, switched on or off and bound to a storage by
+    the app made last: make it follow this test's app, with no counts. A test that makes an app of
+    its own with other storage binds it back to memory (see test_shared_throttling)."""
+    limiter.enabled = app.config.get("RATELIMIT_ENABLED", True)
+    storage = limiter.limiter.storage
+    assert isinstance(storage, MemoryStorage), f"the limiter was left on {storage}"
+    limiter.reset()
 
 
 def _empty_all_tables() -> None:

@@ -53,3 +53,9 @@ def test_two_app_servers_share_the_sign_in_limit(database_url, tmp_path, make, r
         for app in apps:
             with app.app_context():
                 db.engine.dispose()
+        # The limiter is one object for the whole process, bound to the storage of the app made
+        # last: bind it back to memory, or every later test (their apps are made once and shared)
+        # would count in, and reset, the Redis that other runs of the suite use.
+        back = create_app(base_config(database_url, tmp_path / "memory-limits"))
+        with back.app_context():
+            db.engine.dispose()

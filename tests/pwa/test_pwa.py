@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from fieldapp import PROJECT_ROOT
-from fieldapp.pwa.shell import shell_for
 
 
 def test_manifest_makes_the_app_installable(client):
@@ -51,17 +51,15 @@ def test_service_worker_is_served_from_the_root_uncached(client):
     assert "fieldapp-shell-" in body
 
 
-def test_service_worker_version_changes_with_the_shell(app, client):
+def test_service_worker_version_changes_with_the_shell(app, client, tmp_path, monkeypatch):
+    """On a copy of the static files: the checkout is shared with the other runs of the suite."""
     first = client.get("/sw.js").get_data(as_text=True)
-    shell_for.cache_clear()
-    css = Path(app.static_folder, "css/app.css")
-    original = css.read_bytes()
-    try:
-        css.write_bytes(original + b"\n/* changed */\n")
-        second = client.get("/sw.js").get_data(as_text=True)
-    finally:
-        css.write_bytes(original)
-        shell_for.cache_clear()
+    static = tmp_path / "static"
+    shutil.copytree(app.static_folder, static)
+    css = static / "css" / "app.css"
+    css.write_bytes(css.read_bytes() + b"\n/* changed */\n")
+    monkeypatch.setattr(app, "static_folder", str(static))
+    second = client.get("/sw.js").get_data(as_text=True)
     assert first != second
 
 
