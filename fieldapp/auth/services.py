@@ -152,16 +152,17 @@ def send_requested_resets(limit: int = 200) -> int:
     db.session.execute(
         delete(PasswordResetRequest).where(PasswordResetRequest.id.in_([r.id for r in requests]))
     )
-    mailed = 0
-    for email in dict.fromkeys(request.email for request in requests):
-        user = db.session.scalars(
-            select(User).where(User.email == email).execution_options(all_tenants=True)
-        ).first()
-        if user is not None and user.active and user.password_hash is not None:
-            _mail_reset_link(user)
-            mailed += 1
+    emails = {request.email for request in requests}
+    users = db.session.scalars(
+        select(User)
+        .where(User.email.in_(emails), User.active, User.password_hash.is_not(None))
+        .order_by(User.id)
+        .execution_options(all_tenants=True)
+    ).all()
+    for user in users:
+        _mail_reset_link(user)
     db.session.flush()
-    return mailed
+    return len(users)
 
 
 def _mail_reset_link(user: User) -> None:
