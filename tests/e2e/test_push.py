@@ -14,20 +14,31 @@ from tests.e2e.test_shell import sign_in, wait_for_service_worker
 def deliver_push(page, context, live_server, payload: dict) -> None:
     session = context.new_cdp_session(page)
     scope = page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
-    updates = []
-    session.on("ServiceWorker.workerRegistrationUpdated", lambda event: updates.append(event))
-    session.send("ServiceWorker.enable")  # answers with the registrations it knows
-    page.evaluate("1")  # lets the events that came with it be handled
-    registration_id = next(
-        r["registrationId"]
-        for update in updates
-        for r in update["registrations"]
-        if r["scopeURL"] == scope
-    )
     session.send(
         "ServiceWorker.deliverPushMessage",
-        {"origin": live_server.url, "registrationId": registration_id, "data": json.dumps(payload)},
+        {
+            "origin": live_server.url,
+            "registrationId": registration_id(page, session, scope),
+            "data": json.dumps(payload),
+        },
     )
+
+
+def registration_id(page, session, scope: str) -> str:
+    """DevTools names the registration in an event that follows `ServiceWorker.enable`, some
+    time after its answer: handle incoming events until it has come (at most fifteen seconds)."""
+    found: list[str] = []
+
+    def note(event: dict) -> None:
+        found.extend(r["registrationId"] for r in event["registrations"] if r["scopeURL"] == scope)
+
+    session.on("ServiceWorker.workerRegistrationUpdated", note)
+    session.send("ServiceWorker.enable")
+    for _ in range(300):
+        if found:
+            return found[0]
+        page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 50))")
+    raise AssertionError(f"DevTools never named the service worker registration of {scope}")
 
 
 def shown_body(page, tag: str) -> str | None:
