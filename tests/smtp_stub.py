@@ -8,6 +8,8 @@ import socketserver
 import threading
 from types import TracebackType
 
+from tests.background_server import serve_in_background
+
 
 class _Handler(socketserver.StreamRequestHandler):
     server: SMTPStub
@@ -63,7 +65,7 @@ class SMTPStub(socketserver.ThreadingTCPServer):
         self.connections = 0
         self.refuse_connection = False
         self.refuse_recipient = False
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
@@ -80,7 +82,7 @@ class SMTPStub(socketserver.ThreadingTCPServer):
         }
 
     def __enter__(self) -> SMTPStub:
-        self._thread.start()
+        self._thread = serve_in_background(self)
         return self
 
     def __exit__(
@@ -91,4 +93,5 @@ class SMTPStub(socketserver.ThreadingTCPServer):
     ) -> None:
         self.shutdown()
         self.server_close()
-        self._thread.join(timeout=5)
+        if self._thread is not None:
+            self._thread.join(timeout=5)

@@ -4,7 +4,6 @@ and a mail that cannot be delivered is logged without its address or subject."""
 from __future__ import annotations
 
 import logging
-import threading
 
 import pytest
 import requests
@@ -14,6 +13,7 @@ from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mail import delivery
 from fieldapp.visits import calendar
+from tests.background_server import serve_in_background
 
 TOKEN = "Zx9SECRETtokenVALUE_abc-123"
 
@@ -25,8 +25,7 @@ def test_the_development_server_logs_no_token(app, db, make, caplog):
     db.session.commit()
     (link,) = links.values()
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    thread = serve_in_background(server)
     base = f"http://127.0.0.1:{server.server_port}"
     try:
         with caplog.at_level(logging.INFO, logger="werkzeug"):

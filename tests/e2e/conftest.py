@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.background_server import serve_in_background
 from tests.clock import frozen_moment
 
 CHROMIUM = Path(os.environ.get("FIELDAPP_CHROMIUM", "/usr/bin/chromium"))
@@ -124,10 +125,9 @@ class LiveServer:
         self._in_flight = _InFlight(app)
         self._server = make_server("127.0.0.1", 0, self._in_flight, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self) -> LiveServer:
-        self._thread.start()
+        self._thread = serve_in_background(self._server)
         return self
 
     def __exit__(self, *exc: object) -> None:
