@@ -36,9 +36,11 @@ run: install
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## test: the whole suite (SQLite; PostgreSQL too when FIELDAPP_TEST_DATABASE_URL is set)
+## test: the whole suite (SQLite; PostgreSQL when FIELDAPP_TEST_DATABASE_URL is set), spread over
+## one worker per core (TEST_WORKERS=0 runs it in this one process)
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## fuzz: a long random pass of generated input over every route, form and JSON API as each role
 ## (some 20,000 requests); prints the inputs tried and the 5xx seen
