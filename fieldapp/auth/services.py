@@ -26,6 +26,7 @@ from fieldapp.auth.models import (
     UserToken,
 )
 from fieldapp.auth.roles import Role
+from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.mail.services import queue_mail, render_message
@@ -179,7 +180,7 @@ def _mail_reset_link(user: User) -> None:
 def reset_password(token: UserToken, password: str, confirmation: str) -> User:
     user = token.user
     if not user.active:
-        raise tokens.TokenProblem("used")
+        raise LinkRefused(Refusal.USED)
     check_new_password(password, confirmation, user)
     tokens.consume(token)
     _set_password(user, password)
@@ -253,7 +254,7 @@ def _send_invitation(actor: User, user: User) -> None:
 def accept_invitation(token: UserToken, name: str, password: str, confirmation: str) -> User:
     user = token.user
     if not user.active:  # deactivated after the invitation was sent
-        raise tokens.TokenProblem("used")
+        raise LinkRefused(Refusal.USED)
     check_new_password(password, confirmation, user)
     tokens.consume(token)
     user.name = name.strip() or user.name

@@ -30,6 +30,7 @@ from fieldapp.auth.forms import (
 from fieldapp.auth.models import TokenPurpose, UserToken
 from fieldapp.common.access import acting_user, public, signed_in
 from fieldapp.common.forms import safe_next_url
+from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused, Refusal
 from fieldapp.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -134,9 +135,9 @@ def reset_password() -> ResponseReturnValue:
         try:
             user = services.reset_password(token, form.password.data, form.confirmation.data)
             sessions.open_session(user)
-        except (services.AuthError, tokens.TokenProblem) as exc:
+        except (services.AuthError, LinkRefused) as exc:
             db.session.rollback()
-            if isinstance(exc, tokens.TokenProblem):
+            if isinstance(exc, LinkRefused):
                 return _token_problem_page(exc.reason, TokenPurpose.RESET)
             form.password.errors.append(str(exc))
         else:
@@ -175,9 +176,9 @@ def accept_invitation() -> ResponseReturnValue:
                 token, form.name.data, form.password.data, form.confirmation.data
             )
             sessions.open_session(user)
-        except (services.AuthError, tokens.TokenProblem) as exc:
+        except (services.AuthError, LinkRefused) as exc:
             db.session.rollback()
-            if isinstance(exc, tokens.TokenProblem):
+            if isinstance(exc, LinkRefused):
                 return _token_problem_page(exc.reason, TokenPurpose.INVITE)
             form.password.errors.append(str(exc))
         else:
@@ -275,7 +276,7 @@ def _settings_page(form: SettingsForm, password_form: ChangePasswordForm) -> Res
 def _check_token(raw: str, purpose: str) -> ResponseReturnValue | None:
     try:
         tokens.find_valid(raw, purpose)
-    except tokens.TokenProblem as exc:
+    except LinkRefused as exc:
         return _token_problem_page(exc.reason, purpose)
     return None
 
@@ -283,17 +284,16 @@ def _check_token(raw: str, purpose: str) -> ResponseReturnValue | None:
 def _token_from_session(key: str, purpose: str) -> UserToken | ResponseReturnValue:
     raw = session.get(key)
     if not raw:
-        return _token_problem_page("unknown", purpose)
+        return _token_problem_page(Refusal.UNKNOWN, purpose)
     try:
         return tokens.find_valid(raw, purpose)
-    except tokens.TokenProblem as exc:
+    except LinkRefused as exc:
         session.pop(key, None)
         return _token_problem_page(exc.reason, purpose)
 
 
-def _token_problem_page(reason: str, purpose: str) -> ResponseReturnValue:
-    status = 404 if reason == "unknown" else 410
+def _token_problem_page(reason: Refusal, purpose: str) -> ResponseReturnValue:
     return (
-        render_template("auth/token_problem.html", reason=reason, purpose=purpose),
-        status,
+        render_template("auth/token_problem.html", reason=reason.value, purpose=purpose),
+        REFUSAL_STATUS[reason],
     )

@@ -15,9 +15,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 
 from fieldapp.auth.models import Organisation
-from fieldapp.auth.tokens import hash_token
+from fieldapp.common import secret_links
 from fieldapp.common.access import public
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.tenancy import activate_tenant
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import csrf, db, limiter
@@ -30,17 +31,14 @@ bp = Blueprint("feedback_form", __name__)
 
 RELEASED_REPORT_FOR = timedelta(days=90)
 
-PROBLEM_STATUS = {
-    links.LinkProblem.UNKNOWN: 404,
-    links.LinkProblem.EXPIRED: 410,
-    links.LinkProblem.REVOKED: 410,
-    links.LinkProblem.REPLACED: 410,
-    links.LinkProblem.USED: 409,
-}
+# A used link's one use was sending answers: opening or sending again conflicts with them.
+REFUSAL_STATUS = secret_links.REFUSAL_STATUS | {Refusal.USED: 409}
 
 
 def _per_link() -> str:
-    return "feedback-link:" + hash_token(str((request.view_args or {}).get("token", "")))
+    return "feedback-link:" + secret_links.hash_token(
+        str((request.view_args or {}).get("token", ""))
+    )
 
 
 def _language(invitation: Invitation | None) -> str:
@@ -50,15 +48,15 @@ def _language(invitation: Invitation | None) -> str:
     return invitation.language if invitation is not None else "nl"
 
 
-def _problem(refused: links.LinkRefused) -> ResponseReturnValue:
-    invitation = refused.invitation
+def _problem(refused: LinkRefused) -> ResponseReturnValue:
+    invitation: Invitation | None = refused.holder
     with force_locale(_language(invitation)):
         page = render_template(
             "feedback/link_problem.html",
-            problem=refused.problem.value,
+            problem=refused.reason.value,
             counsellor=invitation.round.client.counsellor.name if invitation else None,
         )
-    return page, PROBLEM_STATUS[refused.problem]
+    return page, REFUSAL_STATUS[refused.reason]
 
 
 def _released_to(invitation: Invitation) -> bool:
@@ -137,10 +135,10 @@ def answer(token: str) -> ResponseReturnValue:
     """Show the form with what was saved before; save for later, or submit once."""
     try:
         invitation = links.find(token)
-    except links.LinkRefused as refused:
-        used_or_late = refused.problem in (links.LinkProblem.USED, links.LinkProblem.EXPIRED)
-        if refused.invitation is not None and used_or_late and _released_to(refused.invitation):
-            return _own_report(refused.invitation)
+    except LinkRefused as refused:
+        used_or_late = refused.reason in (Refusal.USED, Refusal.EXPIRED)
+        if refused.holder is not None and used_or_late and _released_to(refused.holder):
+            return _own_report(refused.holder)
         return _problem(refused)
     if _released_to(invitation):
         return _own_report(invitation)
@@ -167,7 +165,7 @@ def _answer(invitation: Invitation) -> ResponseReturnValue:
         return _page(invitation, answers.as_draft(), saved=True)
     try:
         rounds.submit(invitation, answers)
-    except links.LinkRefused as refused:
+    except LinkRefused as refused:
         return _problem(refused)
     return render_template("feedback/thanks.html", first_name=invitation.round.client.first_name)
 

@@ -1,4 +1,4 @@
-"""Raters' secret links: 256 random bits handed out once; only their SHA-256 is kept.
+"""Raters' secret links (made and checked by :mod:`fieldapp.common.secret_links`).
 
 A link works until the round closes (the end of its deadline day in the organisation's time zone,
 or earlier when the counsellor closes it), until it is revoked or renewed, and for one submit.
@@ -9,39 +9,19 @@ why it ended.
 
 from __future__ import annotations
 
-import secrets
-from enum import StrEnum
-
 import segno
 from markupsafe import Markup
-from sqlalchemy import select
 
-from fieldapp.auth.tokens import hash_token
+from fieldapp.common import secret_links
+from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.extensions import db
 from fieldapp.feedback.models import EndedLink, Invitation, LinkEnd
-
-MAX_TOKEN_LENGTH = 100
-
-
-class LinkProblem(StrEnum):
-    UNKNOWN = "unknown"
-    EXPIRED = "expired"
-    REVOKED = "revoked"  # stopped by the counsellor
-    REPLACED = "replaced"  # a newer link was made
-    USED = "used"
-
-
-class LinkRefused(Exception):
-    def __init__(self, problem: LinkProblem, invitation: Invitation | None = None) -> None:
-        super().__init__(problem.value)
-        self.problem = problem
-        self.invitation = invitation
 
 
 def new_secret(invitation: Invitation) -> str:
     """A fresh secret for ``invitation``; the previous link stops working and is kept as ended:
     stopped, if the counsellor had stopped it, else replaced."""
-    raw = secrets.token_urlsafe(32)
+    secret = secret_links.new()
     if invitation.token_hash:
         db.session.add(
             EndedLink(
@@ -51,43 +31,39 @@ def new_secret(invitation: Invitation) -> str:
                 reason=LinkEnd.STOPPED if invitation.revoked_at else LinkEnd.REPLACED,
             )
         )
-    invitation.token_hash = hash_token(raw)
-    return raw
+    invitation.token_hash = secret.token_hash
+    return secret.raw
 
 
 def find(raw: str) -> Invitation:
-    """The invitation whose link is ``raw``, if it may still be used; else :class:`LinkRefused`
-    saying why (an unknown link reveals nothing)."""
-    if not raw or len(raw) > MAX_TOKEN_LENGTH:
-        raise LinkRefused(LinkProblem.UNKNOWN)
-    hashed = hash_token(raw)
-    invitation = db.session.scalars(
-        select(Invitation).where(Invitation.token_hash == hashed)
-    ).one_or_none()
-    if invitation is None:
-        raise _ended(hashed)
-    if invitation.submitted_at is not None:
-        raise LinkRefused(LinkProblem.USED, invitation)
-    if invitation.revoked_at is not None:
-        raise LinkRefused(LinkProblem.REVOKED, invitation)
-    if invitation.round.is_closed():
-        raise LinkRefused(LinkProblem.EXPIRED, invitation)
+    """The invitation whose link is ``raw``, if it may still be used: not answered, not stopped,
+    its round not closed. Else :class:`LinkRefused` saying why, with the invitation as its holder
+    (an unknown link reveals nothing)."""
+    try:
+        invitation = secret_links.find(Invitation, raw)
+    except LinkRefused:
+        raise _ended(raw) from None
+    secret_links.check(
+        used_at=invitation.submitted_at,
+        revoked_at=invitation.revoked_at,
+        expires_at=invitation.round.closes_at,
+        holder=invitation,
+    )
     return invitation
 
 
-def _ended(hashed: str) -> LinkRefused:
-    """Why an earlier link of an invitation no longer works. Only "stopped" or "replaced", never
+def _ended(raw: str) -> LinkRefused:
+    """Why an earlier link of an invitation no longer works. Only "revoked" or "replaced", never
     "used" or "expired": those let the client's own link show the released report, and a link
     may have been replaced because it reached the wrong person."""
-    ended = db.session.scalars(
-        select(EndedLink).where(EndedLink.token_hash == hashed)
-    ).one_or_none()
-    if ended is None:
-        return LinkRefused(LinkProblem.UNKNOWN)
+    try:
+        ended = secret_links.find(EndedLink, raw)
+    except LinkRefused as unknown:
+        return unknown
     invitation = ended.invitation
     if ended.reason == LinkEnd.STOPPED or invitation.revoked_at is not None:
-        return LinkRefused(LinkProblem.REVOKED, invitation)
-    return LinkRefused(LinkProblem.REPLACED, invitation)
+        return LinkRefused(Refusal.REVOKED, invitation)
+    return LinkRefused(Refusal.REPLACED, invitation)
 
 
 def qr_code(link: str) -> Markup:

@@ -16,6 +16,7 @@ from fieldapp.auth.models import User
 from fieldapp.clients import timeline
 from fieldapp.common import events
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.feedback import frameworks, links
@@ -402,7 +403,7 @@ def submit(invitation: Invitation, answers: Answers) -> FeedbackResponse:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise links.LinkRefused(links.LinkProblem.USED) from None
+        raise LinkRefused(Refusal.USED) from None
     return response
 
 

@@ -4,7 +4,6 @@ no client name, no purpose; a title, the time, the worksite and a link behind si
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import datetime, timedelta
 
 from flask import url_for
@@ -14,26 +13,29 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from fieldapp.auth.models import User
-from fieldapp.auth.tokens import hash_token
+from fieldapp.common import secret_links
+from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.visits.models import CalendarFeed, Visit, VisitStatus
 
 
 def issue(user: User) -> str:
-    """A new secret feed address for ``user``; the previous one stops working."""
+    """A new secret feed address for ``user`` (see :mod:`fieldapp.common.secret_links`); the
+    previous one stops working."""
     revoke(user)
-    raw = secrets.token_urlsafe(32)
+    secret = secret_links.new()
     db.session.add(
         CalendarFeed(
-            organisation_id=user.organisation_id, user_id=user.id, token_hash=hash_token(raw)
+            organisation_id=user.organisation_id, user_id=user.id, token_hash=secret.token_hash
         )
     )
     db.session.flush()
-    return raw
+    return secret.raw
 
 
 def revoke(user: User) -> None:
+    """The address stops working. Its row goes: a calendar app is told nothing but "unknown"."""
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
 
 
@@ -44,13 +46,14 @@ def has_feed(user: User) -> bool:
     )
 
 
-def owner_of(raw: str) -> User | None:
-    if not raw or len(raw) > 100:
-        return None
-    feed = db.session.scalars(
-        select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(raw))
-    ).first()
-    return db.session.get(User, feed.user_id) if feed else None
+def owner_of(raw: str) -> User:
+    """The active user whose feed address is ``raw``; else :class:`LinkRefused` (unknown, also
+    for a deactivated user's address)."""
+    feed = secret_links.find(CalendarFeed, raw)
+    owner = db.session.get(User, feed.user_id)
+    if owner is None or not owner.active:
+        raise LinkRefused(Refusal.UNKNOWN)
+    return owner
 
 
 _LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")

@@ -29,6 +29,7 @@ from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status, safe_next_url
 from fieldapp.common.numbers import whole_number
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.time import local_moment
 from fieldapp.common.views import acted, saved
@@ -221,9 +222,10 @@ def calendar_settings() -> ResponseReturnValue:
 @limiter.limit("60 per hour")
 def feed(token: str) -> ResponseReturnValue:
     """The iCalendar feed; its address is the only key, so it holds nothing sensitive."""
-    owner = calendar.owner_of(token)
-    if owner is None or not owner.active:
-        abort(404)
+    try:
+        owner = calendar.owner_of(token)
+    except LinkRefused as refused:
+        abort(REFUSAL_STATUS[refused.reason])
     response = Response(calendar.render(owner), mimetype="text/calendar")
     return exempt_from_no_store(response)
 

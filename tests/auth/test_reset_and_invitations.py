@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from fieldapp.auth.models import PasswordResetRequest, User, UserToken
 from fieldapp.auth.roles import Role
-from fieldapp.auth.tokens import hash_token
+from fieldapp.common.secret_links import hash_token
 from fieldapp.common.time import now_utc
 
 NEW_PASSWORD = "een nieuwe zin om te onthouden"

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp.auth.tokens import hash_token
 from fieldapp.common.dates import today
+from fieldapp.common.secret_links import hash_token
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation, RaterGroup
 from tests.feedback.conftest import KEYS, complete_answers, rater_rows
