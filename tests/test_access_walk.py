@@ -15,7 +15,7 @@ import pytest
 from flask import Flask, url_for
 from sqlalchemy import select
 
-from fieldapp.auth.models import Team, User
+from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as client_services
 from fieldapp.common.access import (
@@ -27,6 +27,7 @@ from fieldapp.common.access import (
 )
 from fieldapp.common.dates import today
 from fieldapp.file_access import LOADERS, Permission
+from fieldapp.organisation.models import Team
 from fieldapp.privacy.services import anonymise
 from fieldapp.trajectories import services as trajectory_services
 from fieldapp.trajectories.method import Outcome

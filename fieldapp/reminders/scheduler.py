@@ -23,11 +23,11 @@ from flask import Flask
 from sqlalchemy import select
 
 from fieldapp.auth import services as auth_services
-from fieldapp.auth.models import Organisation
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.mail import delivery
+from fieldapp.organisation.models import Organisation
 from fieldapp.privacy.services import anonymise_expired
 from fieldapp.reminders import schedule
 from fieldapp.reminders.dispatcher import Dispatcher
