@@ -170,9 +170,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from fieldapp.auth.cli import create_organisation_command, create_user_command
     from fieldapp.demo import demo_data_command
+    from fieldapp.jobs import scheduler_command
     from fieldapp.mail.cli import send_mail_command
     from fieldapp.privacy.cli import anonymise_expired_command
-    from fieldapp.reminders.cli import scheduler_command, vapid_keys_command
+    from fieldapp.reminders.cli import vapid_keys_command
 
     for command in (
         create_organisation_command,

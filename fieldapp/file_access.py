@@ -28,11 +28,12 @@ from flask import abort, g
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import access
 from fieldapp.clients.models import Client
-from fieldapp.common.access import Declared, acting_user, declare
+from fieldapp.common.access import Declared, declare
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.feedback.models import FeedbackRound, Invitation
 from fieldapp.mentorships.models import CheckIn, Mentorship

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
 from fieldapp.clients import access, caseload, services, timeline
 from fieldapp.clients.forms import (
@@ -17,7 +18,7 @@ from fieldapp.clients.forms import (
     ShareForm,
 )
 from fieldapp.clients.models import Client, ClientShare
-from fieldapp.common.access import acting_user, signed_in
+from fieldapp.common.access import signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken

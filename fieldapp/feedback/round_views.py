@@ -24,8 +24,8 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
+from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
-from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken

@@ -8,8 +8,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.roles import Role
-from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.forms import form_status
 from fieldapp.common.numbers import whole_number
 from fieldapp.common.tenancy import get_or_404

@@ -7,11 +7,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as clients
 from fieldapp.clients.models import Client
-from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, form_status
 from fieldapp.common.rules import RuleBroken

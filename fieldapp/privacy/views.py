@@ -7,8 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from fieldapp.auth.access import acting_user
 from fieldapp.clients.models import Client
-from fieldapp.common.access import acting_user
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
 from fieldapp.file_access import Permission, requires

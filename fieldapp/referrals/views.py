@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from fieldapp.auth.access import acting_user
 from fieldapp.clients.models import Client
-from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status
 from fieldapp.common.views import saved

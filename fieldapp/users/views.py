@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from fieldapp.auth import services, sessions
+from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
-from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.extensions import db
 from fieldapp.organisation import services as organisation

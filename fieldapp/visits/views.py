@@ -23,11 +23,13 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
+from fieldapp.auth.access import acting_user
 from fieldapp.clients.models import Client
-from fieldapp.common.access import acting_user, public, signed_in
+from fieldapp.common.access import public, signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status, safe_next_url
 from fieldapp.common.numbers import whole_number
+from fieldapp.common.requests import COPY_HEADER, is_offline_copy
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.time import local_moment
@@ -35,7 +37,6 @@ from fieldapp.common.views import acted, saved
 from fieldapp.extensions import db, limiter
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
 from fieldapp.file_access import Permission, requires
-from fieldapp.pwa import offline as offline_pages
 from fieldapp.visits import calendar, follow_ups, notes, services
 from fieldapp.visits.forms import NewVisitForm, VisitForm
 from fieldapp.visits.models import FollowUp, Visit, VisitStatus
@@ -103,12 +104,12 @@ def show(visit: Visit) -> ResponseReturnValue:
     """A visit with its notes; a note whose revisions crossed shows every version. The copy a
     device keeps for offline use has the note form but none of the notes."""
     response = Response(_show_page(visit))
-    response.vary.add(offline_pages.COPY_HEADER)
+    response.vary.add(COPY_HEADER)
     return response
 
 
 def _show_page(visit: Visit, error: str | None = None, body: str = "") -> str:
-    copy = offline_pages.is_offline_copy()
+    copy = is_offline_copy()
     visit_notes = [] if copy else notes.notes_of(visit)
     framework = _framework(visit)
     return render_template(
