@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
 from fieldapp.clients import access, caseload, services, timeline
+from fieldapp.clients.file_access import CLIENT, Permission, opened_file, requires
 from fieldapp.clients.forms import (
     CaseloadFilterForm,
     ClientForm,
@@ -26,7 +27,6 @@ from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import saved
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback_rounds
-from fieldapp.file_access import Permission, opened_file, requires
 from fieldapp.mentorships import services as mentorships
 from fieldapp.referrals import services as referrals
 from fieldapp.trajectories import services as trajectories
@@ -97,7 +97,7 @@ def create() -> ResponseReturnValue:
 
 
 @bp.get("/<id:client_id>")
-@requires(Permission.READ, "client_id")
+@requires(Permission.READ, CLIENT)
 def show(client: Client) -> ResponseReturnValue:
     """A client's file: the current trajectory, its checklist, referrals, mentor and timeline.
 
@@ -137,7 +137,7 @@ def show(client: Client) -> ResponseReturnValue:
 
 
 @bp.route("/<id:client_id>/edit", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "client_id")
+@requires(Permission.CHANGE, CLIENT)
 def edit(client: Client) -> ResponseReturnValue:
     user = acting_user()
     form = ClientForm(obj=client)
@@ -151,7 +151,7 @@ def edit(client: Client) -> ResponseReturnValue:
 
 
 @bp.route("/<id:client_id>/consent", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "client_id")
+@requires(Permission.CHANGE, CLIENT)
 def consent(client: Client) -> ResponseReturnValue:
     """Record how the client consented to the file (the client page carries the same form)."""
     user = acting_user()
@@ -165,7 +165,7 @@ def consent(client: Client) -> ResponseReturnValue:
 
 
 @bp.route("/<id:client_id>/handover", methods=["GET", "POST"])
-@requires(Permission.REASSIGN, "client_id")
+@requires(Permission.REASSIGN, CLIENT)
 def handover(client: Client) -> ResponseReturnValue:
     """A warm hand-over to another counsellor, with a note they receive."""
     user = acting_user()
@@ -187,7 +187,7 @@ def handover(client: Client) -> ResponseReturnValue:
 
 
 @bp.route("/<id:client_id>/shares", methods=["GET", "POST"])
-@requires(Permission.REASSIGN, "client_id")
+@requires(Permission.REASSIGN, CLIENT)
 def shares(client: Client) -> ResponseReturnValue:
     """Who else may open this file, and whether they see its sensitive part."""
     user = acting_user()
@@ -209,7 +209,7 @@ def shares(client: Client) -> ResponseReturnValue:
 
 
 @bp.post("/<id:client_id>/shares/<id:share_id>/delete")
-@requires(Permission.REASSIGN, "client_id")
+@requires(Permission.REASSIGN, CLIENT)
 def unshare(client: Client, share_id: int) -> ResponseReturnValue:
     user = acting_user()
     grant = get_or_404(ClientShare, share_id)

@@ -4,7 +4,7 @@ The declaration is a decorator placed right under ``@bp.route``; it guards the v
 :class:`Declared` on the function. ``create_app`` refuses to start when a route of the URL map has
 none (:func:`check_declared`), and the access test reads the declarations to walk every route.
 Routes for a role are declared with :func:`fieldapp.auth.access.role_required`, routes on a
-client's file with :func:`fieldapp.file_access.requires`.
+client's file with :func:`fieldapp.clients.file_access.requires`.
 """
 
 from __future__ import annotations
