@@ -125,8 +125,8 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.clients.views import bp as clients_bp
     from fieldapp.feedback.form_views import bp as feedback_form_bp
+    from fieldapp.feedback.framework_views import bp as frameworks_bp
     from fieldapp.feedback.round_views import bp as feedback_rounds_bp
-    from fieldapp.feedback.views import bp as feedback_bp
     from fieldapp.home.views import bp as home_bp
     from fieldapp.i18n.views import bp as i18n_bp
     from fieldapp.mail.views import bp as mail_bp
@@ -148,7 +148,7 @@ def _register_blueprints(app: Flask) -> None:
         users_bp,
         audit_bp,
         organisation_bp,
-        feedback_bp,
+        frameworks_bp,
         feedback_form_bp,
         feedback_rounds_bp,
         clients_bp,
