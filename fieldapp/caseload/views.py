@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
-from fieldapp.clients import access, caseload, services, timeline
+from fieldapp.caseload import services as caseload
+from fieldapp.clients import access, services, timeline
 from fieldapp.clients.file_access import CLIENT, Permission, opened_file, requires
 from fieldapp.clients.forms import (
     CaseloadFilterForm,
