@@ -21,11 +21,11 @@ from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mentorships import services as mentorships
+from fieldapp.method import Outcome, Scheme
 from fieldapp.organisation.models import Organisation, Team
 from fieldapp.referrals import services as referrals
 from fieldapp.referrals.models import ReferralStatus
 from fieldapp.trajectories import services as trajectories
-from fieldapp.trajectories.method import Outcome, Scheme
 from fieldapp.trajectories.services import open_trajectory
 from fieldapp.visits import notes
 from fieldapp.visits import services as visits

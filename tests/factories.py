@@ -32,12 +32,12 @@ from fieldapp.mail.delivery import MAX_ATTEMPTS
 from fieldapp.mail.models import MailStatus, OutgoingMail
 from fieldapp.mentorships import services as mentorship_services
 from fieldapp.mentorships.models import CheckIn, Mentorship
+from fieldapp.method import Scheme
 from fieldapp.organisation.models import Organisation
 from fieldapp.referrals import services as referral_services
 from fieldapp.referrals.models import Referral, ReferralStatus
 from fieldapp.reminders.models import PushSubscription, Reminder
 from fieldapp.trajectories import services as trajectory_services
-from fieldapp.trajectories.method import Scheme
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.visits import services as visit_services
 from fieldapp.visits.models import FollowUp, Visit

@@ -28,10 +28,10 @@ from fieldapp.common.access import (
     undeclared_endpoints,
 )
 from fieldapp.common.dates import today
+from fieldapp.method import Outcome
 from fieldapp.organisation.models import Team
 from fieldapp.privacy.services import anonymise
 from fieldapp.trajectories import services as trajectory_services
-from fieldapp.trajectories.method import Outcome
 from fieldapp.trajectories.models import Evaluation
 
 SENSITIVE_ANSWER = "schulden bij drie schuldeisers"

@@ -29,10 +29,10 @@ from fieldapp.common.views import saved
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.mentorships import services as mentorships
+from fieldapp.method import PHASES, checklist_for
 from fieldapp.referrals import services as referrals
 from fieldapp.trajectories import services as trajectories
 from fieldapp.trajectories.forms import PhaseForm, phase_choices, scheme_choices
-from fieldapp.trajectories.method import PHASES, checklist_for
 from fieldapp.visits import services as visits
 from fieldapp.worksites import services as worksites
 

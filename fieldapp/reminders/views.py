@@ -30,6 +30,7 @@ from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.time import now_utc
 from fieldapp.common.views import acted, saved
 from fieldapp.extensions import db
+from fieldapp.method import rules
 from fieldapp.reminders import (
     centre,
     devices,
@@ -37,7 +38,6 @@ from fieldapp.reminders import (
     overview,
     preferences,
     push,
-    rules,
     schedule,
     vapid,
 )

@@ -14,6 +14,7 @@ from fieldapp.common.forms import choice, form_status
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.views import saved
 from fieldapp.extensions import db
+from fieldapp.method import PHASES, Outcome, Scheme, checklist_for
 from fieldapp.trajectories import services
 from fieldapp.trajectories.forms import (
     EndForm,
@@ -24,7 +25,6 @@ from fieldapp.trajectories.forms import (
     checklist_form_class,
 )
 from fieldapp.trajectories.loaders import EVALUATION, TRAJECTORY
-from fieldapp.trajectories.method import PHASES, Outcome, Scheme, checklist_for
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.worksites import services as worksites
 

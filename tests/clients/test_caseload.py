@@ -13,7 +13,7 @@ from fieldapp.extensions import db as _db
 from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mentorships import services as mentorships
-from fieldapp.trajectories.method import Scheme
+from fieldapp.method import Scheme
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.worksites.models import WorksiteKind
 

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from fieldapp.auth.roles import Role
+from fieldapp.method import Outcome, Scheme
 from fieldapp.privacy.services import anonymise
 from fieldapp.reports.services import yearly
 from fieldapp.trajectories import services as trajectories
-from fieldapp.trajectories.method import Outcome, Scheme
 from fieldapp.worksites.models import WorksiteKind
 
 
