@@ -52,10 +52,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
-## lint: ruff for the Python (check and format), Biome for the JavaScript (needs node and npm)
+## lint: ruff for the Python (check and format), import-linter for the layers (README, "Layout";
+## contracts in pyproject.toml), Biome for the JavaScript (needs node and npm)
 lint: install $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	node_modules/.bin/biome lint --error-on-warnings
 
 format: install

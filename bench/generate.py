@@ -15,13 +15,14 @@ from sqlalchemy import insert, select
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.auth import services
-from fieldapp.auth.models import Organisation, Team, User
+from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.clients.models import Client, TimelineEvent
 from fieldapp.common.dates import add_months
 from fieldapp.extensions import db
+from fieldapp.method import Scheme
+from fieldapp.organisation.models import Organisation, Team
 from fieldapp.referrals.models import Referral
-from fieldapp.trajectories.method import Scheme
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.worksites.models import Contact, Worksite, WorksiteKind
 

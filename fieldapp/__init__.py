@@ -123,10 +123,10 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from fieldapp.audit.views import bp as audit_bp
     from fieldapp.auth.views import bp as auth_bp
-    from fieldapp.clients.views import bp as clients_bp
+    from fieldapp.caseload.views import bp as clients_bp
     from fieldapp.feedback.form_views import bp as feedback_form_bp
+    from fieldapp.feedback.framework_views import bp as frameworks_bp
     from fieldapp.feedback.round_views import bp as feedback_rounds_bp
-    from fieldapp.feedback.views import bp as feedback_bp
     from fieldapp.home.views import bp as home_bp
     from fieldapp.i18n.views import bp as i18n_bp
     from fieldapp.mail.views import bp as mail_bp
@@ -148,7 +148,7 @@ def _register_blueprints(app: Flask) -> None:
         users_bp,
         audit_bp,
         organisation_bp,
-        feedback_bp,
+        frameworks_bp,
         feedback_form_bp,
         feedback_rounds_bp,
         clients_bp,
@@ -170,9 +170,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from fieldapp.auth.cli import create_organisation_command, create_user_command
     from fieldapp.demo import demo_data_command
+    from fieldapp.jobs import scheduler_command
     from fieldapp.mail.cli import send_mail_command
     from fieldapp.privacy.cli import anonymise_expired_command
-    from fieldapp.reminders.cli import scheduler_command, vapid_keys_command
+    from fieldapp.reminders.cli import vapid_keys_command
 
     for command in (
         create_organisation_command,

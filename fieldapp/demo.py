@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from fieldapp.auth import services
-from fieldapp.auth.models import Organisation, Team, User
+from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as clients
 from fieldapp.clients.models import Client
@@ -21,10 +21,11 @@ from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mentorships import services as mentorships
+from fieldapp.method import Outcome, Scheme
+from fieldapp.organisation.models import Organisation, Team
 from fieldapp.referrals import services as referrals
 from fieldapp.referrals.models import ReferralStatus
 from fieldapp.trajectories import services as trajectories
-from fieldapp.trajectories.method import Outcome, Scheme
 from fieldapp.trajectories.services import open_trajectory
 from fieldapp.visits import notes
 from fieldapp.visits import services as visits

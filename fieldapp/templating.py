@@ -11,8 +11,8 @@ from flask import Flask
 from flask_babel import format_datetime, format_decimal, format_time
 
 from fieldapp.mail.services import one_line
+from fieldapp.method import PHASES, Outcome, Scheme
 from fieldapp.referrals.models import ReferralStatus
-from fieldapp.trajectories.method import PHASES, Outcome, Scheme
 from fieldapp.worksites.models import ContactRole, WorksiteKind
 
 

@@ -12,7 +12,7 @@ from types import EllipsisType
 from typing import Any
 
 from fieldapp.auth import services
-from fieldapp.auth.models import Organisation, User
+from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as client_services
 from fieldapp.clients.models import Client, ClientShare
@@ -32,11 +32,12 @@ from fieldapp.mail.delivery import MAX_ATTEMPTS
 from fieldapp.mail.models import MailStatus, OutgoingMail
 from fieldapp.mentorships import services as mentorship_services
 from fieldapp.mentorships.models import CheckIn, Mentorship
+from fieldapp.method import Scheme
+from fieldapp.organisation.models import Organisation
 from fieldapp.referrals import services as referral_services
 from fieldapp.referrals.models import Referral, ReferralStatus
 from fieldapp.reminders.models import PushSubscription, Reminder
 from fieldapp.trajectories import services as trajectory_services
-from fieldapp.trajectories.method import Scheme
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.visits import services as visit_services
 from fieldapp.visits.models import FollowUp, Visit

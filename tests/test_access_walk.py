@@ -1,10 +1,11 @@
 """Every route of the URL map against every relation one can have to a client's file.
 
-Each route declares who may call it (``fieldapp.common.access``, ``fieldapp.file_access``); this
-test walks the URL map like tests/test_tenancy.py does, and for each route on a client's file,
-each relation and each method (a POST with empty data) compares the answer with the table below,
-which is written here and not read from the code. The sensitive part never shows for those who may
-not see it. Another organisation's records are covered by tests/test_tenancy.py.
+Each route declares who may call it (``fieldapp.common.access``,
+``fieldapp.clients.file_access``); this test walks the URL map like tests/test_tenancy.py does, and
+for each route on a client's file, each relation and each method (a POST with empty data) compares
+the answer with the table below, which is written here and not read from the code. The sensitive
+part never shows for those who may not see it. Another organisation's records are covered by
+tests/test_tenancy.py.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import pytest
 from flask import Flask, url_for
 from sqlalchemy import select
 
-from fieldapp.auth.models import Team, User
+from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as client_services
+from fieldapp.clients.file_access import LOADERS, Permission
 from fieldapp.common.access import (
     UndeclaredRoute,
     check_declared,
@@ -26,10 +28,10 @@ from fieldapp.common.access import (
     undeclared_endpoints,
 )
 from fieldapp.common.dates import today
-from fieldapp.file_access import LOADERS, Permission
+from fieldapp.method import Outcome
+from fieldapp.organisation.models import Team
 from fieldapp.privacy.services import anonymise
 from fieldapp.trajectories import services as trajectory_services
-from fieldapp.trajectories.method import Outcome
 from fieldapp.trajectories.models import Evaluation
 
 SENSITIVE_ANSWER = "schulden bij drie schuldeisers"

@@ -4,7 +4,8 @@ import re
 
 from sqlalchemy import func, select
 
-from fieldapp.auth.models import Organisation, User
+from fieldapp.auth.models import User
+from fieldapp.organisation.models import Organisation
 
 
 def test_create_organisation_and_first_admin(runner, db):

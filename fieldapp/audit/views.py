@@ -10,8 +10,8 @@ from wtforms import SelectChoice
 from fieldapp.audit import services
 from fieldapp.audit.forms import AuditFilterForm
 from fieldapp.auth import services as auth_services
+from fieldapp.auth.access import role_required
 from fieldapp.auth.roles import Role
-from fieldapp.common.access import role_required
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 

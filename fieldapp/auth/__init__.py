@@ -1,1 +1,2 @@
-"""Organisations, users and roles, sign-in, password reset and invitations."""
+"""Users and roles, sign-in and signed-in devices, password reset and invitations (organisations
+and teams are in fieldapp/organisation)."""

@@ -7,10 +7,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from fieldapp.auth import services
-from fieldapp.auth.models import Organisation
 from fieldapp.auth.roles import Role
 from fieldapp.extensions import db
 from fieldapp.i18n import LANGUAGES
+from fieldapp.organisation.models import Organisation
 
 
 @click.command("create-organisation")

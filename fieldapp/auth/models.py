@@ -1,42 +1,17 @@
-"""Organisations (tenants), their users, and the single-use tokens e-mailed to users."""
+"""The users of an organisation, their signed-in devices and the tokens e-mailed to them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.auth.roles import Role
 from fieldapp.common.tenancy import TenantScoped
 from fieldapp.common.time import UTCDateTime, now_utc
 from fieldapp.extensions import db
-
-
-class Organisation(db.Model):
-    """One OCMW/CPAS. Every tenant record points here."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    slug: Mapped[str] = mapped_column(String(60), unique=True)
-    default_language: Mapped[str] = mapped_column(String(2), default="nl")
-    # Months after a trajectory ends before the client's file is anonymised automatically.
-    retention_months: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
-    # Fewest answers a colleague or network group needs before the feedback report shows it.
-    feedback_threshold: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-
-    def __repr__(self) -> str:
-        return f"<Organisation {self.slug}>"
-
-
-class Team(TenantScoped, db.Model):
-    """A group of counsellors; its team lead sees the clients of everyone in it."""
-
-    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80))
+from fieldapp.organisation.models import Organisation, Team
 
 
 class User(TenantScoped, db.Model):

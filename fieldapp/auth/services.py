@@ -18,18 +18,13 @@ from sqlalchemy import delete, func, select
 
 from fieldapp.audit import services as audit
 from fieldapp.auth import passwords, sessions, throttle, tokens
-from fieldapp.auth.models import (
-    Organisation,
-    PasswordResetRequest,
-    TokenPurpose,
-    User,
-    UserToken,
-)
+from fieldapp.auth.models import PasswordResetRequest, TokenPurpose, User, UserToken
 from fieldapp.auth.roles import Role
 from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.mail.services import queue_mail, render_message
+from fieldapp.organisation.models import Organisation
 
 log = logging.getLogger(__name__)
 

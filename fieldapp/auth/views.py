@@ -19,6 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 
 from fieldapp.auth import services, sessions, tokens
+from fieldapp.auth.access import acting_user
 from fieldapp.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -28,7 +29,7 @@ from fieldapp.auth.forms import (
     SettingsForm,
 )
 from fieldapp.auth.models import TokenPurpose, UserToken
-from fieldapp.common.access import acting_user, public, signed_in
+from fieldapp.common.access import public, signed_in
 from fieldapp.common.forms import safe_next_url
 from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused, Refusal
 from fieldapp.extensions import db, limiter

@@ -8,8 +8,8 @@
   "with sensitive details".
 
 A file one may not open answers 404, as if it did not exist. Routes apply these rules through
-their declaration (:func:`fieldapp.file_access.requires`); the share and hand-over services apply
-``can_reassign`` themselves.
+their declaration (:func:`fieldapp.clients.file_access.requires`); the share and hand-over
+services apply ``can_reassign`` themselves.
 """
 
 from __future__ import annotations

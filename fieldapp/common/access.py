@@ -3,21 +3,18 @@
 The declaration is a decorator placed right under ``@bp.route``; it guards the view and leaves a
 :class:`Declared` on the function. ``create_app`` refuses to start when a route of the URL map has
 none (:func:`check_declared`), and the access test reads the declarations to walk every route.
-Routes on a client's file are declared with :func:`fieldapp.file_access.requires`.
+Routes for a role are declared with :func:`fieldapp.auth.access.role_required`, routes on a
+client's file with :func:`fieldapp.clients.file_access.requires`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort
-from flask_login import current_user, login_required
-
-from fieldapp.auth.models import User
-from fieldapp.auth.roles import Role
+from flask import Flask
+from flask_login import login_required
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,7 +27,7 @@ class Declared:
     file: what they need, and the URL argument that names the record they load."""
 
     who: str  # "public", "signed in", "role" or "file"
-    role: Role | None = None
+    role: Any = None  # the auth.roles.Role that role_required asks for
     permission: Any = None
     argument: str | None = None
 
@@ -59,22 +56,6 @@ def signed_in(view: F) -> F:
     return declare(login_required(view), Declared("signed in"))
 
 
-def role_required(minimum: Role) -> Callable[[F], F]:
-    """Signed in, with at least ``minimum``; otherwise the sign-in page or a 403."""
-
-    def decorator(view: F) -> F:
-        @wraps(view)
-        @login_required
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.has_role(minimum):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return declare(wrapped, Declared("role", role=minimum))  # type: ignore[arg-type]
-
-    return decorator
-
-
 def undeclared_endpoints(app: Flask, public_endpoints: Iterable[str] = ()) -> list[str]:
     """Endpoints of the URL map whose view carries no declaration."""
     exempt = set(public_endpoints)
@@ -91,12 +72,3 @@ def check_declared(app: Flask, public_endpoints: Iterable[str] = ()) -> None:
     missing = undeclared_endpoints(app, public_endpoints)
     if missing:
         raise UndeclaredRoute(f"routes without an access declaration: {', '.join(missing)}")
-
-
-def acting_user() -> User:
-    """The signed-in user as a real model object, not Flask-Login's proxy.
-
-    Services and ``login_user`` must get the object itself: the proxy stored back into the
-    session (or into ``g``) would refer to itself.
-    """
-    return current_user._get_current_object()  # type: ignore[attr-defined]

@@ -16,3 +16,12 @@ def user_agent() -> str | None:
     if not has_request_context():
         return None
     return (request.user_agent.string or "")[:200] or None
+
+
+# The header with which the page script fetches the pages a device keeps (fieldapp/pwa/offline.py).
+COPY_HEADER = "X-Fieldapp-Copy"
+
+
+def is_offline_copy() -> bool:
+    """Whether this request asks for the copy a device keeps, rather than the live page."""
+    return request.headers.get(COPY_HEADER) == "offline"

@@ -14,7 +14,6 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 
-from fieldapp.auth.models import Organisation
 from fieldapp.common import secret_links
 from fieldapp.common.access import public
 from fieldapp.common.rules import RuleBroken
@@ -26,6 +25,7 @@ from fieldapp.feedback import charts, links, report, rounds
 from fieldapp.feedback.frameworks import in_language
 from fieldapp.feedback.models import Invitation, RaterGroup
 from fieldapp.i18n import LANGUAGES
+from fieldapp.organisation.models import Organisation
 
 bp = Blueprint("feedback_form", __name__)
 

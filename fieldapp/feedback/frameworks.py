@@ -15,11 +15,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from fieldapp.audit import services as audit
-from fieldapp.auth.models import Organisation, User
+from fieldapp.auth.models import User
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
 from fieldapp.feedback import shipped
 from fieldapp.feedback.models import Competence, Framework
+from fieldapp.organisation.models import Organisation
 
 LANGUAGES = ("nl", "fr", "en")
 MAX_COMPETENCES = 20

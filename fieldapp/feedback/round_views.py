@@ -24,8 +24,9 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
+from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
-from fieldapp.common.access import acting_user
+from fieldapp.clients.file_access import Permission, opened_file, requires
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
@@ -33,17 +34,18 @@ from fieldapp.common.views import acted, saved
 from fieldapp.extensions import db
 from fieldapp.feedback import charts, links, rounds
 from fieldapp.feedback import report as report_service
+from fieldapp.feedback.loaders import INVITATION, ROUND
 from fieldapp.feedback.models import FeedbackRound, Invitation, RaterGroup
 from fieldapp.feedback.report_csv import report_csv_text
 from fieldapp.feedback.round_forms import GROUP_LABELS, DeadlineForm, StartRoundForm
-from fieldapp.file_access import Permission, opened_file, requires
+from fieldapp.trajectories.loaders import TRAJECTORY
 from fieldapp.trajectories.models import Trajectory
 
 bp = Blueprint("feedback_rounds", __name__)
 
 
 @bp.route("/trajectories/<id:trajectory_id>/feedback/new", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "trajectory_id")
+@requires(Permission.CHANGE, TRAJECTORY)
 def start(trajectory: Trajectory) -> ResponseReturnValue:
     """The form to start a round, then a page that asks once (starting queues the e-mails), with
     what was filled in carried along: ``step=start`` starts, ``step=change`` goes back to it."""
@@ -141,7 +143,7 @@ def _round_page(feedback_round: FeedbackRound, deadline_form: DeadlineForm) -> s
 
 
 @bp.get("/feedback/rounds/<id:round_id>")
-@requires(Permission.READ, "round_id")
+@requires(Permission.READ, ROUND)
 def show(feedback_round: FeedbackRound) -> ResponseReturnValue:
     """Who has answered: each named rater, and how many of each anonymous group; whose link went
     out by e-mail; links, the deadline."""
@@ -149,7 +151,7 @@ def show(feedback_round: FeedbackRound) -> ResponseReturnValue:
 
 
 @bp.route("/feedback/rounds/<id:round_id>/close", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "round_id")
+@requires(Permission.CHANGE, ROUND)
 def close(feedback_round: FeedbackRound) -> ResponseReturnValue:
     """GET asks first (closing cannot be undone); POST closes the round."""
     user = acting_user()
@@ -165,7 +167,7 @@ def close(feedback_round: FeedbackRound) -> ResponseReturnValue:
 
 
 @bp.get("/feedback/rounds/<id:round_id>/report")
-@requires(Permission.READ, "round_id")
+@requires(Permission.READ, ROUND)
 def report(feedback_round: FeedbackRound) -> ResponseReturnValue:
     """Self against the others per competence, the anonymity rules applied; radar and trend."""
     user = acting_user()
@@ -185,7 +187,7 @@ def report(feedback_round: FeedbackRound) -> ResponseReturnValue:
 
 
 @bp.get("/feedback/rounds/<id:round_id>/report.csv")
-@requires(Permission.READ, "round_id")
+@requires(Permission.READ, ROUND)
 def report_csv(feedback_round: FeedbackRound) -> ResponseReturnValue:
     user = acting_user()
     current = report_service.build(
@@ -199,7 +201,7 @@ def report_csv(feedback_round: FeedbackRound) -> ResponseReturnValue:
 
 
 @bp.post("/feedback/rounds/<id:round_id>/release")
-@requires(Permission.CHANGE, "round_id")
+@requires(Permission.CHANGE, ROUND)
 def release(feedback_round: FeedbackRound) -> ResponseReturnValue:
     user = acting_user()
     acted(lambda: rounds.release(user, feedback_round))
@@ -208,7 +210,7 @@ def release(feedback_round: FeedbackRound) -> ResponseReturnValue:
 
 
 @bp.route("/feedback/invitations/<id:invitation_id>/link", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "invitation_id")
+@requires(Permission.CHANGE, INVITATION)
 def new_link(invitation: Invitation) -> ResponseReturnValue:
     """GET asks first (the link handed out before stops, say so); POST makes a fresh link to hand
     over, shown once (only its hash is kept)."""
@@ -242,7 +244,7 @@ def _ask(invitation: Invitation, action: str) -> ResponseReturnValue:
 
 
 @bp.post("/feedback/rounds/<id:round_id>/remind")
-@requires(Permission.CHANGE, "round_id")
+@requires(Permission.CHANGE, ROUND)
 def remind(feedback_round: FeedbackRound) -> ResponseReturnValue:
     user = acting_user()
     acted(lambda: rounds.remind(user, feedback_round, today()))
@@ -254,7 +256,7 @@ def remind(feedback_round: FeedbackRound) -> ResponseReturnValue:
 
 
 @bp.route("/feedback/invitations/<id:invitation_id>/revoke", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "invitation_id")
+@requires(Permission.CHANGE, INVITATION)
 def revoke(invitation: Invitation) -> ResponseReturnValue:
     """GET asks first; POST stops the rater's link."""
     user = acting_user()
@@ -266,7 +268,7 @@ def revoke(invitation: Invitation) -> ResponseReturnValue:
 
 
 @bp.post("/feedback/rounds/<id:round_id>/deadline")
-@requires(Permission.CHANGE, "round_id")
+@requires(Permission.CHANGE, ROUND)
 def extend(feedback_round: FeedbackRound) -> ResponseReturnValue:
     user = acting_user()
     form = DeadlineForm()

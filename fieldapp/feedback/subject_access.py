@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fieldapp.auth.models import Organisation
 from fieldapp.clients.models import Client
 from fieldapp.extensions import db
 from fieldapp.feedback import report as reports
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation, RaterGroup
+from fieldapp.organisation.models import Organisation
 
 
 def _moment(value: Any) -> str | None:

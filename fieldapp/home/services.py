@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from fieldapp.auth.models import User
-from fieldapp.clients.caseload import CONTRACT_END_SOON
+from fieldapp.caseload.services import CONTRACT_END_SOON
 from fieldapp.clients.models import Client
 from fieldapp.extensions import db
 from fieldapp.mentorships.models import CheckIn, Mentorship

@@ -4,7 +4,8 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from fieldapp.common.access import acting_user, signed_in
+from fieldapp.auth.access import acting_user
+from fieldapp.common.access import signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.home.services import home_screen

@@ -7,8 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.roles import Role
-from fieldapp.common.access import acting_user, public, role_required
+from fieldapp.common.access import public
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.time import now_utc
 from fieldapp.common.views import acted

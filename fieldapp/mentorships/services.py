@@ -16,7 +16,7 @@ from fieldapp.common import events
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
 from fieldapp.mentorships.models import CheckIn, Mentorship
-from fieldapp.reminders import rules
+from fieldapp.method import rules
 from fieldapp.worksites.models import Contact
 
 

@@ -7,20 +7,21 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as clients
+from fieldapp.clients.file_access import CLIENT, Permission, requires
 from fieldapp.clients.models import Client
-from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, form_status
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import saved
 from fieldapp.extensions import db
-from fieldapp.file_access import Permission, requires
 from fieldapp.mentorships import services
 from fieldapp.mentorships.forms import CounsellorMentorForm, MentorForm
+from fieldapp.mentorships.loaders import CHECK_IN
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.worksites import services as worksites
 from fieldapp.worksites.models import Contact
@@ -29,7 +30,7 @@ bp = Blueprint("mentorships", __name__)
 
 
 @bp.route("/clients/<id:client_id>/mentor", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "client_id")
+@requires(Permission.CHANGE, CLIENT)
 def for_client(client: Client) -> ResponseReturnValue:
     user = acting_user()
     form = MentorForm()
@@ -93,7 +94,7 @@ def counsellors() -> ResponseReturnValue:
 
 
 @bp.post("/check-ins/<id:check_in_id>/done")
-@requires(Permission.CHANGE, "check_in_id")
+@requires(Permission.CHANGE, CHECK_IN)
 def check_in_done(check_in: CheckIn, mentorship: Mentorship) -> ResponseReturnValue:
     """A client's check-in goes back to the client's file; a new counsellor's to the home page."""
     user = acting_user()

@@ -1,1 +1,2 @@
-"""An organisation's own settings (retention, default language) and its teams."""
+"""Organisations (the tenants) and their teams: the records, an organisation's own settings
+(retention, default language) and its teams page."""

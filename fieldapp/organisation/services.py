@@ -4,9 +4,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from fieldapp.audit import services as audit
-from fieldapp.auth.models import Organisation, Team, User
+from fieldapp.auth.models import User
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
+from fieldapp.organisation.models import Organisation, Team
 
 RETENTION_RANGE = (6, 240)
 THRESHOLD_RANGE = (2, 10)

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 
+from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.roles import Role
-from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.forms import form_status, required, short_text, show_rule_error, strip
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.views import saved

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
 from fieldapp.audit import services as audit
-from fieldapp.auth.models import Organisation, User
+from fieldapp.auth.models import User
 from fieldapp.clients.models import Client, ClientShare, Handover, TimelineEvent
 from fieldapp.common import events, spreadsheet
 from fieldapp.common.dates import add_months
@@ -28,6 +28,7 @@ from fieldapp.feedback import rounds, subject_access
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation
 from fieldapp.mail.models import OutgoingMail
 from fieldapp.mentorships.models import Mentorship
+from fieldapp.organisation.models import Organisation
 from fieldapp.referrals.models import Referral
 from fieldapp.reminders import schedule
 from fieldapp.reminders.models import Reminder

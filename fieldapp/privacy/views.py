@@ -7,18 +7,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from fieldapp.auth.access import acting_user
+from fieldapp.clients.file_access import CLIENT, Permission, requires
 from fieldapp.clients.models import Client
-from fieldapp.common.access import acting_user
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
-from fieldapp.file_access import Permission, requires
 from fieldapp.privacy import services
 
 bp = Blueprint("privacy", __name__, url_prefix="/clients")
 
 
 @bp.get("/<id:client_id>/export")
-@requires(Permission.READ_SENSITIVE, "client_id")
+@requires(Permission.READ_SENSITIVE, CLIENT)
 def export(client: Client) -> ResponseReturnValue:
     """A zip of everything held about the client (JSON and CSV), for a subject-access request."""
     user = acting_user()
@@ -32,7 +32,7 @@ def export(client: Client) -> ResponseReturnValue:
 
 
 @bp.post("/<id:client_id>/anonymise")
-@requires(Permission.ERASE, "client_id")
+@requires(Permission.ERASE, CLIENT)
 def anonymise(client: Client) -> ResponseReturnValue:
     """Erase who the client is (again: harmless), once every trajectory has ended."""
     user = acting_user()

@@ -1,27 +1,22 @@
 """Pages a device keeps so that a counsellor can work at a worksite without a network.
 
 The page script asks which pages to keep (``pages_for``), fetches each with the
-``X-Fieldapp-Copy: offline`` header and stores the answers in the device's page cache; the service
-worker serves them only when the network fails. A copy holds what a visit needs and no more: no
-notes already written, no flash messages, no forms that only work online. Logging out wipes them.
+``X-Fieldapp-Copy: offline`` header (``fieldapp.common.requests.is_offline_copy``) and stores the
+answers in the device's page cache; the service worker serves them only when the network fails. A
+copy holds what a visit needs and no more: no notes already written, no flash messages, no forms
+that only work online. Logging out wipes them.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import request, url_for
+from flask import url_for
 
 from fieldapp.auth.models import User
 from fieldapp.visits.services import agenda
 
-COPY_HEADER = "X-Fieldapp-Copy"
 DAYS_AHEAD = 7
-
-
-def is_offline_copy() -> bool:
-    """Whether this request asks for the copy a device keeps, rather than the live page."""
-    return request.headers.get(COPY_HEADER) == "offline"
 
 
 def pages_for(user: User, today: date) -> list[str]:

@@ -6,8 +6,10 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, ur
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from fieldapp.common.access import acting_user, public, signed_in
+from fieldapp.auth.access import acting_user
+from fieldapp.common.access import public, signed_in
 from fieldapp.common.dates import today
+from fieldapp.common.requests import is_offline_copy
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.pwa import offline as offline_pages
 from fieldapp.pwa.shell import shell_for
@@ -20,7 +22,7 @@ BACKGROUND_COLOUR = "#f6f7f5"
 
 @bp.app_context_processor
 def offline_copy_flag() -> dict[str, bool]:
-    return {"offline_copy": offline_pages.is_offline_copy()}
+    return {"offline_copy": is_offline_copy()}
 
 
 @bp.get("/api/offline-pages")

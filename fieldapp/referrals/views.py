@@ -6,21 +6,22 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from fieldapp.auth.access import acting_user
+from fieldapp.clients.file_access import CLIENT, Permission, requires
 from fieldapp.clients.models import Client
-from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status
 from fieldapp.common.views import saved
-from fieldapp.file_access import Permission, requires
 from fieldapp.referrals import services
 from fieldapp.referrals.forms import ReferralForm
+from fieldapp.referrals.loaders import REFERRAL
 from fieldapp.referrals.models import PARTNER_SUGGESTIONS, Referral, ReferralStatus
 
 bp = Blueprint("referrals", __name__)
 
 
 @bp.route("/clients/<id:client_id>/referrals/new", methods=["GET", "POST"])
-@requires(Permission.CHANGE_SENSITIVE, "client_id")  # a referral's reason is sensitive
+@requires(Permission.CHANGE_SENSITIVE, CLIENT)  # a referral's reason is sensitive
 def create(client: Client) -> ResponseReturnValue:
     user = acting_user()
     form = ReferralForm()
@@ -35,7 +36,7 @@ def create(client: Client) -> ResponseReturnValue:
 
 
 @bp.route("/referrals/<id:referral_id>", methods=["GET", "POST"])
-@requires(Permission.CHANGE_SENSITIVE, "referral_id")
+@requires(Permission.CHANGE_SENSITIVE, REFERRAL)
 def edit(referral: Referral) -> ResponseReturnValue:
     user = acting_user()
     client = referral.client

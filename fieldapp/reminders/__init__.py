@@ -1,2 +1,2 @@
-"""Reminders that arrive: push subscriptions, VAPID keys, sending (rules and the scheduler build on
-them)."""
+"""Reminders that arrive: push subscriptions, VAPID keys, sending (the agenda builds on them, from
+the rules of fieldapp/method/rules.py; fieldapp/jobs.py runs the sending)."""

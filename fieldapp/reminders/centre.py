@@ -19,9 +19,9 @@ from fieldapp.clients.models import Client
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import local_zone
 from fieldapp.extensions import db
+from fieldapp.method.rules import RuleKind
 from fieldapp.reminders import messages, schedule
 from fieldapp.reminders.models import Reminder, ReminderStatus
-from fieldapp.reminders.rules import RuleKind
 from fieldapp.reminders.schedule import DIGEST, due_at
 from fieldapp.visits.models import Visit
 

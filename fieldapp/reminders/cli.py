@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import logging
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from fieldapp.reminders import scheduler, vapid
+from fieldapp.reminders import vapid
 
 
 @click.command("vapid-keys")
@@ -20,13 +18,3 @@ def vapid_keys_command(replace: bool) -> None:
         f"{'Made' if made else 'Kept'} the VAPID key pair; public key: "
         f"{vapid.application_server_key(app)}"
     )
-
-
-@click.command("scheduler")
-@with_appcontext
-def scheduler_command() -> None:
-    """Run the one scheduler process: sends due reminders, plans every file again at night."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per half minute
-    click.echo("fieldapp scheduler running; stop with Ctrl-C")
-    scheduler.run(current_app._get_current_object())  # type: ignore[attr-defined]

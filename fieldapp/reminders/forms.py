@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TimeField
 
 from fieldapp.common.forms import input_required, strip
-from fieldapp.reminders import rules
+from fieldapp.method import rules
 from fieldapp.reminders.preferences import Preferences
 
 

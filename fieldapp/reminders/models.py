@@ -4,7 +4,6 @@ from datetime import date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     ForeignKey,
@@ -13,7 +12,6 @@ from sqlalchemy import (
     String,
     Text,
     Time,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -89,18 +87,6 @@ class Reminder(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     user: Mapped[User | None] = relationship()
-
-
-class ReminderRule(TenantScoped, db.Model):
-    """An organisation's own offsets for one kind of reminder (and scheme); absent = the default."""
-
-    __table_args__ = (UniqueConstraint("organisation_id", "kind", "scheme"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    scheme: Mapped[str] = mapped_column(String(10), default="")
-    offsets: Mapped[list[int]] = mapped_column(JSON, default=list)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
 
 class NotificationSettings(TenantScoped, db.Model):

@@ -34,10 +34,10 @@ from fieldapp.common.time import local_zone, now_utc
 from fieldapp.extensions import db
 from fieldapp.feedback.models import FeedbackRound
 from fieldapp.mentorships.models import Mentorship
+from fieldapp.method import rules
+from fieldapp.method.rules import RuleKind, RuleSet
 from fieldapp.referrals.models import OPEN_STATUSES, Referral
-from fieldapp.reminders import rules
 from fieldapp.reminders.models import Reminder, ReminderStatus
-from fieldapp.reminders.rules import RuleKind, RuleSet
 from fieldapp.trajectories.models import Trajectory
 from fieldapp.visits.models import Visit, VisitStatus
 

@@ -19,9 +19,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
-from fieldapp.common.access import acting_user, role_required, signed_in
+from fieldapp.common.access import signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status
 from fieldapp.common.rules import RuleBroken
@@ -29,6 +30,7 @@ from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.time import now_utc
 from fieldapp.common.views import acted, saved
 from fieldapp.extensions import db
+from fieldapp.method import rules
 from fieldapp.reminders import (
     centre,
     devices,
@@ -36,7 +38,6 @@ from fieldapp.reminders import (
     overview,
     preferences,
     push,
-    rules,
     schedule,
     vapid,
 )

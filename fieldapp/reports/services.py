@@ -18,7 +18,7 @@ from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
 from fieldapp.common import spreadsheet
 from fieldapp.extensions import db
-from fieldapp.trajectories.method import Outcome, Scheme
+from fieldapp.method import Outcome, Scheme
 from fieldapp.trajectories.models import Trajectory
 from fieldapp.worksites.models import Worksite, WorksiteKind
 

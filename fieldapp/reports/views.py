@@ -9,9 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
+from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as clients
-from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, optional_choice
 from fieldapp.reports import services

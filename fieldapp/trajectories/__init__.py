@@ -1,1 +1,1 @@
-"""Trajectories: scheme, the five phases of the method with their checklists, dates and outcome."""
+"""Trajectories: scheme, phase, checklist answers (the method: fieldapp/method), dates, outcome."""

@@ -14,7 +14,7 @@ from fieldapp.common.forms import (
     short_text,
     strip,
 )
-from fieldapp.trajectories.method import PHASES, Outcome, Scheme, checklist_for
+from fieldapp.method import PHASES, Outcome, Scheme, checklist_for
 
 _hours = NumberRange(min=0.5, max=60, message=_l("Hours per week: between 0.5 and 60."))
 

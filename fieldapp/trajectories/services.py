@@ -19,13 +19,13 @@ from fieldapp.common.dates import add_months
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
-from fieldapp.reminders import rules
-from fieldapp.trajectories.method import (
+from fieldapp.method import (
     ART60_MAX_MONTHS,
     CHECKLIST_BY_KEY,
     PHASES,
     Outcome,
     Scheme,
+    rules,
 )
 from fieldapp.trajectories.models import ChecklistAnswer, Evaluation, RegimePeriod, Trajectory
 from fieldapp.worksites.models import Contact, Worksite

@@ -6,14 +6,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from fieldapp.auth.access import acting_user
+from fieldapp.clients.file_access import CLIENT, Permission, opened_file, requires
 from fieldapp.clients.models import Client
-from fieldapp.common.access import acting_user
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, form_status
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.views import saved
 from fieldapp.extensions import db
-from fieldapp.file_access import Permission, opened_file, requires
+from fieldapp.method import PHASES, Outcome, Scheme, checklist_for
 from fieldapp.trajectories import services
 from fieldapp.trajectories.forms import (
     EndForm,
@@ -23,7 +24,7 @@ from fieldapp.trajectories.forms import (
     TrajectoryForm,
     checklist_form_class,
 )
-from fieldapp.trajectories.method import PHASES, Outcome, Scheme, checklist_for
+from fieldapp.trajectories.loaders import EVALUATION, TRAJECTORY
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.worksites import services as worksites
 
@@ -54,7 +55,7 @@ def _plan(form: TrajectoryForm) -> services.TrajectoryPlan:
 
 
 @bp.route("/clients/<id:client_id>/trajectories/new", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "client_id")
+@requires(Permission.CHANGE, CLIENT)
 def create(client: Client) -> ResponseReturnValue:
     user = acting_user()
     form = TrajectoryForm()
@@ -70,7 +71,7 @@ def create(client: Client) -> ResponseReturnValue:
 
 
 @bp.route("/trajectories/<id:trajectory_id>/edit", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "trajectory_id")
+@requires(Permission.CHANGE, TRAJECTORY)
 def edit(trajectory: Trajectory) -> ResponseReturnValue:
     user = acting_user()
     form = TrajectoryForm(obj=trajectory)
@@ -97,7 +98,7 @@ def _form_page(
 
 
 @bp.post("/trajectories/<id:trajectory_id>/phase")
-@requires(Permission.CHANGE, "trajectory_id")
+@requires(Permission.CHANGE, TRAJECTORY)
 def change_phase(trajectory: Trajectory) -> ResponseReturnValue:
     user = acting_user()
     form = PhaseForm()
@@ -117,7 +118,7 @@ def change_phase(trajectory: Trajectory) -> ResponseReturnValue:
 
 
 @bp.route("/trajectories/<id:trajectory_id>/checklist/<int:phase>", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "trajectory_id")
+@requires(Permission.CHANGE, TRAJECTORY)
 def checklist(trajectory: Trajectory, phase: int) -> ResponseReturnValue:
     """The short answers of one phase's checklist (the sensitive ones only for who may)."""
     user = acting_user()
@@ -147,7 +148,7 @@ def checklist(trajectory: Trajectory, phase: int) -> ResponseReturnValue:
 
 
 @bp.route("/trajectories/<id:trajectory_id>/regime", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "trajectory_id")
+@requires(Permission.CHANGE, TRAJECTORY)
 def regime(trajectory: Trajectory) -> ResponseReturnValue:
     user = acting_user()
     form = RegimeForm()
@@ -172,7 +173,7 @@ def regime(trajectory: Trajectory) -> ResponseReturnValue:
 
 
 @bp.route("/evaluations/<id:evaluation_id>", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "evaluation_id")
+@requires(Permission.CHANGE, EVALUATION)
 def evaluation(evaluation: Evaluation, trajectory: Trajectory) -> ResponseReturnValue:
     user = acting_user()
     form = EvaluationForm()
@@ -195,7 +196,7 @@ def evaluation(evaluation: Evaluation, trajectory: Trajectory) -> ResponseReturn
 
 
 @bp.route("/trajectories/<id:trajectory_id>/end", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "trajectory_id")
+@requires(Permission.CHANGE, TRAJECTORY)
 def end(trajectory: Trajectory) -> ResponseReturnValue:
     user = acting_user()
     form = EndForm()

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from fieldapp.auth import services, sessions
-from fieldapp.auth.models import Team, User
+from fieldapp.auth.access import acting_user, role_required
+from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
-from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.extensions import db
 from fieldapp.organisation import services as organisation
+from fieldapp.organisation.models import Team
 from fieldapp.users.forms import ConfirmForm, InviteForm, RoleForm
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")

@@ -23,11 +23,14 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
+from fieldapp.auth.access import acting_user
+from fieldapp.clients.file_access import CLIENT, Permission, requires
 from fieldapp.clients.models import Client
-from fieldapp.common.access import acting_user, public, signed_in
+from fieldapp.common.access import public, signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status, safe_next_url
 from fieldapp.common.numbers import whole_number
+from fieldapp.common.requests import COPY_HEADER, is_offline_copy
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused
 from fieldapp.common.security import exempt_from_no_store
@@ -35,10 +38,9 @@ from fieldapp.common.time import local_moment
 from fieldapp.common.views import acted, saved
 from fieldapp.extensions import db, limiter
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
-from fieldapp.file_access import Permission, requires
-from fieldapp.pwa import offline as offline_pages
 from fieldapp.visits import calendar, follow_ups, notes, services
 from fieldapp.visits.forms import NewVisitForm, VisitForm
+from fieldapp.visits.loaders import FOLLOW_UP, VISIT
 from fieldapp.visits.models import FollowUp, Visit, VisitStatus
 
 bp = Blueprint("visits", __name__)
@@ -65,7 +67,7 @@ def agenda() -> ResponseReturnValue:
 
 
 @bp.route("/clients/<id:client_id>/visits/new", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "client_id")
+@requires(Permission.CHANGE, CLIENT)
 def create(client: Client) -> ResponseReturnValue:
     user = acting_user()
     form = VisitForm()
@@ -99,17 +101,17 @@ def plan_today() -> ResponseReturnValue:
 
 
 @bp.get("/visits/<id:visit_id>")
-@requires(Permission.READ, "visit_id")
+@requires(Permission.READ, VISIT)
 def show(visit: Visit) -> ResponseReturnValue:
     """A visit with its notes; a note whose revisions crossed shows every version. The copy a
     device keeps for offline use has the note form but none of the notes."""
     response = Response(_show_page(visit))
-    response.vary.add(offline_pages.COPY_HEADER)
+    response.vary.add(COPY_HEADER)
     return response
 
 
 def _show_page(visit: Visit, error: str | None = None, body: str = "") -> str:
-    copy = offline_pages.is_offline_copy()
+    copy = is_offline_copy()
     visit_notes = [] if copy else notes.notes_of(visit)
     framework = _framework(visit)
     return render_template(
@@ -155,7 +157,7 @@ def _new_note(visit_notes: list[notes.Note], correct: str | None, body: str) -> 
 
 
 @bp.route("/visits/<id:visit_id>/edit", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "visit_id")
+@requires(Permission.CHANGE, VISIT)
 def edit(visit: Visit) -> ResponseReturnValue:
     user = acting_user()
     form = VisitForm(obj=visit)
@@ -170,7 +172,7 @@ def edit(visit: Visit) -> ResponseReturnValue:
 
 
 @bp.get("/visits/<id:visit_id>/cancel")
-@requires(Permission.CHANGE, "visit_id")
+@requires(Permission.CHANGE, VISIT)
 def confirm_cancel(visit: Visit) -> ResponseReturnValue:
     """Asks before a planned visit is cancelled (a cancelled visit cannot be planned again)."""
     if visit.status_enum is not VisitStatus.PLANNED:
@@ -180,7 +182,7 @@ def confirm_cancel(visit: Visit) -> ResponseReturnValue:
 
 
 @bp.post("/visits/<id:visit_id>/<any(done, cancelled):status>")
-@requires(Permission.CHANGE, "visit_id")
+@requires(Permission.CHANGE, VISIT)
 def set_status(visit: Visit, status: str) -> ResponseReturnValue:
     """Mark a visit done, or cancel it once asked: a cancel without the confirmation (a page
     from before there was one) is sent to the question and changes nothing."""
@@ -239,7 +241,7 @@ def csrf_token() -> ResponseReturnValue:
 
 
 @bp.post("/api/visits/<id:visit_id>/notes")
-@requires(Permission.CHANGE, "visit_id")
+@requires(Permission.CHANGE, VISIT)
 def sync_note(visit: Visit) -> ResponseReturnValue:
     """Store one note revision sent by a device: 201 the first time, 200 with the same answer when
     it is sent again; a 4xx with the reason otherwise, so the device keeps the note and says why."""
@@ -256,7 +258,7 @@ def sync_note(visit: Visit) -> ResponseReturnValue:
 
 
 @bp.post("/visits/<id:visit_id>/notes")
-@requires(Permission.CHANGE, "visit_id")
+@requires(Permission.CHANGE, VISIT)
 def add_note(visit: Visit) -> ResponseReturnValue:
     """The same, from the plain HTML form (without JavaScript); its hidden UUIDs make a double
     submit harmless too."""
@@ -302,7 +304,7 @@ def outbox() -> ResponseReturnValue:
 
 
 @bp.post("/follow-ups/<id:follow_up_id>/done")
-@requires(Permission.CHANGE, "follow_up_id")
+@requires(Permission.CHANGE, FOLLOW_UP)
 def follow_up_done(follow_up: FollowUp) -> ResponseReturnValue:
     user = acting_user()
     acted(lambda: follow_ups.complete(user, follow_up))

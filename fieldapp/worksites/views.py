@@ -6,8 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from fieldapp.auth.access import acting_user
 from fieldapp.clients.access import visible_clause
-from fieldapp.common.access import acting_user, signed_in
+from fieldapp.common.access import signed_in
 from fieldapp.common.forms import form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from fieldapp.audit.models import AuditEvent
-from fieldapp.auth.models import Team
 from fieldapp.auth.roles import Role
+from fieldapp.organisation.models import Team
 
 SENSITIVE_ANSWER = "schulden bij drie schuldeisers"
 

@@ -13,7 +13,7 @@ from fieldapp.extensions import db as _db
 from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mentorships import services as mentorships
-from fieldapp.trajectories.method import Scheme
+from fieldapp.method import Scheme
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.worksites.models import WorksiteKind
 
@@ -183,7 +183,7 @@ def test_query_counts_do_not_grow_with_the_data(app, client, auth, make, db, rol
 
 
 def test_the_counsellor_filter_lists_only_whose_clients_one_sees(client, auth, make, db):
-    from fieldapp.auth.models import Team
+    from fieldapp.organisation.models import Team
 
     lead = make.user(role=Role.TEAM_LEAD, email="lead@example.org")
     team = Team(organisation_id=lead.organisation_id, name="Noord")

@@ -13,7 +13,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.mail.services import as_email
-from fieldapp.reminders.models import ReminderRule
+from fieldapp.method.models import ReminderRule
 from fieldapp.trajectories.models import Trajectory
 from fieldapp.visits.models import FollowUp, NoteRevision, Visit
 from tests.feedback.test_rounds import rater_rows

@@ -10,7 +10,7 @@ import pytest
 from fieldapp.audit.models import AuditEvent
 from fieldapp.auth.roles import Role
 from fieldapp.clients.models import TimelineEvent
-from fieldapp.reminders.models import ReminderRule
+from fieldapp.method.models import ReminderRule
 from fieldapp.visits import calendar
 from fieldapp.visits.models import NoteRevision, Visit
 

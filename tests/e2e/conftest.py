@@ -93,8 +93,8 @@ def persistent_context(playwright: Any, tmp_path: Path) -> Iterator[Any]:
 class _InFlight:
     """The app, counting the requests it is answering: a request the browser started late (the
     service worker refreshing kept pages) must be over before the test's tables are emptied, or
-    it would hold locks the emptying of the tables waits for. Werkzeug's threaded server does not wait for
-    its request threads when it shuts down."""
+    it holds locks that the emptying waits for. Werkzeug's threaded server does not wait for its
+    request threads when it shuts down."""
 
     def __init__(self, app: Flask) -> None:
         self._app = app

@@ -251,11 +251,11 @@ def test_a_slow_server_makes_the_pass_hand_back_what_it_cannot_send_in_its_lease
 
 
 def test_the_scheduler_runs_the_mail_pass_every_minute(app, db, make, sent_mail):
-    from fieldapp.reminders import scheduler
+    from fieldapp import jobs
     from fieldapp.reminders.dispatcher import Dispatcher
 
     dispatcher = Dispatcher(app, workers=1)
-    job = scheduler.build(app, dispatcher).get_job("mail")
+    job = jobs.build(app, dispatcher).get_job("mail")
     dispatcher.close()
     assert job.trigger.interval == timedelta(minutes=1)
     assert job.max_instances == 1

@@ -11,9 +11,9 @@ from fieldapp.clients.models import Client, TimelineEvent
 from fieldapp.common.dates import today
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackResponse, RaterGroup
+from fieldapp.method import Outcome
 from fieldapp.privacy.services import anonymise
 from fieldapp.trajectories import services as trajectories
-from fieldapp.trajectories.method import Outcome
 from fieldapp.trajectories.models import ChecklistAnswer, RegimePeriod, Trajectory
 from fieldapp.visits.models import NoteRevision
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from fieldapp.auth.roles import Role
 from fieldapp.clients.models import Client, TimelineEvent
 from fieldapp.common.dates import add_months, today
+from fieldapp.method import Outcome
 from fieldapp.referrals.models import Referral
 from fieldapp.trajectories import services as trajectories
-from fieldapp.trajectories.method import Outcome
 from fieldapp.trajectories.models import ChecklistAnswer, Trajectory
 from fieldapp.visits.models import FollowUp, NoteRevision
 

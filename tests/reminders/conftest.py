@@ -11,10 +11,10 @@ import pytest
 from flask import Flask
 
 from fieldapp.auth.models import User
+from fieldapp.method.rules import RuleKind
 from fieldapp.reminders import vapid
 from fieldapp.reminders.dispatcher import Dispatcher, PassReport
 from fieldapp.reminders.models import Reminder
-from fieldapp.reminders.rules import RuleKind
 from tests.push_service import PushService
 
 # A Tuesday morning in Brussels (09:00 local): nobody's quiet hours.

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import time_machine
 
-from fieldapp import create_app
-from fieldapp.reminders import scheduler
+from fieldapp import create_app, jobs
 from tests.clock import frozen_moment
 from tests.conftest import base_config
 
 if __name__ == "__main__":
     with time_machine.travel(frozen_moment(), tick=True):
         config = base_config(os.environ["DATABASE_URL"], Path(os.environ["FIELDAPP_INSTANCE_PATH"]))
-        scheduler.run(create_app({**config, "FIELDAPP_DISPATCH_SECONDS": 3600}))
+        jobs.run(create_app({**config, "FIELDAPP_DISPATCH_SECONDS": 3600}))

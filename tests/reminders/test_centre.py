@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from fieldapp.auth.roles import Role
 from fieldapp.common.dates import today
-from fieldapp.reminders import preferences, rules
-from fieldapp.reminders.models import Reminder, ReminderRule
-from fieldapp.reminders.rules import RuleKind
+from fieldapp.method import rules
+from fieldapp.method.models import ReminderRule
+from fieldapp.method.rules import RuleKind
+from fieldapp.reminders import preferences
+from fieldapp.reminders.models import Reminder
 
 
 def test_due_reminders_show_with_their_client_and_a_count_in_the_top_bar(client, auth, make):

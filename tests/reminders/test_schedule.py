@@ -14,12 +14,13 @@ from fieldapp.common.time import now_utc
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mentorships import services as mentorship_services
+from fieldapp.method import Outcome, Scheme, rules
+from fieldapp.method.models import ReminderRule
+from fieldapp.method.rules import RuleKind
 from fieldapp.privacy import services as privacy
-from fieldapp.reminders import rules, schedule
-from fieldapp.reminders.models import Reminder, ReminderRule, ReminderStatus
-from fieldapp.reminders.rules import RuleKind
+from fieldapp.reminders import schedule
+from fieldapp.reminders.models import Reminder, ReminderStatus
 from fieldapp.trajectories import services as trajectory_services
-from fieldapp.trajectories.method import Outcome, Scheme
 from fieldapp.visits import services as visit_services
 from fieldapp.visits.models import VisitStatus
 

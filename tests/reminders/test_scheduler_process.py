@@ -71,18 +71,18 @@ def test_the_scheduler_sends_what_is_due_and_stops_on_sigterm(app, db, make, tmp
 
 
 def test_the_scheduler_has_its_jobs_and_they_run(app, db, make):
-    from fieldapp.reminders import scheduler
+    from fieldapp import jobs
     from fieldapp.reminders.dispatcher import Dispatcher
 
     dispatcher = Dispatcher(app, workers=1)
-    jobs = {job.id: job for job in scheduler.build(app, dispatcher).get_jobs()}
+    scheduled = {job.id: job for job in jobs.build(app, dispatcher).get_jobs()}
     dispatcher.close()
-    assert set(jobs) == {"dispatch", "resets", "mail", "plan", "retention"}
-    assert jobs["dispatch"].trigger.interval == timedelta(seconds=30)
-    assert jobs["resets"].trigger.interval == timedelta(seconds=30)
-    assert jobs["mail"].trigger.interval == timedelta(minutes=1)
-    assert jobs["dispatch"].max_instances == 1
-    assert str(jobs["plan"].trigger) == "cron[hour='2', minute='30']"
+    assert set(scheduled) == {"dispatch", "resets", "mail", "plan", "retention"}
+    assert scheduled["dispatch"].trigger.interval == timedelta(seconds=30)
+    assert scheduled["resets"].trigger.interval == timedelta(seconds=30)
+    assert scheduled["mail"].trigger.interval == timedelta(minutes=1)
+    assert scheduled["dispatch"].max_instances == 1
+    assert str(scheduled["plan"].trigger) == "cron[hour='2', minute='30']"
 
     start = today() - timedelta(days=10)
     counsellor = make.user()
@@ -90,12 +90,12 @@ def test_the_scheduler_has_its_jobs_and_they_run(app, db, make):
     make.trajectory(counsellor, client, started_on=start, planned_end_on=add_months(start, 12))
     db.session.execute(delete(Reminder))
     db.session.commit()
-    scheduler.in_app(app, scheduler.plan_everything)()
-    scheduler.in_app(app, scheduler.sweep_retention)()
+    jobs.in_app(app, jobs.plan_everything)()
+    jobs.in_app(app, jobs.sweep_retention)()
     db.session.add(PasswordResetRequest(email=counsellor.email))
     db.session.commit()
-    scheduler.in_app(app, scheduler.send_requested_resets)()
+    jobs.in_app(app, jobs.send_requested_resets)()
     assert sent_messages(app) == []  # queued: the mail job sends it
-    scheduler.in_app(app, scheduler.send_mail)()
+    jobs.in_app(app, jobs.send_mail)()
     assert [message.to for message in sent_messages(app)] == [counsellor.email]
     assert db.session.scalar(select(func.count()).select_from(Reminder)) > 0

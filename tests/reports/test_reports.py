@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from fieldapp.auth.roles import Role
+from fieldapp.method import Outcome, Scheme
 from fieldapp.privacy.services import anonymise
 from fieldapp.reports.services import yearly
 from fieldapp.trajectories import services as trajectories
-from fieldapp.trajectories.method import Outcome, Scheme
 from fieldapp.worksites.models import WorksiteKind
 
 
@@ -109,7 +109,7 @@ def test_counsellors_have_no_reports(client, auth, year_2026):
 
 
 def test_team_caseloads(client, auth, make, db, year_2026):
-    from fieldapp.auth.models import Team
+    from fieldapp.organisation.models import Team
 
     lead, counsellor, _ = year_2026
     team = Team(organisation_id=lead.organisation_id, name="Noord")

@@ -1,4 +1,6 @@
-"""The trajectory method: schemes, the five phases with their checklists, outcomes.
+"""The method every capability follows: schemes, the five phases with their checklists, outcomes;
+and (``rules.py``) an organisation's own rules of when the moments of a file come, which
+trajectories, mentorships and the agenda all read. Below the capabilities: it imports none.
 
 After the method of seed 003 (Kina): 1 exploration, 2 mapping competences, 3 placement,
 4 guidance during employment, 5 end of placement and aftercare.

@@ -7,8 +7,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
-from fieldapp.clients import access, caseload, services, timeline
+from fieldapp.caseload import services as caseload
+from fieldapp.clients import access, services, timeline
+from fieldapp.clients.file_access import CLIENT, Permission, opened_file, requires
 from fieldapp.clients.forms import (
     CaseloadFilterForm,
     ClientForm,
@@ -17,7 +20,7 @@ from fieldapp.clients.forms import (
     ShareForm,
 )
 from fieldapp.clients.models import Client, ClientShare
-from fieldapp.common.access import acting_user, signed_in
+from fieldapp.common.access import signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
@@ -25,12 +28,11 @@ from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import saved
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback_rounds
-from fieldapp.file_access import Permission, opened_file, requires
 from fieldapp.mentorships import services as mentorships
+from fieldapp.method import PHASES, checklist_for
 from fieldapp.referrals import services as referrals
 from fieldapp.trajectories import services as trajectories
 from fieldapp.trajectories.forms import PhaseForm, phase_choices, scheme_choices
-from fieldapp.trajectories.method import PHASES, checklist_for
 from fieldapp.visits import services as visits
 from fieldapp.worksites import services as worksites
 
@@ -96,7 +98,7 @@ def create() -> ResponseReturnValue:
 
 
 @bp.get("/<id:client_id>")
-@requires(Permission.READ, "client_id")
+@requires(Permission.READ, CLIENT)
 def show(client: Client) -> ResponseReturnValue:
     """A client's file: the current trajectory, its checklist, referrals, mentor and timeline.
 
@@ -136,7 +138,7 @@ def show(client: Client) -> ResponseReturnValue:
 
 
 @bp.route("/<id:client_id>/edit", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "client_id")
+@requires(Permission.CHANGE, CLIENT)
 def edit(client: Client) -> ResponseReturnValue:
     user = acting_user()
     form = ClientForm(obj=client)
@@ -150,7 +152,7 @@ def edit(client: Client) -> ResponseReturnValue:
 
 
 @bp.route("/<id:client_id>/consent", methods=["GET", "POST"])
-@requires(Permission.CHANGE, "client_id")
+@requires(Permission.CHANGE, CLIENT)
 def consent(client: Client) -> ResponseReturnValue:
     """Record how the client consented to the file (the client page carries the same form)."""
     user = acting_user()
@@ -164,7 +166,7 @@ def consent(client: Client) -> ResponseReturnValue:
 
 
 @bp.route("/<id:client_id>/handover", methods=["GET", "POST"])
-@requires(Permission.REASSIGN, "client_id")
+@requires(Permission.REASSIGN, CLIENT)
 def handover(client: Client) -> ResponseReturnValue:
     """A warm hand-over to another counsellor, with a note they receive."""
     user = acting_user()
@@ -186,7 +188,7 @@ def handover(client: Client) -> ResponseReturnValue:
 
 
 @bp.route("/<id:client_id>/shares", methods=["GET", "POST"])
-@requires(Permission.REASSIGN, "client_id")
+@requires(Permission.REASSIGN, CLIENT)
 def shares(client: Client) -> ResponseReturnValue:
     """Who else may open this file, and whether they see its sensitive part."""
     user = acting_user()
@@ -208,7 +210,7 @@ def shares(client: Client) -> ResponseReturnValue:
 
 
 @bp.post("/<id:client_id>/shares/<id:share_id>/delete")
-@requires(Permission.REASSIGN, "client_id")
+@requires(Permission.REASSIGN, CLIENT)
 def unshare(client: Client, share_id: int) -> ResponseReturnValue:
     user = acting_user()
     grant = get_or_404(ClientShare, share_id)

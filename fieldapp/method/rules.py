@@ -22,8 +22,8 @@ from fieldapp.auth.models import User
 from fieldapp.common.numbers import whole_number
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
-from fieldapp.reminders.models import ReminderRule
-from fieldapp.trajectories.method import EVALUATION_MONTHS, Scheme
+from fieldapp.method import EVALUATION_MONTHS, Scheme
+from fieldapp.method.models import ReminderRule
 
 MAX_OFFSETS = 8
 

@@ -1,6 +1,6 @@
 """Access to a client's file, declared once per route.
 
-``@requires(Permission.CHANGE, "visit_id")`` under ``@bp.route`` loads the record that the URL
+``@requires(Permission.CHANGE, VISIT)`` under ``@bp.route`` loads the record that the URL
 argument names, finds the client file it belongs to, and lets the view run only when the
 signed-in user may do that to that file; the view gets the loaded records as keyword arguments
 (``visit=...``) and :func:`opened_file` tells what else the user may do with the file.
@@ -13,7 +13,8 @@ The answers, in this order:
   changes nothing), but nothing in it changes any more, whatever the record: 410;
 - a file one may open but not in this way (the sensitive part, a hand-over or a share): 403.
 
-This module sits above the domain packages: it knows each one's records, they do not know it.
+Each capability names the records of a file it serves with a :class:`Loader` of its own
+(``fieldapp.visits.loaders.VISIT``); this module knows only the client.
 """
 
 from __future__ import annotations
@@ -28,17 +29,12 @@ from flask import abort, g
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
-from fieldapp.auth.roles import Role
 from fieldapp.clients import access
 from fieldapp.clients.models import Client
-from fieldapp.common.access import Declared, acting_user, declare
+from fieldapp.common.access import Declared, declare
 from fieldapp.common.tenancy import get_or_404
-from fieldapp.feedback.models import FeedbackRound, Invitation
-from fieldapp.mentorships.models import CheckIn, Mentorship
-from fieldapp.referrals.models import Referral
-from fieldapp.trajectories.models import Evaluation, Trajectory
-from fieldapp.visits.models import FollowUp, Visit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,84 +89,38 @@ class Loaded:
     allowed_without_file: bool = False
 
 
+@dataclass(frozen=True)
+class Loader:
+    """How a route loads the record that its URL argument names, and the file it belongs to."""
+
+    argument: str
+    load: Callable[[User, int], Loaded]
+
+    def __post_init__(self) -> None:
+        LOADERS[self.argument] = self
+
+
+# Every URL argument that names a record of a client's file (filled as the loaders are made).
+LOADERS: dict[str, Loader] = {}
+
+
 def _client(user: User, ident: int) -> Loaded:
     client = get_or_404(Client, ident)
     return Loaded({"client": client}, client.id)
 
 
-def _trajectory(user: User, ident: int) -> Loaded:
-    trajectory = get_or_404(Trajectory, ident)
-    return Loaded({"trajectory": trajectory}, trajectory.client_id)
+CLIENT = Loader("client_id", _client)
 
 
-def _evaluation(user: User, ident: int) -> Loaded:
-    evaluation = get_or_404(Evaluation, ident)
-    trajectory = get_or_404(Trajectory, evaluation.trajectory_id)
-    return Loaded({"evaluation": evaluation, "trajectory": trajectory}, trajectory.client_id)
-
-
-def _visit(user: User, ident: int) -> Loaded:
-    visit = get_or_404(Visit, ident)
-    return Loaded({"visit": visit}, visit.client_id)
-
-
-def _follow_up(user: User, ident: int) -> Loaded:
-    follow_up = get_or_404(FollowUp, ident)
-    return Loaded({"follow_up": follow_up}, follow_up.client_id)
-
-
-def _referral(user: User, ident: int) -> Loaded:
-    referral = get_or_404(Referral, ident)
-    return Loaded({"referral": referral}, referral.client_id)
-
-
-def _round(user: User, ident: int) -> Loaded:
-    feedback_round = get_or_404(FeedbackRound, ident)
-    return Loaded({"feedback_round": feedback_round}, feedback_round.client_id)
-
-
-def _invitation(user: User, ident: int) -> Loaded:
-    invitation = get_or_404(Invitation, ident)
-    feedback_round = get_or_404(FeedbackRound, invitation.round_id)
-    return Loaded({"invitation": invitation}, feedback_round.client_id)
-
-
-def _check_in(user: User, ident: int) -> Loaded:
-    """A client's mentor check-in belongs to the client's file; a new counsellor's to the two
-    counsellors paired (and to team leads and administrators)."""
-    check_in = get_or_404(CheckIn, ident)
-    mentorship = get_or_404(Mentorship, check_in.mentorship_id)
-    paired = user.id in {mentorship.mentor_user_id, mentorship.mentee_user_id}
-    return Loaded(
-        {"check_in": check_in, "mentorship": mentorship},
-        mentorship.mentee_client_id,
-        allowed_without_file=paired or user.has_role(Role.TEAM_LEAD),
-    )
-
-
-# Every URL argument that names a record of a client's file, and how to load it.
-LOADERS: dict[str, Callable[[User, int], Loaded]] = {
-    "client_id": _client,
-    "trajectory_id": _trajectory,
-    "evaluation_id": _evaluation,
-    "visit_id": _visit,
-    "follow_up_id": _follow_up,
-    "referral_id": _referral,
-    "round_id": _round,
-    "invitation_id": _invitation,
-    "check_in_id": _check_in,
-}
-
-
-def requires(permission: Permission, argument: str) -> Callable[[F], F]:
-    """Declare and enforce ``permission`` on the file of the record that ``argument`` names."""
-    load = LOADERS[argument]
+def requires(permission: Permission, loader: Loader) -> Callable[[F], F]:
+    """Declare and enforce ``permission`` on the file of the record that ``loader`` loads."""
+    argument = loader.argument
 
     def decorator(view: F) -> F:
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             user = acting_user()
-            loaded = load(user, kwargs.pop(argument))
+            loaded = loader.load(user, kwargs.pop(argument))
             g.opened_file = None
             if loaded.client_id is None:
                 if not loaded.allowed_without_file:

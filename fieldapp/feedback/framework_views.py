@@ -8,8 +8,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.roles import Role
-from fieldapp.common.access import acting_user, role_required
 from fieldapp.common.forms import form_status
 from fieldapp.common.numbers import whole_number
 from fieldapp.common.tenancy import get_or_404
@@ -18,7 +18,7 @@ from fieldapp.feedback import frameworks
 from fieldapp.feedback.forms import CompetenceForm, FrameworkNameForm
 from fieldapp.feedback.models import Competence, Framework
 
-bp = Blueprint("feedback", __name__, url_prefix="/admin/frameworks")
+bp = Blueprint("frameworks", __name__, url_prefix="/admin/frameworks")
 
 
 def _framework_from_form(field: str) -> Framework | None:
@@ -34,7 +34,7 @@ def _framework_from_form(field: str) -> Framework | None:
 
 @bp.get("/")
 @role_required(Role.ADMIN)
-def frameworks_index() -> ResponseReturnValue:
+def index() -> ResponseReturnValue:
     """The shipped framework and the organisation's own; which one is in use; copy and use."""
     own = frameworks.frameworks_of(acting_user().organisation)
     return render_template(
@@ -55,7 +55,7 @@ def copy() -> ResponseReturnValue:
     name = _("Copy of %(name)s", name=source_name)[:120]
     framework = acted(lambda: frameworks.copy(user, source, name))
     flash(_("Framework copied. Adapt it, then put it in use."), "success")
-    return redirect(url_for("feedback.edit", framework_id=framework.id))
+    return redirect(url_for("frameworks.edit", framework_id=framework.id))
 
 
 @bp.post("/use")
@@ -65,7 +65,7 @@ def use() -> ResponseReturnValue:
     framework = _framework_from_form("framework")
     acted(lambda: frameworks.use(user, framework))
     flash(_("Notes and new feedback rounds now use this framework."), "success")
-    return redirect(url_for("feedback.frameworks_index"))
+    return redirect(url_for("frameworks.index"))
 
 
 def _edit_page(
@@ -98,7 +98,7 @@ def rename(framework_id: int) -> ResponseReturnValue:
         form, lambda: frameworks.rename(user, framework, form.name.data)
     ):
         flash(_("Saved."), "success")
-        return redirect(url_for("feedback.edit", framework_id=framework.id))
+        return redirect(url_for("frameworks.edit", framework_id=framework.id))
     return _edit_page(framework, form, CompetenceForm(formdata=None))
 
 
@@ -112,7 +112,7 @@ def add_competence(framework_id: int) -> ResponseReturnValue:
         form, lambda: frameworks.add_competence(user, framework, *form.texts())
     ):
         flash(_("Competence added."), "success")
-        return redirect(url_for("feedback.edit", framework_id=framework.id))
+        return redirect(url_for("frameworks.edit", framework_id=framework.id))
     return _edit_page(framework, FrameworkNameForm(obj=framework, formdata=None), form)
 
 
@@ -128,7 +128,7 @@ def edit_competence(competence_id: int) -> ResponseReturnValue:
         form, lambda: frameworks.edit_competence(user, competence, *form.texts())
     ):
         flash(_("Saved."), "success")
-        return redirect(url_for("feedback.edit", framework_id=competence.framework_id))
+        return redirect(url_for("frameworks.edit", framework_id=competence.framework_id))
     page = render_template("feedback/competence.html", competence=competence, form=form)
     return page, form_status(form)
 
@@ -141,4 +141,4 @@ def remove_competence(competence_id: int) -> ResponseReturnValue:
     framework_id = competence.framework_id
     acted(lambda: frameworks.remove_competence(user, competence))
     flash(_("Competence removed."), "success")
-    return redirect(url_for("feedback.edit", framework_id=framework_id))
+    return redirect(url_for("frameworks.edit", framework_id=framework_id))

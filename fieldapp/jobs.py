@@ -1,4 +1,7 @@
-"""The one scheduler process: ``flask --app fieldapp scheduler``.
+"""The one scheduler process, ``flask --app fieldapp scheduler``: the jobs of every capability.
+
+It sits at the top of the layers with the app factory, beside the pages: it runs the jobs of mail,
+accounts, privacy and reminders, and none of them knows about it.
 
 APScheduler runs here and nowhere else: web workers never run jobs. The database is the schedule
 (reminder rows, queued mail rows), so the jobs are only "send the reminders that are due" and
@@ -18,16 +21,18 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
+import click
 from apscheduler.schedulers.background import BackgroundScheduler
-from flask import Flask
+from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from fieldapp.auth import services as auth_services
-from fieldapp.auth.models import Organisation
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.mail import delivery
+from fieldapp.organisation.models import Organisation
 from fieldapp.privacy.services import anonymise_expired
 from fieldapp.reminders import schedule
 from fieldapp.reminders.dispatcher import Dispatcher
@@ -153,3 +158,13 @@ def run(app: Flask) -> None:
     finally:
         scheduler.shutdown(wait=True)
         dispatcher.close()
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the one scheduler process: sends due reminders, plans every file again at night."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per half minute
+    click.echo("fieldapp scheduler running; stop with Ctrl-C")
+    run(current_app._get_current_object())  # type: ignore[attr-defined]

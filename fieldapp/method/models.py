@@ -1,0 +1,24 @@
+"""An organisation's own reminder rules, as stored (read through :mod:`fieldapp.method.rules`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldapp.common.tenancy import TenantScoped
+from fieldapp.common.time import UTCDateTime, now_utc
+from fieldapp.extensions import db
+
+
+class ReminderRule(TenantScoped, db.Model):
+    """An organisation's own offsets for one kind of reminder (and scheme); absent = the default."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "kind", "scheme"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    scheme: Mapped[str] = mapped_column(String(10), default="")
+    offsets: Mapped[list[int]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
