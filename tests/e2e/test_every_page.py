@@ -221,10 +221,15 @@ def check_page(
 ) -> None:
     """Measure the page at ``url``. One that answers 403 or 404 is another role's page, one that
     redirects (the sign-in page to a signed-in person) shows another page: both are skipped,
-    unless the page is ``missing`` on purpose (an error page, a wrong link)."""
+    unless the page is ``missing`` on purpose (an error page, a wrong link). The answer is asked
+    for first without the browser, so that only pages to measure are rendered."""
+    asked = page.context.request.get(url, max_redirects=0)
+    asked.dispose()
+    if (asked.status in {403, 404} and not missing) or 300 <= asked.status < 400:
+        return
     response = page.goto(url)
     status = response.status if response else 0
-    if (status in {403, 404} and not missing) or page.url != url:
+    if page.url != url:
         return
     if status >= 500:
         findings.add(where, f"answers {status}")
@@ -288,7 +293,9 @@ def report(findings: Findings, least: int, started: float) -> None:
 
 
 def new_context(browser: Any) -> Any:
-    context = browser.new_context(**PHONE_CONTEXT, bypass_csp=True)  # to inject axe-core
+    """A phone that takes axe-core into its pages, without the service worker: it would keep
+    every page of the walk for offline use, which other tests cover, and the walk would wait."""
+    context = browser.new_context(**PHONE_CONTEXT, bypass_csp=True, service_workers="block")
     context.set_default_timeout(15_000)
     context.clock.install(time=frozen_moment())
     return context
