@@ -26,6 +26,7 @@ from fieldapp.auth.models import (
     UserToken,
 )
 from fieldapp.auth.roles import Role
+from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.mail.services import queue_mail, render_message
@@ -33,8 +34,8 @@ from fieldapp.mail.services import queue_mail, render_message
 log = logging.getLogger(__name__)
 
 
-class AuthError(Exception):
-    """A rule was broken; the message is for the user."""
+class AuthError(RuleBroken):
+    """A rule of accounts and passwords was broken; the message is for the user."""
 
 
 def normalise_email(email: str) -> str:

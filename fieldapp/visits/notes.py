@@ -261,6 +261,8 @@ class DifferentContent(RuleBroken):
     """A revision arrived again under its UUID with other content: the first one stays stored and
     the device keeps this one, so that the counsellor chooses (answered with 409)."""
 
+    conflict = True
+
 
 def _same_note(existing: NoteRevision, visit: Visit, incoming: IncomingRevision) -> None:
     if existing.visit_id != visit.id or existing.note_uuid != incoming.note_uuid:
