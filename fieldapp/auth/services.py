@@ -20,6 +20,7 @@ from fieldapp.audit import services as audit
 from fieldapp.auth import passwords, sessions, throttle, tokens
 from fieldapp.auth.models import PasswordResetRequest, TokenPurpose, User, UserToken
 from fieldapp.auth.roles import Role
+from fieldapp.common.rules import RuleBroken
 from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
@@ -29,8 +30,8 @@ from fieldapp.organisation.models import Organisation
 log = logging.getLogger(__name__)
 
 
-class AuthError(Exception):
-    """A rule was broken; the message is for the user."""
+class AuthError(RuleBroken):
+    """A rule of accounts and passwords was broken; the message is for the user."""
 
 
 def normalise_email(email: str) -> str:

@@ -32,6 +32,7 @@ from fieldapp.auth.models import TokenPurpose, UserToken
 from fieldapp.common.access import public, signed_in
 from fieldapp.common.forms import safe_next_url
 from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused, Refusal
+from fieldapp.common.views import saved
 from fieldapp.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -137,6 +138,7 @@ def reset_password() -> ResponseReturnValue:
             user = services.reset_password(token, form.password.data, form.confirmation.data)
             sessions.open_session(user)
         except (services.AuthError, LinkRefused) as exc:
+            # Not the helper's: a link that stopped working answers its own page, not the form.
             db.session.rollback()
             if isinstance(exc, LinkRefused):
                 return _token_problem_page(exc.reason, TokenPurpose.RESET)
@@ -178,6 +180,7 @@ def accept_invitation() -> ResponseReturnValue:
             )
             sessions.open_session(user)
         except (services.AuthError, LinkRefused) as exc:
+            # Not the helper's: a link that stopped working answers its own page, not the form.
             db.session.rollback()
             if isinstance(exc, LinkRefused):
                 return _token_problem_page(exc.reason, TokenPurpose.INVITE)
@@ -212,27 +215,22 @@ def settings() -> ResponseReturnValue:
     return _settings_page(form, ChangePasswordForm(prefix="password"))
 
 
+def _change_password(form: ChangePasswordForm) -> None:
+    user = acting_user()
+    services.change_password(user, form.current.data, form.password.data, form.confirmation.data)
+    sessions.open_session(user)
+
+
 @bp.post("/settings/password")
 @signed_in
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm(prefix="password")
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                acting_user(), form.current.data, form.password.data, form.confirmation.data
-            )
-        except services.AuthError as exc:
-            db.session.rollback()
-            form.password.errors.append(str(exc))
-        else:
-            user = acting_user()
-            sessions.open_session(user)
-            db.session.commit()
-            # A fresh session for this device; a remember-me cookie it had is renewed with it.
-            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
-            login_user(user, remember=remember_cookie in request.cookies)
-            flash(_("Your password is changed. Other devices are signed out."), "success")
-            return redirect(url_for("auth.settings"))
+    if form.validate_on_submit() and saved(form, lambda: _change_password(form), field="password"):
+        # A fresh session for this device; a remember-me cookie it had is renewed with it.
+        remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+        login_user(acting_user(), remember=remember_cookie in request.cookies)
+        flash(_("Your password is changed. Other devices are signed out."), "success")
+        return redirect(url_for("auth.settings"))
     settings_form = SettingsForm(obj=current_user, prefix="settings")
     settings_form.language.data = current_user.language or ""
     return _settings_page(settings_form, form)

@@ -22,10 +22,9 @@ from fieldapp.clients.forms import (
 from fieldapp.clients.models import Client, ClientShare
 from fieldapp.common.access import signed_in
 from fieldapp.common.dates import today
-from fieldapp.common.forms import choice, form_status, show_rule_error
-from fieldapp.common.rules import RuleBroken
+from fieldapp.common.forms import choice, form_status
 from fieldapp.common.tenancy import get_or_404
-from fieldapp.common.views import saved
+from fieldapp.common.views import committed, made, saved
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.mentorships import services as mentorships
@@ -85,13 +84,8 @@ def create() -> ResponseReturnValue:
         form.counsellor.data = str(user.id)
     if form.validate_on_submit():
         counsellor = _chosen_counsellor(form, user)
-        try:
-            client = services.create_client(user, _details(form), counsellor)
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
+        client = made(form, lambda: services.create_client(user, _details(form), counsellor))
+        if client is not None:
             flash(_("The file of %(name)s is created.", name=client.full_name), "success")
             return redirect(url_for("trajectories.create", client_id=client.id))
     return render_template("clients/form.html", form=form, client=None), form_status(form)
@@ -216,12 +210,7 @@ def unshare(client: Client, share_id: int) -> ResponseReturnValue:
     grant = get_or_404(ClientShare, share_id)
     if grant.client_id != client.id:
         abort(404)
-    try:
-        services.unshare(user, client, grant)
-    except RuleBroken:
-        db.session.rollback()
-        abort(403)
-    db.session.commit()
+    committed(lambda: services.unshare(user, client, grant), lambda _error: abort(403))
     flash(_("The file is no longer shared with this person."), "success")
     return redirect(url_for("clients.shares", client_id=client.id))
 

@@ -112,9 +112,11 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
-def show_rule_error(form: Any, error: Any) -> None:
-    """Put a :class:`RuleBroken` message on its field, or at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
+def show_rule_error(form: Any, error: Any, default_field: str | None = None) -> None:
+    """Put a :class:`RuleBroken` message on its field (``default_field`` when it names none), or
+    at the top of the form."""
+    name = error.field or default_field
+    field = getattr(form, name, None) if name else None
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:

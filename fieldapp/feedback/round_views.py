@@ -30,7 +30,7 @@ from fieldapp.clients.file_access import Permission, opened_file, requires
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.views import acted, saved
+from fieldapp.common.views import acted, made, saved
 from fieldapp.extensions import db
 from fieldapp.feedback import charts, links, rounds
 from fieldapp.feedback import report as report_service
@@ -86,25 +86,21 @@ def start(trajectory: Trajectory) -> ResponseReturnValue:
 def _start(user: User, trajectory: Trajectory, form: StartRoundForm) -> FeedbackRound | None:
     """Start the round as confirmed, or None with the reason on the form. A confirmation sent
     twice at once fails on the round's unique start key: the round of the first is the answer."""
-    started: list[FeedbackRound] = []
     key = form.start_key.data or None
     try:
-        if saved(
+        return made(
             form,
-            lambda: started.append(
-                rounds.start(
-                    user, trajectory, form.deadline.data, _raters(form), today(), start_key=key
-                )[0]
-            ),
-        ):
-            return started[0]
+            lambda: rounds.start(
+                user, trajectory, form.deadline.data, _raters(form), today(), start_key=key
+            )[0],
+        )
     except IntegrityError:
+        # Not a rule the helper shows: the twin confirmation won the commit; answer its round.
         db.session.rollback()
         earlier = rounds.started_with(trajectory, key) if key else None
         if earlier is None:
             raise
         return earlier
-    return None
 
 
 def _may_start(form: StartRoundForm, trajectory: Trajectory) -> bool:

@@ -20,6 +20,7 @@ from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.feedback import frameworks, links
+from fieldapp.feedback.answers_form import answers_form
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation, RaterGroup
 from fieldapp.i18n import LANGUAGES
 from fieldapp.mail.models import OutgoingMail
@@ -27,7 +28,6 @@ from fieldapp.mail.services import mails_about, queue_mail, render_message
 from fieldapp.trajectories.models import Trajectory
 
 MAX_RATERS = 40
-MAX_COMMENT = 2000
 LONGEST_ROUND = timedelta(days=120)
 INVITATION_MAIL = "invitation"  # what a rater's mail is about, for the round's page
 
@@ -340,39 +340,32 @@ class AnswersRefused(RuleBroken):
         self.problems = problems
 
 
-def read_answers(feedback_round: FeedbackRound, form: Any, *, complete: bool) -> Answers:
-    """The answers in a posted form (``score-<key>``: 1-5 or "na", ``comment-<key>``, ``overall``).
+def read_answers(feedback_round: FeedbackRound, formdata: Any, *, complete: bool) -> Answers:
+    """The answers in a posted form (see :mod:`fieldapp.feedback.answers_form`).
 
     A form of another round (an unknown competence) is refused at once. Otherwise every answer is
     checked and :class:`AnswersRefused` names all that is wrong: a score of 7, a comment longer
     than the limit (refused, not cut) and, with ``complete``, each competence left unanswered.
     """
     keys = keys_of(feedback_round)
-    for name in form:
+    for name in formdata:
         if name.startswith(("score-", "comment-")) and name.split("-", 1)[1] not in keys:
             raise RuleBroken(_("This form does not belong to this round. Reload the page."))
-    answers = Answers()
+    form = answers_form(keys)(formdata)
+    form.validate()
+    problems = {name: str(errors[0]) for name, errors in form.errors.items()}
+    answers = Answers(overall=form.overall.data)
     missing: list[str] = []
-    problems: dict[str, str] = {}
-    too_long = _("A comment is at most %(n)d characters.", n=MAX_COMMENT)
     for key in keys:
-        value = form.get(f"score-{key}", "")
-        if value == "na":
+        score, comment = form[f"score-{key}"].data, form[f"comment-{key}"].data
+        if score == "na":
             answers.scores[key] = None
-        elif value in {"1", "2", "3", "4", "5"}:
-            answers.scores[key] = int(value)
-        elif value:
-            problems[f"score-{key}"] = _("Choose a score from 1 to 5, or \u201ccannot judge\u201d.")
-        elif complete:
+        elif score and f"score-{key}" not in problems:
+            answers.scores[key] = int(score)
+        elif not score and complete:
             missing.append(key)
-        comment = form.get(f"comment-{key}", "").strip()
-        if len(comment) > MAX_COMMENT:
-            problems[f"comment-{key}"] = too_long
-        elif comment:
+        if comment and f"comment-{key}" not in problems:
             answers.comments[key] = comment
-    answers.overall = form.get("overall", "").strip()
-    if len(answers.overall) > MAX_COMMENT:
-        problems["overall"] = too_long
     if missing or problems:
         raise AnswersRefused(missing, problems)
     return answers

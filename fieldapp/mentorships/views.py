@@ -15,10 +15,8 @@ from fieldapp.clients.file_access import CLIENT, Permission, requires
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, form_status
-from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
-from fieldapp.common.views import saved
-from fieldapp.extensions import db
+from fieldapp.common.views import committed, flashed, saved
 from fieldapp.mentorships import services
 from fieldapp.mentorships.forms import CounsellorMentorForm, MentorForm
 from fieldapp.mentorships.loaders import CHECK_IN
@@ -103,12 +101,6 @@ def check_in_done(check_in: CheckIn, mentorship: Mentorship) -> ResponseReturnVa
     else:
         back = url_for("home.index")
     if FlaskForm().validate_on_submit():
-        try:
-            services.check_in_done(user, check_in, today())
-        except RuleBroken as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(back), 303
-        db.session.commit()
+        committed(lambda: services.check_in_done(user, check_in, today()), flashed(back, 303))
         flash(_("Check-in recorded."), "success")
     return redirect(back)

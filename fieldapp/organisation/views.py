@@ -11,10 +11,8 @@ from wtforms import IntegerField, SelectField, StringField
 
 from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.roles import Role
-from fieldapp.common.forms import form_status, required, short_text, show_rule_error, strip
-from fieldapp.common.rules import RuleBroken
-from fieldapp.common.views import saved
-from fieldapp.extensions import db
+from fieldapp.common.forms import form_status, required, short_text, strip
+from fieldapp.common.views import made, saved
 from fieldapp.i18n import language_choices
 from fieldapp.organisation import services
 
@@ -67,16 +65,11 @@ def settings() -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def create_team() -> ResponseReturnValue:
     form = TeamForm()
-    if form.validate_on_submit():
-        try:
-            team = services.create_team(acting_user(), form.name.data)
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Team %(name)s created.", name=team.name), "success")
-            return redirect(url_for("organisation.settings"))
+    if form.validate_on_submit() and (
+        team := made(form, lambda: services.create_team(acting_user(), form.name.data))
+    ):
+        flash(_("Team %(name)s created.", name=team.name), "success")
+        return redirect(url_for("organisation.settings"))
     user = acting_user()
     page = render_template(
         "organisation/settings.html",

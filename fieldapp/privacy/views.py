@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, Response, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from fieldapp.auth.access import acting_user
 from fieldapp.clients.file_access import CLIENT, Permission, requires
 from fieldapp.clients.models import Client
-from fieldapp.common.rules import RuleBroken
+from fieldapp.common.views import acted
 from fieldapp.extensions import db
 from fieldapp.privacy import services
 
@@ -36,13 +35,6 @@ def export(client: Client) -> ResponseReturnValue:
 def anonymise(client: Client) -> ResponseReturnValue:
     """Erase who the client is (again: harmless), once every trajectory has ended."""
     user = acting_user()
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        services.anonymise(user, client)
-    except RuleBroken as error:
-        db.session.rollback()
-        abort(409, description=error.message)
-    db.session.commit()
+    acted(lambda: services.anonymise(user, client))
     flash(_("The file is anonymised. The anonymous figures stay in the reports."), "success")
     return redirect(url_for("clients.index"))

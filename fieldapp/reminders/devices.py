@@ -10,9 +10,13 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from wtforms import Field, Form
+from wtforms.validators import DataRequired, ValidationError
 
 from fieldapp.auth.models import User
+from fieldapp.common.json_forms import JSONForm, Nested, Text
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
@@ -22,31 +26,53 @@ from fieldapp.reminders.models import PushSubscription
 MAX_ENDPOINT = 1000
 
 
-def _key(value: Any, length: int, name: str) -> str:
+UNREADABLE_KEYS = _l("This device's notification keys could not be read.")
+UNREADABLE_ADDRESS = _l("This device's notification address could not be read.")
+
+
+class _KeyOf:
     """A URL-safe base64 key of ``length`` bytes, as browsers give them."""
-    if not isinstance(value, str) or len(value) > 200:
-        raise RuleBroken(_("This device's notification keys could not be read."), field=name)
-    try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (binascii.Error, ValueError):
-        raise RuleBroken(
-            _("This device's notification keys could not be read."), field=name
-        ) from None
-    if len(raw) != length:
-        raise RuleBroken(_("This device's notification keys could not be read."), field=name)
-    return value
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+    def __call__(self, form: Form, field: Field) -> None:
+        value = field.data
+        if not isinstance(value, str) or len(value) > 200:
+            raise ValidationError(str(UNREADABLE_KEYS))
+        try:
+            raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        except (binascii.Error, ValueError):
+            raise ValidationError(str(UNREADABLE_KEYS)) from None
+        if len(raw) != self.length:
+            raise ValidationError(str(UNREADABLE_KEYS))
+
+
+class KeysInput(JSONForm):
+    unreadable = UNREADABLE_KEYS
+    p256dh = Text(validators=[_KeyOf(65)])
+    auth = Text(validators=[_KeyOf(16)])
+
+
+class SubscriptionInput(JSONForm):
+    """What ``PushSubscription.toJSON()`` gives."""
+
+    unreadable = UNREADABLE_KEYS
+    endpoint = Text(validators=[DataRequired(UNREADABLE_ADDRESS)])
+    keys = Nested(KeysInput)
+
+    def validate_endpoint(self, field: Text) -> None:
+        parts = urlsplit(field.data)
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            raise ValidationError(str(UNREADABLE_ADDRESS))
+        if len(field.data) > MAX_ENDPOINT:
+            raise ValidationError(str(UNREADABLE_ADDRESS))
 
 
 def subscribe(user: User, payload: Any, label: str) -> PushSubscription:
     """Keep (or move to ``user``) the subscription a browser made; one row per endpoint."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("keys"), dict):
-        raise RuleBroken(_("This device's notification keys could not be read."))
-    endpoint = payload.get("endpoint")
-    parts = urlsplit(endpoint) if isinstance(endpoint, str) else None
-    if parts is None or parts.scheme not in ("https", "http") or not parts.netloc:
-        raise RuleBroken(_("This device's notification address could not be read."))
-    if len(endpoint) > MAX_ENDPOINT:
-        raise RuleBroken(_("This device's notification address could not be read."))
+    incoming = SubscriptionInput.read(payload)
+    endpoint = incoming.endpoint.data
     if not current_app.config["FIELDAPP_PUSH_PRIVATE_ENDPOINTS"]:
         try:
             endpoints.check(endpoint)
@@ -54,8 +80,7 @@ def subscribe(user: User, payload: Any, label: str) -> PushSubscription:
             raise RuleBroken(
                 _("This device's notification address is not a push service on the internet.")
             ) from None
-    p256dh = _key(payload["keys"].get("p256dh"), 65, "p256dh")
-    auth = _key(payload["keys"].get("auth"), 16, "auth")
+    p256dh, auth = incoming.keys.data["p256dh"], incoming.keys.data["auth"]
     digest = hashlib.sha256(endpoint.encode("utf-8")).hexdigest()
     # One row per browser: a phone that changes hands (even to another organisation) moves over.
     db.session.execute(

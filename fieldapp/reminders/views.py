@@ -28,8 +28,7 @@ from fieldapp.common.forms import form_status
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.time import now_utc
-from fieldapp.common.views import acted, saved
-from fieldapp.extensions import db
+from fieldapp.common.views import acted, answered, saved
 from fieldapp.method import rules
 from fieldapp.reminders import (
     centre,
@@ -143,12 +142,9 @@ def save_preferences() -> ResponseReturnValue:
 def subscribe() -> ResponseReturnValue:
     """Keep the subscription this browser just made (JSON, as ``PushSubscription.toJSON()``)."""
     label = request.user_agent.string[:120]
-    try:
-        subscription = devices.subscribe(acting_user(), request.get_json(silent=True), label)
-    except RuleBroken as error:
-        db.session.rollback()
-        return jsonify({"error": 422, "message": error.message}), 422
-    db.session.commit()
+    subscription = answered(
+        lambda: devices.subscribe(acting_user(), request.get_json(silent=True), label)
+    )
     return jsonify({"id": subscription.id}), 201
 
 

@@ -11,9 +11,7 @@ from fieldapp.clients.file_access import CLIENT, Permission, opened_file, requir
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, form_status
-from fieldapp.common.rules import RuleBroken
-from fieldapp.common.views import saved
-from fieldapp.extensions import db
+from fieldapp.common.views import committed, saved
 from fieldapp.method import PHASES, Outcome, Scheme, checklist_for
 from fieldapp.trajectories import services
 from fieldapp.trajectories.forms import (
@@ -104,12 +102,7 @@ def change_phase(trajectory: Trajectory) -> ResponseReturnValue:
     form = PhaseForm()
     if not form.validate_on_submit():
         abort(400, description=_("Choose a phase from 1 to 5."))
-    try:
-        services.change_phase(user, trajectory, int(form.phase.data))
-    except RuleBroken as error:
-        db.session.rollback()
-        abort(409, description=error.message)
-    db.session.commit()
+    committed(lambda: services.change_phase(user, trajectory, int(form.phase.data)))
     flash(
         _("Phase %(phase)s: %(label)s.", phase=trajectory.phase, label=PHASES[trajectory.phase]),
         "success",

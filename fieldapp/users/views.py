@@ -12,6 +12,7 @@ from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.common.tenancy import get_or_404
+from fieldapp.common.views import committed, flashed, made, saved
 from fieldapp.extensions import db
 from fieldapp.organisation import services as organisation
 from fieldapp.organisation.models import Team
@@ -33,22 +34,21 @@ def index() -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def invite() -> ResponseReturnValue:
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            user = services.invite_user(
+    if form.validate_on_submit() and (
+        user := made(
+            form,
+            lambda: services.invite_user(
                 acting_user(),
                 email=form.email.data,
                 name=form.name.data,
                 role=Role(form.role.data),
                 language=form.language.data or None,
-            )
-        except services.AuthError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=user.email), "success")
-            return redirect(url_for("users.index"))
+            ),
+            field="email",
+        )
+    ):
+        flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+        return redirect(url_for("users.index"))
     status = 422 if form.is_submitted() else 200
     return render_template("users/invite.html", form=form), status
 
@@ -59,19 +59,16 @@ def edit(user_id: int) -> ResponseReturnValue:
     """One person: role, status, pending invitation."""
     user = get_or_404(User, user_id)
     form = RoleForm(role=user.role, team=str(user.team_id or ""))
-    if form.validate_on_submit():
-        try:
-            services.change_role(acting_user(), user, Role(form.role.data))
-            team = get_or_404(Team, int(form.team.data)) if form.team.data else None
-            organisation.assign_team(acting_user(), user, team)
-        except services.AuthError as exc:
-            db.session.rollback()
-            form.role.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("users.edit", user_id=user.id))
+    if form.validate_on_submit() and saved(form, lambda: _change_role(user, form), field="role"):
+        flash(_("Saved."), "success")
+        return redirect(url_for("users.edit", user_id=user.id))
     return _edit_page(user, form, status=422 if form.is_submitted() else 200)
+
+
+def _change_role(user: User, form: RoleForm) -> None:
+    services.change_role(acting_user(), user, Role(form.role.data))
+    team = get_or_404(Team, int(form.team.data)) if form.team.data else None
+    organisation.assign_team(acting_user(), user, team)
 
 
 @bp.post("/<id:user_id>/active")
@@ -80,13 +77,15 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
     """Deactivate (signs the person out everywhere) or reactivate an account."""
     user = get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.set_active(acting_user(), user, not user.active)
-        except services.AuthError as exc:
-            db.session.rollback()
-            form = RoleForm(role=user.role, team=str(user.team_id or ""))
-            return _edit_page(user, form, error=str(exc), status=409)
-        db.session.commit()
+        committed(
+            lambda: services.set_active(acting_user(), user, not user.active),
+            lambda error: _edit_page(
+                user,
+                RoleForm(role=user.role, team=str(user.team_id or "")),
+                error=error.message,
+                status=409,
+            ),
+        )
         if user.active:
             flash(_("%(name)s can sign in again.", name=user.name), "success")
         else:
@@ -119,14 +118,11 @@ def end_sessions(user_id: int) -> ResponseReturnValue:
 def resend_invitation(user_id: int) -> ResponseReturnValue:
     user = get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.resend_invitation(acting_user(), user)
-        except services.AuthError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Invitation sent again to %(email)s.", email=user.email), "success")
+        committed(
+            lambda: services.resend_invitation(acting_user(), user),
+            flashed(url_for("users.edit", user_id=user.id)),
+        )
+        flash(_("Invitation sent again to %(email)s.", email=user.email), "success")
     return redirect(url_for("users.edit", user_id=user.id))
 
 

@@ -10,7 +10,6 @@ revision that ``replaces`` the others.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -20,9 +19,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
+from fieldapp.common.json_forms import (
+    Day,
+    Items,
+    JSONForm,
+    Mapping,
+    Moment,
+    Text,
+    UUIDText,
+    as_uuid,
+    read_each,
+)
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
@@ -43,6 +54,7 @@ COMPETENCE_PREFIX = "competence:"
 SCALE = range(1, 6)
 MAX_ACTIONS = 10
 MAX_ACTION_TEXT = 300
+NO_IDENTIFIER = _l("This note has no valid identifier.")
 
 
 @dataclass(frozen=True)
@@ -66,13 +78,6 @@ class IncomingRevision:
     actions: tuple[IncomingAction, ...] = ()
 
 
-def _uuid(value: Any, name: str) -> str:
-    try:
-        return str(uuid.UUID(str(value)))
-    except (ValueError, TypeError, AttributeError):
-        raise RuleBroken(_("This note has no valid identifier."), field=name) from None
-
-
 def observation_keys(framework: FrameworkText) -> tuple[str, ...]:
     """What a note can score: the three fixed observations and the framework's competences."""
     return OBSERVATIONS + tuple(COMPETENCE_PREFIX + c.key for c in framework.competences)
@@ -84,42 +89,79 @@ def observation_labels(framework: FrameworkText) -> dict[str, str]:
     return labels
 
 
+class ActionInput(JSONForm):
+    """Something agreed during the visit, as a device sends it."""
+
+    unreadable = _l("The actions could not be read.")
+    text = Text(
+        validators=[
+            DataRequired(_l("An action needs a description.")),
+            Length(
+                max=MAX_ACTION_TEXT,
+                message=_l("An action is at most %(n)d characters long.", n=MAX_ACTION_TEXT),
+            ),
+        ]
+    )
+    due = Day(message=_l("An action needs a due date."))
+    uuid = UUIDText(message=NO_IDENTIFIER)
+
+
+class RevisionInput(JSONForm):
+    """A note revision as a device (or the plain form) sends it. The fields are declared in the
+    order they are checked: the first problem is the one the device shows."""
+
+    unreadable = _l("The note could not be read.")
+    allowed: Collection[str] = OBSERVATIONS
+    body = Text(
+        validators=[
+            DataRequired(_l("The note is empty.")),
+            Length(
+                max=MAX_BODY, message=_l("The note is longer than %(n)d characters.", n=MAX_BODY)
+            ),
+        ]
+    )
+    observations = Mapping(message=_l("The observations could not be read."))
+    written_at = Moment(message=_l("The note's date could not be read."))
+    replaces = Items(
+        message=_l("The note could not be read."),
+        most=20,
+        each=lambda value: as_uuid(value, NO_IDENTIFIER),
+    )
+    actions = Items(
+        message=_l("A note holds at most %(n)d actions.", n=MAX_ACTIONS),
+        most=MAX_ACTIONS,
+        each=read_each(ActionInput),
+    )
+    revision_uuid = UUIDText(message=NO_IDENTIFIER)
+    note_uuid = UUIDText(message=NO_IDENTIFIER)
+    parent_uuid = UUIDText(message=NO_IDENTIFIER, optional=True)
+
+    def validate_observations(self, field: Mapping) -> None:
+        for key, value in field.data.items():
+            if key not in self.allowed or not isinstance(value, int) or value not in SCALE:
+                raise ValidationError(_("Observations are scored from 1 to 5."))
+
+    def validate_written_at(self, field: Moment) -> None:
+        if field.data is not None and not _plausible(field.data):
+            raise ValidationError(_("The note's date could not be read."))
+
+
 def parse(payload: Any, allowed: Collection[str] = OBSERVATIONS) -> IncomingRevision:
     """Check what a device sent; every refusal says why, so the device can show it.
     ``allowed`` are the observations it may score (see ``observation_keys``)."""
-    if not isinstance(payload, dict):
-        raise RuleBroken(_("The note could not be read."))
-    body = payload.get("body")
-    if not isinstance(body, str) or not body.strip():
-        raise RuleBroken(_("The note is empty."), field="body")
-    if len(body) > MAX_BODY:
-        raise RuleBroken(_("The note is longer than %(n)d characters.", n=MAX_BODY), field="body")
-    observations = payload.get("observations") or {}
-    if not isinstance(observations, dict):
-        raise RuleBroken(_("The observations could not be read."), field="observations")
-    for key, value in observations.items():
-        if key not in allowed or not isinstance(value, int) or value not in SCALE:
-            raise RuleBroken(_("Observations are scored from 1 to 5."), field="observations")
-    written_at = payload.get("written_at")
-    try:
-        moment = datetime.fromisoformat(written_at) if written_at else None
-    except (TypeError, ValueError):
-        raise RuleBroken(_("The note's date could not be read."), field="written_at") from None
-    if moment is not None and not _plausible(moment):
-        raise RuleBroken(_("The note's date could not be read."), field="written_at")
-    parent = payload.get("parent_uuid")
-    replaces = payload.get("replaces") or []
-    if not isinstance(replaces, list) or len(replaces) > 20:
-        raise RuleBroken(_("The note could not be read."), field="replaces")
+    form = RevisionInput.read(payload, allowed=allowed)
     return IncomingRevision(
-        actions=_actions(payload.get("actions") or []),
-        revision_uuid=_uuid(payload.get("revision_uuid"), "revision_uuid"),
-        note_uuid=_uuid(payload.get("note_uuid"), "note_uuid"),
-        parent_uuid=_uuid(parent, "parent_uuid") if parent else None,
-        body=body,
-        observations=dict(observations),
-        written_at=moment,
-        replaces=tuple(_uuid(value, "replaces") for value in replaces),
+        revision_uuid=form.revision_uuid.data,
+        note_uuid=form.note_uuid.data,
+        parent_uuid=form.parent_uuid.data,
+        body=form.body.data,
+        observations=form.observations.data,
+        written_at=form.written_at.data,
+        replaces=tuple(form.replaces.data),
+        actions=tuple(
+            IncomingAction(action.uuid.data, action.text.data.strip(), action.due.data)
+            for action in form.actions.data
+        ),
     )
 
 
@@ -132,29 +174,6 @@ def _plausible(moment: datetime) -> bool:
     except OverflowError:  # 0001-01-01T00:00+14:00 is before the first representable moment
         return False
     return EARLIEST_NOTE <= in_utc <= now_utc() + timedelta(days=1)
-
-
-def _actions(raw: Any) -> tuple[IncomingAction, ...]:
-    if not isinstance(raw, list) or len(raw) > MAX_ACTIONS:
-        raise RuleBroken(_("A note holds at most %(n)d actions.", n=MAX_ACTIONS), field="actions")
-    actions = []
-    for item in raw:
-        if not isinstance(item, dict):
-            raise RuleBroken(_("The actions could not be read."), field="actions")
-        text = item.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise RuleBroken(_("An action needs a description."), field="actions")
-        if len(text) > MAX_ACTION_TEXT:
-            raise RuleBroken(
-                _("An action is at most %(n)d characters long.", n=MAX_ACTION_TEXT),
-                field="actions",
-            )
-        try:
-            due_on = date.fromisoformat(item.get("due"))
-        except (TypeError, ValueError):
-            raise RuleBroken(_("An action needs a due date."), field="actions") from None
-        actions.append(IncomingAction(_uuid(item.get("uuid"), "actions"), text.strip(), due_on))
-    return tuple(actions)
 
 
 def _existing(revision_uuid: str) -> NoteRevision | None:
@@ -241,6 +260,8 @@ def _add_follow_ups(actor: User, visit: Visit, incoming: IncomingRevision) -> No
 class DifferentContent(RuleBroken):
     """A revision arrived again under its UUID with other content: the first one stays stored and
     the device keeps this one, so that the counsellor chooses (answered with 409)."""
+
+    conflict = True
 
 
 def _same_note(existing: NoteRevision, visit: Visit, incoming: IncomingRevision) -> None:

@@ -31,11 +31,10 @@ from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status, safe_next_url
 from fieldapp.common.numbers import whole_number
 from fieldapp.common.requests import COPY_HEADER, is_offline_copy
-from fieldapp.common.rules import RuleBroken
 from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.time import local_moment
-from fieldapp.common.views import acted, saved
+from fieldapp.common.views import acted, answered, committed, saved
 from fieldapp.extensions import db, limiter
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
 from fieldapp.visits import calendar, follow_ups, notes, services
@@ -247,13 +246,8 @@ def sync_note(visit: Visit) -> ResponseReturnValue:
     it is sent again; a 4xx with the reason otherwise, so the device keeps the note and says why."""
     user = acting_user()
     payload = request.get_json(silent=True)
-    try:
-        allowed = notes.observation_keys(_framework(visit))
-        revision, created = notes.store(user, visit, notes.parse(payload, allowed))
-    except RuleBroken as error:
-        db.session.rollback()
-        status = 409 if isinstance(error, notes.DifferentContent) else 422
-        return jsonify({"error": status, "message": error.message, "field": error.field}), status
+    allowed = notes.observation_keys(_framework(visit))
+    revision, created = answered(lambda: notes.store(user, visit, notes.parse(payload, allowed)))
     return jsonify(notes.as_json(revision)), 201 if created else 200
 
 
@@ -287,11 +281,10 @@ def add_note(visit: Visit) -> ResponseReturnValue:
             if text.strip() or due
         ],
     }
-    try:
-        notes.store(user, visit, notes.parse(payload, allowed))
-    except RuleBroken as error:
-        db.session.rollback()
-        return _show_page(visit, error=error.message, body=request.form.get("body", "")), 422
+    committed(
+        lambda: notes.store(user, visit, notes.parse(payload, allowed)),
+        lambda error: (_show_page(visit, error=error.message, body=form.get("body", "")), 422),
+    )
     flash(_("Note saved."), "success")
     return redirect(url_for("visits.show", visit_id=visit.id))
 

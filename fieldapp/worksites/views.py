@@ -9,10 +9,9 @@ from flask_babel import gettext as _
 from fieldapp.auth.access import acting_user
 from fieldapp.clients.access import visible_clause
 from fieldapp.common.access import signed_in
-from fieldapp.common.forms import form_status, show_rule_error
-from fieldapp.common.rules import RuleBroken
+from fieldapp.common.forms import form_status
 from fieldapp.common.tenancy import get_or_404
-from fieldapp.common.views import saved
+from fieldapp.common.views import made, saved
 from fieldapp.extensions import db
 from fieldapp.worksites import services
 from fieldapp.worksites.forms import ContactForm, WorksiteForm
@@ -31,16 +30,13 @@ def index() -> ResponseReturnValue:
 @signed_in
 def create() -> ResponseReturnValue:
     form = WorksiteForm()
-    if form.validate_on_submit():
-        try:
-            worksite = services.create_worksite(acting_user(), _worksite_details(form))
-        except RuleBroken as error:
-            db.session.rollback()
-            show_rule_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Worksite %(name)s added.", name=worksite.name), "success")
-            return redirect(url_for("worksites.show", worksite_id=worksite.id))
+    if form.validate_on_submit() and (
+        worksite := made(
+            form, lambda: services.create_worksite(acting_user(), _worksite_details(form))
+        )
+    ):
+        flash(_("Worksite %(name)s added.", name=worksite.name), "success")
+        return redirect(url_for("worksites.show", worksite_id=worksite.id))
     return render_template("worksites/form.html", form=form, worksite=None), form_status(form)
 
 

@@ -89,6 +89,23 @@ def test_bad_subscriptions_get_a_reason(client, db, signed_in_counsellor, payloa
     assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
 
 
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ("p256dh", "keys could not be read"),
+        ({"p256dh": 65, "auth": "bm9wZQ"}, "keys could not be read"),
+    ],
+)
+def test_a_bad_key_is_named_in_the_refusal_and_nothing_is_saved(
+    client, db, signed_in_counsellor, keys, message
+):
+    payload = {"endpoint": "https://push.example/abc", "keys": keys}
+    response = client.post("/api/push/subscriptions", json=payload)
+    assert response.status_code == 422
+    assert (response.json["field"], message in response.json["message"]) == ("keys", True)
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
 def test_only_ones_own_devices_can_be_removed(
     client, db, make, auth, signed_in_counsellor, service
 ):

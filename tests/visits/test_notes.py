@@ -279,3 +279,36 @@ def test_the_note_form_comes_before_the_earlier_notes(client, db, signed_in):
     assert form < page.index("Tweede notitie.")
     assert page.index('id="notes-heading"') < form
     assert form < page.index("Earlier notes") < page.index("Eerste notitie.")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"body": 42}, "body", "The note is empty."),
+        ({"observations": {"punctuality": "4"}}, "observations", "from 1 to 5"),
+        ({"observations": [4]}, "observations", "observations could not be read"),
+        ({"replaces": ["not-a-uuid"]}, "replaces", "no valid identifier"),
+        (
+            {"actions": [{"uuid": str(uuid.uuid4()), "text": " ", "due": "2026-12-09"}]},
+            "actions",
+            "needs a description",
+        ),
+        (
+            {"actions": [{"uuid": str(uuid.uuid4()), "text": "Bellen", "due": "volgende week"}]},
+            "actions",
+            "needs a due date",
+        ),
+        ({"actions": ["Bellen"]}, "actions", "actions could not be read"),
+    ],
+)
+def test_a_bad_field_is_named_in_the_refusal_and_nothing_is_saved(
+    client, db, signed_in, fields, field, message
+):
+    follow_ups = select(func.count()).select_from(FollowUp)
+    before = db.session.scalar(follow_ups)
+    response, _ = send(client, signed_in.visit.id, **fields)
+    assert response.status_code == 422
+    assert response.json["field"] == field
+    assert message in response.json["message"]
+    assert count(db) == 0
+    assert db.session.scalar(follow_ups) == before
