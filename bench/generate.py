@@ -21,6 +21,7 @@ from fieldapp.clients.models import Client, TimelineEvent
 from fieldapp.common.dates import add_months
 from fieldapp.extensions import db
 from fieldapp.referrals.models import Referral
+from fieldapp.reminders import agenda
 from fieldapp.trajectories.method import Scheme
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.worksites.models import Contact, Worksite, WorksiteKind
@@ -238,6 +239,7 @@ def populate(slug: str, size: Size, today: date) -> dict[str, int]:
             for _ in range(size.audit_events)
         ],
     )
+    agenda.plan_organisation(org)  # the agenda's rows, as the nightly pass keeps them
     db.session.commit()
     busiest_client = clients[0]
     return {

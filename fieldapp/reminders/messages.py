@@ -11,9 +11,9 @@ from typing import Any
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from fieldapp.reminders.agenda import DIGEST, RATERS, client_of
 from fieldapp.reminders.models import Reminder
 from fieldapp.reminders.rules import RuleKind
-from fieldapp.reminders.schedule import DIGEST, RATERS, client_of
 
 TITLES: dict[str, Any] = {
     RuleKind.EVALUATION: _l("Evaluation moment"),

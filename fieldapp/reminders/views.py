@@ -30,6 +30,7 @@ from fieldapp.common.time import now_utc
 from fieldapp.common.views import acted, saved
 from fieldapp.extensions import db
 from fieldapp.reminders import (
+    agenda,
     centre,
     devices,
     messages,
@@ -37,7 +38,6 @@ from fieldapp.reminders import (
     preferences,
     push,
     rules,
-    schedule,
     vapid,
 )
 from fieldapp.reminders.forms import PreferencesForm, field_name, rules_form
@@ -189,7 +189,7 @@ def admin_rules() -> ResponseReturnValue:
     form = rules_form(rules.of_organisation(user.organisation_id), request.form or None)
     if form.validate_on_submit():
         changes = _parsed_rules(form)
-        if changes is not None and saved(form, lambda: schedule.change_rules(user, changes)):
+        if changes is not None and saved(form, lambda: agenda.change_rules(user, changes)):
             flash(_("Saved. Reminders follow the new rules."), "success")
             return redirect(url_for("reminders.admin_rules"))
     page = render_template(
