@@ -23,6 +23,7 @@ from fieldapp.extensions import db
 from fieldapp.method import Scheme
 from fieldapp.organisation.models import Organisation, Team
 from fieldapp.referrals.models import Referral
+from fieldapp.reminders import agenda
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.worksites.models import Contact, Worksite, WorksiteKind
 
@@ -239,6 +240,7 @@ def populate(slug: str, size: Size, today: date) -> dict[str, int]:
             for _ in range(size.audit_events)
         ],
     )
+    agenda.plan_organisation(org)  # the agenda's rows, as the nightly pass keeps them
     db.session.commit()
     busiest_client = clients[0]
     return {

@@ -27,7 +27,7 @@ from fieldapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from fieldapp.i18n.locale import select_locale
 from fieldapp.instance import normalise_database_url, read_or_create_secret
-from fieldapp.reminders import schedule as reminder_schedule
+from fieldapp.reminders import agenda as reminder_agenda
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,7 +91,7 @@ def _init_extensions(app: Flask) -> None:
     )
     _init_login(app)
     tenancy.install_tenant_guards(FlaskSession)
-    reminder_schedule.subscribe(FlaskSession)
+    reminder_agenda.subscribe(FlaskSession)
 
 
 def _init_login(app: Flask) -> None:

@@ -34,7 +34,7 @@ from fieldapp.extensions import db
 from fieldapp.mail import delivery
 from fieldapp.organisation.models import Organisation
 from fieldapp.privacy.services import anonymise_expired
-from fieldapp.reminders import schedule
+from fieldapp.reminders import agenda
 from fieldapp.reminders.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def in_app(app: Flask, job: Callable[[], object]) -> Callable[[], None]:
 
 def plan_everything() -> None:
     for organisation_id in db.session.scalars(select(Organisation.id)).all():
-        schedule.plan_organisation(organisation_id)
+        agenda.plan_organisation(organisation_id)
         db.session.commit()
 
 

@@ -297,6 +297,7 @@ class CaseloadFactories(Factories):
             key=f"aftercare:{next(_sequence)}:{moment:%Y%m%d}",
             kind="aftercare",
             scope=f"client:{client.id}",
+            client_id=client.id,
             subject_id=client.id,
             user_id=user.id,
             moment=moment,

@@ -1,18 +1,19 @@
 """The caseload list: the files a user may open, filtered, each with the next thing due.
 
-A page costs a fixed number of queries whatever the size of the organisation: one for the
-clients with their open trajectory and worksite, and one each for the next evaluation, referral
-follow-up and mentor check-in of the clients on the page.
+What is due comes from the agenda's rows (``fieldapp/reminders/agenda.py``), as on the home
+screen and the bell. A page costs a fixed number of queries whatever the size of the
+organisation: one for the clients with their open trajectory and worksite, and one for the
+agenda rows of the clients on the page; "needs attention" is an indexed EXISTS on those rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from fieldapp.auth.models import User
@@ -21,13 +22,19 @@ from fieldapp.clients.models import Client
 from fieldapp.clients.services import name_key
 from fieldapp.common.paging import Page
 from fieldapp.extensions import db
-from fieldapp.mentorships.models import CheckIn, Mentorship
+from fieldapp.method.rules import RuleKind
 from fieldapp.referrals.models import OPEN_STATUSES, Referral
-from fieldapp.trajectories.models import Evaluation, Trajectory
+from fieldapp.reminders import agenda, messages
+from fieldapp.reminders.models import Reminder
+from fieldapp.trajectories.models import Trajectory
 from fieldapp.worksites.models import Worksite
 
-EVALUATION_SOON = timedelta(days=14)
-CONTRACT_END_SOON = timedelta(days=92)
+LABELS: dict[str, Any] = {
+    RuleKind.EVALUATION: _l("Evaluation"),
+    RuleKind.CONTRACT_END: _l("Contract ends"),
+    RuleKind.REFERRAL: _l("Referral follow-up"),
+    RuleKind.CHECK_IN: _l("Mentor check-in"),
+}
 
 
 @dataclass(frozen=True)
@@ -82,70 +89,45 @@ def search(
     if filters.counsellor_id:
         statement = statement.where(Client.counsellor_id == filters.counsellor_id)
     if filters.attention:
-        statement = statement.where(_attention_for(open_trajectory, today))
+        statement = statement.where(_attention_for(today))
 
     number = max(1, page)
     rows = db.session.execute(statement.limit(per_page + 1).offset((number - 1) * per_page)).all()
     has_next = len(rows) > per_page
     rows = rows[:per_page]
-    due = next_due_for([client for client, _ in rows], [t for _, t in rows if t], today)
+    due = next_due_for([client for client, _ in rows], today)
     items = [CaseloadRow(client, trajectory, due.get(client.id)) for client, trajectory in rows]
     return Page(items=items, number=number, has_next=has_next)
 
 
-def _attention_for(trajectory: Any, today: date) -> Any:
-    evaluation_due = exists().where(
-        Evaluation.trajectory_id == trajectory.id,
-        Evaluation.done_on.is_(None),
-        Evaluation.due_on <= today + EVALUATION_SOON,
+def _attention_for(today: date) -> Any:
+    """Something of the file is due: an open row of the agenda whose moment has come (the day
+    of an evaluation or a referral follow-up, a contract's first end reminder), as on the bell;
+    or an open referral without a follow-up date, which the agenda cannot plan."""
+    due = exists().where(
+        Reminder.client_id == Client.id, agenda.is_open(), Reminder.moment <= today
     )
-    referral_late = exists().where(
+    undated_referral = exists().where(
         Referral.client_id == Client.id,
         Referral.status.in_(OPEN_STATUSES),
-        or_(Referral.follow_up_on.is_(None), Referral.follow_up_on < today),
+        Referral.follow_up_on.is_(None),
     )
-    ending = and_(
-        trajectory.planned_end_on.is_not(None),
-        trajectory.planned_end_on <= today + CONTRACT_END_SOON,
-    )
-    return or_(evaluation_due, ending, referral_late)
+    return or_(due, undated_referral)
 
 
-def next_due_for(
-    clients: list[Client], trajectories: list[Trajectory], today: date
-) -> dict[int, Due]:
-    """The earliest open item per client: evaluation, contract end, referral follow-up, check-in."""
-    candidates: dict[int, list[Due]] = {client.id: [] for client in clients}
+def next_due_for(clients: list[Client], today: date) -> dict[int, Due]:
+    """The earliest open moment of each file in the agenda; a contract's end counts from its
+    first reminder on (one query)."""
     if not clients:
         return {}
-    by_trajectory = {t.id: t.client_id for t in trajectories}
-    if by_trajectory:
-        evaluations = db.session.execute(
-            select(Evaluation.trajectory_id, func.min(Evaluation.due_on))
-            .where(Evaluation.trajectory_id.in_(by_trajectory), Evaluation.done_on.is_(None))
-            .group_by(Evaluation.trajectory_id)
-        )
-        for trajectory_id, due_on in evaluations:
-            candidates[by_trajectory[trajectory_id]].append(Due(due_on, _l("Evaluation")))
-    for trajectory in trajectories:
-        if trajectory.planned_end_on and trajectory.planned_end_on <= today + CONTRACT_END_SOON:
-            candidates[trajectory.client_id].append(
-                Due(trajectory.planned_end_on, _l("Contract ends"))
-            )
-    referrals = db.session.execute(
-        select(Referral.client_id, func.min(Referral.follow_up_on))
-        .where(Referral.client_id.in_(candidates), Referral.status.in_(OPEN_STATUSES))
-        .where(Referral.follow_up_on.is_not(None))
-        .group_by(Referral.client_id)
+    rows = db.session.execute(
+        select(Reminder.client_id, Reminder.kind, Reminder.event_on)
+        .where(Reminder.client_id.in_([client.id for client in clients]), agenda.is_open())
+        .where(or_(Reminder.kind != RuleKind.CONTRACT_END, Reminder.moment <= today))
+        .order_by(Reminder.event_on, Reminder.id)
     )
-    for client_id, follow_up_on in referrals:
-        candidates[client_id].append(Due(follow_up_on, _l("Referral follow-up")))
-    check_ins = db.session.execute(
-        select(Mentorship.mentee_client_id, func.min(CheckIn.due_on))
-        .join(CheckIn, CheckIn.mentorship_id == Mentorship.id)
-        .where(Mentorship.mentee_client_id.in_(candidates), CheckIn.done_on.is_(None))
-        .group_by(Mentorship.mentee_client_id)
-    )
-    for client_id, due_on in check_ins:
-        candidates[client_id].append(Due(due_on, _l("Mentor check-in")))
-    return {cid: min(dues, key=lambda d: d.on) for cid, dues in candidates.items() if dues}
+    due: dict[int, Due] = {}
+    for client_id, kind, event_on in rows:
+        if client_id not in due:
+            due[client_id] = Due(event_on, LABELS.get(kind) or messages.TITLES[kind])
+    return due

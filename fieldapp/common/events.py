@@ -2,7 +2,7 @@
 
 A service that changes something with moments in it (a date, a status, who follows a file) sends
 one of these after its change, with the changed record as the sender; it does not know or care who
-listens. Today the agenda (``fieldapp/reminders/schedule.py``) does: it notes the file and plans
+listens. Today the agenda (``fieldapp/reminders/agenda.py``) does: it notes the file and plans
 its reminders again once, just before the commit. A new kind of moment in a client's file sends
 ``client_file_changed`` from its service and adds its moments to the agenda; nothing else changes.
 

@@ -30,7 +30,7 @@ from fieldapp.mail.models import OutgoingMail
 from fieldapp.mentorships.models import Mentorship
 from fieldapp.organisation.models import Organisation
 from fieldapp.referrals.models import Referral
-from fieldapp.reminders import schedule
+from fieldapp.reminders import agenda
 from fieldapp.reminders.models import Reminder
 from fieldapp.trajectories.models import ChecklistAnswer, Evaluation, RegimePeriod, Trajectory
 from fieldapp.visits.models import FollowUp, NoteRevision, Visit
@@ -70,7 +70,7 @@ def export(actor: User, client: Client) -> bytes:
         "visits": _rows(Visit, Visit.client_id == client.id),
         "visit_notes": _rows(NoteRevision, NoteRevision.visit_id.in_(visit_ids)),
         "follow_ups": _rows(FollowUp, FollowUp.client_id == client.id),
-        "reminders": _rows(Reminder, Reminder.scope == schedule.client_scope(client.id)),
+        "reminders": _rows(Reminder, Reminder.scope == agenda.client_scope(client.id)),
         **subject_access.held_about(client, client.language),
     }
     buffer = io.BytesIO()

@@ -20,13 +20,12 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import local_zone
 from fieldapp.extensions import db
 from fieldapp.method.rules import RuleKind
-from fieldapp.reminders import messages, schedule
+from fieldapp.reminders import agenda, messages
+from fieldapp.reminders.agenda import DIGEST, due_at
 from fieldapp.reminders.models import Reminder, ReminderStatus
-from fieldapp.reminders.schedule import DIGEST, due_at
 from fieldapp.visits.models import Visit
 
 UPCOMING_DAYS = 14
-SHOWN = (ReminderStatus.PENDING.value, ReminderStatus.SENT.value, ReminderStatus.FAILED.value)
 SNOOZE_CHOICES = ("hour", "tomorrow", "day", "week")  # "day": the morning of its own day
 
 
@@ -55,12 +54,7 @@ class Centre:
 
 
 def _open(user: User) -> list:
-    return [
-        Reminder.user_id == user.id,
-        Reminder.kind != DIGEST,
-        Reminder.status.in_(SHOWN),
-        Reminder.done_at.is_(None),
-    ]
+    return [Reminder.user_id == user.id, agenda.is_open()]
 
 
 def _open_for(user: User, now: datetime) -> list:
@@ -139,7 +133,7 @@ def due_count(user: User, today: date, now: datetime) -> int:
 
 
 def _items(reminders: list[Reminder], today: date, now: datetime) -> list[Item]:
-    client_ids = {schedule.client_of(r.scope) for r in reminders} - {None}
+    client_ids = {agenda.client_of(r.scope) for r in reminders} - {None}
     names = {
         client.id: client.full_name
         for client in db.session.scalars(select(Client).where(Client.id.in_(client_ids)))
@@ -149,7 +143,7 @@ def _items(reminders: list[Reminder], today: date, now: datetime) -> list[Item]:
         Item(
             reminder,
             messages.title_of(reminder),
-            names.get(schedule.client_of(reminder.scope), ""),
+            names.get(agenda.client_of(reminder.scope), ""),
             messages.url_of(reminder),
             reminder.event_on < today,
             snooze_choices(reminder, today, now, starts.get(reminder.subject_id)),

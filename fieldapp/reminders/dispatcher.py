@@ -38,9 +38,9 @@ from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackRound
 from fieldapp.mail.services import Message as MailMessage
 from fieldapp.mail.services import queue_mail, render_message
-from fieldapp.reminders import endpoints, messages, preferences, push, schedule
+from fieldapp.reminders import agenda, endpoints, messages, preferences, push
+from fieldapp.reminders.agenda import DIGEST, RATERS, SEND_AT
 from fieldapp.reminders.models import PushSubscription, Reminder, ReminderStatus
-from fieldapp.reminders.schedule import DIGEST, RATERS, SEND_AT
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ class Dispatcher:
             .limit(self.batch)
             .execution_options(all_tenants=True)
         )
-        if schedule.on_postgresql():
+        if agenda.on_postgresql():
             due = due.with_for_update(skip_locked=True)
         rows = db.session.execute(due).all()
         if not rows:
@@ -215,7 +215,7 @@ class Dispatcher:
         """Make (or join) today's digest for the user; False when today's went out already."""
         day = now.astimezone(local_zone()).date()
         key = f"{DIGEST}:{user_id}:{day:%Y%m%d}"
-        schedule.insert_new(
+        agenda.insert_new(
             [
                 {
                     "organisation_id": organisation_id,

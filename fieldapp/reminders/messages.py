@@ -12,8 +12,8 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from fieldapp.method.rules import RuleKind
+from fieldapp.reminders.agenda import DIGEST, RATERS, client_of
 from fieldapp.reminders.models import Reminder
-from fieldapp.reminders.schedule import DIGEST, RATERS, client_of
 
 TITLES: dict[str, Any] = {
     RuleKind.EVALUATION: _l("Evaluation moment"),

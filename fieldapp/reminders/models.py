@@ -59,11 +59,16 @@ class Reminder(TenantScoped, db.Model):
     rows of one ``scope`` (a client's file, or a mentorship between colleagues) are regenerated
     together. ``lease_until``/``claimed_by`` let one dispatcher at a time send a row; a crashed
     dispatcher's lease runs out and the row is sent again, with the same key.
+
+    The rows are also the agenda that every page reads (``fieldapp/reminders/agenda.py``):
+    ``moment`` is the day someone is told, ``event_on`` the day of the thing itself, and
+    ``client_id`` the file it belongs to, for the home screen's and the caseload's joins.
     """
 
     __table_args__ = (
         Index("ix_reminder_due", "status", "next_attempt_at"),
         Index("ix_reminder_user_moment", "user_id", "moment"),
+        Index("ix_reminder_client_moment", "client_id", "moment"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +76,7 @@ class Reminder(TenantScoped, db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     scope: Mapped[str] = mapped_column(String(30), index=True, default="")
     subject_id: Mapped[int] = mapped_column(Integer)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
     moment: Mapped[date] = mapped_column(Date)
     event_on: Mapped[date] = mapped_column(Date)

@@ -31,13 +31,13 @@ from fieldapp.common.time import now_utc
 from fieldapp.common.views import acted, answered, saved
 from fieldapp.method import rules
 from fieldapp.reminders import (
+    agenda,
     centre,
     devices,
     messages,
     overview,
     preferences,
     push,
-    schedule,
     vapid,
 )
 from fieldapp.reminders.forms import PreferencesForm, field_name, rules_form
@@ -186,7 +186,7 @@ def admin_rules() -> ResponseReturnValue:
     form = rules_form(rules.of_organisation(user.organisation_id), request.form or None)
     if form.validate_on_submit():
         changes = _parsed_rules(form)
-        if changes is not None and saved(form, lambda: schedule.change_rules(user, changes)):
+        if changes is not None and saved(form, lambda: agenda.change_rules(user, changes)):
             flash(_("Saved. Reminders follow the new rules."), "success")
             return redirect(url_for("reminders.admin_rules"))
     page = render_template(

@@ -14,6 +14,7 @@ from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mentorships import services as mentorships
 from fieldapp.method import Scheme
+from fieldapp.trajectories import services as trajectories
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.worksites.models import WorksiteKind
 
@@ -51,12 +52,14 @@ def test_search_and_filters(client, auth, make, db, counsellor):
 
 
 def test_needs_attention_and_the_next_thing_due(client, auth, make, db, counsellor):
+    """An evaluation whose day has come, a contract from its first end reminder on (the
+    organisation's rule: three months before for art. 60), a late referral follow-up."""
     now = today()
     due_soon = make.client(counsellor, "Dina", "Evaluatie")
     make.trajectory(
         counsellor,
         due_soon,
-        started_on=now - timedelta(days=25),
+        started_on=now - timedelta(days=35),
         planned_end_on=now + timedelta(days=300),
     )
     ending = make.client(counsellor, "Emre", "Einde")
@@ -67,7 +70,7 @@ def test_needs_attention_and_the_next_thing_due(client, auth, make, db, counsell
         planned_end_on=now + timedelta(days=40),
     )
     for evaluation in evaluations_of(db, ending):
-        evaluation.done_on = now
+        trajectories.hold_evaluation(counsellor, evaluation, now, "")
     late_referral = make.client(counsellor, "Fatma", "Doorverwijzing")
     make.referral(counsellor, late_referral, follow_up_on=now - timedelta(days=3))
     calm = make.client(counsellor, "Gert", "Rustig")
@@ -78,8 +81,8 @@ def test_needs_attention_and_the_next_thing_due(client, auth, make, db, counsell
         planned_end_on=now + timedelta(days=300),
     )
     for evaluation in evaluations_of(db, calm):
-        if evaluation.due_on <= now + timedelta(days=14):
-            evaluation.done_on = evaluation.due_on  # held on time: nothing late
+        if evaluation.due_on <= now + timedelta(days=14):  # held on time: nothing late
+            trajectories.hold_evaluation(counsellor, evaluation, evaluation.due_on, "")
     db.session.commit()
     auth.login("an@example.org")
 

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fieldapp.auth.roles import Role
 from fieldapp.common.dates import today
 from fieldapp.method import rules
 from fieldapp.method.models import ReminderRule
 from fieldapp.method.rules import RuleKind
-from fieldapp.reminders import preferences
+from fieldapp.reminders import agenda, preferences
 from fieldapp.reminders.models import Reminder
 
 
-def test_due_reminders_show_with_their_client_and_a_count_in_the_top_bar(client, auth, make):
+def test_due_reminders_show_with_their_client_and_a_count_in_the_top_bar(client, auth, make, db):
     world = make.world()
+    # The world's file was entered after some of its moments: they are due, late, in the app.
+    late = db.session.scalar(
+        select(func.count()).where(
+            Reminder.user_id == world.counsellor.id, Reminder.channel == agenda.LATE
+        )
+    )
+    assert late > 0
     upcoming = make.reminder(world.counsellor, world.client, today() + timedelta(days=5))
     overdue = make.reminder(world.counsellor, world.client, today() - timedelta(days=2))
     auth.login(world.counsellor.email)
@@ -27,7 +34,8 @@ def test_due_reminders_show_with_their_client_and_a_count_in_the_top_bar(client,
     assert f"/notifications/{upcoming.id}/done" in later_part
     assert "overdue" in due_part
     home = client.get("/").get_data(as_text=True)
-    assert 'class="badge" aria-hidden="true">2<' in home  # world's own reminder and the overdue one
+    # World's own reminder, its late moments and the overdue one; not the upcoming one.
+    assert f'class="badge" aria-hidden="true">{late + 2}<' in home
 
 
 def test_done_and_snooze(client, auth, make, db):

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from fieldapp.mail.models import OutgoingMail
 from fieldapp.reminders import preferences, push
+from fieldapp.reminders.agenda import DIGEST
 from fieldapp.reminders.dispatcher import LEASE, MAX_ATTEMPTS, Dispatcher
 from fieldapp.reminders.models import PushSubscription, Reminder, ReminderStatus
-from fieldapp.reminders.schedule import DIGEST
 from tests.reminders.conftest import TUESDAY_9, due_reminder, refreshed
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from fieldapp.auth.models import User
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
+from fieldapp.reminders.agenda import due_at
 from fieldapp.reminders.models import Reminder
-from fieldapp.reminders.schedule import due_at
 from fieldapp.visits import services as visit_services
 from fieldapp.visits.models import Visit
 from tests.reminders.conftest import refreshed

@@ -18,7 +18,7 @@ from fieldapp.method import Outcome, Scheme, rules
 from fieldapp.method.models import ReminderRule
 from fieldapp.method.rules import RuleKind
 from fieldapp.privacy import services as privacy
-from fieldapp.reminders import schedule
+from fieldapp.reminders import agenda
 from fieldapp.reminders.models import Reminder, ReminderStatus
 from fieldapp.trajectories import services as trajectory_services
 from fieldapp.visits import services as visit_services
@@ -64,8 +64,8 @@ def test_an_art60_contract_gets_its_evaluations_and_contract_end(db, make):
     assert {row.user_id for row in rows(db)} == {counsellor.id}
     assert {row.scope for row in rows(db)} == {f"client:{client.id}"}
     first = rows(db, RuleKind.EVALUATION)[0]
-    assert first.next_attempt_at == schedule.due_at(first.moment)
-    assert first.next_attempt_at.astimezone(schedule.local_zone()).time() == time(8, 0)
+    assert first.next_attempt_at == agenda.due_at(first.moment)
+    assert first.next_attempt_at.astimezone(agenda.local_zone()).time() == time(8, 0)
 
 
 def test_past_moments_are_not_made_when_an_old_trajectory_is_entered(db, make):
@@ -98,8 +98,8 @@ def test_changed_dates_move_the_reminders_and_keep_what_was_sent(db, make):
     assert len(rows(db)) > before
 
     count = db.session.scalar(select(func.count()).select_from(Reminder))
-    schedule.plan(counsellor.organisation_id, [trajectory.client_id])
-    schedule.plan(counsellor.organisation_id, [trajectory.client_id])
+    agenda.plan(counsellor.organisation_id, [trajectory.client_id])
+    agenda.plan(counsellor.organisation_id, [trajectory.client_id])
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Reminder)) == count  # no doubles
     assert len({row.key for row in rows(db)}) == count
@@ -168,15 +168,15 @@ def test_visits_mentor_check_ins_referrals_and_feedback(db, make):
     assert moments(db, RuleKind.CHECK_IN) == [start + timedelta(days=d) for d in (7, 30, 90)]
     assert moments(db, RuleKind.REFERRAL) == [today() + timedelta(days=20)]
     assert moments(db, RuleKind.FEEDBACK_DEADLINE) == [today() + timedelta(days=8)]
-    assert moments(db, schedule.RATERS) == [today() + timedelta(days=8)]
-    assert rows(db, schedule.RATERS)[0].user_id is None
+    assert moments(db, agenda.RATERS) == [today() + timedelta(days=8)]
+    assert rows(db, agenda.RATERS)[0].user_id is None
 
     visit_services.set_status(counsellor, visit, VisitStatus.CANCELLED)
     for invitation in feedback_round.invitations:
         rounds.submit(invitation, rounds.Answers())
     db.session.commit()
     assert moments(db, RuleKind.VISIT) == []
-    assert moments(db, RuleKind.FEEDBACK_DEADLINE) == moments(db, schedule.RATERS) == []
+    assert moments(db, RuleKind.FEEDBACK_DEADLINE) == moments(db, agenda.RATERS) == []
 
 
 def test_organisation_rules_replace_the_defaults(db, make):
@@ -199,7 +199,7 @@ def test_organisation_rules_replace_the_defaults(db, make):
         admin,
         {(RuleKind.CONTRACT_END, "twe"): (4,), (RuleKind.EVALUATION, "twe"): (2, 9)},
     )
-    schedule.plan_organisation(admin.organisation_id)
+    agenda.plan_organisation(admin.organisation_id)
     db.session.commit()
     assert moments(db, RuleKind.CONTRACT_END) == [add_months(add_months(start, 12), -4)]
     assert rules.of_organisation(admin.organisation_id).of(RuleKind.EVALUATION, "twe") == (2, 9)

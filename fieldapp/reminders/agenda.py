@@ -1,11 +1,19 @@
-"""Reminder rows that follow their sources: the moments of a client's file (or of a mentorship
-between colleagues) are planned again whenever something in it changes.
+"""The agenda: every moment of a client's file (or of a mentorship between colleagues), computed
+in this one place from the organisation's rules and kept as ``Reminder`` rows.
+
+The rows are what every page reads: the home screen ("due this week", "contracts ending soon"),
+the caseload's "needs attention" and next-due column, the bell, the reminders page and push. So a
+changed rule, a done evaluation or a closed referral changes all of them at once. ``is_open`` says
+which rows still count, and a row's ``moment`` (the day someone is told: for a contract end the
+rule's months before it) says from when; ``event_on`` is the day of the thing itself.
 
 Planning is idempotent. The wanted rows are computed from the dates and the organisation's rules;
-a wanted row that is missing is added (only for today or later, so entering an old trajectory
-does not fire a burst of stale reminders), a pending row that is no longer wanted is cancelled,
-and a row that was sent stays in the history (it is marked done once its moment is gone). A row is
-found again by its unique key, so planning twice never makes a double.
+a wanted row that is missing is added, a pending row that is no longer wanted is cancelled, and a
+row that was sent stays in the history (it is marked done once its moment is gone). A row is found
+again by its unique key, so planning twice never makes a double. A moment already past when it is
+first planned (an old trajectory entered, a referral whose follow-up is late) is never pushed: for
+the kinds the pages show as late (``LATE_KINDS``) it is kept as told in the app only (channel
+``LATE``), so it is late on every page; for the others it is not made at all.
 
 The services say what changed in a file by sending the signals of ``fieldapp.common.events``
 (``client_file_changed``, ``mentorship_changed``, ``feedback_round_changed``); ``subscribe``
@@ -22,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import ColumnElement, and_, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
@@ -36,7 +44,8 @@ from fieldapp.feedback.models import FeedbackRound
 from fieldapp.mentorships.models import Mentorship
 from fieldapp.method import rules
 from fieldapp.method.rules import RuleKind, RuleSet
-from fieldapp.referrals.models import OPEN_STATUSES, Referral
+from fieldapp.referrals.models import OPEN_STATUSES as OPEN_REFERRALS
+from fieldapp.referrals.models import Referral
 from fieldapp.reminders.models import Reminder, ReminderStatus
 from fieldapp.trajectories.models import Trajectory
 from fieldapp.visits.models import Visit, VisitStatus
@@ -45,6 +54,17 @@ SEND_AT = time(8, 0)  # reminders arrive in the morning of their day
 RATERS = "raters"  # e-mail to raters who have not answered, sent with the feedback deadline
 DIGEST = "digest"  # one notification for a user's due reminders (see the dispatcher)
 VISIT_HISTORY_DAYS = 30
+LATE = "late"  # channel of a row planned after its moment: shown in the app, never pushed
+# What the pages show as late when it is entered late; an old aftercare, visit or feedback
+# deadline is history, not work.
+LATE_KINDS = frozenset(
+    {RuleKind.EVALUATION, RuleKind.CONTRACT_END, RuleKind.REFERRAL, RuleKind.CHECK_IN}
+)
+OPEN_STATUSES = (
+    ReminderStatus.PENDING.value,
+    ReminderStatus.SENT.value,
+    ReminderStatus.FAILED.value,
+)
 _PENDING = "fieldapp_agenda_pending"  # on session.info: organisation -> (clients, mentorships)
 
 
@@ -170,7 +190,7 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
     for referral in db.session.scalars(
         select(Referral).where(
             Referral.client_id.in_(ids),
-            Referral.status.in_(OPEN_STATUSES),
+            Referral.status.in_(OPEN_REFERRALS),
             Referral.follow_up_on.is_not(None),
         )
     ):
@@ -264,6 +284,24 @@ def client_of(scope: str) -> int | None:
     return int(ident) if area == "client" else None
 
 
+def is_open() -> ColumnElement[bool]:
+    """A row that still counts, on every page: not done, not cancelled, not a digest or an
+    e-mail to raters. Snoozing only delays the bell and push; the home screen and the caseload
+    still show what is due."""
+    return and_(
+        Reminder.status.in_(OPEN_STATUSES),
+        Reminder.done_at.is_(None),
+        Reminder.kind.not_in((DIGEST, RATERS)),
+    )
+
+
+def _late(row: Planned) -> dict[str, Any] | None:
+    """How a moment already past is kept: told in the app only, or (``None``) not at all."""
+    if row.kind not in LATE_KINDS:
+        return None
+    return {"status": ReminderStatus.SENT.value, "channel": LATE}
+
+
 def plan(
     organisation_id: int, client_ids: Iterable[int] = (), mentorship_ids: Iterable[int] = ()
 ) -> None:
@@ -285,40 +323,44 @@ def plan(
     for key, reminder in existing.items():
         row = wanted.get(key)
         status = ReminderStatus(reminder.status)
+        told = status is ReminderStatus.SENT and reminder.channel != LATE
         if row is None:
-            if status in (ReminderStatus.PENDING, ReminderStatus.FAILED):
+            if not told and status is not ReminderStatus.CANCELLED:
                 reminder.status = ReminderStatus.CANCELLED.value
                 reminder.lease_until = None
-            elif status is ReminderStatus.SENT and reminder.done_at is None:
+            elif told and reminder.done_at is None:
                 reminder.done_at = now  # its moment is gone: history, no longer to do
         elif status is ReminderStatus.CANCELLED and row.moment >= first_day:
             reminder.status = ReminderStatus.PENDING.value  # the date came back
             reminder.next_attempt_at = due_at(row.moment)
             reminder.attempts = 0
-        if (
-            row is not None
-            and reminder.user_id != row.user_id
-            and status is not ReminderStatus.SENT
-        ):
+        elif status is ReminderStatus.CANCELLED and (late := _late(row)) is not None:
+            for column, value in late.items():  # came back, but late
+                setattr(reminder, column, value)
+        if row is not None and reminder.user_id != row.user_id and not told:
             reminder.user_id = row.user_id  # handed over to another counsellor
     db.session.flush()
-    insert_new(
-        [
+    new = []
+    for key, row in wanted.items():
+        late = _late(row) if row.moment < first_day else {}
+        if key in existing or late is None:
+            continue
+        new.append(
             {
                 "organisation_id": organisation_id,
                 "key": key,
                 "kind": str(row.kind),
                 "scope": row.scope,
                 "subject_id": row.subject_id,
+                "client_id": client_of(row.scope),
                 "user_id": row.user_id,
                 "moment": row.moment,
                 "event_on": row.event_on,
                 "next_attempt_at": due_at(row.moment),
+                **late,
             }
-            for key, row in wanted.items()
-            if key not in existing and row.moment >= first_day
-        ]
-    )
+        )
+    insert_new(new)
 
 
 def change_rules(actor: User, changes: dict[tuple[RuleKind, str], tuple[int, ...]]) -> None:
