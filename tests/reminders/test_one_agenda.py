@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from fieldapp.auth.models import User
-from fieldapp.clients import caseload
+from fieldapp.caseload import services as caseload
 from fieldapp.common.dates import add_months, today
 from fieldapp.common.time import now_utc
 from fieldapp.home.services import home_screen
