@@ -103,8 +103,8 @@ def send_mail() -> None:
 
 
 def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
-    """The jobs; the first dispatch and mail pass run at once, for what fell due while no
-    scheduler ran."""
+    """The jobs; the first dispatch, mail pass and planning run at once, for what fell due or
+    changed while no scheduler ran."""
     zone = app.config["FIELDAPP_TIMEZONE"]
     scheduler = BackgroundScheduler(timezone=zone)
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
@@ -137,6 +137,9 @@ def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
         scheduler.add_job(
             in_app(app, job), "cron", hour=hour, minute=minute, id=job_id, name=name, **common
         )
+    # Planning also runs once at start: after an upgrade or a night without a scheduler, every
+    # file's moments are there the same morning, not the next.
+    scheduler.get_job("plan").modify(next_run_time=now_utc())
     return scheduler
 
 

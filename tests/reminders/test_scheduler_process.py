@@ -83,6 +83,7 @@ def test_the_scheduler_has_its_jobs_and_they_run(app, db, make):
     assert scheduled["mail"].trigger.interval == timedelta(minutes=1)
     assert scheduled["dispatch"].max_instances == 1
     assert str(scheduled["plan"].trigger) == "cron[hour='2', minute='30']"
+    assert scheduled["plan"].next_run_time == now_utc()  # once at start, then every night
 
     start = today() - timedelta(days=10)
     counsellor = make.user()
