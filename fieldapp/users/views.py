@@ -13,7 +13,6 @@ from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.extensions import db
-from fieldapp.organisation import services as organisation
 from fieldapp.organisation.models import Team
 from fieldapp.users.forms import ConfirmForm, InviteForm, RoleForm
 
@@ -63,7 +62,7 @@ def edit(user_id: int) -> ResponseReturnValue:
         try:
             services.change_role(acting_user(), user, Role(form.role.data))
             team = get_or_404(Team, int(form.team.data)) if form.team.data else None
-            organisation.assign_team(acting_user(), user, team)
+            services.assign_team(acting_user(), user, team)
         except services.AuthError as exc:
             db.session.rollback()
             form.role.errors.append(str(exc))

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 
+from fieldapp.admin import organisation_settings
 from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.roles import Role
 from fieldapp.common.forms import form_status, required, short_text, show_rule_error, strip
@@ -16,7 +17,7 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.common.views import saved
 from fieldapp.extensions import db
 from fieldapp.i18n import language_choices
-from fieldapp.organisation import services
+from fieldapp.organisation.services import teams
 
 bp = Blueprint("organisation", __name__, url_prefix="/admin")
 
@@ -47,7 +48,7 @@ def settings() -> ResponseReturnValue:
     form = SettingsForm(obj=organisation)
     if form.validate_on_submit() and saved(
         form,
-        lambda: services.update_settings(
+        lambda: organisation_settings.update_settings(
             user,
             organisation,
             retention_months=form.retention_months.data,
@@ -58,7 +59,7 @@ def settings() -> ResponseReturnValue:
         flash(_("Saved."), "success")
         return redirect(url_for("organisation.settings"))
     page = render_template(
-        "organisation/settings.html", form=form, team_form=TeamForm(), teams=services.teams()
+        "organisation/settings.html", form=form, team_form=TeamForm(), teams=teams()
     )
     return page, form_status(form)
 
@@ -69,7 +70,7 @@ def create_team() -> ResponseReturnValue:
     form = TeamForm()
     if form.validate_on_submit():
         try:
-            team = services.create_team(acting_user(), form.name.data)
+            team = organisation_settings.create_team(acting_user(), form.name.data)
         except RuleBroken as error:
             db.session.rollback()
             show_rule_error(form, error)
@@ -82,6 +83,6 @@ def create_team() -> ResponseReturnValue:
         "organisation/settings.html",
         form=SettingsForm(obj=user.organisation),
         team_form=form,
-        teams=services.teams(),
+        teams=teams(),
     )
     return page, 422
