@@ -121,17 +121,18 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from fieldapp.audit.views import bp as audit_bp
+    from fieldapp.admin.audit_log_views import bp as audit_bp
+    from fieldapp.admin.email_views import bp as mail_bp
+    from fieldapp.admin.organisation_views import bp as organisation_bp
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.caseload.views import bp as clients_bp
+    from fieldapp.caseload.worksite_views import bp as worksites_bp
     from fieldapp.feedback.form_views import bp as feedback_form_bp
     from fieldapp.feedback.framework_views import bp as frameworks_bp
     from fieldapp.feedback.round_views import bp as feedback_rounds_bp
     from fieldapp.home.views import bp as home_bp
     from fieldapp.i18n.views import bp as i18n_bp
-    from fieldapp.mail.views import bp as mail_bp
     from fieldapp.mentorships.views import bp as mentorships_bp
-    from fieldapp.organisation.views import bp as organisation_bp
     from fieldapp.privacy.views import bp as privacy_bp
     from fieldapp.pwa.views import bp as pwa_bp
     from fieldapp.referrals.views import bp as referrals_bp
@@ -140,7 +141,6 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.trajectories.views import bp as trajectories_bp
     from fieldapp.users.views import bp as users_bp
     from fieldapp.visits.views import bp as visits_bp
-    from fieldapp.worksites.views import bp as worksites_bp
 
     for blueprint in (
         home_bp,

@@ -6,7 +6,6 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldapp.auth.models import User
 from fieldapp.common.tenancy import TenantScoped
 from fieldapp.common.time import UTCDateTime, now_utc
 from fieldapp.extensions import db
@@ -30,4 +29,6 @@ class AuditEvent(TenantScoped, db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
-    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    # The user (fieldapp.auth, a layer above) by the name the mapper resolves once both are
+    # mapped: the audit trail sits below the accounts, which write to it.
+    actor = relationship("User", foreign_keys=[actor_id])

@@ -1,4 +1,4 @@
-"""Writing and reading the audit log.
+"""Writing the audit log (the administrator reads it in fieldapp/admin/audit_log.py).
 
 An event is added to the same transaction as the change it describes, so that a change and its
 record are committed, or rolled back, together.
@@ -6,20 +6,22 @@ record are committed, or rolled back, together.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from fieldapp.audit.models import AuditEvent
-from fieldapp.auth.models import User
-from fieldapp.common.paging import Page, paginate
 from fieldapp.common.requests import client_ip, user_agent
-from fieldapp.common.time import local_zone
 from fieldapp.extensions import db
+
+
+class Actor(Protocol):
+    """Who acted: a user of fieldapp.auth, which sits above the audit trail and writes to it, so
+    the trail knows its users by id only."""
+
+    @property
+    def id(self) -> int: ...
+
 
 ACTIONS: dict[str, Any] = {
     "auth.login": _l("Signed in"),
@@ -91,7 +93,7 @@ def record(
     action: str,
     *,
     organisation_id: int,
-    actor: User | None = None,
+    actor: Actor | None = None,
     target: Any = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
@@ -110,33 +112,3 @@ def record(
     )
     db.session.add(event)
     return event
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    action: str | None = None
-    actor_id: int | None = None
-    since: date | None = None
-    until: date | None = None
-
-
-def search(filters: AuditFilter, page: int, per_page: int = 50) -> Page[AuditEvent]:
-    """Events of the active organisation, newest first, narrowed by ``filters``."""
-    statement = (
-        select(AuditEvent)
-        .options(selectinload(AuditEvent.actor))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    )
-    if filters.action:
-        statement = statement.where(AuditEvent.action == filters.action)
-    if filters.actor_id:
-        statement = statement.where(AuditEvent.actor_id == filters.actor_id)
-    if filters.since:
-        statement = statement.where(AuditEvent.at >= _start_of(filters.since))
-    if filters.until:
-        statement = statement.where(AuditEvent.at < _start_of(filters.until + timedelta(days=1)))
-    return paginate(statement, page, per_page)
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=local_zone())

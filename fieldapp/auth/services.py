@@ -25,7 +25,7 @@ from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.mail.services import queue_mail, render_message
-from fieldapp.organisation.models import Organisation
+from fieldapp.organisation.models import Organisation, Team
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +302,20 @@ def set_active(actor: User, user: User, active: bool) -> None:
         tokens.stop_all(user)  # a pending invitation or reset would let the person back in
     action = "user.reactivated" if active else "user.deactivated"
     audit.record(action, organisation_id=user.organisation_id, actor=actor, target=user)
+    db.session.flush()
+
+
+def assign_team(actor: User, user: User, team: Team | None) -> None:
+    if user.team_id == (team.id if team else None):
+        return
+    user.team_id = team.id if team else None
+    audit.record(
+        "user.settings_changed",
+        organisation_id=user.organisation_id,
+        actor=actor,
+        target=user,
+        detail={"team": team.name if team else None},
+    )
     db.session.flush()
 
 

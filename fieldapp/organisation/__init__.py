@@ -1,2 +1,2 @@
-"""Organisations (the tenants) and their teams: the records, an organisation's own settings
-(retention, default language) and its teams page."""
+"""Organisations (the tenants) and their teams: the records, below the accounts. The
+administrator's settings and teams page is in fieldapp/admin."""

@@ -288,3 +288,17 @@ def history(client: Client) -> list[Trajectory]:
             .order_by(Trajectory.started_on.desc())
         )
     )
+
+
+def placed_at(worksite: Worksite, visible: object) -> list[tuple[Client, Trajectory]]:
+    """Clients with an open trajectory at ``worksite`` that the viewer may open (``visible``, a
+    clause of fieldapp.clients.access), with that trajectory, by name."""
+    return list(
+        db.session.execute(
+            select(Client, Trajectory)
+            .join(Trajectory, Trajectory.client_id == Client.id)
+            .where(Trajectory.worksite_id == worksite.id, Trajectory.ended_on.is_(None))
+            .where(visible)
+            .order_by(Client.last_name, Client.first_name)
+        ).all()
+    )

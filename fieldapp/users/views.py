@@ -14,7 +14,6 @@ from fieldapp.auth.roles import Role
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import committed, flashed, made, saved
 from fieldapp.extensions import db
-from fieldapp.organisation import services as organisation
 from fieldapp.organisation.models import Team
 from fieldapp.users.forms import ConfirmForm, InviteForm, RoleForm
 
@@ -68,7 +67,7 @@ def edit(user_id: int) -> ResponseReturnValue:
 def _change_role(user: User, form: RoleForm) -> None:
     services.change_role(acting_user(), user, Role(form.role.data))
     team = get_or_404(Team, int(form.team.data)) if form.team.data else None
-    organisation.assign_team(acting_user(), user, team)
+    services.assign_team(acting_user(), user, team)
 
 
 @bp.post("/<id:user_id>/active")

@@ -10,10 +10,8 @@ from sqlalchemy.orm import joinedload
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
-from fieldapp.clients.models import Client
 from fieldapp.common.rules import RuleBroken
 from fieldapp.extensions import db
-from fieldapp.trajectories.models import Trajectory
 from fieldapp.worksites.models import Contact, ContactRole, Worksite, WorksiteKind
 
 
@@ -106,19 +104,6 @@ def _apply_contact(contact: Contact, details: ContactDetails) -> None:
     contact.email = details.email.strip().lower()
     contact.phone = details.phone.strip()
     contact.language = details.language
-
-
-def placed_clients(worksite: Worksite, visible: object) -> list[tuple[Client, Trajectory]]:
-    """Clients with an open trajectory at ``worksite`` that the viewer may open."""
-    return list(
-        db.session.execute(
-            select(Client, Trajectory)
-            .join(Trajectory, Trajectory.client_id == Client.id)
-            .where(Trajectory.worksite_id == worksite.id, Trajectory.ended_on.is_(None))
-            .where(visible)
-            .order_by(Client.last_name, Client.first_name)
-        ).all()
-    )
 
 
 def contacts_by_worksite() -> dict[int, list[Contact]]:

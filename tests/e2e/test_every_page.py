@@ -31,9 +31,9 @@ from babel.messages.pofile import read_po
 from flask import Flask, url_for
 
 from fieldapp import PROJECT_ROOT
+from fieldapp.admin import organisation_settings
 from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
-from fieldapp.organisation import services as organisation_services
 from tests.clock import frozen_moment
 from tests.e2e.busy_world import busy_world
 from tests.e2e.conftest import ARTIFACTS, PHONE, PHONE_CONTEXT
@@ -306,7 +306,7 @@ def person(make: Any, db: Any, world: World, role: Role) -> User:
         return world.counsellor
     user = make.user(world.organisation, role=role)
     if role is Role.TEAM_LEAD:
-        team = organisation_services.create_team(user, "Team Noord")
+        team = organisation_settings.create_team(user, "Team Noord")
         user.team_id = world.counsellor.team_id = team.id
         db.session.commit()
     return user

@@ -1,4 +1,5 @@
-"""Worksites and their contacts, shared by the organisation."""
+"""The worksites pages, reached from the Clients page: the organisation's worksites, their
+contacts, and on each the clients placed there (from the trajectories, hence a page)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fieldapp.common.forms import form_status
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import made, saved
 from fieldapp.extensions import db
+from fieldapp.trajectories.services import placed_at
 from fieldapp.worksites import services
 from fieldapp.worksites.forms import ContactForm, WorksiteForm
 from fieldapp.worksites.models import Contact, ContactRole, Worksite, WorksiteKind
@@ -45,7 +47,7 @@ def create() -> ResponseReturnValue:
 def show(worksite_id: int) -> ResponseReturnValue:
     """A worksite: its contacts and the clients placed there whom the viewer may see."""
     worksite = get_or_404(Worksite, worksite_id)
-    placed = services.placed_clients(worksite, visible_clause(acting_user()))
+    placed = placed_at(worksite, visible_clause(acting_user()))
     return render_template("worksites/show.html", worksite=worksite, placed=placed)
 
 

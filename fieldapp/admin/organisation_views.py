@@ -9,12 +9,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 
+from fieldapp.admin import organisation_settings
 from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.roles import Role
 from fieldapp.common.forms import form_status, required, short_text, strip
 from fieldapp.common.views import made, saved
 from fieldapp.i18n import language_choices
-from fieldapp.organisation import services
+from fieldapp.organisation.services import teams
 
 bp = Blueprint("organisation", __name__, url_prefix="/admin")
 
@@ -45,7 +46,7 @@ def settings() -> ResponseReturnValue:
     form = SettingsForm(obj=organisation)
     if form.validate_on_submit() and saved(
         form,
-        lambda: services.update_settings(
+        lambda: organisation_settings.update_settings(
             user,
             organisation,
             retention_months=form.retention_months.data,
@@ -56,7 +57,7 @@ def settings() -> ResponseReturnValue:
         flash(_("Saved."), "success")
         return redirect(url_for("organisation.settings"))
     page = render_template(
-        "organisation/settings.html", form=form, team_form=TeamForm(), teams=services.teams()
+        "organisation/settings.html", form=form, team_form=TeamForm(), teams=teams()
     )
     return page, form_status(form)
 
@@ -66,7 +67,7 @@ def settings() -> ResponseReturnValue:
 def create_team() -> ResponseReturnValue:
     form = TeamForm()
     if form.validate_on_submit() and (
-        team := made(form, lambda: services.create_team(acting_user(), form.name.data))
+        team := made(form, lambda: organisation_settings.create_team(acting_user(), form.name.data))
     ):
         flash(_("Team %(name)s created.", name=team.name), "success")
         return redirect(url_for("organisation.settings"))
@@ -75,6 +76,6 @@ def create_team() -> ResponseReturnValue:
         "organisation/settings.html",
         form=SettingsForm(obj=user.organisation),
         team_form=form,
-        teams=services.teams(),
+        teams=teams(),
     )
     return page, 422
