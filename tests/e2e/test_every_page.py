@@ -249,7 +249,6 @@ def check_page(
     leftovers += sorted(phrase for phrase in phrases if phrase in measured["body"])
     problems += [f"English on a {language} page: {text!r}" for text in dict.fromkeys(leftovers)]
     if with_axe:
-        page.add_script_tag(path=str(AXE))
         problems += [f"axe {violation}" for violation in page.evaluate(AXE_JS)]
     for problem, times in Counter(problems).items():
         findings.add(where, problem + (f" (×{times})" if times > 1 else ""))
@@ -293,9 +292,11 @@ def report(findings: Findings, least: int, started: float) -> None:
 
 
 def new_context(browser: Any) -> Any:
-    """A phone that takes axe-core into its pages, without the service worker: it would keep
-    every page of the walk for offline use, which other tests cover, and the walk would wait."""
-    context = browser.new_context(**PHONE_CONTEXT, bypass_csp=True, service_workers="block")
+    """A phone that takes axe-core into every page it opens, without the service worker: it
+    would keep every page of the walk for offline use, which other tests cover, and the walk
+    would wait. As an init script, axe-core is compiled once for the walk, not once a page."""
+    context = browser.new_context(**PHONE_CONTEXT, service_workers="block")
+    context.add_init_script(path=str(AXE))
     context.set_default_timeout(15_000)
     context.clock.install(time=frozen_moment())
     return context
