@@ -30,8 +30,8 @@ run: export FIELDAPP_BASE_URL = http://$(HOST):$(PORT)
 run: export FIELDAPP_MAIL_SECONDS = 10
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) demo-data --if-empty
 	$(FLASK) vapid-keys
+	$(FLASK) demo-data --if-empty
 	$(FLASK) scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)

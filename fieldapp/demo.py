@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
@@ -225,7 +226,8 @@ def demo_data_command(if_empty: bool) -> None:
     click.echo("These passwords are shown only once:\n")
     for email, password, role in logins:
         click.echo(f"  {role.label:<18} {email:<28} {password}")
+    outbox = current_app.config["FIELDAPP_BASE_URL"].rstrip("/") + "/dev/outbox"
     click.echo(
         "\nLost them? Use 'Forgot your password?' on the sign-in page; in development the"
-        " e-mail appears at http://127.0.0.1:5000/dev/outbox within seconds.\n"
+        f" e-mail appears at {outbox} within seconds.\n"
     )

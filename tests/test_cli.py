@@ -67,9 +67,11 @@ def test_cli_refuses_bad_input_with_a_message(runner, db):
     assert "no organisation" in result.output
 
 
-def test_demo_data_prints_logins_once_that_work(runner, client, db):
+def test_demo_data_prints_logins_once_that_work(app, runner, client, db):
+    app.config["FIELDAPP_BASE_URL"] = "http://127.0.0.1:8123"  # make run PORT=8123
     result = runner.invoke(args=["demo-data", "--if-empty"])
     assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8123/dev/outbox" in result.output
     logins = re.findall(r"(\S+@demostad\.example)\s+(\S+)", result.output)
     assert len(logins) == 4
     roles = db.session.scalars(select(User.role).order_by(User.id)).all()
