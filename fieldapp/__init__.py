@@ -20,10 +20,10 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp import templating
-from fieldapp.common import access, errors, log_redaction, security, tenancy
+from fieldapp.common import access, errors, log_redaction, security, static_files, tenancy
 from fieldapp.common.urls import IdConverter
 from fieldapp.config import config_from_env
-from fieldapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+from fieldapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from fieldapp.i18n.locale import select_locale
 from fieldapp.instance import normalise_database_url, read_or_create_secret
@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     access.check_declared(app, public_endpoints=["static"])  # every route says who may call it
     _register_commands(app)
+    static_files.init_app(app)
     security.init_app(app)
     log_redaction.install()
     errors.init_app(app)
@@ -78,6 +79,8 @@ def _finish_config(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    # First, so that its after_request hook runs last, on the response every other hook made.
+    compress.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -93,6 +93,21 @@ def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "FIELDAPP_DISPATCH_SECONDS": _int(env, "FIELDAPP_DISPATCH_SECONDS", 30),
         # How often the scheduler sends queued e-mail.
         "FIELDAPP_MAIL_SECONDS": _int(env, "FIELDAPP_MAIL_SECONDS", 60),
+        # Compression of pages, JSON, CSS and JavaScript (Flask-Compress); turned off with
+        # FIELDAPP_COMPRESS=false when a proxy in front compresses. Streamed responses (downloads)
+        # are sent as they are; static files are sent whole so that they are compressed too.
+        "COMPRESS_REGISTER": _flag(env.get("FIELDAPP_COMPRESS"), default=True),
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/manifest+json",
+            "image/svg+xml",
+        ],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_STREAMS": False,
         # Only the tests turn this on, for their push service on 127.0.0.1 (reminders/endpoints).
         "FIELDAPP_PUSH_PRIVATE_ENDPOINTS": False,
     }

@@ -9,22 +9,29 @@ from typing import Any
 from flask import Flask, Response, abort, g, request
 from flask_babel import lazy_gettext as _l
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "manifest-src 'self'",
-        "worker-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+from fieldapp.common.static_files import import_map_hash
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    """The policy of every response. ``script_hashes`` are the only inline scripts allowed (the
+    import map, fieldapp/common/static_files.py), each by the ``'sha256-…'`` of its text."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            " ".join(["script-src 'self'", *script_hashes]),
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "manifest-src 'self'",
+            "worker-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
@@ -37,7 +44,8 @@ def exempt_from_no_store(response: Response) -> Response:
 
 def apply_headers(app: Flask, response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if "Content-Security-Policy" not in headers:
+        headers["Content-Security-Policy"] = content_security_policy([import_map_hash()])
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")

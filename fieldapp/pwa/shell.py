@@ -6,13 +6,13 @@ app is built on, follows what they extend, include and import, takes every
 (``import ... from "./x.js"``, ``export ... from``, ``import("./x.js")``). A new stylesheet or a new
 module imported by ``app.js`` is kept for offline use without anyone editing a list; a file that a
 page names but that does not exist fails here, when the worker is served, not offline on a phone.
+The worker keeps each file under the versioned address the pages ask for
+(fieldapp/common/static_files.py), and its version changes with any file's content.
 """
 
 from __future__ import annotations
 
 import hashlib
-import posixpath
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -20,13 +20,12 @@ from pathlib import Path
 
 from jinja2 import Environment, meta, nodes
 
+from fieldapp.common.static_files import with_imports
+
 # The pages a counsellor opens (base.html) and the page shown when one cannot be loaded.
 ENTRY_TEMPLATES = ("base.html", "pwa/offline.html")
 # The templates that make the worker itself: a change to them must reach the phones too.
 WORKER_TEMPLATES = ("pwa/sw.js", "pwa/worker.js", "pwa/offline.html")
-
-# A module specifier the browser resolves against the importing file: "./x.js" or "../y/x.js".
-_IMPORT = re.compile(r"""\b(?:import|from)\s*\(?\s*["'](\.\.?/[^"']+)["']""")
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ def shell_for(static_folder: str, env: Environment) -> Shell:
     the app servers.
     """
     root = Path(static_folder)
-    files = sorted(_with_imports(root, _static_files_of_templates(env, ENTRY_TEMPLATES)))
+    files = sorted(with_imports(root, _static_files_of_templates(env, ENTRY_TEMPLATES)))
     digest = hashlib.sha256()
     for name in files:
         digest.update(name.encode() + b"\0" + (root / name).read_bytes())
@@ -92,25 +91,3 @@ def _static_filenames(tree: nodes.Template, template: str) -> Iterator[str]:
         if not isinstance(filename, nodes.Const):
             raise ValueError(f"{template}: a static file named by a variable cannot be kept")
         yield filename.value
-
-
-def _with_imports(root: Path, files: Iterable[str]) -> set[str]:
-    """``files`` and, transitively, every module their JavaScript imports."""
-    found: set[str] = set()
-    todo = list(files)
-    while todo:
-        name = todo.pop()
-        if name in found:
-            continue
-        found.add(name)
-        if name.endswith((".js", ".mjs")):
-            text = (root / name).read_text(encoding="utf-8")
-            todo.extend(_resolve(name, spec) for spec in _IMPORT.findall(text))
-    return found
-
-
-def _resolve(importer: str, specifier: str) -> str:
-    name = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))
-    if name.startswith("../"):
-        raise ValueError(f"{importer} imports {specifier}, outside the static folder")
-    return name

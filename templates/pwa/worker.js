@@ -6,8 +6,10 @@
 //
 // templates/pwa/sw.js serves this code after the server's constants (VERSION, SHELL, OFFLINE_URL,
 // CSRF_URL, ICON_URL, PAGES_URL, LOGIN_URL; biome.json declares them) and after importing
-// static/js/outbox.js, which sets self.fieldappOutbox.
+// static/js/outbox.js, which sets self.fieldappOutbox. SHELL names each file under its versioned
+// address (static/x.js?v=…), as the pages and their import map ask for it.
 const SHELL_CACHE = `fieldapp-shell-${VERSION}`;
+const SHELL_PATHS = new Set(SHELL.map((address) => new URL(address, self.location.origin).pathname));
 const COPY_HEADER = "X-Fieldapp-Copy";
 const KEPT_AT_HEADER = "X-Fieldapp-Kept-At";
 // No kept page outlives a week: older ones are deleted and never served, offline or not.
@@ -133,6 +135,20 @@ async function page(request) {
   }
 }
 
+// The shell under its versioned addresses (static/x.js?v=…), as the pages ask for it. A page kept
+// under an earlier release asks for earlier versions: offline, it gets the file it is now.
+async function shellFile(request) {
+  const hit = await caches.match(request, { cacheName: SHELL_CACHE });
+  if (hit) return hit;
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const current = await caches.match(request, { cacheName: SHELL_CACHE, ignoreSearch: true });
+    if (current) return current;
+    throw error;
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
@@ -142,11 +158,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(page(request));
     return;
   }
-  if (SHELL.includes(url.pathname)) {
-    event.respondWith(
-      caches.match(request, { cacheName: SHELL_CACHE }).then((hit) => hit || fetch(request)),
-    );
-  }
+  if (SHELL_PATHS.has(url.pathname)) event.respondWith(shellFile(request));
 });
 
 self.addEventListener("sync", (event) => {

@@ -21,40 +21,58 @@ MODULE_IMPORT = re.compile(r"""\b(?:import|from)\s*\(?\s*["']([^"']+)["']""")
 
 
 class _References(HTMLParser):
-    """The addresses a page makes the browser load: scripts, stylesheets, icons."""
+    """The addresses a page makes the browser load (scripts, stylesheets, icons), and its import
+    map."""
 
     def __init__(self) -> None:
         super().__init__()
         self.found: set[str] = set()
+        self.import_map: dict[str, str] = {}
+        self._in_import_map = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "script" and values.get("src"):
             self.found.add(values["src"])
+        self._in_import_map = tag == "script" and values.get("type") == "importmap"
         rels = (values.get("rel") or "").split()
         loaded = {"stylesheet", "icon", "apple-touch-icon", "modulepreload", "preload"}
         if tag == "link" and values.get("href") and loaded & set(rels):
             self.found.add(values["href"])
 
+    def handle_data(self, data: str) -> None:
+        if self._in_import_map:
+            self.import_map.update(json.loads(data)["imports"])
 
-def static_paths_loaded_by(client, html: str, page_url: str) -> set[str]:
-    """Same-origin static paths ``html`` loads, with every module they import, transitively."""
+    def handle_endtag(self, tag: str) -> None:
+        self._in_import_map = False
+
+
+def static_urls_loaded_by(client, html: str, page_url: str) -> set[str]:
+    """Same-origin static addresses (path and query) ``html`` loads, with every module they
+    import, transitively, each import resolved as the browser does: against the importing
+    module's address, then through the page's import map."""
     parser = _References()
     parser.feed(html)
+    mapped = {
+        urljoin(page_url, key): urljoin(page_url, value) for key, value in parser.import_map.items()
+    }
     todo = [urljoin(page_url, address) for address in parser.found]
     found: set[str] = set()
     while todo:
         address = todo.pop()
+        address = mapped.get(address, address)
         parts = urlsplit(address)
-        if parts.netloc not in ("", "localhost") or parts.path in found:
+        url = f"{parts.path}?{parts.query}" if parts.query else parts.path
+        if parts.netloc not in ("", "localhost") or url in found:
             continue
-        found.add(parts.path)
+        found.add(url)
         if parts.path.endswith(".js"):
-            with client.get(parts.path) as response:
-                assert response.status_code == 200, parts.path
+            with client.get(url) as response:
+                assert response.status_code == 200, url
                 source = response.get_data(as_text=True)
-            todo.extend(urljoin(parts.path, spec) for spec in MODULE_IMPORT.findall(source))
-    return {path for path in found if path.startswith("/static/")}
+            todo.extend(urljoin(url, spec) for spec in MODULE_IMPORT.findall(source))
+    return {url for url in found if url.startswith("/static/")}
 
 
 def shell_of_service_worker(client) -> set[str]:
@@ -96,13 +114,17 @@ def test_every_static_file_a_counsellors_page_loads_is_in_the_shell(app, client,
     for page in pages:
         response = client.get(page)
         assert response.status_code == 200, page
-        loaded |= static_paths_loaded_by(client, response.get_data(as_text=True), page)
+        loaded |= static_urls_loaded_by(client, response.get_data(as_text=True), page)
     for page in kept:  # the copies the phone keeps, as the service worker fetches them
         response = client.get(page, headers=COPY)
         assert response.status_code == 200, page
-        loaded |= static_paths_loaded_by(client, response.get_data(as_text=True), page)
+        loaded |= static_urls_loaded_by(client, response.get_data(as_text=True), page)
 
-    assert {"/static/css/app.css", "/static/js/app.js", "/static/js/notes.js"} <= loaded
+    paths = {url.partition("?")[0] for url in loaded}
+    assert {"/static/css/app.css", "/static/js/app.js", "/static/js/notes.js"} <= paths
+    # Every file under its current version, modules imported through the import map too, so
+    # that the browser keeps each for a year and the service worker has exactly that address.
+    assert all(re.search(r"\?v=[0-9a-f]{12}$", url) for url in loaded), loaded
     assert loaded - shell_of_service_worker(client) == set()
 
 
@@ -120,9 +142,10 @@ def test_a_module_that_app_js_imports_is_kept_without_editing_a_list(
     monkeypatch.setattr(app, "static_folder", str(static))
 
     response = client.get("/offline")
-    loaded = static_paths_loaded_by(client, response.get_data(as_text=True), "/offline")
-    assert {"/static/js/later/index.js", "/static/js/deeper.js"} <= loaded
+    loaded = static_urls_loaded_by(client, response.get_data(as_text=True), "/offline")
+    assert {"/static/js/later/index.js", "/static/js/deeper.js"} <= {
+        url.partition("?")[0] for url in loaded
+    }
     shell = shell_of_service_worker(client)
-    assert {"/static/js/later/index.js", "/static/js/deeper.js"} <= shell
     assert loaded - shell == set()
     assert version_of_service_worker(client) != before  # phones fetch the new files
