@@ -9,9 +9,16 @@ from flask import request, request_started
 from tests.e2e.conftest import PHONE_CONTEXT
 from tests.e2e.test_shell import sign_in
 
-STATIC_RESOURCES = """() => performance.getEntriesByType("resource")
+# The tab's icon (<link rel="icon">) is left out: Chromium's favicon loader fetches it on its own
+# schedule, at times again for the next page, whatever the cache headers say.
+FAVICON = "/static/icons/icon.svg"
+STATIC_RESOURCES = (
+    """() => performance.getEntriesByType("resource")
     .filter((entry) => new URL(entry.name).pathname.startsWith("/static/"))
+    .filter((entry) => new URL(entry.name).pathname !== "%s")
     .map((entry) => ({ url: entry.name, bytes: entry.transferSize }))"""
+    % FAVICON
+)
 
 
 def test_the_second_page_loads_every_static_file_from_the_browsers_cache(
@@ -27,7 +34,7 @@ def test_the_second_page_loads_every_static_file_from_the_browsers_cache(
     reached: list[str] = []
 
     def note_static_request(_sender, **_extra):
-        if request.path.startswith("/static/"):
+        if request.path.startswith("/static/") and request.path != FAVICON:
             reached.append(request.full_path)
 
     request_started.connect(note_static_request, app)
