@@ -33,6 +33,7 @@ from fieldapp.organisation.models import Team
 from fieldapp.privacy.services import anonymise
 from fieldapp.trajectories import services as trajectory_services
 from fieldapp.trajectories.models import Evaluation
+from tests import spreadsheets
 
 SENSITIVE_ANSWER = "schulden bij drie schuldeisers"
 SENSITIVE_REASON = "schulden en huisvesting"  # the referral's reason, see tests/factories.py
@@ -82,6 +83,7 @@ ROUTES: dict[str, Permission] = {
     "feedback_rounds.show": R,
     "feedback_rounds.report": R,
     "feedback_rounds.report_csv": R,
+    "feedback_rounds.report_xlsx": R,
     "feedback_rounds.close": C,
     "feedback_rounds.release": C,
     "feedback_rounds.remind": C,
@@ -278,10 +280,22 @@ def test_each_relation_gets_what_the_table_says(app, client, auth, make, db, wor
             ):
                 wrong.append((method, rule.endpoint, permission.value, expected, status))
             if relation not in SEES_SENSITIVE:
-                body = response.get_data(as_text=True)
+                body = readable(response)
                 assert SENSITIVE_ANSWER not in body, (method, url)
                 assert SENSITIVE_REASON not in body, (method, url)
     assert wrong == []
+
+
+def readable(response: Any) -> str:
+    """What a person can read in a response: its text, or the cells of a workbook."""
+    if response.mimetype != spreadsheets.XLSX_MIMETYPE:
+        return response.get_data(as_text=True)
+    return "\n".join(
+        str(value)
+        for sheet in spreadsheets.workbook(response.data)
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+    )
 
 
 def test_reading_still_works_where_changing_is_refused(client, auth, make, db, world):

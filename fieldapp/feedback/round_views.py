@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -28,6 +27,7 @@ from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
 from fieldapp.clients.file_access import Permission, opened_file, requires
 from fieldapp.common.dates import today
+from fieldapp.common.downloads import download
 from fieldapp.common.forms import form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.views import acted, made, saved
@@ -36,7 +36,7 @@ from fieldapp.feedback import charts, links, rounds
 from fieldapp.feedback import report as report_service
 from fieldapp.feedback.loaders import INVITATION, ROUND
 from fieldapp.feedback.models import FeedbackRound, Invitation, RaterGroup
-from fieldapp.feedback.report_csv import report_csv_text
+from fieldapp.feedback.report_export import as_table
 from fieldapp.feedback.round_forms import GROUP_LABELS, DeadlineForm, StartRoundForm
 from fieldapp.trajectories.loaders import TRAJECTORY
 from fieldapp.trajectories.models import Trajectory
@@ -185,15 +185,21 @@ def report(feedback_round: FeedbackRound) -> ResponseReturnValue:
 @bp.get("/feedback/rounds/<id:round_id>/report.csv")
 @requires(Permission.READ, ROUND)
 def report_csv(feedback_round: FeedbackRound) -> ResponseReturnValue:
+    return _report_download(feedback_round, "csv")
+
+
+@bp.get("/feedback/rounds/<id:round_id>/report.xlsx")
+@requires(Permission.READ, ROUND)
+def report_xlsx(feedback_round: FeedbackRound) -> ResponseReturnValue:
+    return _report_download(feedback_round, "xlsx")
+
+
+def _report_download(feedback_round: FeedbackRound, kind: str) -> ResponseReturnValue:
     user = acting_user()
     current = report_service.build(
         feedback_round, user.organisation.feedback_threshold, str(get_locale())
     )
-    response = Response(report_csv_text(current), mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="feedback-{feedback_round.id}.csv"'
-    )
-    return response
+    return download(as_table(current), f"feedback-{feedback_round.id}", kind)
 
 
 @bp.post("/feedback/rounds/<id:round_id>/release")

@@ -6,7 +6,6 @@ and removes everything that says who the client is or what their life is like.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -43,15 +42,17 @@ def _rows(model: type, *criteria: Any) -> list[dict[str, Any]]:
 
 
 def _plain(value: Any) -> Any:
+    """A value as JSON and a spreadsheet take it; dates stay dates (ISO in the JSON)."""
     if isinstance(value, date):
-        return value.isoformat()
+        return value
     if value is not None and not isinstance(value, (str, int, float, bool, dict, list)):
         return str(value)
     return value
 
 
 def export(actor: User, client: Client) -> bytes:
-    """Everything held about ``client``: one JSON document and a CSV per kind of record."""
+    """Everything held about ``client``: one JSON document, a CSV per kind of record and one
+    workbook with a sheet per kind of record."""
     trajectory_ids = select(Trajectory.id).where(Trajectory.client_id == client.id)
     visit_ids = select(Visit.id).where(Visit.client_id == client.id)
     data = {
@@ -75,27 +76,39 @@ def export(actor: User, client: Client) -> bytes:
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("client.json", json.dumps(data, ensure_ascii=False, indent=2))
-        for name, rows in data.items():
-            if isinstance(rows, list) and rows:
-                archive.writestr(f"{name}.csv", _csv(rows))
+        archive.writestr(
+            "client.json", json.dumps(data, ensure_ascii=False, indent=2, default=_iso)
+        )
+        tables = [
+            _table(name, [rows] if isinstance(rows, dict) else rows)
+            for name, rows in data.items()
+            if isinstance(rows, (dict, list)) and rows
+        ]
+        for table in tables:
+            archive.writestr(f"{table.title}.csv", spreadsheet.to_csv(table))
+        archive.writestr("client.xlsx", spreadsheet.to_xlsx(tables))
     audit.record(
         "client.exported", organisation_id=client.organisation_id, actor=actor, target=client
     )
     return buffer.getvalue()
 
 
-def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            spreadsheet.record(
-                {k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()}
-            )
-        )
-    return out.getvalue()
+def _iso(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _table(name: str, rows: list[dict[str, Any]]) -> spreadsheet.Table:
+    """One kind of record, its columns named as in the JSON document."""
+    return spreadsheet.Table(
+        headers=list(rows[0]),
+        rows=[
+            [json.dumps(v) if isinstance(v, (dict, list)) else v for v in row.values()]
+            for row in rows
+        ],
+        title=name,
+    )
 
 
 def anonymise(actor: User | None, client: Client) -> None:

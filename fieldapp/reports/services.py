@@ -6,12 +6,11 @@ personal data never changes the yearly figures.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, distinct, func, or_, select
 
 from fieldapp.auth.models import User
@@ -19,6 +18,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common import spreadsheet
 from fieldapp.extensions import db
 from fieldapp.method import Outcome, Scheme
+from fieldapp.organisation.models import Team
 from fieldapp.trajectories.models import Trajectory
 from fieldapp.worksites.models import Worksite, WorksiteKind
 
@@ -49,6 +49,24 @@ def caseload_per_counsellor(team_id: int | None) -> list[CounsellorLoad]:
         CounsellorLoad(user, open_trajectories=opened, clients=clients)
         for user, clients, opened in db.session.execute(statement)
     ]
+
+
+def caseload_table(loads: list[CounsellorLoad]) -> spreadsheet.Table:
+    """The caseload per counsellor for a spreadsheet, with each counsellor's team by name."""
+    teams: dict[int, str] = dict(db.session.execute(select(Team.id, Team.name)).all())
+    return spreadsheet.Table(
+        headers=[_("Counsellor"), _("Team"), _("Clients"), _("Open trajectories")],
+        rows=[
+            [
+                load.counsellor.name,
+                teams.get(load.counsellor.team_id),
+                load.clients,
+                load.open_trajectories,
+            ]
+            for load in loads
+        ],
+        title=_("Caseloads"),
+    )
 
 
 @dataclass
@@ -110,21 +128,23 @@ def yearly(year: int, counsellor_id: int | None = None) -> YearlyReport:
 
 
 def report_rows(report: YearlyReport) -> Iterable[tuple[str, str, int]]:
+    """The report as (figure, category, count), each label as the page shows it."""
     for scheme, count in report.clients_per_scheme.items():
-        yield "clients_per_scheme", scheme, count
+        yield _("Clients per scheme"), Scheme(scheme).label, count
     for kind, count in report.placements_per_kind.items():
-        yield "placements_per_worksite_kind", kind, count
+        yield _("Placements per kind of worksite"), WorksiteKind(kind).label, count
     for outcome, count in report.ended_per_outcome.items():
-        yield "trajectories_ended_per_outcome", outcome or "unknown", count
-    yield "transitions_to_regular_work", "regular_job", report.to_regular_work
+        label = Outcome(outcome).label if outcome else "—"
+        yield _("Trajectories ended, per outcome"), label, count
+    yield _("Transitions to regular work"), Outcome.REGULAR_JOB.label, report.to_regular_work
 
 
-def to_csv(report: YearlyReport) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["year", "counsellor_id", "figure", "category", "count"])
-    for figure, category, count in report_rows(report):
-        writer.writerow(
-            spreadsheet.row([report.year, report.counsellor_id or "", figure, category, count])
-        )
-    return buffer.getvalue()
+def as_table(report: YearlyReport) -> spreadsheet.Table:
+    """The yearly report for a spreadsheet: one line per figure and category."""
+    counsellor = db.session.get(User, report.counsellor_id) if report.counsellor_id else None
+    who = counsellor.name if counsellor else _("Whole organisation")
+    return spreadsheet.Table(
+        headers=[_("Year"), _("Counsellor"), _("Figure"), _("Category"), _("Number")],
+        rows=[[report.year, who, *line] for line in report_rows(report)],
+        title=_("Yearly report"),
+    )

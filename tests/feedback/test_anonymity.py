@@ -9,6 +9,7 @@ import json
 import re
 import zipfile
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackRound, RaterGroup
 from fieldapp.reminders.models import Reminder
 from tests.feedback.conftest import KEYS, complete_answers
+from tests.spreadsheets import sheet_rows
 
 SECRET = "Zegt nooit goedendag tegen de klanten"
 
@@ -47,15 +49,19 @@ def anonymous_round(app, client, auth, make, db):
     return feedback_round, links
 
 
-def seen(client, feedback_round: FeedbackRound) -> dict[str, str]:
-    """What the counsellor can read about the round: its page, the report, the CSV."""
+def seen(client, feedback_round: FeedbackRound) -> dict[str, Any]:
+    """What the counsellor can read about the round: its page, the report, the CSV, the XLSX
+    (the values of its cells)."""
     base = f"/feedback/rounds/{feedback_round.id}"
     pages = {name: client.get(base + path) for name, path in PAGES.items()}
     assert all(page.status_code == 200 for page in pages.values())
-    return {name: page.get_data(as_text=True) for name, page in pages.items()}
+    return {
+        name: sheet_rows(page.data) if name == "xlsx" else page.get_data(as_text=True)
+        for name, page in pages.items()
+    }
 
 
-PAGES = {"round": "", "report": "/report", "csv": "/report.csv"}
+PAGES = {"round": "", "report": "/report", "csv": "/report.csv", "xlsx": "/report.xlsx"}
 # The only things allowed to change when a colleague answers: their group's count.
 COUNTS = {
     "round": r'<li data-group="colleague">[^<]*</li>',
@@ -63,7 +69,7 @@ COUNTS = {
 }
 
 
-def without_counts(pages: dict[str, str]) -> dict[str, str]:
+def without_counts(pages: dict[str, Any]) -> dict[str, Any]:
     return {
         name: re.sub(COUNTS[name], "COUNT", text) if name in COUNTS else text
         for name, text in pages.items()
@@ -168,12 +174,17 @@ def test_once_closed_the_group_shows_as_a_group_and_nothing_changes_after(
     assert "Round closed." in done.get_data(as_text=True)  # on the report it leads to
 
     closed = seen(client, feedback_round)
-    assert "Punctuality and attendance,colleague,3.00,3," in closed["csv"]  # 4, 4 and 1
+    assert "Punctuality and attendance;Colleague (anonymous);3.00;3;" in closed["csv"]  # 4, 4, 1
     assert 'data-group="colleague"' in closed["report"]
     assert closed["report"].index("Alfa schrijft als laatste") < closed["report"].index(
         "Zeta schrijft als eerste"
     )  # by text, not by the order they came in
-    assert any(line.split(",")[1] == "colleague" for line in closed["csv"].splitlines()[1:])
+    assert any(
+        line.split(";")[1] == "Colleague (anonymous)" for line in closed["csv"].splitlines()[1:]
+    )
+    assert ("Punctuality and attendance", "Colleague (anonymous)", 3.0, 3) in (
+        row[:4] for row in closed["xlsx"]
+    )
     assert "data-closed" in closed["round"]
     assert "/close" not in closed["round"]
 

@@ -16,6 +16,7 @@ from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackResponse, Invitation, RaterGroup
 from fieldapp.feedback.report import Flag
 from tests.factories import CaseloadFactories
+from tests.spreadsheets import csv_rows
 
 KEY = "punctuality"
 
@@ -150,11 +151,14 @@ def test_the_report_page_and_csv(client, auth, db, make):
     assert "Soms te laat" in body
     assert "Geheim" not in body
     assert 'data-hidden-group="colleague"' in body
-    csv_text = client.get(f"/feedback/rounds/{feedback_round.id}/report.csv").get_data(as_text=True)
-    lines = csv_text.splitlines()
-    assert lines[0] == "competence,group,mean,answers,spread,gap,flag"
-    assert "Punctuality and attendance,self,5.00,1,0.00,2.00,blind_spot" in lines
-    assert not any(",colleague," in line for line in lines)
+    csv_data = client.get(f"/feedback/rounds/{feedback_round.id}/report.csv").data
+    lines = [";".join(row) for row in csv_rows(csv_data)]
+    assert lines[0] == "Competence;Who;Average;Answers;Spread;Difference;Signal"
+    self_line = (
+        "Punctuality and attendance;The client (self-assessment);5.00;1;0.00;2.00;blind spot"
+    )
+    assert self_line in lines
+    assert not any(";Colleague (anonymous);" in line for line in lines)
 
     assert client.post(f"/feedback/rounds/{feedback_round.id}/release").status_code == 302
     assert client.post(f"/feedback/rounds/{feedback_round.id}/release").status_code == 409

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 import pytest
@@ -12,6 +10,7 @@ from fieldapp.privacy.services import anonymise
 from fieldapp.reports.services import yearly
 from fieldapp.trajectories import services as trajectories
 from fieldapp.worksites.models import WorksiteKind
+from tests.spreadsheets import csv_records, csv_rows, sheet_rows
 
 
 @pytest.fixture
@@ -84,10 +83,10 @@ def test_yearly_report_page_and_csv(client, auth, year_2026):
     assert "Transitions to regular work: 1" in page
     response = client.get("/reports/yearly.csv?year=2026")
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    as_dict = {(r["figure"], r["category"]): int(r["count"]) for r in rows}
-    assert as_dict[("clients_per_scheme", "art60")] == 2
-    assert as_dict[("transitions_to_regular_work", "regular_job")] == 1
+    rows = csv_records(response.data)
+    as_dict = {(r["Figure"], r["Category"]): int(r["Number"]) for r in rows}
+    assert as_dict[("Clients per scheme", "Article 60§7")] == 2
+    assert as_dict[("Transitions to regular work", "Regular job")] == 1
     assert client.get("/reports/yearly?year=abc").status_code == 400
     assert client.get("/reports/yearly.csv?year=1800").status_code == 400
 
@@ -105,6 +104,10 @@ def test_anonymising_keeps_the_figures(app, client, auth, db, year_2026):
 def test_counsellors_have_no_reports(client, auth, year_2026):
     auth.login("an@example.org")
     assert client.get("/reports/yearly").status_code == 403
+    for export in ("yearly.csv", "yearly.xlsx"):
+        assert client.get(f"/reports/{export}").status_code == 403
+    for export in ("caseloads.csv", "caseloads.xlsx"):
+        assert client.get(f"/team/{export}").status_code == 403
     assert client.get("/team/").status_code == 403
 
 
@@ -120,3 +123,42 @@ def test_team_caseloads(client, auth, make, db, year_2026):
     auth.login("lead@example.org")
     page = client.get("/team/").get_data(as_text=True)
     assert f"/clients/?counsellor={counsellor.id}" in page
+
+
+def test_the_yearly_report_in_dutch_as_csv_and_xlsx(client, auth, db, year_2026):
+    lead, counsellor, _ = year_2026
+    lead.language = "nl"
+    db.session.commit()
+    auth.login("lead@example.org")
+    query = f"year=2026&counsellor={counsellor.id}"
+    header, *lines = csv_rows(client.get(f"/reports/yearly.csv?{query}").data)
+    assert header == ["Jaar", "Trajectbegeleider", "Cijfer", "Categorie", "Aantal"]
+    assert ["2026", counsellor.name, "Cliënten per statuut", "Artikel 60§7", "2"] in lines
+    assert all(line[1] == counsellor.name for line in lines)  # a name, not an id
+
+    response = client.get(f"/reports/yearly.xlsx?{query}")
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert 'filename="fieldapp-2026.xlsx"' in response.headers["Content-Disposition"]
+    header, *rows = sheet_rows(response.data)
+    assert list(header) == ["Jaar", "Trajectbegeleider", "Cijfer", "Categorie", "Aantal"]
+    assert (2026, counsellor.name, "Cliënten per statuut", "Artikel 60§7", 2) in rows
+    assert client.get("/reports/yearly.xlsx?year=1800").status_code == 400
+
+
+def test_the_caseloads_as_csv_and_xlsx_with_the_team_by_name(client, auth, db, year_2026):
+    from fieldapp.organisation.models import Team
+
+    lead, counsellor, _ = year_2026
+    team = Team(organisation_id=lead.organisation_id, name="Noord")
+    db.session.add(team)
+    db.session.flush()
+    lead.team_id = counsellor.team_id = team.id
+    lead.language = "fr"
+    db.session.commit()
+    auth.login("lead@example.org")
+    response = client.get("/team/caseloads.csv")
+    header, *lines = csv_rows(response.data)
+    assert header == ["Accompagnateur", "Équipe", "Clients", "Trajets en cours"]
+    assert [counsellor.name, "Noord", "3", "1"] in lines
+    header, *rows = sheet_rows(client.get("/team/caseloads.xlsx").data)
+    assert (counsellor.name, "Noord", 3, 1) in rows
