@@ -93,6 +93,8 @@ def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "FIELDAPP_DISPATCH_SECONDS": _int(env, "FIELDAPP_DISPATCH_SECONDS", 30),
         # How often the scheduler sends queued e-mail.
         "FIELDAPP_MAIL_SECONDS": _int(env, "FIELDAPP_MAIL_SECONDS", 60),
+        # Log lines as one JSON object each (time, level, logger, message, request_id).
+        "FIELDAPP_LOG_JSON": _flag(env.get("FIELDAPP_LOG_JSON")),
         # Only the tests turn this on, for their push service on 127.0.0.1 (reminders/endpoints).
         "FIELDAPP_PUSH_PRIVATE_ENDPOINTS": False,
     }
