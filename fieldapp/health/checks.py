@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from flask import current_app
 from sqlalchemy import Connection, select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,28 +34,28 @@ OK = Check(True)
 
 
 @functools.cache
-def _code_heads(directory: str) -> frozenset[str]:
-    """The heads of the migrations folder, read once per process (the code does not change)."""
-    return frozenset(ScriptDirectory(directory).get_heads())
-
-
-@functools.cache
-def _code_revisions(directory: str) -> frozenset[str]:
-    return frozenset(script.revision for script in ScriptDirectory(directory).walk_revisions())
+def _code_migrations(directory: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The heads and every revision of the migrations folder, read once per process (the code
+    does not change under a running process)."""
+    script = ScriptDirectory(directory)
+    return frozenset(script.get_heads()), frozenset(s.revision for s in script.walk_revisions())
 
 
 def migrations(connection: Connection) -> Check:
-    directory = current_app.extensions["migrate"].directory
+    try:
+        heads, revisions = _code_migrations(current_app.extensions["migrate"].directory)
+    except (OSError, CommandError):
+        log.exception("healthz: the migrations folder cannot be read")
+        return Check(False, "the migrations folder cannot be read")
     try:
         with connection.begin_nested():
             applied = frozenset(connection.scalars(text("SELECT version_num FROM alembic_version")))
     except SQLAlchemyError:
         return Check(False, "no migrations applied: run flask db upgrade")
-    heads = _code_heads(directory)
     if applied == heads:
         return OK
     log.warning("healthz: the database is at %s, the code at %s", sorted(applied), sorted(heads))
-    if applied <= _code_revisions(directory):
+    if applied <= revisions:
         return Check(False, "the database is behind the code: run flask db upgrade")
     return Check(False, "the database is at a revision this code does not know")
 

@@ -118,3 +118,18 @@ def test_the_json_option_is_read_from_the_environment():
 
     assert config_from_env({})["FIELDAPP_LOG_JSON"] is False
     assert config_from_env({"FIELDAPP_LOG_JSON": "1"})["FIELDAPP_LOG_JSON"] is True
+
+
+def test_the_lines_of_one_scheduler_pass_share_an_id(app, caplog):
+    from fieldapp import jobs
+
+    def job() -> None:
+        log.info("one")
+        log.info("two")
+
+    with caplog.at_level(logging.INFO, logger=log.name):
+        jobs.in_app(app, job)()
+        jobs.in_app(app, job)()
+    first, second, third, fourth = (record.request_id for record in caplog.records)
+    assert first == second != third == fourth
+    assert request_ids.NONE not in (first, third)

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
 
 from fieldapp import create_app
-from fieldapp.health import heartbeat
+from fieldapp.health import checks, heartbeat
 from fieldapp.health.models import SchedulerHeartbeat
 from tests.conftest import base_config
 
@@ -81,6 +81,15 @@ def test_a_load_balancer_probing_often_is_never_rate_limited(client, stamped, be
     stamped(head)
     beating()
     assert {client.get("/healthz").status_code for _ in range(100)} == {200}
+
+
+def test_the_codes_migrations_are_read_once_per_process(client, stamped, beating, head):
+    stamped(head)
+    beating()
+    client.get("/healthz")
+    read = checks._code_migrations.cache_info().misses
+    assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 200]
+    assert checks._code_migrations.cache_info().misses == read
 
 
 def test_an_unreachable_database_is_a_503_with_its_reason(tmp_path):
