@@ -20,7 +20,16 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp import templating
-from fieldapp.common import access, errors, log_redaction, security, static_files, tenancy
+from fieldapp.common import (
+    access,
+    errors,
+    log_lines,
+    log_redaction,
+    request_ids,
+    security,
+    static_files,
+    tenancy,
+)
 from fieldapp.common.urls import IdConverter
 from fieldapp.config import config_from_env
 from fieldapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -56,6 +65,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     app.url_map.converters["id"] = IdConverter
+    request_ids.init_app(app)  # first: every later hook and error answer has the request's id
+    log_lines.install(json_lines=app.config["FIELDAPP_LOG_JSON"])
     _init_extensions(app)
     _register_blueprints(app)
     access.check_declared(app, public_endpoints=["static"])  # every route says who may call it
@@ -133,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.feedback.form_views import bp as feedback_form_bp
     from fieldapp.feedback.framework_views import bp as frameworks_bp
     from fieldapp.feedback.round_views import bp as feedback_rounds_bp
+    from fieldapp.health.views import bp as health_bp
     from fieldapp.home.views import bp as home_bp
     from fieldapp.i18n.views import bp as i18n_bp
     from fieldapp.mentorships.views import bp as mentorships_bp
@@ -166,6 +178,7 @@ def _register_blueprints(app: Flask) -> None:
         mail_bp,
         pwa_bp,
         reminders_bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -108,6 +108,8 @@ def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         ],
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_STREAMS": False,
+        # Log lines as one JSON object each (time, level, logger, message, request_id).
+        "FIELDAPP_LOG_JSON": _flag(env.get("FIELDAPP_LOG_JSON")),
         # Only the tests turn this on, for their push service on 127.0.0.1 (reminders/endpoints).
         "FIELDAPP_PUSH_PRIVATE_ENDPOINTS": False,
     }

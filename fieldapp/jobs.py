@@ -10,7 +10,8 @@ every file again" at night, which picks up rule changes and anything planned bef
 the nightly retention sweep (files past their organisation's retention period are anonymised).
 Should a second scheduler run by mistake, the claims of the dispatcher and of the mail pass keep
 every reminder and every e-mail single; one killed mid-pass sends at most one chunk of reminders
-(``dispatcher.IN_FLIGHT``) and one e-mail again, once their leases have run out.
+(``dispatcher.IN_FLIGHT``) and one e-mail again, once their leases have run out. Each pass of a
+frequent job ends with its heartbeat row, which ``/healthz`` reads.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from fieldapp.auth import services as auth_services
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
+from fieldapp.health import heartbeat
 from fieldapp.mail import delivery
 from fieldapp.organisation.models import Organisation
 from fieldapp.privacy.services import anonymise_expired
@@ -50,6 +52,18 @@ def in_app(app: Flask, job: Callable[[], object]) -> Callable[[], None]:
                 job()
             finally:
                 db.session.remove()
+
+    return run
+
+
+def beating(job_id: str, every_seconds: int, job: Callable[[], object]) -> Callable[[], None]:
+    """``job``, then its heartbeat for ``/healthz`` (one upsert); a pass that fails leaves the
+    heartbeat to age, so monitoring sees a job that keeps failing too."""
+
+    def run() -> None:
+        job()
+        heartbeat.record_pass(job_id, every_seconds)
+        db.session.commit()
 
     return run
 
@@ -121,7 +135,7 @@ def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
     )
     for job_id, name, job, interval in frequent:
         scheduler.add_job(
-            in_app(app, job),
+            in_app(app, beating(job_id, app.config[interval], job)),
             "interval",
             seconds=app.config[interval],
             next_run_time=now_utc(),
@@ -143,6 +157,14 @@ def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
     return scheduler
 
 
+def forget_retired_heartbeats(scheduler: BackgroundScheduler) -> Callable[[], None]:
+    def run() -> None:
+        heartbeat.forget_all_but({job.id for job in scheduler.get_jobs()})
+        db.session.commit()
+
+    return run
+
+
 def run(app: Flask) -> None:
     """Run until SIGINT or SIGTERM; a pass under way finishes first."""
     stopping = threading.Event()
@@ -155,6 +177,7 @@ def run(app: Flask) -> None:
     signal.signal(signal.SIGINT, stop)
     dispatcher = Dispatcher(app)
     scheduler = build(app, dispatcher)
+    in_app(app, forget_retired_heartbeats(scheduler))()
     scheduler.start()
     try:
         stopping.wait()
@@ -167,7 +190,7 @@ def run(app: Flask) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the one scheduler process: sends due reminders, plans every file again at night."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger().setLevel(logging.INFO)  # the lines go where create_app sent them
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per half minute
     click.echo("fieldapp scheduler running; stop with Ctrl-C")
     run(current_app._get_current_object())  # type: ignore[attr-defined]

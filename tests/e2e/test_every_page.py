@@ -65,6 +65,7 @@ NOT_PAGES = {
     "auth.invitation_link": "trades its secret for a session and redirects",
     "auth.reset_link": "trades its secret for a session and redirects",
     "mail.outbox": "a developer's tool, only in development",
+    "health.healthz": "JSON for a load balancer",
 }
 # The rater's link needs a secret that only exists when it is made: it gets one below.
 SECRET_LINKS = {"feedback_form.answer"}

@@ -1,0 +1,1 @@
+"""``/healthz`` for a load balancer and monitoring, and the scheduler's heartbeat it reads."""
