@@ -8,11 +8,13 @@ import io
 import json
 import logging
 import re
+from datetime import datetime, timedelta
 
 import pytest
 
 from fieldapp.common import log_lines, request_ids
 from fieldapp.common.access import public
+from fieldapp.common.time import now_utc
 
 TOKEN = "Zx9SECRETtokenVALUE_abc-123"
 log = logging.getLogger("fieldapp.tests.request_ids")
@@ -80,7 +82,8 @@ def test_a_json_line_has_time_level_logger_message_and_id(app, client, caplog):
     line = log_lines.formatter(json_lines=True).format(caplog.records[0])
     assert "\n" not in line
     parsed = json.loads(line)
-    assert parsed.pop("time").startswith("2026-")
+    written = datetime.fromisoformat(parsed.pop("time"))
+    assert abs(written - now_utc()) < timedelta(milliseconds=1)  # the clock of the tests
     assert parsed == {
         "level": "WARNING",
         "logger": log.name,
