@@ -28,6 +28,7 @@ from fieldapp.mail import delivery
 from fieldapp.mail.services import Message, outbox_dir, sent_messages
 from tests.clock import frozen_moment
 from tests.factories import DEFAULT_PASSWORD, CaseloadFactories
+from tests.fuzzing.tally import TALLY
 
 POSTGRES_URL = os.environ.get("FIELDAPP_TEST_DATABASE_URL")
 
@@ -264,3 +265,22 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands the generated-input tally to the process that prints it."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["fuzz_tally"] = TALLY.as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    tally = getattr(node, "workeroutput", {}).get("fuzz_tally")
+    if tally is not None:
+        TALLY.add(tally)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for line in TALLY.summary():
+        terminalreporter.write_line(line)

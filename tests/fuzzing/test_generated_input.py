@@ -23,7 +23,7 @@ from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from tests.factories import DEFAULT_PASSWORD, CaseloadFactories, World
 from tests.fuzzing import walker
-from tests.fuzzing.conftest import TALLY
+from tests.fuzzing.tally import TALLY
 
 # Examples per target (route and method) and role: 4 roles x ~130 targets x EXAMPLES requests.
 pytestmark = pytest.mark.fuzz
