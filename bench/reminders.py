@@ -17,7 +17,7 @@ from typing import Any
 import requests
 from flask import Flask
 from pywebpush import webpush
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 
 from fieldapp.auth.models import User
 from fieldapp.common.time import now_utc
@@ -108,6 +108,9 @@ def fan_out(app: Flask, organisation_id: int) -> FanOut:
                         quiet_weekends=False,
                     )
                 )
+            # The pass must carry exactly the bench's reminders: the generated files' own
+            # moments (planned by the agenda) are left out.
+            db.session.execute(delete(Reminder).where(Reminder.organisation_id == organisation_id))
             now = now_utc()
             db.session.execute(
                 insert(Reminder),
