@@ -109,8 +109,8 @@ def fan_out(app: Flask, organisation_id: int) -> FanOut:
                     )
                 )
             # The pass must carry exactly the bench's reminders: the generated files' own
-            # moments (planned by the agenda) are left out.
-            db.session.execute(delete(Reminder).where(Reminder.organisation_id == organisation_id))
+            # moments (planned by the agenda, in both organisations) are left out.
+            db.session.execute(delete(Reminder))
             now = now_utc()
             db.session.execute(
                 insert(Reminder),
