@@ -22,7 +22,7 @@ from fieldapp.clients.forms import (
 from fieldapp.clients.models import Client, ClientShare
 from fieldapp.common.access import signed_in
 from fieldapp.common.dates import today
-from fieldapp.common.forms import choice, form_status
+from fieldapp.common.forms import SelectChoice, choice, form_status
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import committed, made, saved
 from fieldapp.extensions import db
@@ -159,15 +159,20 @@ def consent(client: Client) -> ResponseReturnValue:
     return render_template("clients/consent.html", form=form, client=client), form_status(form)
 
 
+def _colleague_choices(user: User, client: Client) -> list[SelectChoice]:
+    """Who may receive this file or a share of it, as the form offers them; the service decides."""
+    return [choice("", "—")] + [
+        choice(u.id, u.name) for u in services.followers(user) if u.id != client.counsellor_id
+    ]
+
+
 @bp.route("/<id:client_id>/handover", methods=["GET", "POST"])
 @requires(Permission.REASSIGN, CLIENT)
 def handover(client: Client) -> ResponseReturnValue:
     """A warm hand-over to another counsellor, with a note they receive."""
     user = acting_user()
     form = HandoverForm()
-    form.to.choices = [choice("", "—")] + [
-        choice(u.id, u.name) for u in services.followers(user) if u.id != client.counsellor_id
-    ]
+    form.to.choices = _colleague_choices(user, client)
     if form.validate_on_submit():
         to = get_or_404(User, int(form.to.data))
         if saved(form, lambda: services.hand_over(user, client, to, form.note.data)):
@@ -187,9 +192,7 @@ def shares(client: Client) -> ResponseReturnValue:
     """Who else may open this file, and whether they see its sensitive part."""
     user = acting_user()
     form = ShareForm()
-    form.user.choices = [choice("", "—")] + [
-        choice(u.id, u.name) for u in services.followers(user) if u.id != client.counsellor_id
-    ]
+    form.user.choices = _colleague_choices(user, client)
     if form.validate_on_submit():
         other = get_or_404(User, int(form.user.data))
         if saved(form, lambda: services.share(user, client, other, form.include_sensitive.data)):
