@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -25,6 +26,7 @@ from fieldapp.common.dates import today
 from fieldapp.common.forms import SelectChoice, choice, form_status
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import committed, made, saved
+from fieldapp.competence_trend import services as competence_trend
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.mentorships import services as mentorships
@@ -122,6 +124,7 @@ def show(client: Client) -> ResponseReturnValue:
         visits=visits.of_client(client),
         feedback_rounds=feedback_rounds.of_trajectory(current) if current else [],
         hours=trajectories.current_hours(current, today()) if current else None,
+        trend=competence_trend.trend_of(client, str(get_locale())),
         timeline=timeline.page_of(client, request.args.get("timeline", 1, type=int)),
         timeline_kinds=timeline.KINDS,
         today=today(),

@@ -196,5 +196,13 @@ def with_history(feedback_round: FeedbackRound, threshold: int, language: str) -
     )
     # Rounds started in the same instant: keep those up to this one.
     rounds = rounds[: [earlier.id for earlier in rounds].index(feedback_round.id) + 1]
-    grouped = _responses_of([earlier.id for earlier in rounds])
+    return reports_of(rounds, threshold, language)
+
+
+def reports_of(rounds: list[FeedbackRound], threshold: int, language: str) -> list[Report]:
+    """The reports of ``rounds``, in that order; one query for all their answers (none for no
+    rounds)."""
+    if not rounds:
+        return []
+    grouped = _responses_of([feedback_round.id for feedback_round in rounds])
     return [build(earlier, threshold, language, grouped[earlier.id]) for earlier in rounds]

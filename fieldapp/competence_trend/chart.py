@@ -1,0 +1,283 @@
+"""The competence trend as coordinates for one server-drawn SVG: a small chart per competence.
+
+Small multiples read better on a phone than one chart with eight crossing lines, and need no
+selector (so no JavaScript). All panels share the time axis, so a score at the same date sits at
+the same place in each. Each kind of source has its own marker shape and line dash besides its
+colour, so the chart does not rely on colour alone; the same figures go into a table.
+As in ``fieldapp.feedback.charts``, the template turns these into presentation attributes only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from fieldapp.competence_trend.sources import Point, SourceKind
+from fieldapp.feedback.frameworks import FrameworkText
+
+SCALE_MIN, SCALE_MAX = 1, 5
+SCALE_WORDS: dict[int, Any] = {
+    1: _l("Not yet"),
+    2: _l("Sometimes"),
+    3: _l("Often"),
+    4: _l("Mostly"),
+    5: _l("Always"),
+}
+
+WIDTH = 320  # about the width of a card on a 360 px phone, so that 1 unit is about 1 px
+LEFT, RIGHT = 30, 16  # room for the scores 1..5 on the left, for the last date label on the right
+TITLE, PLOT, AXIS, GAP = 22, 88, 22, 10  # a panel's parts, top to bottom
+LINE_HEIGHT = 18
+MAX_LABEL = 48  # characters of a competence's label in a panel's title (the table has it whole)
+CHARS_PER_LINE = 46  # of the scale's key, at its font size
+
+
+@dataclass(frozen=True)
+class Style:
+    colour: str
+    shape: str
+    dash: str  # stroke-dasharray of the line ("" for a solid line)
+    shape_name: Any
+
+
+STYLES: dict[SourceKind, Style] = {
+    SourceKind.NOTE: Style("#1f5fa8", "circle", "", _l("circles")),
+    SourceKind.SELF: Style("#a65300", "triangle", "6 4", _l("triangles")),
+    SourceKind.OTHERS: Style("#0b5d4b", "square", "", _l("squares")),
+    SourceKind.EVALUATION: Style("#6b3fa0", "diamond", "2 3", _l("diamonds")),
+}
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    y: float
+    shape: str
+    points: str  # the polygon's points; "" for a circle
+
+
+def marker(shape: str, x: float, y: float, size: float = 4.5) -> Marker:
+    outlines = {
+        "triangle": ((0, -1.2), (1.1, 0.8), (-1.1, 0.8)),
+        "square": ((-0.9, -0.9), (0.9, -0.9), (0.9, 0.9), (-0.9, 0.9)),
+        "diamond": ((0, -1.25), (1.25, 0), (0, 1.25), (-1.25, 0)),
+    }
+    if shape not in outlines:
+        return Marker(x, y, "circle", "")
+    points = " ".join(f"{x + dx * size:.1f},{y + dy * size:.1f}" for dx, dy in outlines[shape])
+    return Marker(x, y, shape, points)
+
+
+@dataclass(frozen=True)
+class Series:
+    kind: SourceKind
+    style: Style
+    line: str  # polyline points, "" for a single point
+    markers: list[Marker]
+
+
+@dataclass(frozen=True)
+class Level:
+    score: int
+    y: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    label: str
+    title_y: float
+    top: float  # of the plot
+    bottom: float
+    levels: list[Level]
+    series: list[Series]
+    ticks: list[Tick]
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    kind: SourceKind
+    style: Style
+    x: float
+    y: float
+    sample: Marker
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+
+@dataclass(frozen=True)
+class TableRow:
+    competence: str
+    on: date
+    source: SourceKind
+    score: float
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    panels: list[Panel]
+    legend: list[LegendItem]
+    scale_key: list[tuple[float, str]]  # (y, text) lines
+    rows: list[TableRow]
+    unscored: list[str] = field(default_factory=list)  # competences without any score yet
+    description: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.panels
+
+    @property
+    def plot_left(self) -> int:
+        return LEFT
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - RIGHT
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
+
+
+def _wrap(parts: list[str], width: int) -> list[str]:
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return lines
+
+
+def day_label(day: date) -> str:
+    return format_date(day, "d MMM yy")
+
+
+def describe(kinds: list[SourceKind]) -> str:
+    sources = ", ".join(
+        _("%(source)s as %(shapes)s", source=kind.label, shapes=STYLES[kind].shape_name)
+        for kind in kinds
+    )
+    return _(
+        "Per competence, the scores over time from %(low)d (%(low_word)s) to %(high)d "
+        "(%(high_word)s): %(sources)s. The table holds the same figures.",
+        low=SCALE_MIN,
+        low_word=SCALE_WORDS[SCALE_MIN],
+        high=SCALE_MAX,
+        high_word=SCALE_WORDS[SCALE_MAX],
+        sources=sources,
+    )
+
+
+def build(points: list[Point], framework: FrameworkText, width: int = WIDTH) -> Chart:
+    """The chart of ``points`` for the competences of ``framework``, in its order; points for
+    competences no longer in it are left out."""
+    labels = framework.labels()
+    points = [point for point in points if point.competence in labels]
+    kinds = [kind for kind in SourceKind if any(point.source is kind for point in points)]
+    rows = [
+        TableRow(labels[point.competence], point.on, point.source, point.score)
+        for key in labels
+        for point in points
+        if point.competence == key
+    ]
+    if not points:
+        return Chart(width, 0, [], [], [], [], unscored=list(labels.values()))
+
+    legend = []
+    column = (width - LEFT) / 2
+    for index, kind in enumerate(kinds):
+        x = LEFT + (index % 2) * column
+        y = LINE_HEIGHT * (index // 2) + 12
+        legend.append(LegendItem(kind, STYLES[kind], x, y, marker(STYLES[kind].shape, x + 12, y)))
+    top = LINE_HEIGHT * ((len(kinds) + 1) // 2) + 4
+    key_parts = [f"{score} = {word}" for score, word in SCALE_WORDS.items()]
+    scale_key = []
+    for line in _wrap(key_parts, CHARS_PER_LINE):
+        top += LINE_HEIGHT - 4
+        scale_key.append((top, line))
+    top += GAP
+
+    first = min(point.on for point in points)
+    last = max(point.on for point in points)
+    span = (last - first).days
+    inner = width - LEFT - RIGHT
+
+    def x_of(day: date) -> float:
+        return LEFT + inner / 2 if span == 0 else LEFT + (day - first).days / span * inner
+
+    if span == 0:
+        ticks = [Tick(x_of(first), day_label(first), "middle")]
+    else:
+        ticks = [Tick(x_of(first), day_label(first), "start"), Tick(x_of(last), day_label(last), "end")]
+        if span >= 60:
+            middle = first + (last - first) / 2
+            ticks.insert(1, Tick(x_of(middle), day_label(middle), "middle"))
+
+    panels = []
+    for key, label in labels.items():
+        own = [point for point in points if point.competence == key]
+        if not own:
+            continue
+        plot_top = top + TITLE
+
+        def y_of(score: float, plot_top: float = plot_top) -> float:
+            return plot_top + (SCALE_MAX - score) / (SCALE_MAX - SCALE_MIN) * PLOT
+
+        series = []
+        for kind in kinds:
+            of_kind = [point for point in own if point.source is kind]
+            if not of_kind:
+                continue
+            coordinates = [(x_of(point.on), y_of(point.score)) for point in of_kind]
+            line = (
+                " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates) if len(coordinates) > 1 else ""
+            )
+            series.append(
+                Series(
+                    kind,
+                    STYLES[kind],
+                    line,
+                    [marker(STYLES[kind].shape, x, y) for x, y in coordinates],
+                )
+            )
+        panels.append(
+            Panel(
+                key,
+                _short(label),
+                top + 15,
+                plot_top,
+                plot_top + PLOT,
+                [Level(score, y_of(score)) for score in range(SCALE_MIN, SCALE_MAX + 1)],
+                series,
+                [Tick(tick.x, tick.label, tick.anchor) for tick in ticks],
+            )
+        )
+        top = plot_top + PLOT + AXIS + GAP
+    unscored = [label for key, label in labels.items() if not any(p.competence == key for p in points)]
+    return Chart(
+        width,
+        round(top),
+        panels,
+        legend,
+        scale_key,
+        rows,
+        unscored=unscored,
+        description=describe(kinds),
+    )

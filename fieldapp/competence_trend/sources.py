@@ -1,0 +1,144 @@
+"""Where the scores of the competence trend come from: a list of small functions.
+
+Each source reads the scores of one kind for a client's file (or one trajectory of it) and returns
+them as :class:`Point` s. Each costs a fixed number of queries however long the history is, so the
+client's page does not slow down as the file grows. A new kind of score (the agreed judgements of
+evaluation records) is one more function and one more entry in :data:`SOURCES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from fieldapp.clients.models import Client
+from fieldapp.common.dates import local_date
+from fieldapp.common.time import local_zone
+from fieldapp.extensions import db
+from fieldapp.feedback.models import FeedbackRound
+from fieldapp.feedback.report import reports_of
+from fieldapp.trajectories.models import Trajectory
+from fieldapp.visits.models import NoteRevision, Visit
+from fieldapp.visits.notes import COMPETENCE_PREFIX
+
+
+class SourceKind(StrEnum):
+    """What a score comes from; the chart draws each with its own shape and colour."""
+
+    NOTE = "note"  # a visit note's observation
+    SELF = "self"  # the client's own answer in a 360° round
+    OTHERS = "others"  # the mean of the others in a 360° round, as far as anonymity allows
+    EVALUATION = "evaluation"  # the agreed judgement of an evaluation record
+
+    @property
+    def label(self) -> str:
+        return str(SOURCE_LABELS[self])
+
+
+SOURCE_LABELS: dict[SourceKind, Any] = {
+    SourceKind.NOTE: _l("Visit note"),
+    SourceKind.SELF: _l("360°: self"),
+    SourceKind.OTHERS: _l("360°: others"),
+    SourceKind.EVALUATION: _l("Evaluation"),
+}
+
+
+@dataclass(frozen=True)
+class Point:
+    on: date
+    competence: str  # the competence's key in the framework
+    score: float  # 1 to 5; a 360° group's mean may lie between
+    source: SourceKind
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose scores: a client's whole file, or only one trajectory of it (``trajectory``)."""
+
+    client: Client
+    trajectory: Trajectory | None = None
+    threshold: int = 3  # the organisation's anonymity threshold for 360° groups
+    language: str = "nl"
+
+
+Source = Callable[[Scope], list[Point]]
+
+
+def _period(trajectory: Trajectory) -> tuple[datetime, datetime | None]:
+    """From the start of the trajectory's first day to the end of its last (open: no end)."""
+    zone = local_zone()
+    starts = datetime.combine(trajectory.started_on, time.min, zone)
+    if trajectory.ended_on is None:
+        return starts, None
+    return starts, datetime.combine(trajectory.ended_on + timedelta(days=1), time.min, zone)
+
+
+def newest_revisions(revisions: list[NoteRevision]) -> list[NoteRevision]:
+    """Of each note, only its newest revision: the head that no other revision corrects (the
+    newest of them when a note has two heads, see ``fieldapp.visits.notes``). ``revisions`` are
+    ordered oldest first."""
+    corrected = {r.parent_uuid for r in revisions if r.parent_uuid}
+    corrected.update(uuid for r in revisions for uuid in r.replaces or ())
+    newest: dict[str, NoteRevision] = {}
+    for revision in revisions:
+        if revision.revision_uuid not in corrected:
+            newest[revision.note_uuid] = revision  # a later head wins
+    return list(newest.values())
+
+
+def note_points(scope: Scope) -> list[Point]:
+    """The competence scores written in the client's visit notes (one query); for a trajectory,
+    those written while it ran."""
+    statement = (
+        select(NoteRevision)
+        .join(Visit, Visit.id == NoteRevision.visit_id)
+        .where(Visit.client_id == scope.client.id)
+        .order_by(NoteRevision.written_at, NoteRevision.id)
+    )
+    if scope.trajectory is not None:
+        starts, ends = _period(scope.trajectory)
+        statement = statement.where(NoteRevision.written_at >= starts)
+        if ends is not None:
+            statement = statement.where(NoteRevision.written_at < ends)
+    points = []
+    for revision in newest_revisions(list(db.session.scalars(statement))):
+        on = local_date(revision.written_at)
+        for key, score in (revision.observations or {}).items():
+            if key.startswith(COMPETENCE_PREFIX) and isinstance(score, int):
+                points.append(Point(on, key.removeprefix(COMPETENCE_PREFIX), score, SourceKind.NOTE))
+    return points
+
+
+def round_points(scope: Scope) -> list[Point]:
+    """Per 360° round, the client's own score and the others' mean, as the round's report shows
+    them: an open round shows no anonymous group, a small anonymous group counts only as the
+    report's rules allow (two queries)."""
+    statement = select(FeedbackRound).where(FeedbackRound.client_id == scope.client.id)
+    if scope.trajectory is not None:
+        statement = statement.where(FeedbackRound.trajectory_id == scope.trajectory.id)
+    rounds = list(db.session.scalars(statement.order_by(FeedbackRound.created_at, FeedbackRound.id)))
+    points = []
+    for report in reports_of(rounds, scope.threshold, scope.language):
+        on = local_date(report.round.created_at)
+        for row in report.rows:
+            for kind, figures in ((SourceKind.SELF, row.own), (SourceKind.OTHERS, row.others)):
+                if figures.shown and figures.mean is not None:
+                    points.append(Point(on, row.key, round(figures.mean, 2), kind))
+    return points
+
+
+# The lead adds the evaluation records' agreed judgements here after merging (SourceKind.EVALUATION).
+SOURCES: list[Source] = [note_points, round_points]
+
+
+def points_of(scope: Scope, sources: list[Source] | None = None) -> list[Point]:
+    """Every point of every source, oldest first (same day: in the order of ``SourceKind``)."""
+    order = list(SourceKind)
+    points = [point for source in sources or SOURCES for point in source(scope)]
+    return sorted(points, key=lambda p: (p.on, order.index(p.source), p.competence))

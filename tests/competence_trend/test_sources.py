@@ -1,0 +1,101 @@
+"""Where the trend's points come from: the newest revision of each note, and the 360° rounds as
+their report may show them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fieldapp.common.dates import local_date, today
+from fieldapp.common.time import now_utc
+from fieldapp.competence_trend.sources import Point, Scope, SourceKind, points_of
+from fieldapp.feedback.models import RaterGroup
+from tests.competence_trend.conftest import answers, note
+
+
+def day(days: int):
+    return today() + timedelta(days=days)
+
+
+def test_only_the_newest_revision_of_a_note_counts(make, db):
+    world = make.world()
+    first = note(db, world, {"competence:punctuality": 2}, -30)
+    note(db, world, {"competence:punctuality": 4}, -29, parent=first)
+    note(db, world, {"competence:teamwork": 3, "attendance": 5, "punctuality": 1}, -10)
+
+    assert points_of(Scope(world.client)) == [
+        Point(day(-29), "punctuality", 4, SourceKind.NOTE),
+        Point(day(-10), "teamwork", 3, SourceKind.NOTE),
+    ]
+
+
+def test_of_two_heads_the_newer_counts_and_a_replacing_revision_wins(make, db):
+    world = make.world()
+    first = note(db, world, {"competence:quality": 1}, -20)
+    left = note(db, world, {"competence:quality": 2}, -19, parent=first)
+    right = note(db, world, {"competence:quality": 3}, -18, parent=first)
+    assert [p.score for p in points_of(Scope(world.client))] == [3]
+
+    note(db, world, {"competence:quality": 5}, -17, parent=left, replaces=(right,))
+    assert [p.score for p in points_of(Scope(world.client))] == [5]
+
+
+def test_another_clients_notes_do_not_count(make, db):
+    world = make.world()
+    other = make.world(world.organisation)
+    note(db, other, {"competence:quality": 2}, -5)
+    assert points_of(Scope(world.client)) == []
+
+
+def test_a_trajectory_holds_the_notes_written_while_it_ran(make, db):
+    world = make.world()
+    note(db, world, {"competence:quality": 2}, -400)  # before the trajectory started
+    note(db, world, {"competence:quality": 4}, -100)
+    assert [p.score for p in points_of(Scope(world.client, world.trajectory))] == [4]
+    assert len(points_of(Scope(world.client))) == 2
+
+
+def test_an_open_round_shows_self_and_named_groups_but_no_anonymous_group(make, db):
+    world = make.world()
+    feedback_round = world.feedback_round  # open until its deadline
+    answers(db, feedback_round, RaterGroup.SELF, {"punctuality": 2})
+    answers(db, feedback_round, RaterGroup.SUPERVISOR, {"punctuality": 4})
+    answers(db, feedback_round, RaterGroup.COLLEAGUE, *([{"punctuality": 1}] * 3))
+
+    points = [p for p in points_of(Scope(world.client)) if p.competence == "punctuality"]
+    started = local_date(feedback_round.created_at)
+    assert {(p.source, p.score) for p in points} == {(SourceKind.SELF, 2), (SourceKind.OTHERS, 4)}
+    assert {p.on for p in points} == {started}
+
+    feedback_round.closed_at = now_utc()  # closed: the three colleagues count in "others"
+    db.session.commit()
+    points = [p for p in points_of(Scope(world.client)) if p.competence == "punctuality"]
+    assert {(p.source, p.score) for p in points} == {
+        (SourceKind.SELF, 2),
+        (SourceKind.OTHERS, round((4 + 1 + 1 + 1) / 4, 2)),
+    }
+
+
+def test_a_closed_round_keeps_a_small_anonymous_group_out(make, db):
+    world = make.world()
+    feedback_round = world.feedback_round
+    answers(db, feedback_round, RaterGroup.SUPERVISOR, {"teamwork": 5})
+    answers(db, feedback_round, RaterGroup.NETWORK, {"teamwork": 1}, {"teamwork": 1})
+    feedback_round.closed_at = now_utc()
+    db.session.commit()
+
+    points = points_of(Scope(world.client))
+    assert [(p.source, p.score) for p in points if p.competence == "teamwork"] == [
+        (SourceKind.OTHERS, 5)
+    ]
+    assert not any(p.source is SourceKind.SELF for p in points)
+
+
+def test_a_new_source_is_one_function(make, db):
+    world = make.world()
+
+    def judgements(scope: Scope) -> list[Point]:
+        return [Point(day(-1), "quality", 4, SourceKind.EVALUATION)]
+
+    assert points_of(Scope(world.client), [judgements]) == [
+        Point(day(-1), "quality", 4, SourceKind.EVALUATION)
+    ]
