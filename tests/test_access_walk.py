@@ -71,6 +71,7 @@ ROUTES: dict[str, Permission] = {
     "trajectories.regime": C,
     "trajectories.evaluation": C,
     "trajectories.end": C,
+    "competence_trend.handover": R,
     "visits.create": C,
     "visits.show": R,
     "visits.edit": C,

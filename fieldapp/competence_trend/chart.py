@@ -31,7 +31,7 @@ SCALE_WORDS: dict[int, Any] = {
 
 WIDTH = 320  # about the width of a card on a 360 px phone, so that 1 unit is about 1 px
 LEFT, RIGHT = 30, 16  # room for the scores 1..5 on the left, for the last date label on the right
-TITLE, PLOT, AXIS, GAP = 22, 88, 22, 10  # a panel's parts, top to bottom
+TITLE, PLOT, AXIS, GAP = 26, 72, 22, 16  # a panel's parts, top to bottom (18 a score)
 LINE_HEIGHT = 18
 MAX_LABEL = 48  # characters of a competence's label in a panel's title (the table has it whole)
 CHARS_PER_LINE = 46  # of the scale's key, at its font size
