@@ -225,7 +225,10 @@ def build(points: list[Point], framework: FrameworkText, width: int = WIDTH) -> 
     if span == 0:
         ticks = [Tick(x_of(first), day_label(first), "middle")]
     else:
-        ticks = [Tick(x_of(first), day_label(first), "start"), Tick(x_of(last), day_label(last), "end")]
+        ticks = [
+            Tick(x_of(first), day_label(first), "start"),
+            Tick(x_of(last), day_label(last), "end"),
+        ]
         if span >= 60:
             middle = first + (last - first) / 2
             ticks.insert(1, Tick(x_of(middle), day_label(middle), "middle"))
@@ -270,7 +273,9 @@ def build(points: list[Point], framework: FrameworkText, width: int = WIDTH) -> 
             )
         )
         top = plot_top + PLOT + AXIS + GAP
-    unscored = [label for key, label in labels.items() if not any(p.competence == key for p in points)]
+    unscored = [
+        label for key, label in labels.items() if not any(p.competence == key for p in points)
+    ]
     return Chart(
         width,
         round(top),

@@ -169,4 +169,3 @@ def handover_summary(
 def document_language(client: Client, fallback: str) -> str:
     """The client's language when it is Dutch or French, else the reader's."""
     return client.language if client.language in ("nl", "fr") else fallback
-

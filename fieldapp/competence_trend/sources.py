@@ -111,7 +111,9 @@ def note_points(scope: Scope) -> list[Point]:
         on = local_date(revision.written_at)
         for key, score in (revision.observations or {}).items():
             if key.startswith(COMPETENCE_PREFIX) and isinstance(score, int):
-                points.append(Point(on, key.removeprefix(COMPETENCE_PREFIX), score, SourceKind.NOTE))
+                points.append(
+                    Point(on, key.removeprefix(COMPETENCE_PREFIX), score, SourceKind.NOTE)
+                )
     return points
 
 
@@ -122,7 +124,9 @@ def round_points(scope: Scope) -> list[Point]:
     statement = select(FeedbackRound).where(FeedbackRound.client_id == scope.client.id)
     if scope.trajectory is not None:
         statement = statement.where(FeedbackRound.trajectory_id == scope.trajectory.id)
-    rounds = list(db.session.scalars(statement.order_by(FeedbackRound.created_at, FeedbackRound.id)))
+    rounds = list(
+        db.session.scalars(statement.order_by(FeedbackRound.created_at, FeedbackRound.id))
+    )
     points = []
     for report in reports_of(rounds, scope.threshold, scope.language):
         on = local_date(report.round.created_at)
@@ -133,7 +137,7 @@ def round_points(scope: Scope) -> list[Point]:
     return points
 
 
-# The lead adds the evaluation records' agreed judgements here after merging (SourceKind.EVALUATION).
+# After merging, the evaluation records' agreed judgements join here (SourceKind.EVALUATION).
 SOURCES: list[Source] = [note_points, round_points]
 
 

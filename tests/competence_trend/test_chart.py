@@ -105,7 +105,8 @@ def test_the_client_page_draws_one_series_per_source_and_a_table_with_the_same_n
     page = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
     reader = read(page)
 
-    assert reader.svg is not None and reader.svg["role"] == "img"
+    assert reader.svg is not None
+    assert reader.svg["role"] == "img"
     title_id, desc_id = reader.svg["aria-labelledby"].split()
     assert reader.ids[title_id] == "Competence trend"
     assert "Visit note as circles" in reader.ids[desc_id]
@@ -113,7 +114,10 @@ def test_the_client_page_draws_one_series_per_source_and_a_table_with_the_same_n
 
     # One chart per scored competence, one series per source in it: circles for the two notes
     # (the corrected revision left out), self and others of the round.
-    assert reader.sources == {"punctuality": ["note", "self", "others"], "teamwork": ["note", "self"]}
+    assert reader.sources == {
+        "punctuality": ["note", "self", "others"],
+        "teamwork": ["note", "self"],
+    }
     assert reader.markers[("punctuality", "note")] == 2
     assert reader.markers[("teamwork", "note")] == 1
     assert "<polyline" in page  # the two note scores of punctuality are joined by a line
@@ -153,11 +157,14 @@ def test_the_axes_carry_the_scale_and_the_dates(app, db):
     # every drawn thing stays inside the drawing
     for series in panel.series:
         for marker in series.markers:
-            assert 0 <= marker.x <= chart.width and 0 <= marker.y <= chart.height
+            assert 0 <= marker.x <= chart.width
+            assert 0 <= marker.y <= chart.height
     higher = next(s for s in panel.series if s.kind is SourceKind.OTHERS).markers[0]
     lower = next(s for s in panel.series if s.kind is SourceKind.NOTE).markers[0]
-    assert higher.y < lower.y and higher.x > lower.x
-    assert "Quality of work" not in chart.unscored and len(chart.unscored) == 9
+    assert higher.y < lower.y
+    assert higher.x > lower.x
+    assert "Quality of work" not in chart.unscored
+    assert len(chart.unscored) == 9
 
 
 def test_a_file_without_scores_says_so(client, auth, make, db):
@@ -165,7 +172,8 @@ def test_a_file_without_scores_says_so(client, auth, make, db):
     auth.login(world.counsellor.email)
     page = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
     assert "data-trend-empty" in page
-    assert "data-trend-chart" not in page and "data-trend-table" not in page
+    assert "data-trend-chart" not in page
+    assert "data-trend-table" not in page
     assert "No scores yet." in page
 
 
@@ -200,7 +208,8 @@ def test_rows_of_an_unknown_competence_are_left_out(app, db):
     chart = charts.build(
         [Point(days_from_today(-1), "gone", 3, SourceKind.NOTE)], shipped_framework("nl")
     )
-    assert chart.empty and chart.rows == []
+    assert chart.empty
+    assert chart.rows == []
 
 
 def test_scores_keep_their_decimals_in_the_table(client, auth, make, db):

@@ -50,14 +50,18 @@ def test_the_summary_in_dutch(client, auth, make, db):
     assert '<html lang="nl">' in page
     assert "Overdrachtsverslag voor VDAB" in text
     assert world.client.full_name in text
-    assert labels("nl")["scheme"] in text and labels("nl")["outcome"] in text
-    assert world.worksite.name in text and world.contact.name in text
-    assert "Op tijd en aanwezig 2 (" in text and "4 (" in text
+    assert labels("nl")["scheme"] in text
+    assert labels("nl")["outcome"] in text
+    assert world.worksite.name in text
+    assert world.contact.name in text
+    assert "Op tijd en aanwezig 2 (" in text
+    assert "4 (" in text
     assert re.search(r'data-direction="up">\s*gegroeid', page)  # punctuality 2 → 4
     assert re.search(r'data-direction="down">\s*gedaald', page)  # teamwork 4 → 3
     assert re.search(r'data-direction="once">\s*één keer gescoord', page)  # quality
     assert "data-preview" not in page
-    assert 'role="img"' in page and "data-trend-chart" in page
+    assert 'role="img"' in page
+    assert "data-trend-chart" in page
     assert "Afspraken" in text
 
 
@@ -71,7 +75,8 @@ def test_the_summary_in_french(client, auth, make, db):
     assert '<html lang="fr">' in page
     assert "Rapport de transmission pour Le Forem" in text
     assert world.client.full_name in text
-    assert labels("fr")["scheme"] in text and labels("fr")["outcome"] in text
+    assert labels("fr")["scheme"] in text
+    assert labels("fr")["outcome"] in text
     assert "Ponctualité et présence" in text
     assert re.search(r'data-direction="up">\s*en progrès', page)
     assert "Évolution des compétences" in page  # the chart's title

@@ -26,7 +26,8 @@ def test_the_trend_reads_on_a_phone(context, live_server, make, db):
     expect(chart).to_be_visible()
     expect(chart).to_be_in_viewport()
     box = chart.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= PHONE["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     page.get_by_text("De scores als tabel").click()
