@@ -200,9 +200,7 @@ def with_history(feedback_round: FeedbackRound, threshold: int, language: str) -
 
 
 def reports_of(rounds: list[FeedbackRound], threshold: int, language: str) -> list[Report]:
-    """The reports of ``rounds``, in that order; one query for all their answers (none for no
-    rounds)."""
-    if not rounds:
-        return []
+    """The reports of ``rounds``, in that order; one query for all their answers (also for no
+    rounds, so that a page asks as many queries for a file without rounds as for one with)."""
     grouped = _responses_of([feedback_round.id for feedback_round in rounds])
     return [build(earlier, threshold, language, grouped[earlier.id]) for earlier in rounds]
