@@ -249,7 +249,9 @@ def check_page(
         problems.append(f"is {measured['width']} px wide")
     problems += [f"field text under {MIN_FIELD_TEXT} px: {el}" for el in measured["smallText"]]
     problems += [f"target under {MIN_TARGET} px: {el}" for el in measured["smallTargets"]]
-    whole, phrases = english[language]
+    # A document in the client's language (the hand-over summary) is read in that language.
+    own = page.evaluate("document.documentElement.lang")
+    whole, phrases = english[own if own in english else language]
     leftovers = sorted({text for text in measured["texts"] if text.strip(PUNCTUATION) in whole})
     leftovers += sorted(phrase for phrase in phrases if phrase in measured["body"])
     problems += [f"English on a {language} page: {text!r}" for text in dict.fromkeys(leftovers)]
