@@ -124,7 +124,7 @@ def show(client: Client) -> ResponseReturnValue:
         mentorships=mentorships.of_client(client),
         visits=visits.of_client(client),
         contacts=contacts.latest_of(client, 3),
-        contact_form=ContactForm(),
+        new_contact_form=ContactForm(),
         contact_kinds=KIND_LABELS,
         feedback_rounds=feedback_rounds.of_trajectory(current) if current else [],
         hours=trajectories.current_hours(current, today()) if current else None,

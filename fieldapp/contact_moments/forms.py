@@ -20,16 +20,16 @@ from wtforms.validators import Optional
 
 from fieldapp.common.forms import choice, required, short_text, strip
 from fieldapp.common.time import local_moment, local_zone, now_utc
-from fieldapp.contact_moments.models import ContactKind
+from fieldapp.contact_moments.models import KIND_LABELS, ContactKind
 from fieldapp.contact_moments.services import MAX_NOTE
 
-REACHED = (("yes", _l("Reached")), ("no", _l("Not reached")))
+REACHED = [choice("yes", _l("Reached")), choice("no", _l("Not reached"))]
 
 
 class ContactForm(FlaskForm):
     kind = RadioField(
         _l("Kind of contact"),
-        choices=[(kind.value, kind.label) for kind in ContactKind],
+        choices=[choice(kind.value, KIND_LABELS[kind]) for kind in ContactKind],
         default=ContactKind.PHONE_CALL.value,
         validators=[required],
     )
