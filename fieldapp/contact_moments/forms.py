@@ -32,18 +32,26 @@ class ContactForm(FlaskForm):
         choices=[choice(kind.value, KIND_LABELS[kind]) for kind in ContactKind],
         default=ContactKind.PHONE_CALL.value,
         validators=[required],
+        id="contact-kind",
     )
-    reached = RadioField(_l("Reached?"), choices=REACHED, default="yes", validators=[required])
+    reached = RadioField(
+        _l("Reached?"), choices=REACHED, default="yes", validators=[required], id="contact-reached"
+    )
     note = TextAreaField(
-        _l("Short note"), validators=[short_text(MAX_NOTE)], filters=[strip], render_kw={"rows": 2}
+        _l("Short note"),
+        validators=[short_text(MAX_NOTE)],
+        filters=[strip],
+        render_kw={"rows": 2},
+        id="contact-note",  # ids of their own: the client's file holds other forms with a note
     )
     happened_at = DateTimeLocalField(
         _l("When"),
         format="%Y-%m-%dT%H:%M",
         validators=[Optional()],
         description=_l("Now, unless you change it."),
+        id="contact-happened-at",
     )
-    uuid = HiddenField()
+    uuid = HiddenField(id="contact-uuid")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,7 +81,7 @@ class ContactForm(FlaskForm):
 class HomeContactForm(ContactForm):
     """From the home screen: first choose one of one's clients."""
 
-    client = SelectField(_l("Client"), validators=[required])
+    client = SelectField(_l("Client"), validators=[required], id="contact-client")
 
     def __init__(self, clients: list[tuple[int, str]], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
