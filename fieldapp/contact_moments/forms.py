@@ -95,5 +95,3 @@ class RhythmForm(FlaskForm):
         description=_l("Empty: the organisation's rhythm for the client's phase."),
         render_kw={"inputmode": "numeric"},
     )
-
-

@@ -70,9 +70,7 @@ class ClientContactRhythm(TenantScoped, db.Model):
     """A counsellor's own rhythm for one client, instead of the organisation's for its phase."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("client.id", ondelete="CASCADE"), unique=True
-    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), unique=True)
     days: Mapped[int] = mapped_column(Integer)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)

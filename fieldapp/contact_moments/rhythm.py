@@ -126,8 +126,11 @@ def set_rhythm(actor: User, client: Client, days: int | None) -> None:
     low, high = organisation_rhythm.MIN_DAYS, organisation_rhythm.MAX_DAYS
     if days is not None and not low <= days <= high:
         raise RuleBroken(
-            _("Use a whole number of days from %(low)d to %(high)d, or leave it empty.",
-              low=low, high=high),
+            _(
+                "Use a whole number of days from %(low)d to %(high)d, or leave it empty.",
+                low=low,
+                high=high,
+            ),
             "days",
         )
     row = db.session.scalars(

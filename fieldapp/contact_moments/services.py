@@ -119,7 +119,9 @@ def _check_moment(client: Client, moment: datetime) -> None:
 
 
 def _existing(contact_uuid: str) -> ContactMoment | None:
-    return db.session.scalars(select(ContactMoment).where(ContactMoment.uuid == contact_uuid)).first()
+    return db.session.scalars(
+        select(ContactMoment).where(ContactMoment.uuid == contact_uuid)
+    ).first()
 
 
 def _same(existing: ContactMoment, client: Client, incoming: IncomingContact) -> ContactMoment:

@@ -74,8 +74,6 @@ def rhythm_form(current: dict[int, int | None], formdata: Any = None) -> FlaskFo
         setattr(
             RhythmForm,
             rhythm_field_name(phase),
-            StringField(
-                f"{phase}. {label}", default=str(days) if days else "", filters=[strip]
-            ),
+            StringField(f"{phase}. {label}", default=str(days) if days else "", filters=[strip]),
         )
     return RhythmForm(formdata=formdata)

@@ -123,7 +123,10 @@ def team_figures() -> ResponseReturnValue:
     return render_template("reports/figures.html", report=report, has_team=has_team)
 
 
-@bp.get("/team/figures/<any(evaluations, rhythm, contacts, visits, responses):figure>/<id:counsellor_id>")
+FIGURES = "any(evaluations, rhythm, contacts, visits, responses)"
+
+
+@bp.get(f"/team/figures/<{FIGURES}:figure>/<id:counsellor_id>")
 @role_required(Role.TEAM_LEAD)
 def figure_clients(figure: str, counsellor_id: int) -> ResponseReturnValue:
     """The clients behind one figure of one counsellor of the team."""

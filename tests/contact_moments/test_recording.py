@@ -83,16 +83,21 @@ def test_a_contact_from_the_home_screen_for_one_of_ones_clients(client, db, sign
     assert "/contacts/new" in home
     page = client.get("/contacts/new").get_data(as_text=True)
     assert world.client.full_name in page
-    form = {"client": str(world.client.id), "uuid": str(uuid.uuid4()), "kind": "message",
-            "reached": "no"}
+    form = {
+        "client": str(world.client.id),
+        "uuid": str(uuid.uuid4()),
+        "kind": "message",
+        "reached": "no",
+    }
     response = client.post("/contacts/new", data=form)
     assert response.status_code == 302
     contact = db.session.scalars(select(ContactMoment)).one()
     assert (contact.client_id, contact.kind, contact.reached) == (world.client.id, "message", False)
     # another counsellor's client is not offered, and a forged choice is refused
     other = make.client(make.user(world.organisation))
-    response = client.post("/contacts/new", data={**form, "uuid": str(uuid.uuid4()),
-                                                  "client": str(other.id)})
+    response = client.post(
+        "/contacts/new", data={**form, "uuid": str(uuid.uuid4()), "client": str(other.id)}
+    )
     assert response.status_code == 422
     assert count(db) == 1
 
@@ -161,9 +166,7 @@ def test_signed_out_gets_401_json(client, db, world):
     ],
 )
 def test_bad_input_is_refused_with_the_reason(client, db, signed_in, fields, message):
-    response = client.post(
-        f"/api/clients/{signed_in.client.id}/contacts", json=payload(**fields)
-    )
+    response = client.post(f"/api/clients/{signed_in.client.id}/contacts", json=payload(**fields))
     assert response.status_code == 422
     assert response.json["message"] == message
     assert count(db) == 0
@@ -179,8 +182,12 @@ def test_a_bad_date_in_the_plain_form_is_shown_on_the_form(client, db, signed_in
     tomorrow = (days_from_today(2)).isoformat() + "T10:00"
     response = client.post(
         f"/clients/{signed_in.client.id}/contacts",
-        data={"uuid": str(uuid.uuid4()), "kind": "phone_call", "reached": "yes",
-              "happened_at": tomorrow},
+        data={
+            "uuid": str(uuid.uuid4()),
+            "kind": "phone_call",
+            "reached": "yes",
+            "happened_at": tomorrow,
+        },
     )
     assert response.status_code == 422
     assert "A contact cannot be in the future." in response.get_data(as_text=True)

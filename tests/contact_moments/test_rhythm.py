@@ -131,9 +131,7 @@ def test_a_client_of_their_own_rhythm(db, make, counsellor, admin):
 def test_a_visit_marked_done_counts_as_a_contact(db, make, counsellor, admin):
     person, _ = started(make, counsellor, 100)
     set_rhythm(db, admin, phase_1=14)
-    visit = visits.plan(
-        counsellor, person, visits.VisitPlan(days_from_today(-1), time(10), 60, "")
-    )
+    visit = visits.plan(counsellor, person, visits.VisitPlan(days_from_today(-1), time(10), 60, ""))
     db.session.commit()
     assert open_moments(db, person) == [days_from_today(-100 + 15)]  # planned is not done
     visits.set_status(counsellor, visit, VisitStatus.DONE)
@@ -144,7 +142,7 @@ def test_a_visit_marked_done_counts_as_a_contact(db, make, counsellor, admin):
 def test_due_contacts_show_in_needs_attention_on_home_and_as_reminders(
     client, auth, db, make, counsellor, admin
 ):
-    late, _ = started(make, counsellor, 100, "Laat")
+    started(make, counsellor, 100, "Laat")
     soon, _ = started(make, counsellor, 100, "Binnenkort")
     calm, _ = started(make, counsellor, 100, "Rustig")
     set_rhythm(db, admin, phase_1=14)
@@ -157,7 +155,8 @@ def test_due_contacts_show_in_needs_attention_on_home_and_as_reminders(
     assert "Rustig Rhythm" not in attention
     home = client.get("/").get_data(as_text=True)
     assert home.count("data-no-contact") == 2
-    assert "Laat Rhythm" in home and "Binnenkort Rhythm" in home
+    assert "Laat Rhythm" in home
+    assert "Binnenkort Rhythm" in home
     assert "Rustig Rhythm" not in home
     # the coming one is a reminder that will be pushed on its day, to the counsellor
     row = contact_rows(db, soon)[-1]  # the late one before the contact is cancelled

@@ -72,7 +72,7 @@ def team(make, db):
 
 
 def test_figures_per_counsellor_and_the_clients_behind_them(client, auth, db, make, team):
-    lead, an, bo, stranger = team
+    lead, an, _bo, stranger = team
     # An: one client long without contact and with an overdue evaluation (art. 60, 100 days in)
     late = make.client(an, "Lien", "Laat")
     make.trajectory(an, late, started_on=days_from_today(-100))
