@@ -246,7 +246,7 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
 
 
 def _contact_moments(organisation_id: int, client_ids: list[int]) -> Iterator[Planned]:
-    """ "No contact for N days": the day after the last contact plus the client's rhythm."""
+    """No contact for N days: the day after the last contact plus the client's rhythm."""
     for due in contact_rhythm.due_contacts(organisation_id, client_ids):
         scope = client_scope(due.client_id)
         yield Planned(CONTACT, due.client_id, scope, due.counsellor_id, due.moment, due.moment)
