@@ -142,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.caseload.views import bp as clients_bp
     from fieldapp.caseload.worksite_views import bp as worksites_bp
     from fieldapp.competence_trend.views import bp as competence_trend_bp
+    from fieldapp.contact_moments.views import bp as contact_moments_bp
     from fieldapp.feedback.form_views import bp as feedback_form_bp
     from fieldapp.feedback.framework_views import bp as frameworks_bp
     from fieldapp.feedback.round_views import bp as feedback_rounds_bp
@@ -174,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
         mentorships_bp,
         worksites_bp,
         visits_bp,
+        contact_moments_bp,
         reports_bp,
         privacy_bp,
         i18n_bp,

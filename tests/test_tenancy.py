@@ -46,6 +46,8 @@ RECORD_ARGUMENTS = {
     "session_id": lambda world: signed_in_device(world.counsellor).id,
     "mail_id": lambda world: world.mail.id,
     "status": lambda world: "done",
+    "counsellor_id": lambda world: world.counsellor.id,
+    "figure": lambda world: "rhythm",
 }
 
 

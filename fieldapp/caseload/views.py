@@ -27,6 +27,9 @@ from fieldapp.common.forms import SelectChoice, choice, form_status
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import committed, made, saved
 from fieldapp.competence_trend import services as competence_trend
+from fieldapp.contact_moments import services as contacts
+from fieldapp.contact_moments.forms import ContactForm
+from fieldapp.contact_moments.models import KIND_LABELS
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.mentorships import services as mentorships
@@ -122,6 +125,9 @@ def show(client: Client) -> ResponseReturnValue:
         referrals=referrals.of_client(client),
         mentorships=mentorships.of_client(client),
         visits=visits.of_client(client),
+        contacts=contacts.latest_of(client, 3),
+        new_contact_form=ContactForm(),
+        contact_kinds=KIND_LABELS,
         feedback_rounds=feedback_rounds.of_trajectory(current) if current else [],
         hours=trajectories.current_hours(current, today()) if current else None,
         trend=competence_trend.trend_of(client, str(get_locale())),

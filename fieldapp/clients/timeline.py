@@ -30,6 +30,7 @@ KINDS: dict[str, Any] = {
     "visit_done": _l("Visit done"),
     "visit_cancelled": _l("Visit cancelled"),
     "feedback_round_started": _l("360° feedback round started"),
+    "contact_recorded": _l("Contact"),
 }
 
 

@@ -6,7 +6,8 @@ listens. Today the agenda (``fieldapp/reminders/agenda.py``) does: it notes the 
 its reminders again once, just before the commit. A new kind of moment in a client's file sends
 ``client_file_changed`` from its service and adds its moments to the agenda; nothing else changes.
 
-Changes that move no moment (a name, a phase, a note, a draft answer) send nothing.
+Changes that move no moment (a name, a note, a draft answer) send nothing. A phase moves the
+contact rhythm's moment, a new contact moves it too.
 """
 
 from __future__ import annotations

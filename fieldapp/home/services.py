@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import CompoundSelect, select, union
+from sqlalchemy import CompoundSelect, func, select, union
 from sqlalchemy.orm import joinedload
 
 from fieldapp.auth.models import User
@@ -40,13 +40,20 @@ class HomeScreen:
     referrals: list[Referral] = field(default_factory=list)
     contracts_ending: list[Trajectory] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
+    no_contact: list[tuple[Client, date]] = field(default_factory=list)  # and since when
 
     @property
     def nothing_due(self) -> bool:
-        return not (self.evaluations or self.check_ins or self.referrals or self.follow_ups)
+        return not (
+            self.evaluations
+            or self.check_ins
+            or self.referrals
+            or self.follow_ups
+            or self.no_contact
+        )
 
 
-def _due(user: User, kind: RuleKind, until: date) -> CompoundSelect:
+def _due(user: User, kind: str, until: date) -> CompoundSelect:
     """The subjects of ``kind`` with an open row due by ``until``, for ``user``: the rows of
     the files they follow, and those addressed to them (a mentor's check-ins). Two indexed
     selects (by client, by user) rather than one OR across a join, which would read every row."""
@@ -104,6 +111,19 @@ def home_screen(user: User, today: date) -> HomeScreen:
             .limit(SHOWN)
         )
     )
+    no_contact = _due(user, agenda.CONTACT, week).subquery()
+    screen.no_contact = [
+        (client, moment)
+        for client, moment in db.session.execute(
+            select(Client, func.min(Reminder.moment))
+            .join(no_contact, no_contact.c.subject_id == Client.id)
+            .join(Reminder, Reminder.client_id == Client.id)
+            .where(Reminder.kind == agenda.CONTACT, agenda.is_open())
+            .group_by(Client.id)
+            .order_by(func.min(Reminder.moment), Client.id)
+            .limit(SHOWN)
+        )
+    ]
     ending = _due(user, RuleKind.CONTRACT_END, today).subquery()
     screen.contracts_ending = list(
         db.session.scalars(

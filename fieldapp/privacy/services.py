@@ -22,6 +22,7 @@ from fieldapp.common import events, spreadsheet
 from fieldapp.common.dates import add_months
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
+from fieldapp.contact_moments.models import ClientContactRhythm, ContactMoment
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds, subject_access
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation
@@ -71,6 +72,8 @@ def export(actor: User, client: Client) -> bytes:
         "visits": _rows(Visit, Visit.client_id == client.id),
         "visit_notes": _rows(NoteRevision, NoteRevision.visit_id.in_(visit_ids)),
         "follow_ups": _rows(FollowUp, FollowUp.client_id == client.id),
+        "contacts": _rows(ContactMoment, ContactMoment.client_id == client.id),
+        "contact_rhythm": _rows(ClientContactRhythm, ClientContactRhythm.client_id == client.id),
         "reminders": _rows(Reminder, Reminder.scope == agenda.client_scope(client.id)),
         **subject_access.held_about(client, client.language),
     }
@@ -143,6 +146,8 @@ def anonymise(actor: User | None, client: Client) -> None:
         ),
         delete(NoteRevision).where(NoteRevision.visit_id.in_(visit_ids)),
         delete(FollowUp).where(FollowUp.client_id == client.id),
+        # A contact's note goes; that a contact took place stays, as a figure.
+        update(ContactMoment).where(ContactMoment.client_id == client.id).values(note=""),
         update(Visit).where(Visit.client_id == client.id).values(purpose=""),
         delete(ChecklistAnswer).where(ChecklistAnswer.trajectory_id.in_(trajectory_ids)),
         delete(TimelineEvent).where(TimelineEvent.client_id == client.id),

@@ -39,6 +39,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common import events
 from fieldapp.common.dates import add_days, add_months, local_date, today
 from fieldapp.common.time import local_zone, now_utc
+from fieldapp.contact_moments import rhythm as contact_rhythm
 from fieldapp.extensions import db
 from fieldapp.feedback.models import FeedbackRound
 from fieldapp.mentorships.models import Mentorship
@@ -54,11 +55,12 @@ SEND_AT = time(8, 0)  # reminders arrive in the morning of their day
 RATERS = "raters"  # e-mail to raters who have not answered, sent with the feedback deadline
 DIGEST = "digest"  # one notification for a user's due reminders (see the dispatcher)
 VISIT_HISTORY_DAYS = 30
+CONTACT = "contact"  # no contact within the client's rhythm (fieldapp/contact_moments/rhythm.py)
 LATE = "late"  # channel of a row planned after its moment: shown in the app, never pushed
 # What the pages show as late when it is entered late; an old aftercare, visit or feedback
 # deadline is history, not work.
 LATE_KINDS = frozenset(
-    {RuleKind.EVALUATION, RuleKind.CONTRACT_END, RuleKind.REFERRAL, RuleKind.CHECK_IN}
+    {RuleKind.EVALUATION, RuleKind.CONTRACT_END, RuleKind.REFERRAL, RuleKind.CHECK_IN, CONTACT}
 )
 OPEN_STATUSES = (
     ReminderStatus.PENDING.value,
@@ -243,6 +245,13 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
         )
 
 
+def _contact_moments(organisation_id: int, client_ids: list[int]) -> Iterator[Planned]:
+    """No contact for N days: the day after the last contact plus the client's rhythm."""
+    for due in contact_rhythm.due_contacts(organisation_id, client_ids):
+        scope = client_scope(due.client_id)
+        yield Planned(CONTACT, due.client_id, scope, due.counsellor_id, due.moment, due.moment)
+
+
 def _colleague_moments(mentorship_ids: list[int]) -> Iterator[Planned]:
     for mentorship in db.session.scalars(
         select(Mentorship)
@@ -313,6 +322,7 @@ def plan(
     ruleset = rules.of_organisation(organisation_id)
     wanted = {row.key: row for row in _client_moments(client_ids, ruleset)}
     wanted.update((row.key, row) for row in _colleague_moments(mentorship_ids))
+    wanted.update((row.key, row) for row in _contact_moments(organisation_id, client_ids))
     existing = {
         reminder.key: reminder
         for reminder in db.session.scalars(

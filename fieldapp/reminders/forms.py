@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TimeField
 
 from fieldapp.common.forms import input_required, strip
-from fieldapp.method import rules
+from fieldapp.method import PHASES, rules
 from fieldapp.reminders.preferences import Preferences
 
 
@@ -57,3 +57,23 @@ def rules_form(current: rules.RuleSet, formdata: Any = None) -> FlaskForm:
             ),
         )
     return RulesForm(formdata=formdata)
+
+
+def rhythm_field_name(phase: int) -> str:
+    return f"rhythm__{phase}"
+
+
+def rhythm_form(current: dict[int, int | None], formdata: Any = None) -> FlaskForm:
+    """One field per phase: how many days a client in it may go without a contact."""
+
+    class RhythmForm(FlaskForm):
+        pass
+
+    for phase, label in PHASES.items():
+        days = current.get(phase)
+        setattr(
+            RhythmForm,
+            rhythm_field_name(phase),
+            StringField(f"{phase}. {label}", default=str(days) if days else "", filters=[strip]),
+        )
+    return RhythmForm(formdata=formdata)

@@ -12,7 +12,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from fieldapp.method.rules import RuleKind
-from fieldapp.reminders.agenda import DIGEST, RATERS, client_of
+from fieldapp.reminders.agenda import CONTACT, DIGEST, RATERS, client_of
 from fieldapp.reminders.models import Reminder
 
 TITLES: dict[str, Any] = {
@@ -25,6 +25,7 @@ TITLES: dict[str, Any] = {
     RuleKind.REFERRAL: _l("Referral"),
     DIGEST: _l("Your reminders"),
     RATERS: _l("Reminder to raters"),
+    CONTACT: _l("No recent contact"),
 }
 TEXTS: dict[str, Any] = {
     RuleKind.EVALUATION: _l("An evaluation moment is due."),
@@ -36,6 +37,7 @@ TEXTS: dict[str, Any] = {
     RuleKind.REFERRAL: _l("A referral needs a follow-up."),
     DIGEST: _l("Your reminders for today are waiting in fieldapp."),
     RATERS: _l("Raters who have not answered got a reminder by e-mail."),
+    CONTACT: _l("A client has had no contact for longer than their contact rhythm."),
 }
 
 

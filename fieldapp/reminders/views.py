@@ -29,7 +29,7 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.time import now_utc
 from fieldapp.common.views import acted, answered, saved
-from fieldapp.method import rules
+from fieldapp.method import PHASES, rhythm, rules
 from fieldapp.reminders import (
     agenda,
     centre,
@@ -40,7 +40,13 @@ from fieldapp.reminders import (
     push,
     vapid,
 )
-from fieldapp.reminders.forms import PreferencesForm, field_name, rules_form
+from fieldapp.reminders.forms import (
+    PreferencesForm,
+    field_name,
+    rhythm_field_name,
+    rhythm_form,
+    rules_form,
+)
 from fieldapp.reminders.models import PushSubscription, Reminder
 
 bp = Blueprint("reminders", __name__)
@@ -189,9 +195,47 @@ def admin_rules() -> ResponseReturnValue:
         if changes is not None and saved(form, lambda: agenda.change_rules(user, changes)):
             flash(_("Saved. Reminders follow the new rules."), "success")
             return redirect(url_for("reminders.admin_rules"))
+    return _rules_page(user, form, rhythm_form(rhythm.of_organisation(user.organisation_id)))
+
+
+@bp.post("/admin/reminders/contact-rhythm")
+@role_required(Role.ADMIN)
+def admin_rhythm() -> ResponseReturnValue:
+    """The organisation's contact rhythm per phase; the agenda follows at once."""
+    user: User = acting_user()
+    form = rhythm_form(rhythm.of_organisation(user.organisation_id), request.form)
+    if form.validate_on_submit():
+        changes = _parsed_rhythm(form)
+        if changes is not None and saved(form, lambda: _change_rhythm(user, changes)):
+            flash(_("Saved. Reminders follow the new rules."), "success")
+            return redirect(url_for("reminders.admin_rules"))
+    rules_now = rules_form(rules.of_organisation(user.organisation_id))
+    return _rules_page(user, rules_now, form)
+
+
+def _change_rhythm(user: User, changes: dict[int, int | None]) -> None:
+    if rhythm.save(user, changes):
+        agenda.plan_organisation(user.organisation_id)
+
+
+def _parsed_rhythm(form: FlaskForm) -> dict[int, int | None] | None:
+    changes, valid = {}, True
+    for phase in PHASES:
+        field = form[rhythm_field_name(phase)]
+        try:
+            changes[phase] = rhythm.parse_days(field.data or "")
+        except RuleBroken as error:
+            field.errors = [*field.errors, error.message]
+            valid = False
+    return changes if valid else None
+
+
+def _rules_page(user: User, form: FlaskForm, rhythm: FlaskForm) -> ResponseReturnValue:
     page = render_template(
         "reminders/admin_rules.html",
         form=form,
+        rhythm_form=rhythm,
+        rhythm_fields=[rhythm[rhythm_field_name(phase)] for phase in PHASES],
         slots=[
             (kind, scheme, form[field_name(kind, scheme.value if scheme else "")])
             for kind, scheme in rules.slots()
@@ -199,7 +243,7 @@ def admin_rules() -> ResponseReturnValue:
         overview=overview.of_organisation(now_utc()),
         title_of=messages.title_of,
     )
-    return page, form_status(form)
+    return page, max(form_status(form), form_status(rhythm))
 
 
 def _parsed_rules(form: FlaskForm) -> dict[tuple[rules.RuleKind, str], tuple[int, ...]] | None:

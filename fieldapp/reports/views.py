@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,12 +12,14 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from fieldapp.auth.access import acting_user, role_required
+from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as clients
 from fieldapp.common.dates import today
 from fieldapp.common.downloads import download
 from fieldapp.common.forms import choice, optional_choice
-from fieldapp.reports import services
+from fieldapp.common.tenancy import get_or_404
+from fieldapp.reports import figures, services
 
 bp = Blueprint("reports", __name__)
 
@@ -100,3 +104,57 @@ def _yearly_download(kind: str) -> ResponseReturnValue:
 
 def _counsellor_id(form: YearlyFilterForm) -> int | None:
     return int(form.counsellor.data) if form.counsellor.data else None
+
+
+def _team_id() -> int | None:
+    """The team whose figures the acting user sees: an administrator the whole organisation."""
+    user = acting_user()
+    return None if user.is_admin else user.team_id
+
+
+@bp.get("/team/figures")
+@role_required(Role.TEAM_LEAD)
+def team_figures() -> ResponseReturnValue:
+    """Per counsellor of the team: overdue evaluations, clients past their contact rhythm,
+    contacts and visits per month, 360° response rates; each figure links to its clients."""
+    user = acting_user()
+    has_team = bool(user.is_admin or user.team_id)
+    report = figures.team_figures(_team_id()) if has_team else None
+    return render_template("reports/figures.html", report=report, has_team=has_team)
+
+
+FIGURES = "any(evaluations, rhythm, contacts, visits, responses)"
+
+
+@bp.get(f"/team/figures/<{FIGURES}:figure>/<id:counsellor_id>")
+@role_required(Role.TEAM_LEAD)
+def figure_clients(figure: str, counsellor_id: int) -> ResponseReturnValue:
+    """The clients behind one figure of one counsellor of the team."""
+    counsellor = get_or_404(User, counsellor_id)
+    team_id = _team_id()
+    if team_id is None and not acting_user().is_admin:
+        abort(404)
+    if team_id is not None and counsellor.team_id != team_id:
+        abort(404)
+    month = _month(request.args.get("month"))
+    kind = figures.Figure(figure)
+    return render_template(
+        "reports/figure_clients.html",
+        figure=kind,
+        counsellor=counsellor,
+        month=month,
+        rows=figures.clients_behind(kind, counsellor, month),
+    )
+
+
+def _month(text: str | None) -> date | None:
+    """``2026-11`` → 1 November 2026; anything else is a 400."""
+    if not text:
+        return None
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        if not 2000 <= year <= 2100:
+            raise ValueError(text)
+        return date(year, month, 1)
+    except ValueError:
+        abort(400)

@@ -166,6 +166,7 @@ def change_phase(actor: User, trajectory: Trajectory, phase: int) -> None:
         detail={"from": previous, "to": phase},
     )
     db.session.flush()
+    events.client_file_changed.send(trajectory.client)  # the contact rhythm is per phase
 
 
 def answers_of(trajectory: Trajectory) -> dict[str, ChecklistAnswer]:

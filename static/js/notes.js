@@ -71,8 +71,8 @@ function item(entry, { state, actions = [], link = false }) {
   li.append(body, meta);
   if (link) {
     const anchor = document.createElement("a");
-    anchor.href = entry.visit_url;
-    anchor.textContent = t("open_visit");
+    anchor.href = entry.open_url ?? entry.visit_url;
+    anchor.textContent = t(entry.open_url ? "open_contacts" : "open_visit");
     li.append(anchor);
   }
   if (actions.length) {

@@ -2,6 +2,11 @@
 // them, and unfinished notes are kept there as drafts. A classic script (not a module) so that the
 // pages and the service worker (importScripts) share this one copy.
 //
+// Two kinds of entry wait here, keyed by `revision_uuid`: a note revision, whose own fields are
+// what is sent, and any other record made on the device (a contact, static/js/contacts.js), which
+// carries what is sent as `payload`, with its UUID as `revision_uuid`. Each entry has a `chain`
+// of entries that wait for each other: a note's revisions (its `note_uuid`), or the entry alone.
+//
 // An entry leaves the outbox only on a 2xx answer. The server stores notes by the UUID the device
 // made, so sending an entry twice (a lost answer, two tabs, Background Sync next to the page) does
 // no harm. A 4xx answer keeps the entry with the server's reason; 401 marks the session as signed
@@ -135,8 +140,12 @@
     return `HTTP ${response.status}`;
   }
 
+  function chainOf(entry) {
+    return entry.payload ? entry.revision_uuid : entry.note_uuid;
+  }
+
   function send(entry, token) {
-    // The note itself; what the device keeps about it stays on the device.
+    // The note itself (or the entry's payload); what the device keeps about it stays on the device.
     const { sync_url: url, user_id, queued_at, refused, failures, visit_id, visit_url, ...note } =
       entry;
     return fetch(url, {
@@ -148,7 +157,7 @@
         Accept: "application/json",
         "X-CSRFToken": token,
       },
-      body: JSON.stringify(note),
+      body: JSON.stringify(entry.payload ?? note),
     });
   }
 
@@ -179,7 +188,7 @@
       await setSignedOut(false);
       const failing = new Set(); // notes that failed in this pass: their corrections wait
       for (const entry of waiting.filter((item) => item.user_id === userId)) {
-        if (failing.has(entry.note_uuid)) {
+        if (failing.has(chainOf(entry))) {
           result.retryLater = true;
           continue;
         }
@@ -198,7 +207,7 @@
         } else if (SERVER_AWAY.includes(response.status)) {
           return { ...result, retryLater: true };
         } else if (response.status >= 500) {
-          failing.add(entry.note_uuid);
+          failing.add(chainOf(entry));
           const count = (entry.failures || 0) + 1;
           const reason = await reasonOf(response);
           if (count >= MAX_FAILURES) {

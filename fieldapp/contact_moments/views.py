@@ -1,0 +1,109 @@
+"""Recording contacts: from a client's file, from the home screen, and from the phone's outbox."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from fieldapp.auth.access import acting_user
+from fieldapp.auth.models import User
+from fieldapp.clients import access
+from fieldapp.clients.file_access import CLIENT, Permission, requires
+from fieldapp.clients.models import Client
+from fieldapp.common.access import signed_in
+from fieldapp.common.forms import form_status, show_rule_error
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import get_or_404
+from fieldapp.common.views import answered, saved
+from fieldapp.contact_moments import rhythm, services
+from fieldapp.contact_moments.forms import ContactForm, HomeContactForm, RhythmForm
+from fieldapp.method.rhythm import parse_days
+from fieldapp.visits.services import own_clients
+
+bp = Blueprint("contact_moments", __name__)
+SHOWN = 100
+
+
+def _page(client: Client, form: ContactForm, rhythm_form: RhythmForm | None = None) -> str:
+    own, applies = rhythm.rhythm_of(client)
+    if rhythm_form is None:
+        rhythm_form = RhythmForm(days=str(own) if own else "")
+    return render_template(
+        "contact_moments/index.html",
+        client=client,
+        contacts=services.latest_of(client, SHOWN),
+        form=form,
+        rhythm_form=rhythm_form,
+        rhythm_days=applies,
+        own_rhythm=own,
+    )
+
+
+@bp.get("/clients/<id:client_id>/contacts")
+@requires(Permission.READ, CLIENT)
+def index(client: Client) -> ResponseReturnValue:
+    """The client's contacts, the form to record one, and the client's contact rhythm."""
+    return _page(client, ContactForm())
+
+
+@bp.post("/clients/<id:client_id>/contacts")
+@requires(Permission.CHANGE, CLIENT)
+def record(client: Client) -> ResponseReturnValue:
+    """The plain form (without JavaScript); its hidden UUID makes a double submit harmless."""
+    user = acting_user()
+    form = ContactForm()
+    if form.validate_on_submit() and _stored(form, user, client):
+        flash(_("Contact saved."), "success")
+        back = "clients.show" if request.form.get("back") == "file" else "contact_moments.index"
+        return redirect(url_for(back, client_id=client.id))
+    return _page(client, form), form_status(form)
+
+
+def _stored(form: ContactForm, user: User, client: Client) -> bool:
+    return saved(form, lambda: services.record(user, client, services.parse(form.payload())))
+
+
+@bp.post("/api/clients/<id:client_id>/contacts")
+@requires(Permission.CHANGE, CLIENT)
+def sync(client: Client) -> ResponseReturnValue:
+    """Store one contact sent by a device: 201 the first time, 200 with the same answer when it
+    is sent again; 422 with the reason otherwise, so that the device keeps it and says why."""
+    user = acting_user()
+    payload = request.get_json(silent=True)
+    contact, created = answered(lambda: services.record(user, client, services.parse(payload)))
+    return jsonify(services.as_json(contact)), 201 if created else 200
+
+
+@bp.post("/clients/<id:client_id>/contacts/rhythm")
+@requires(Permission.CHANGE, CLIENT)
+def set_rhythm(client: Client) -> ResponseReturnValue:
+    """A counsellor's own contact rhythm for this client (empty: the organisation's)."""
+    user = acting_user()
+    form = RhythmForm()
+    if form.validate_on_submit():
+        try:
+            days = parse_days(form.days.data or "")
+        except RuleBroken as error:
+            show_rule_error(form, error, "days")
+        else:
+            if saved(form, lambda: rhythm.set_rhythm(user, client, days), field="days"):
+                flash(_("Contact rhythm saved."), "success")
+                return redirect(url_for("contact_moments.index", client_id=client.id))
+    return _page(client, ContactForm(), form), form_status(form)
+
+
+@bp.route("/contacts/new", methods=["GET", "POST"])
+@signed_in
+def from_home() -> ResponseReturnValue:
+    """Record a contact from the home screen: with one of one's own clients."""
+    user = acting_user()
+    form = HomeContactForm([(c.id, c.full_name) for c in own_clients(user)])
+    if form.validate_on_submit():
+        client = get_or_404(Client, form.client.data)
+        if not access.can_open(user, client):  # not offered: a forged choice
+            return render_template("contact_moments/new.html", form=form), 404
+        if _stored(form, user, client):
+            flash(_("Contact saved."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("contact_moments/new.html", form=form), form_status(form)
