@@ -138,9 +138,11 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.admin.audit_log_views import bp as audit_bp
     from fieldapp.admin.email_views import bp as mail_bp
     from fieldapp.admin.organisation_views import bp as organisation_bp
+    from fieldapp.aftercare.views import bp as aftercare_bp
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.caseload.views import bp as clients_bp
     from fieldapp.caseload.worksite_views import bp as worksites_bp
+    from fieldapp.development_plan.views import bp as goals_bp
     from fieldapp.feedback.form_views import bp as feedback_form_bp
     from fieldapp.feedback.framework_views import bp as frameworks_bp
     from fieldapp.feedback.round_views import bp as feedback_rounds_bp
@@ -168,6 +170,8 @@ def _register_blueprints(app: Flask) -> None:
         feedback_rounds_bp,
         clients_bp,
         trajectories_bp,
+        goals_bp,
+        aftercare_bp,
         referrals_bp,
         mentorships_bp,
         worksites_bp,

@@ -90,6 +90,10 @@ ROUTES: dict[str, Permission] = {
     "feedback_rounds.extend": C,
     "feedback_rounds.new_link": C,
     "feedback_rounds.revoke": C,
+    "goals.create": C,
+    "goals.change_status": C,
+    "goals.from_blind_spot": C,
+    "aftercare.record": C,
 }
 
 # What each relation gets for each permission.
@@ -153,6 +157,7 @@ def _values(world: Any) -> dict[str, Any]:
         "invitation_id": world.invitation.id,
         "check_in_id": world.check_in.id,
         "share_id": world.share.id,
+        "goal_id": world.goal.id,
         "phase": 1,
         "status": "done",
     }

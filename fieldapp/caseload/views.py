@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -25,8 +26,11 @@ from fieldapp.common.dates import today
 from fieldapp.common.forms import SelectChoice, choice, form_status
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import committed, made, saved
+from fieldapp.development_plan import services as development_plan
+from fieldapp.development_plan.forms import GoalForm, StatusForm
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback_rounds
+from fieldapp.feedback.frameworks import framework_in_use
 from fieldapp.mentorships import services as mentorships
 from fieldapp.method import PHASES, checklist_for
 from fieldapp.referrals import services as referrals
@@ -106,6 +110,7 @@ def show(client: Client) -> ResponseReturnValue:
     if phase not in PHASES:
         abort(404)
     services.record_viewed(user, client)
+    framework = framework_in_use(client.organisation_id, str(get_locale()))
     page = render_template(
         "clients/show.html",
         client=client,
@@ -121,6 +126,10 @@ def show(client: Client) -> ResponseReturnValue:
         mentorships=mentorships.of_client(client),
         visits=visits.of_client(client),
         feedback_rounds=feedback_rounds.of_trajectory(current) if current else [],
+        goals=development_plan.goals_of(current) if current else [],
+        goal_labels=framework.labels(),
+        goal_form=GoalForm(framework, formdata=None),
+        status_form=StatusForm(formdata=None),
         hours=trajectories.current_hours(current, today()) if current else None,
         timeline=timeline.page_of(client, request.args.get("timeline", 1, type=int)),
         timeline_kinds=timeline.KINDS,
