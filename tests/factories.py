@@ -220,6 +220,7 @@ class CaseloadFactories(Factories):
         )
         self._db.session.commit()
         follow_up = self.follow_up(counsellor, visit)
+        goal = self.goal(counsellor, trajectory)  # before the reminder: planning would cancel it
         return World(
             organisation=counsellor.organisation,
             counsellor=counsellor,
@@ -241,7 +242,7 @@ class CaseloadFactories(Factories):
             device=self.device(counsellor),
             reminder=self.reminder(counsellor, client),
             mail=self.failed_mail(feedback_round.invitations[0]),
-            goal=self.goal(counsellor, trajectory),
+            goal=goal,
         )
 
     def goal(

@@ -17,6 +17,8 @@ from sqlalchemy.orm import joinedload
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
+from fieldapp.development_plan.models import AGENDA_KIND as GOAL
+from fieldapp.development_plan.models import Goal
 from fieldapp.extensions import db
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.method.rules import RuleKind
@@ -40,13 +42,16 @@ class HomeScreen:
     referrals: list[Referral] = field(default_factory=list)
     contracts_ending: list[Trajectory] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
 
     @property
     def nothing_due(self) -> bool:
-        return not (self.evaluations or self.check_ins or self.referrals or self.follow_ups)
+        return not (
+            self.evaluations or self.check_ins or self.referrals or self.follow_ups or self.goals
+        )
 
 
-def _due(user: User, kind: RuleKind, until: date) -> CompoundSelect:
+def _due(user: User, kind: str, until: date) -> CompoundSelect:
     """The subjects of ``kind`` with an open row due by ``until``, for ``user``: the rows of
     the files they follow, and those addressed to them (a mentor's check-ins). Two indexed
     selects (by client, by user) rather than one OR across a join, which would read every row."""
@@ -101,6 +106,16 @@ def home_screen(user: User, today: date) -> HomeScreen:
             .join(referrals, referrals.c.subject_id == Referral.id)
             .options(joinedload(Referral.client))
             .order_by(Referral.follow_up_on, Referral.id)
+            .limit(SHOWN)
+        )
+    )
+    due_goals = _due(user, GOAL, week).subquery()
+    screen.goals = list(
+        db.session.scalars(
+            select(Goal)
+            .join(due_goals, due_goals.c.subject_id == Goal.id)
+            .options(joinedload(Goal.client))
+            .order_by(Goal.due_on, Goal.id)
             .limit(SHOWN)
         )
     )

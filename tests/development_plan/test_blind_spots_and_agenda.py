@@ -143,10 +143,13 @@ def test_a_goal_due_today_needs_attention_and_rings_the_bell(client, auth, db, m
     bell = client.get("/notifications").get_data(as_text=True)
     assert "Development goal" in bell
     assert "Zonderzorgen" in bell
+    home = client.get("/").get_data(as_text=True)
+    assert "Goal: Vandaag: cv afwerken" in home.split("week-heading", 1)[1]
 
     client.post(f"/goals/{goal.id}/status", data={"status": "achieved"})
     assert open_goal_rows(db, goal) == []
     assert "Zonderzorgen" not in client.get("/clients/?attention=y").get_data(as_text=True)
+    assert "cv afwerken" not in client.get("/").get_data(as_text=True)
 
 
 def test_the_end_of_the_trajectory_takes_its_goals_out_of_the_agenda(db, make):
