@@ -207,3 +207,40 @@ def test_the_transitions_on_the_page_and_in_the_exports(client, auth, this_year)
     assert cells[("Transitions to regular work", "Regular job")] == 3
     assert cells[("Transitions to regular work, per kind of contract", "Interim")] == 1
     assert cells[("Transitions to regular work, per sector", "Office and administration")] == 1
+
+
+def test_export_holds_goals_and_aftercare_and_anonymising_keeps_only_the_figures(
+    app, client, auth, db, make
+):
+    import io
+    import json
+    import zipfile
+
+    from fieldapp.development_plan.models import Goal
+    from fieldapp.privacy.services import anonymise
+
+    counsellor, person, trajectory = ended_file(make, db, ended_on=days_from_today(-10))
+    goal = Goal(
+        organisation_id=trajectory.organisation_id,
+        trajectory_id=trajectory.id,
+        client_id=person.id,
+        text="Rijbewijs halen",
+        actor="client",
+    )
+    db.session.add(goal)
+    db.session.commit()
+    record(db, trajectory, today(), "regular_job", "construction", "permanent")
+    auth.login(counsellor.email)
+    response = client.get(f"/clients/{person.id}/export")
+    held = json.loads(zipfile.ZipFile(io.BytesIO(response.data)).read("client.json"))
+    assert [g["text"] for g in held["goals"]] == ["Rijbewijs halen"]
+    assert [a["sector"] for a in held["aftercare"]] == ["construction"]
+
+    with app.test_request_context():
+        anonymise(counsellor, person)
+        db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Goal)) == 0
+    assert [entry.situation for entry in records(db)] == ["regular_job"]
+    with app.test_request_context():
+        activate_tenant(counsellor.organisation_id)
+        assert yearly(today().year).to_regular_work == 1
