@@ -138,11 +138,13 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.admin.audit_log_views import bp as audit_bp
     from fieldapp.admin.email_views import bp as mail_bp
     from fieldapp.admin.organisation_views import bp as organisation_bp
+    from fieldapp.aftercare.views import bp as aftercare_bp
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.caseload.views import bp as clients_bp
     from fieldapp.caseload.worksite_views import bp as worksites_bp
     from fieldapp.competence_trend.views import bp as competence_trend_bp
     from fieldapp.contact_moments.views import bp as contact_moments_bp
+    from fieldapp.development_plan.views import bp as goals_bp
     from fieldapp.feedback.form_views import bp as feedback_form_bp
     from fieldapp.feedback.framework_views import bp as frameworks_bp
     from fieldapp.feedback.round_views import bp as feedback_rounds_bp
@@ -171,6 +173,8 @@ def _register_blueprints(app: Flask) -> None:
         clients_bp,
         trajectories_bp,
         competence_trend_bp,
+        goals_bp,
+        aftercare_bp,
         referrals_bp,
         mentorships_bp,
         worksites_bp,

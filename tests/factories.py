@@ -19,6 +19,8 @@ from fieldapp.clients.models import Client, ClientShare
 from fieldapp.common import events
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
+from fieldapp.development_plan import services as development_plan
+from fieldapp.development_plan.models import Goal, GoalActor
 from fieldapp.feedback import frameworks, rounds
 from fieldapp.feedback.models import (
     Competence,
@@ -111,6 +113,7 @@ class World:
     device: PushSubscription
     reminder: Reminder
     mail: OutgoingMail
+    goal: Goal
 
 
 class CaseloadFactories(Factories):
@@ -217,6 +220,7 @@ class CaseloadFactories(Factories):
         )
         self._db.session.commit()
         follow_up = self.follow_up(counsellor, visit)
+        goal = self.goal(counsellor, trajectory)  # before the reminder: planning would cancel it
         return World(
             organisation=counsellor.organisation,
             counsellor=counsellor,
@@ -238,7 +242,22 @@ class CaseloadFactories(Factories):
             device=self.device(counsellor),
             reminder=self.reminder(counsellor, client),
             mail=self.failed_mail(feedback_round.invitations[0]),
+            goal=goal,
         )
+
+    def goal(
+        self,
+        actor: User,
+        trajectory: Trajectory,
+        text: str = "Elke dag om 8 uur op de werkvloer",
+        who: GoalActor = GoalActor.CLIENT,
+        due_on: date | None = None,
+    ) -> Goal:
+        """A goal by hand on ``trajectory``, due in three weeks unless said otherwise."""
+        draft = development_plan.GoalDraft(text, who.value, due_on or days_from_today(21))
+        goal = development_plan.add_goal(actor, trajectory, draft)
+        self._db.session.commit()
+        return goal
 
     def feedback_round(
         self, world: World, *raters: rounds.Rater, deadline_in_days: int = 7

@@ -95,6 +95,10 @@ ROUTES: dict[str, Permission] = {
     "feedback_rounds.extend": C,
     "feedback_rounds.new_link": C,
     "feedback_rounds.revoke": C,
+    "goals.create": C,
+    "goals.change_status": C,
+    "goals.from_blind_spot": C,
+    "aftercare.record": C,
 }
 
 # What each relation gets for each permission.
@@ -142,7 +146,7 @@ EXPECTED: dict[str, dict[Permission, str | int]] = {
 SEES_SENSITIVE = {"own client", "team lead", "shared with the sensitive part", "anonymised file"}
 
 # Records that anonymising erases: their routes no longer find them.
-ERASED_BY_ANONYMISING = {"follow_up_id"}
+ERASED_BY_ANONYMISING = {"follow_up_id", "goal_id"}
 
 
 def _values(world: Any) -> dict[str, Any]:
@@ -158,6 +162,7 @@ def _values(world: Any) -> dict[str, Any]:
         "invitation_id": world.invitation.id,
         "check_in_id": world.check_in.id,
         "share_id": world.share.id,
+        "goal_id": world.goal.id,
         "phase": 1,
         "status": "done",
     }

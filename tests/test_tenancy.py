@@ -45,6 +45,7 @@ RECORD_ARGUMENTS = {
     "reminder_id": lambda world: world.reminder.id,
     "session_id": lambda world: signed_in_device(world.counsellor).id,
     "mail_id": lambda world: world.mail.id,
+    "goal_id": lambda world: world.goal.id,
     "status": lambda world: "done",
     "counsellor_id": lambda world: world.counsellor.id,
     "figure": lambda world: "rhythm",

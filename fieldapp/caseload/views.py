@@ -30,8 +30,11 @@ from fieldapp.competence_trend import services as competence_trend
 from fieldapp.contact_moments import services as contacts
 from fieldapp.contact_moments.forms import ContactForm
 from fieldapp.contact_moments.models import KIND_LABELS
+from fieldapp.development_plan import services as development_plan
+from fieldapp.development_plan.forms import GoalForm, StatusForm
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback_rounds
+from fieldapp.feedback.frameworks import framework_in_use
 from fieldapp.mentorships import services as mentorships
 from fieldapp.method import PHASES, checklist_for
 from fieldapp.referrals import services as referrals
@@ -111,6 +114,7 @@ def show(client: Client) -> ResponseReturnValue:
     if phase not in PHASES:
         abort(404)
     services.record_viewed(user, client)
+    framework = framework_in_use(client.organisation_id, str(get_locale()))
     page = render_template(
         "clients/show.html",
         client=client,
@@ -129,6 +133,10 @@ def show(client: Client) -> ResponseReturnValue:
         new_contact_form=ContactForm(),
         contact_kinds=KIND_LABELS,
         feedback_rounds=feedback_rounds.of_trajectory(current) if current else [],
+        goals=development_plan.goals_of(current) if current else [],
+        goal_labels=framework.labels(),
+        goal_form=GoalForm(framework, formdata=None),
+        status_form=StatusForm(formdata=None),
         hours=trajectories.current_hours(current, today()) if current else None,
         trend=competence_trend.trend_of(client, str(get_locale())),
         timeline=timeline.page_of(client, request.args.get("timeline", 1, type=int)),

@@ -17,6 +17,8 @@ from sqlalchemy.orm import joinedload
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
+from fieldapp.development_plan.models import AGENDA_KIND as GOAL
+from fieldapp.development_plan.models import Goal
 from fieldapp.extensions import db
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.method.rules import RuleKind
@@ -41,6 +43,7 @@ class HomeScreen:
     contracts_ending: list[Trajectory] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
     no_contact: list[tuple[Client, date]] = field(default_factory=list)  # and since when
+    goals: list[Goal] = field(default_factory=list)
 
     @property
     def nothing_due(self) -> bool:
@@ -50,6 +53,7 @@ class HomeScreen:
             or self.referrals
             or self.follow_ups
             or self.no_contact
+            or self.goals
         )
 
 
@@ -124,6 +128,16 @@ def home_screen(user: User, today: date) -> HomeScreen:
             .limit(SHOWN)
         )
     ]
+    due_goals = _due(user, GOAL, week).subquery()
+    screen.goals = list(
+        db.session.scalars(
+            select(Goal)
+            .join(due_goals, due_goals.c.subject_id == Goal.id)
+            .options(joinedload(Goal.client))
+            .order_by(Goal.due_on, Goal.id)
+            .limit(SHOWN)
+        )
+    )
     ending = _due(user, RuleKind.CONTRACT_END, today).subquery()
     screen.contracts_ending = list(
         db.session.scalars(

@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
+from fieldapp.aftercare.models import AftercareRecord
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client, ClientShare, Handover, TimelineEvent
@@ -23,6 +24,7 @@ from fieldapp.common.dates import add_months
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.contact_moments.models import ClientContactRhythm, ContactMoment
+from fieldapp.development_plan.models import Goal
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds, subject_access
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation
@@ -74,6 +76,8 @@ def export(actor: User, client: Client) -> bytes:
         "follow_ups": _rows(FollowUp, FollowUp.client_id == client.id),
         "contacts": _rows(ContactMoment, ContactMoment.client_id == client.id),
         "contact_rhythm": _rows(ClientContactRhythm, ClientContactRhythm.client_id == client.id),
+        "goals": _rows(Goal, Goal.client_id == client.id),
+        "aftercare": _rows(AftercareRecord, AftercareRecord.client_id == client.id),
         "reminders": _rows(Reminder, Reminder.scope == agenda.client_scope(client.id)),
         **subject_access.held_about(client, client.language),
     }
@@ -148,6 +152,8 @@ def anonymise(actor: User | None, client: Client) -> None:
         delete(FollowUp).where(FollowUp.client_id == client.id),
         # A contact's note goes; that a contact took place stays, as a figure.
         update(ContactMoment).where(ContactMoment.client_id == client.id).values(note=""),
+        # Goals are words about the person; aftercare records stay, as the yearly figures.
+        delete(Goal).where(Goal.client_id == client.id),
         update(Visit).where(Visit.client_id == client.id).values(purpose=""),
         delete(ChecklistAnswer).where(ChecklistAnswer.trajectory_id.in_(trajectory_ids)),
         delete(TimelineEvent).where(TimelineEvent.client_id == client.id),

@@ -40,6 +40,8 @@ from fieldapp.common import events
 from fieldapp.common.dates import add_days, add_months, local_date, today
 from fieldapp.common.time import local_zone, now_utc
 from fieldapp.contact_moments import rhythm as contact_rhythm
+from fieldapp.development_plan.models import AGENDA_KIND as GOAL
+from fieldapp.development_plan.models import Goal, GoalStatus
 from fieldapp.extensions import db
 from fieldapp.feedback.models import FeedbackRound
 from fieldapp.mentorships.models import Mentorship
@@ -60,7 +62,14 @@ LATE = "late"  # channel of a row planned after its moment: shown in the app, ne
 # What the pages show as late when it is entered late; an old aftercare, visit or feedback
 # deadline is history, not work.
 LATE_KINDS = frozenset(
-    {RuleKind.EVALUATION, RuleKind.CONTRACT_END, RuleKind.REFERRAL, RuleKind.CHECK_IN, CONTACT}
+    {
+        RuleKind.EVALUATION,
+        RuleKind.CONTRACT_END,
+        RuleKind.REFERRAL,
+        RuleKind.CHECK_IN,
+        CONTACT,
+        GOAL,
+    }
 )
 OPEN_STATUSES = (
     ReminderStatus.PENDING.value,
@@ -172,6 +181,25 @@ def _round_moments(
             yield Planned(RATERS, feedback_round.id, scope, None, moment, feedback_round.deadline)
 
 
+def _goal_moments(clients: dict[int, Client]) -> Iterator[Planned]:
+    """An open goal's due date on an open trajectory, for the file's counsellor: whoever acts on
+    it (the client, the floor supervisor, a mentor or the counsellor), the counsellor checks it.
+    Achieving or dropping the goal takes its moment away."""
+    for goal in db.session.scalars(
+        select(Goal)
+        .join(Trajectory, Trajectory.id == Goal.trajectory_id)
+        .where(
+            Goal.client_id.in_(list(clients)),
+            Goal.status == GoalStatus.OPEN.value,
+            Goal.due_on.is_not(None),
+            Trajectory.ended_on.is_(None),
+        )
+    ):
+        assert goal.due_on is not None
+        due, scope = goal.due_on, client_scope(goal.client_id)
+        yield Planned(GOAL, goal.id, scope, clients[goal.client_id].counsellor_id, due, due)
+
+
 def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned]:
     clients = {
         client.id: client
@@ -243,6 +271,7 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
         yield from _round_moments(
             feedback_round, ruleset, clients[feedback_round.client_id].counsellor_id
         )
+    yield from _goal_moments(clients)
 
 
 def _contact_moments(organisation_id: int, client_ids: list[int]) -> Iterator[Planned]:

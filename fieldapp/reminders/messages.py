@@ -11,6 +11,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from fieldapp.development_plan.models import AGENDA_KIND as GOAL
 from fieldapp.method.rules import RuleKind
 from fieldapp.reminders.agenda import CONTACT, DIGEST, RATERS, client_of
 from fieldapp.reminders.models import Reminder
@@ -23,6 +24,7 @@ TITLES: dict[str, Any] = {
     RuleKind.VISIT: _l("Workplace visit"),
     RuleKind.FEEDBACK_DEADLINE: _l("360° feedback"),
     RuleKind.REFERRAL: _l("Referral"),
+    GOAL: _l("Development goal"),
     DIGEST: _l("Your reminders"),
     RATERS: _l("Reminder to raters"),
     CONTACT: _l("No recent contact"),
@@ -35,6 +37,7 @@ TEXTS: dict[str, Any] = {
     RuleKind.VISIT: _l("A workplace visit is coming up."),
     RuleKind.FEEDBACK_DEADLINE: _l("A 360° feedback round closes soon."),
     RuleKind.REFERRAL: _l("A referral needs a follow-up."),
+    GOAL: _l("A development goal is due: check it."),
     DIGEST: _l("Your reminders for today are waiting in fieldapp."),
     RATERS: _l("Raters who have not answered got a reminder by e-mail."),
     CONTACT: _l("A client has had no contact for longer than their contact rhythm."),
@@ -60,6 +63,8 @@ def url_of(reminder: Reminder, **options: Any) -> str:
         return url_for("feedback_rounds.show", round_id=subject_id, **options)
     if kind == RuleKind.REFERRAL:
         return url_for("referrals.edit", referral_id=subject_id, **options)
+    if kind == RuleKind.AFTERCARE:
+        return url_for("aftercare.record", trajectory_id=subject_id, **options)
     client_id = client_of(reminder.scope)
     if client_id is not None:
         return url_for("clients.show", client_id=client_id, **options)

@@ -1,7 +1,8 @@
 """Figures for team leads: caseload per counsellor and the yearly report (after seed 004).
 
-Every figure is counted from trajectories, which survive anonymisation, so erasing a client's
-personal data never changes the yearly figures.
+Every figure is counted from trajectories and aftercare records, which survive anonymisation, so
+erasing a client's personal data never changes the yearly figures. The transitions to regular work
+are the clients whose latest aftercare record of the year says they have a regular job.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, distinct, func, or_, select
 
+from fieldapp.aftercare.models import AftercareRecord, ContractKind, Sector, Situation
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
 from fieldapp.common import spreadsheet
@@ -77,6 +79,8 @@ class YearlyReport:
     placements_per_kind: dict[str, int] = field(default_factory=dict)
     ended_per_outcome: dict[str, int] = field(default_factory=dict)
     to_regular_work: int = 0
+    regular_work_per_sector: dict[str, int] = field(default_factory=dict)
+    regular_work_per_contract: dict[str, int] = field(default_factory=dict)
 
     @property
     def clients_total(self) -> int:
@@ -123,8 +127,40 @@ def yearly(year: int, counsellor_id: int | None = None) -> YearlyReport:
     report.ended_per_outcome = {outcome.value: 0 for outcome in Outcome} | dict(
         db.session.execute(ended).all()
     )
-    report.to_regular_work = report.ended_per_outcome.get(Outcome.REGULAR_JOB.value, 0)
+    _transitions(report)
     return report
+
+
+def _transitions(report: YearlyReport) -> None:
+    """Clients whose latest aftercare record in the year says regular job, per sector and kind of
+    contract (one query)."""
+    first, last = date(report.year, 1, 1), date(report.year, 12, 31)
+    latest = func.row_number().over(
+        partition_by=AftercareRecord.client_id,
+        order_by=(AftercareRecord.recorded_on.desc(), AftercareRecord.id.desc()),
+    )
+    in_year = select(
+        AftercareRecord.situation,
+        AftercareRecord.sector,
+        AftercareRecord.contract,
+        latest.label("position"),
+    ).where(AftercareRecord.recorded_on >= first, AftercareRecord.recorded_on <= last)
+    if report.counsellor_id is not None:
+        in_year = in_year.join(Client, Client.id == AftercareRecord.client_id).where(
+            Client.counsellor_id == report.counsellor_id
+        )
+    rows = in_year.subquery()
+    counted = db.session.execute(
+        select(rows.c.sector, rows.c.contract, func.count())
+        .where(rows.c.position == 1, rows.c.situation == Situation.REGULAR_JOB.value)
+        .group_by(rows.c.sector, rows.c.contract)
+    ).all()
+    report.regular_work_per_sector = dict.fromkeys(Sector, 0)
+    report.regular_work_per_contract = dict.fromkeys(ContractKind, 0)
+    for sector, contract, count in counted:
+        report.to_regular_work += count
+        report.regular_work_per_sector[Sector(sector or Sector.OTHER)] += count
+        report.regular_work_per_contract[ContractKind(contract or ContractKind.OTHER)] += count
 
 
 def report_rows(report: YearlyReport) -> Iterable[tuple[str, str, int]]:
@@ -137,6 +173,14 @@ def report_rows(report: YearlyReport) -> Iterable[tuple[str, str, int]]:
         label = Outcome(outcome).label if outcome else "—"
         yield _("Trajectories ended, per outcome"), label, count
     yield _("Transitions to regular work"), Outcome.REGULAR_JOB.label, report.to_regular_work
+    for sector, count in report.regular_work_per_sector.items():
+        yield _("Transitions to regular work, per sector"), Sector(sector).label, count
+    for contract, count in report.regular_work_per_contract.items():
+        yield (
+            _("Transitions to regular work, per kind of contract"),
+            ContractKind(contract).label,
+            count,
+        )
 
 
 def as_table(report: YearlyReport) -> spreadsheet.Table:

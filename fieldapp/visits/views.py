@@ -35,8 +35,10 @@ from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.time import local_moment
 from fieldapp.common.views import acted, answered, committed, saved
+from fieldapp.development_plan.services import goals_of
 from fieldapp.extensions import db, limiter
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
+from fieldapp.trajectories.services import open_trajectory
 from fieldapp.visits import calendar, follow_ups, notes, services
 from fieldapp.visits.forms import NewVisitForm, VisitForm
 from fieldapp.visits.loaders import FOLLOW_UP, VISIT
@@ -113,6 +115,7 @@ def _show_page(visit: Visit, error: str | None = None, body: str = "") -> str:
     copy = is_offline_copy()
     visit_notes = [] if copy else notes.notes_of(visit)
     framework = _framework(visit)
+    trajectory = open_trajectory(visit.client)
     return render_template(
         "visits/show.html",
         visit=visit,
@@ -135,6 +138,9 @@ def _show_page(visit: Visit, error: str | None = None, body: str = "") -> str:
             for competence in framework.competences
         ],
         follow_ups=[] if copy else follow_ups.of_visit(visit),
+        # The goals are in the copy kept for offline use too: checked on site, without signal.
+        goals=goals_of(trajectory) if trajectory else [],
+        goal_labels=framework.labels(),
         new_action_uuid=str(uuid.uuid4()),
         max_action_text=notes.MAX_ACTION_TEXT,
     )

@@ -71,6 +71,7 @@ def _known_ids(world: World, token: str, lead_id: int) -> dict[str, Any]:
         "invitation_id": world.invitation.id,
         "device_id": world.device.id,
         "reminder_id": world.reminder.id,
+        "goal_id": world.goal.id,
         "user_id": lead_id,
         "phase": 2,
         "token": token,

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from fieldapp.aftercare.models import AftercareRecord
 from fieldapp.auth.roles import Role
 from fieldapp.method import Outcome, Scheme
 from fieldapp.privacy.services import anonymise
@@ -16,7 +17,8 @@ from tests.spreadsheets import csv_records, csv_rows, sheet_rows
 @pytest.fixture
 def year_2026(make, db):
     """Four clients in 2026: two art. 60 (internal service, social economy), one TWE at a private
-    employer, one IBO that ended in 2025 (not counted), and one ended in a regular job."""
+    employer, one IBO that ended in 2025 (not counted), and one ended in a regular job, where the
+    aftercare record three months later found them (a transition to regular work)."""
     lead = make.user(role=Role.TEAM_LEAD, email="lead@example.org")
     counsellor = make.user(lead.organisation, email="an@example.org")
     internal = make.worksite(counsellor, "Keuken", WorksiteKind.INTERNAL)
@@ -38,6 +40,17 @@ def year_2026(make, db):
         planned_end_on=date(2027, 5, 31),
     )
     trajectories.end(counsellor, ended, date(2026, 3, 31), Outcome.REGULAR_JOB)
+    db.session.add(
+        AftercareRecord(
+            organisation_id=counsellor.organisation_id,
+            trajectory_id=ended.id,
+            client_id=b.id,
+            recorded_on=date(2026, 6, 30),
+            situation="regular_job",
+            sector="retail",
+            contract="permanent",
+        )
+    )
     make.trajectory(
         lead, c, scheme=Scheme.TWE, started_on=this_year, planned_end_on=None, worksite=private
     )
