@@ -141,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.caseload.views import bp as clients_bp
     from fieldapp.caseload.worksite_views import bp as worksites_bp
+    from fieldapp.evaluations.views import bp as evaluations_bp
     from fieldapp.feedback.form_views import bp as feedback_form_bp
     from fieldapp.feedback.framework_views import bp as frameworks_bp
     from fieldapp.feedback.round_views import bp as feedback_rounds_bp
@@ -168,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
         feedback_rounds_bp,
         clients_bp,
         trajectories_bp,
+        evaluations_bp,
         referrals_bp,
         mentorships_bp,
         worksites_bp,
