@@ -48,8 +48,18 @@ def _framework(trajectory: Trajectory, language: str) -> FrameworkText:
 
 def _values_of(record: EvaluationRecord | None) -> dict[str, Any]:
     """What the form shows, from a saved version (or empty)."""
-    if record is None:
-        return {"participants": None, "scores": {}, "growth_points": []}
+    if record is None:  # a new record: held today, everyone proposed takes part
+        return {
+            "held_on": today().isoformat(),
+            "participants": None,
+            "others": "",
+            "scores": {},
+            "strengths": "",
+            "growth_points": [],
+            "agreements": "",
+            "decision": "",
+            "next_on": "",
+        }
     return {
         "held_on": record.held_on.isoformat() if record.held_on else "",
         "participants": [f"{p['kind']}|{p['name']}" for p in record.participants],
