@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from fieldapp.common.dates import today
 from fieldapp.evaluations import services
 from fieldapp.evaluations.models import EvaluationRecord, RecordStatus
+from fieldapp.method import Outcome
+from fieldapp.privacy.services import anonymise
 from fieldapp.reminders.models import Reminder
+from fieldapp.trajectories import services as trajectory_services
 from fieldapp.trajectories.models import Evaluation
 from tests.evaluations.conftest import FIRST, SECOND, record_json
 from tests.factories import days_from_today
@@ -164,3 +168,28 @@ def _form_of(payload: dict, action: str = "save") -> dict:
         "next_on": payload["next_on"] or "",
     }
 
+
+
+def test_links_and_reminders_to_the_moment_lead_to_the_record_page(client, db, signed_in):
+    response = client.get(f"/evaluations/{signed_in.evaluation.id}")
+    assert response.status_code == 302
+    assert response.location.endswith(signed_in.url)
+    file_page = client.get(f"/clients/{signed_in.world.client.id}").get_data(as_text=True)
+    assert f'href="{signed_in.url}"' in file_page
+    assert f'href="/evaluations/{signed_in.held.id}/record"' in file_page  # held ones too
+
+
+def test_anonymising_erases_who_took_part_and_what_was_said(client, db, signed_in):
+    client.post(signed_in.url + ".json", json=record_json())
+    closing = client.post(signed_in.url, data=_form_of(record_json(), action="close"))
+    assert closing.status_code == 302, closing.get_data(as_text=True)
+    assert len(records(db)) == 1
+    world = signed_in.world
+    trajectory_services.end(world.counsellor, world.trajectory, today(), Outcome.REGULAR_JOB)
+    anonymise(world.counsellor, world.client)
+    db.session.commit()
+
+    [record] = records(db)
+    assert (record.participants, record.strengths, record.agreements) == ([], "", "")
+    assert record.growth_points == []
+    assert record.scores()[FIRST] == 4  # the figures stay, without a person
