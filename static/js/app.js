@@ -2,6 +2,7 @@
 // and starts the outbox for notes and the pages kept for working without a network.
 // Every page works without it; it only adds what needs JavaScript by nature.
 
+import { startEvaluationAutosave } from "./evaluation.js";
 import { startNotes } from "./notes.js";
 import { keepPagesForOffline } from "./offline-pages.js";
 import { offerPush } from "./push-settings.js";
@@ -70,6 +71,7 @@ offerSharing();
 offerPush();
 trackConnection();
 offerInstall();
+startEvaluationAutosave();
 startNotes().catch((error) => console.error("notes:", error));
 keepPagesForOffline({ force: document.querySelector("[data-keep-offline]") !== null }).catch(
   (error) => console.warn("pages not kept for offline use:", error),

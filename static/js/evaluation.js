@@ -3,9 +3,7 @@
 // is hidden, so that a closed page or a dead battery loses nothing. The form works without it:
 // "Save draft" and "Close the record" post it as a plain form.
 
-const form = document.querySelector("form[data-evaluation-form]");
-
-function asJSON() {
+function asJSON(form) {
   const data = new FormData(form);
   const scores = {};
   for (const [name, value] of data) {
@@ -37,7 +35,10 @@ function asJSON() {
   };
 }
 
-function startAutosave() {
+// Started by app.js on every page; does nothing where there is no evaluation form.
+export function startEvaluationAutosave() {
+  const form = document.querySelector("form[data-evaluation-form]");
+  if (!form || !window.fetch) return;
   const url = form.dataset.autosaveUrl;
   const status = form.querySelector("[data-autosave-status]");
   const recordId = form.querySelector("[data-record-id]");
@@ -57,7 +58,7 @@ function startAutosave() {
         credentials: "same-origin",
         keepalive: true,
         headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-        body: JSON.stringify(asJSON()),
+        body: JSON.stringify(asJSON(form)),
       });
       const answer = await response.json();
       if (response.ok) {
@@ -86,5 +87,3 @@ function startAutosave() {
     if (document.visibilityState === "hidden" && unsaved) save();
   });
 }
-
-if (form && window.fetch) startAutosave();
