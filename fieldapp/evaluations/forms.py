@@ -25,6 +25,9 @@ MAX_NAME = 120
 MAX_PARTICIPANTS = 20
 MAX_GROWTH_POINTS = 20
 UNREADABLE = _l("The evaluation could not be read.")
+UNKNOWN_PARTICIPANT = _l(
+    "Unknown participant: choose client, floor supervisor, counsellor, mentor or other."
+)
 
 
 class OptionalDay(Day):
@@ -48,9 +51,7 @@ class ParticipantInput(JSONForm):
 
     def validate_kind(self, field: Text) -> None:
         if field.data not in {kind.value for kind in ParticipantKind}:
-            raise ValidationError(
-                _("Unknown participant: choose client, floor supervisor, counsellor, mentor or other.")
-            )
+            raise ValidationError(str(UNKNOWN_PARTICIPANT))
 
 
 class GrowthPointInput(JSONForm):

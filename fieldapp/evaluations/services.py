@@ -89,9 +89,7 @@ def _check_dates(trajectory: Trajectory, held_on: date | None, next_on: date | N
             )
     if next_on is not None:
         if next_on <= (held_on or today()):
-            raise RuleBroken(
-                _("The next evaluation must come after this one."), field="next_on"
-            )
+            raise RuleBroken(_("The next evaluation must come after this one."), field="next_on")
         end = trajectory.ended_on or trajectory.planned_end_on
         if end is not None and next_on > end:
             raise RuleBroken(

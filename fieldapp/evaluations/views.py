@@ -128,9 +128,7 @@ def _page(
             for value in choices
         ],
         framework=framework,
-        evidence=gather(
-            trajectory.client, trajectory, evaluation, framework, held_on, language
-        ),
+        evidence=gather(trajectory.client, trajectory, evaluation, framework, held_on, language),
         scale=list(SCALE),
         decisions=list(Decision),
         growth_rows=max(3, len(values["growth_points"]) + 2),

@@ -124,7 +124,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_judgement")),
         sa.UniqueConstraint(
-            "record_id", "competence_key", name=op.f("uq_evaluation_judgement_record_id_competence_key")
+            "record_id",
+            "competence_key",
+            name=op.f("uq_evaluation_judgement_record_id_competence_key"),
         ),
     )
     with op.batch_alter_table("evaluation_judgement", schema=None) as batch_op:

@@ -46,7 +46,9 @@ def test_a_counsellor_holds_an_evaluation_on_a_phone(page, live_server, db, worl
     # The draft survives a reload.
     page.reload()
     expect(page.get_by_label("Gezamenlijk oordeel: Op tijd en aanwezig")).to_have_value("4")
-    expect(page.get_by_label("Afspraken", exact=True)).to_have_value("Elke vrijdag een kort overleg met Sofie.")
+    expect(page.get_by_label("Afspraken", exact=True)).to_have_value(
+        "Elke vrijdag een kort overleg met Sofie."
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     page.get_by_label("Voortzetten zoals afgesproken").check()

@@ -16,7 +16,9 @@ from tests.factories import days_from_today
 
 
 def text_of(pdf: bytes) -> str:
-    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
 
 
 def closed_record(client, db, setting, **overrides) -> EvaluationRecord:
@@ -49,8 +51,8 @@ def test_the_pdf_holds_the_record_and_the_signature_lines(client, db, signed_in)
     assert response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
     disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment; filename=\"evaluation-mina-")
-    assert disposition.endswith(f"-{days_from_today(-1).isoformat()}-v1.pdf\"")
+    assert disposition.startswith('attachment; filename="evaluation-mina-')
+    assert disposition.endswith(f'-{days_from_today(-1).isoformat()}-v1.pdf"')
     text = text_of(response.data)
     for expected in (
         "Mina Peeters",

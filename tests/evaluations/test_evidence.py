@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fieldapp.feedback import rounds
 from fieldapp.evaluations.evidence import Direction, direction_of, gather
+from fieldapp.feedback import rounds
 from fieldapp.feedback.frameworks import shipped_framework
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.feedback.report import Flag

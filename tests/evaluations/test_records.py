@@ -116,7 +116,8 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays(client, db, signed_
 
     old, new = records(db)
     assert (old.version, new.version) == (1, 2)
-    assert old.is_closed and new.is_closed
+    assert old.is_closed
+    assert new.is_closed
     assert old.agreements == record_json()["agreements"]
     assert new.agreements == "Overleg op maandag."
     page = client.get(signed_in.url).get_data(as_text=True)
@@ -167,7 +168,6 @@ def _form_of(payload: dict, action: str = "save") -> dict:
         "decision": payload["decision"],
         "next_on": payload["next_on"] or "",
     }
-
 
 
 def test_links_and_reminders_to_the_moment_lead_to_the_record_page(client, db, signed_in):

@@ -42,7 +42,8 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_saved(
     client, db, signed_in, overrides, field, message
 ):
     overrides = {  # days from today for the dates
-        key: days_from_today(value).isoformat() if key.endswith("_on") and isinstance(value, int)
+        key: days_from_today(value).isoformat()
+        if key.endswith("_on") and isinstance(value, int)
         else value
         for key, value in overrides.items()
     }
@@ -107,7 +108,8 @@ def test_an_evaluation_can_end_without_a_next_date(client, db, signed_in):
     )
     assert response.status_code == 302
     [record] = db.session.scalars(select(EvaluationRecord))
-    assert record.is_closed and record.next_on is None
+    assert record.is_closed
+    assert record.next_on is None
 
 
 def test_records_of_another_file_or_organisation_are_404(client, make, db, signed_in):
@@ -133,9 +135,7 @@ def test_records_of_another_file_or_organisation_are_404(client, make, db, signe
     assert count(db) == 1
 
 
-def test_a_record_of_another_evaluation_cannot_be_saved_through_this_one(
-    client, db, signed_in
-):
+def test_a_record_of_another_evaluation_cannot_be_saved_through_this_one(client, db, signed_in):
     other = client.post(
         f"/evaluations/{signed_in.held.id}/record.json",
         json=record_json(held_on=signed_in.held.done_on.isoformat(), next_on=None),
