@@ -62,3 +62,9 @@ def test_a_counsellor_holds_an_evaluation_on_a_phone(page, live_server, db, worl
     assert record.is_closed
     assert record.scores()["punctuality"] == 4
     assert record.agreements == "Elke vrijdag een kort overleg met Sofie."
+
+    # The closed version reads well on the phone too.
+    page.get_by_role("link", name=re.compile(r"Na 1 maand")).click()
+    page.get_by_role("link", name="Lezen").click()
+    expect(page.locator("[data-held-on]")).not_to_have_text("—")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
