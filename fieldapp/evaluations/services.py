@@ -8,6 +8,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from fieldapp.audit import services as audit
@@ -34,6 +35,12 @@ from fieldapp.trajectories.models import Evaluation, Trajectory
 
 class RecordClosed(RuleBroken):
     """A closed record is changed only by a correction (a new version): answered with 409."""
+
+    conflict = True
+
+
+class SavedElsewhere(RuleBroken):
+    """Another request made the draft a moment ago (answered with 409)."""
 
     conflict = True
 
@@ -155,7 +162,13 @@ def save_draft(
             status=RecordStatus.DRAFT.value,
             created_by_id=actor.id,
         )
-        db.session.add(record)
+        try:  # two first saves at once (a second tab, the autosave racing a submit): one draft
+            with db.session.begin_nested():
+                db.session.add(record)
+        except IntegrityError:
+            raise SavedElsewhere(
+                _("This evaluation was just saved elsewhere. Reload the page to go on.")
+            ) from None
     _write(record, draft, framework)
     db.session.flush()
     return record

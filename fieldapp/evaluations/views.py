@@ -128,7 +128,10 @@ def _page(
             for value in choices
         ],
         framework=framework,
-        evidence=gather(trajectory.client, trajectory, evaluation, framework, held_on, language),
+        # A closed record shows no form, so no evidence here (its version page has both).
+        evidence=None
+        if record is not None and record.is_closed
+        else gather(trajectory.client, trajectory, evaluation, framework, held_on, language),
         scale=list(SCALE),
         decisions=list(Decision),
         growth_rows=max(3, len(values["growth_points"]) + 2),

@@ -193,3 +193,16 @@ def test_anonymising_erases_who_took_part_and_what_was_said(client, db, signed_i
     assert (record.participants, record.strengths, record.agreements) == ([], "", "")
     assert record.growth_points == []
     assert record.scores()[FIRST] == 4  # the figures stay, without a person
+
+
+def test_two_first_saves_at_once_make_one_draft(client, db, signed_in, monkeypatch):
+    """The second of two first saves (it did not see the other's draft yet) is told to reload."""
+    assert client.post(signed_in.url + ".json", json=record_json()).status_code == 200
+    monkeypatch.setattr(services, "versions_of", lambda evaluation: [])  # as if read earlier
+
+    response = client.post(signed_in.url + ".json", json=record_json(agreements="Tweede tab"))
+
+    assert response.status_code == 409
+    assert "saved elsewhere" in response.get_json()["message"]
+    [draft] = records(db)
+    assert draft.agreements == record_json()["agreements"]
