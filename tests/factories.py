@@ -363,9 +363,10 @@ class CaseloadFactories(Factories):
         return follow_up
 
     def evaluation_record(self, world: World) -> EvaluationRecord:
-        """A closed evaluation record at the world's first evaluation moment (held yesterday);
-        the one made before when asked again."""
-        evaluation = world.evaluation
+        """A closed evaluation record at the world's second evaluation moment (held yesterday);
+        the one made before when asked again. The first moment (``world.evaluation``) stays
+        open, so its page shows the form."""
+        evaluation = world.trajectory.evaluations[1]
         existing = self._db.session.scalars(
             select(EvaluationRecord).where(EvaluationRecord.evaluation_id == evaluation.id)
         ).first()
