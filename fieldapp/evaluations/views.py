@@ -108,10 +108,11 @@ def _page(
     choices = [f"{p.kind.value}|{p.name}" for p in proposed]
     if values["participants"] is None:  # a new record: everyone proposed takes part
         values["participants"] = list(choices)
-    choices += [
+    kinds = {kind.value for kind in ParticipantKind} - {ParticipantKind.OTHER.value}
+    choices += [  # someone recorded before who is not proposed now (a former mentor)
         value
         for value in values["participants"]
-        if value not in choices and not value.startswith("other|")
+        if value not in choices and value.partition("|")[0] in kinds
     ]
     held_on = record.held_on if record is not None else None
     return render_template(

@@ -148,3 +148,12 @@ def test_a_record_of_another_evaluation_cannot_be_saved_through_this_one(client,
     assert response.status_code == 422
     assert "another evaluation" in response.get_json()["message"]
     assert count(db) == 1
+
+
+def test_an_unknown_participant_from_the_plain_form_is_refused(client, db, signed_in):
+    response = client.post(
+        signed_in.url, data={"action": "save", "participant": ["neighbour|Jan", "-1"]}
+    )
+    assert response.status_code == 422
+    assert "Unknown participant" in response.get_data(as_text=True)
+    assert count(db) == 0
