@@ -70,10 +70,6 @@ class CompetenceEvidence:
     direction: Direction | None
     feedback: FeedbackFigures | None
 
-    @property
-    def note_mean(self) -> float | None:
-        return statistics.fmean(n.score for n in self.notes) if self.notes else None
-
 
 @dataclass(frozen=True)
 class Evidence:

@@ -109,7 +109,8 @@ def test_anonymous_answers_stay_hidden_as_in_the_report(make, db, setting):
     assert figures.others_count == 1
 
 
-def test_an_open_round_leaves_out_the_anonymous_groups(make, db, setting):
+def test_an_open_round_leaves_out_the_anonymous_groups(client, make, db, signed_in):
+    setting = signed_in
     world = setting.world
     round_, _links = make.feedback_round(world, Rater(RaterGroup.SUPERVISOR, "Sofie"))
     make.feedback_answer(round_, RaterGroup.SUPERVISOR, {FIRST: 4})
@@ -120,3 +121,4 @@ def test_an_open_round_leaves_out_the_anonymous_groups(make, db, setting):
 
     assert (figures.others, figures.others_count) == (4, 1)
     assert evidence_of(setting).feedback_closed is False
+    assert "data-round-open" in client.get(setting.url).get_data(as_text=True)
