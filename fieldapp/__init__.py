@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.competence_trend.views import bp as competence_trend_bp
     from fieldapp.contact_moments.views import bp as contact_moments_bp
     from fieldapp.development_plan.views import bp as goals_bp
+    from fieldapp.evaluations.views import bp as evaluations_bp
     from fieldapp.feedback.form_views import bp as feedback_form_bp
     from fieldapp.feedback.framework_views import bp as frameworks_bp
     from fieldapp.feedback.round_views import bp as feedback_rounds_bp
@@ -175,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
         competence_trend_bp,
         goals_bp,
         aftercare_bp,
+        evaluations_bp,
         referrals_bp,
         mentorships_bp,
         worksites_bp,

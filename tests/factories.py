@@ -11,6 +11,8 @@ from decimal import Decimal
 from types import EllipsisType
 from typing import Any
 
+from sqlalchemy import select
+
 from fieldapp.auth import services
 from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
@@ -21,6 +23,7 @@ from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.development_plan import services as development_plan
 from fieldapp.development_plan.models import Goal, GoalActor
+from fieldapp.evaluations.models import EvaluationJudgement, EvaluationRecord, RecordStatus
 from fieldapp.feedback import frameworks, rounds
 from fieldapp.feedback.models import (
     Competence,
@@ -377,3 +380,38 @@ class CaseloadFactories(Factories):
         self._db.session.add(follow_up)
         self._db.session.commit()
         return follow_up
+
+    def evaluation_record(self, world: World) -> EvaluationRecord:
+        """A closed evaluation record at the world's second evaluation moment (held yesterday);
+        the one made before when asked again. The first moment (``world.evaluation``) stays
+        open, so its page shows the form."""
+        evaluation = world.trajectory.evaluations[1]
+        existing = self._db.session.scalars(
+            select(EvaluationRecord).where(EvaluationRecord.evaluation_id == evaluation.id)
+        ).first()
+        if existing is not None:
+            return existing
+        evaluation.done_on = days_from_today(-1)
+        record = EvaluationRecord(
+            organisation_id=world.organisation.id,
+            evaluation_id=evaluation.id,
+            trajectory_id=world.trajectory.id,
+            client_id=world.client.id,
+            status=RecordStatus.CLOSED.value,
+            held_on=evaluation.done_on,
+            participants=[{"kind": "client", "name": world.client.full_name}],
+            agreements="Elke vrijdag overleg.",
+            decision="continue",
+            closed_at=now_utc(),
+        )
+        record.judgements = [
+            EvaluationJudgement(
+                organisation_id=world.organisation.id,
+                competence_key=world.competence.key,
+                label="Op tijd",
+                score=4,
+            )
+        ]
+        self._db.session.add(record)
+        self._db.session.commit()
+        return record

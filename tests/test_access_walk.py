@@ -10,10 +10,12 @@ tests/test_tenancy.py.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from flask import Flask, url_for
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from fieldapp.auth.models import User
@@ -72,6 +74,11 @@ ROUTES: dict[str, Permission] = {
     "trajectories.evaluation": C,
     "trajectories.end": C,
     "competence_trend.handover": R,
+    "evaluations.page": C,
+    "evaluations.autosave": C,
+    "evaluations.correct": C,
+    "evaluations.version": R,
+    "evaluations.pdf": R,
     "visits.create": C,
     "visits.show": R,
     "visits.edit": C,
@@ -155,6 +162,7 @@ def _values(world: Any) -> dict[str, Any]:
         "client_id": world.client.id,
         "trajectory_id": world.trajectory.id,
         "evaluation_id": world.evaluation.id,
+        "record_id": world.evaluation_record.id,
         "visit_id": world.visit.id,
         "follow_up_id": world.follow_up.id,
         "referral_id": world.referral.id,
@@ -222,6 +230,7 @@ def world(make, db):
         world.counsellor, world.trajectory, {"debts": SENSITIVE_ANSWER}, True
     )
     db.session.commit()
+    world.evaluation_record = make.evaluation_record(world)
     return world
 
 
@@ -297,7 +306,9 @@ def test_each_relation_gets_what_the_table_says(app, client, auth, make, db, wor
 
 
 def readable(response: Any) -> str:
-    """What a person can read in a response: its text, or the cells of a workbook."""
+    """What a person can read in a response: its text, a PDF's text, or a workbook's cells."""
+    if response.mimetype == "application/pdf":
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     if response.mimetype != spreadsheets.XLSX_MIMETYPE:
         return response.get_data(as_text=True)
     return "\n".join(

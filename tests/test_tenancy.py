@@ -11,6 +11,7 @@ from fieldapp.auth.models import User, UserSession
 from fieldapp.auth.roles import Role
 from fieldapp.common.tenancy import CrossTenantWrite, activate_tenant, get_or_404
 from fieldapp.extensions import db
+from tests.factories import CaseloadFactories
 
 
 def signed_in_device(user: User) -> UserSession:
@@ -29,6 +30,7 @@ RECORD_ARGUMENTS = {
     "client_id": lambda world: world.client.id,
     "trajectory_id": lambda world: world.trajectory.id,
     "evaluation_id": lambda world: world.evaluation.id,
+    "record_id": lambda world: CaseloadFactories(db).evaluation_record(world).id,
     "referral_id": lambda world: world.referral.id,
     "worksite_id": lambda world: world.worksite.id,
     "contact_id": lambda world: world.contact.id,

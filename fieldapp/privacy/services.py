@@ -25,6 +25,7 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.contact_moments.models import ClientContactRhythm, ContactMoment
 from fieldapp.development_plan.models import Goal
+from fieldapp.evaluations.models import EvaluationRecord
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds, subject_access
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation
@@ -163,6 +164,10 @@ def anonymise(actor: User | None, client: Client) -> None:
         update(Referral).where(Referral.client_id == client.id).values(partner="—", reason=""),
         update(Handover).where(Handover.client_id == client.id).values(note=""),
         update(Mentorship).where(Mentorship.mentee_client_id == client.id).values(note=""),
+        # Evaluation records: who took part and what was said; the agreed scores stay as figures.
+        update(EvaluationRecord)
+        .where(EvaluationRecord.client_id == client.id)
+        .values(participants=[], strengths="", growth_points=[], agreements=""),
     ):
         db.session.execute(statement.execution_options(synchronize_session=False))
     client.first_name = "—"

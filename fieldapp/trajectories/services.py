@@ -260,6 +260,40 @@ def hold_evaluation(actor: User, evaluation: Evaluation, held_on: date, note: st
     events.client_file_changed.send(trajectory.client)
 
 
+def plan_next_evaluation(actor: User, evaluation: Evaluation, due_on: date) -> Evaluation:
+    """The evaluation moment after ``evaluation`` moves to ``due_on`` (the date agreed at it); when
+    none is planned after it, one is added. The agenda replans from the changed file."""
+    trajectory = db.session.get(Trajectory, evaluation.trajectory_id)
+    later = [
+        other
+        for other in trajectory.evaluations
+        if other.done_on is None and other.id != evaluation.id and other.months > evaluation.months
+    ]
+    if later:
+        planned = min(later, key=lambda other: (other.due_on, other.id))
+        planned.due_on = due_on
+    else:
+        months = (due_on.year - trajectory.started_on.year) * 12 + (
+            due_on.month - trajectory.started_on.month
+        )
+        planned = Evaluation(
+            organisation_id=trajectory.organisation_id,
+            months=max(months, evaluation.months + 1),
+            due_on=due_on,
+        )
+        trajectory.evaluations.append(planned)
+    audit.record(
+        "trajectory.evaluation_planned",
+        organisation_id=trajectory.organisation_id,
+        actor=actor,
+        target=trajectory,
+        detail={"due_on": due_on.isoformat()},
+    )
+    db.session.flush()
+    events.client_file_changed.send(trajectory.client)
+    return planned
+
+
 def end(actor: User, trajectory: Trajectory, ended_on: date, outcome: Outcome) -> None:
     if not trajectory.is_open:
         raise RuleBroken(_("This trajectory has already ended."))

@@ -168,10 +168,12 @@ def regime(trajectory: Trajectory) -> ResponseReturnValue:
 @bp.route("/evaluations/<id:evaluation_id>", methods=["GET", "POST"])
 @requires(Permission.CHANGE, EVALUATION)
 def evaluation(evaluation: Evaluation, trajectory: Trajectory) -> ResponseReturnValue:
+    """GET: the evaluation's record page (fieldapp/evaluations), where reminders and links lead;
+    POST: the short form (held on a day, with a note) that came before it."""
+    if request.method == "GET":
+        return redirect(url_for("evaluations.page", evaluation_id=evaluation.id))
     user = acting_user()
     form = EvaluationForm()
-    if request.method == "GET":
-        form.held_on.data = today()
     if form.validate_on_submit() and saved(
         form,
         lambda: services.hold_evaluation(user, evaluation, form.held_on.data, form.note.data or ""),

@@ -3,6 +3,7 @@
 // Every page works without it; it only adds what needs JavaScript by nature.
 
 import { startContacts } from "./contacts.js";
+import { startEvaluationAutosave } from "./evaluation.js";
 import { startNotes } from "./notes.js";
 import { keepPagesForOffline } from "./offline-pages.js";
 import { offerPush } from "./push-settings.js";
@@ -71,6 +72,7 @@ offerSharing();
 offerPush();
 trackConnection();
 offerInstall();
+startEvaluationAutosave();
 startNotes().catch((error) => console.error("notes:", error));
 startContacts();
 keepPagesForOffline({ force: document.querySelector("[data-keep-offline]") !== null }).catch(

@@ -23,7 +23,7 @@ def file_pages(world):
         (f"/trajectories/{t.id}/checklist/2", False),
         (f"/trajectories/{t.id}/regime", False),
         (f"/trajectories/{t.id}/end", False),
-        (f"/evaluations/{world.evaluation.id}", False),
+        (f"/evaluations/{world.evaluation.id}/record", False),
         (f"/clients/{c.id}/mentor", False),
         (f"/clients/{c.id}/trajectories/new", False),
         (f"/clients/{c.id}/visits/new", False),

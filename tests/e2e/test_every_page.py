@@ -62,6 +62,7 @@ NOT_PAGES = {
     "reports.caseloads_csv": "a CSV download",
     "reports.caseloads_xlsx": "an XLSX download",
     "privacy.export": "a download",
+    "evaluations.pdf": "a PDF download",
     "auth.invitation_link": "trades its secret for a session and redirects",
     "auth.reset_link": "trades its secret for a session and redirects",
     "mail.outbox": "a developer's tool, only in development",

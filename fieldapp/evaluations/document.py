@@ -1,0 +1,79 @@
+"""What a record's page and PDF show: per competence the evidence beside the judgement."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import get_locale
+
+from fieldapp.clients.models import Client
+from fieldapp.evaluations.evidence import CompetenceEvidence, Evidence, gather
+from fieldapp.evaluations.models import EvaluationRecord, ParticipantKind
+from fieldapp.feedback.frameworks import framework_in_use
+
+DOCUMENT_LANGUAGES = ("nl", "fr")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One competence of a record: its label, the evidence, the agreed score."""
+
+    key: str
+    label: str
+    evidence: CompetenceEvidence | None
+    score: int | None
+
+
+def language_of(client: Client) -> str:
+    """The client's language when it is Dutch or French, else the reader's."""
+    return client.language if client.language in DOCUMENT_LANGUAGES else str(get_locale())
+
+
+def lines_of(record: EvaluationRecord, evidence: Evidence) -> list[Line]:
+    return [
+        Line(row.competence_key, row.label, evidence.of(row.competence_key), row.score)
+        for row in record.judgements
+    ]
+
+
+def contents(record: EvaluationRecord, language: str) -> dict[str, Any]:
+    """The record's lines (labels in ``language`` where the framework still has them), evidence,
+    participants, growth points with their competence's label."""
+    framework = framework_in_use(record.organisation_id, language)
+    labels = framework.labels()
+    evidence = gather(
+        record.client, record.trajectory, record.evaluation, framework, record.held_on, language
+    )
+    lines = [
+        Line(line.key, labels.get(line.key, line.label), line.evidence, line.score)
+        for line in lines_of(record, evidence)
+    ]
+    return {
+        "lines": lines,
+        "evidence": evidence,
+        "participants": [
+            (ParticipantKind(p["kind"]).label, p["name"]) for p in record.participants
+        ],
+        "growth_points": [
+            (p["text"], labels.get(p.get("competence") or "", "")) for p in record.growth_points
+        ],
+        "supervisor_name": next(
+            (p["name"] for p in record.participants if p["kind"] == "supervisor"),
+            record.trajectory.supervisor.name if record.trajectory.supervisor else "",
+        ),
+        "counsellor_name": next(
+            (p["name"] for p in record.participants if p["kind"] == "counsellor"),
+            record.client.counsellor.name,
+        ),
+    }
+
+
+def filename(record: EvaluationRecord) -> str:
+    """``evaluation-<name>-<day>-v<version>.pdf`` in plain ASCII."""
+    name = unicodedata.normalize("NFKD", record.client.full_name)
+    name = re.sub(r"[^a-z0-9]+", "-", name.encode("ascii", "ignore").decode().lower()).strip("-")
+    day = record.held_on.isoformat() if record.held_on else "draft"
+    return f"evaluation-{name or record.client_id}-{day}-v{record.version}.pdf"

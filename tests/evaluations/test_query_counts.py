@@ -1,0 +1,32 @@
+"""The evaluation page reads the same number of queries however long the client's history."""
+
+from __future__ import annotations
+
+from bench.measure import counting_queries
+from fieldapp.extensions import db as _db
+from tests.evaluations.conftest import FIRST, SECOND, correct_note, record_json, visit_with_note
+
+
+def queries_for(app, client, url) -> int:
+    with app.app_context():
+        engine = _db.engine
+    with counting_queries(engine) as statements:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    return len(statements)
+
+
+def add_history(db, setting, notes: int) -> None:
+    for number in range(notes):
+        revision = visit_with_note(db, setting.world, 1 + number % 150, {FIRST: 1 + number % 5})
+        if number % 3 == 0:
+            correct_note(db, revision, {FIRST: 3, SECOND: 4})
+
+
+def test_the_evaluation_page_stays_flat_as_history_grows(app, client, db, signed_in):
+    client.post(signed_in.url + ".json", json=record_json())
+    add_history(db, signed_in, 5)
+    few = queries_for(app, client, signed_in.url)
+    add_history(db, signed_in, 45)
+    many = queries_for(app, client, signed_in.url)
+    assert few == many
