@@ -2,8 +2,8 @@
 
 Each source reads the scores of one kind for a client's file (or one trajectory of it) and returns
 them as :class:`Point` s. Each costs a fixed number of queries however long the history is, so the
-client's page does not slow down as the file grows. A new kind of score (the agreed judgements of
-evaluation records) is one more function and one more entry in :data:`SOURCES`.
+client's page does not slow down as the file grows. A new kind of score is one more function and
+one more entry in :data:`SOURCES`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import local_date
 from fieldapp.common.time import local_zone
+from fieldapp.evaluations import services as evaluations
 from fieldapp.extensions import db
 from fieldapp.feedback.models import FeedbackRound
 from fieldapp.feedback.report import reports_of
@@ -137,8 +138,19 @@ def round_points(scope: Scope) -> list[Point]:
     return points
 
 
-# After merging, the evaluation records' agreed judgements join here (SourceKind.EVALUATION).
-SOURCES: list[Source] = [note_points, round_points]
+def evaluation_points(scope: Scope) -> list[Point]:
+    """The scores agreed at evaluation meetings (the newest version of each closed record); for a
+    trajectory, those held while it ran."""
+    trajectory = scope.trajectory
+    return [
+        Point(held_on, key, score, SourceKind.EVALUATION)
+        for held_on, key, score in evaluations.judgements_of(scope.client)
+        if trajectory is None
+        or trajectory.started_on <= held_on <= (trajectory.ended_on or date.max)
+    ]
+
+
+SOURCES: list[Source] = [note_points, round_points, evaluation_points]
 
 
 def points_of(scope: Scope, sources: list[Source] | None = None) -> list[Point]:

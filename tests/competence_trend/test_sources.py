@@ -4,6 +4,7 @@ their report may show them."""
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from fieldapp.common.dates import local_date, today
 from fieldapp.common.time import now_utc
@@ -99,3 +100,20 @@ def test_a_new_source_is_one_function(make, db):
     assert points_of(Scope(world.client), [judgements]) == [
         Point(day(-1), "quality", 4, SourceKind.EVALUATION)
     ]
+
+
+def test_the_agreed_judgements_of_closed_records_are_a_source(make, db):
+    world = make.world()
+    record = make.evaluation_record(world)
+
+    points = points_of(Scope(world.client))
+
+    assert [p for p in points if p.source is SourceKind.EVALUATION] == [
+        Point(record.held_on, world.competence.key, 4, SourceKind.EVALUATION)
+    ]
+    # A trajectory that ended before the meeting does not carry its judgement.
+    ended = SimpleNamespace(
+        id=world.trajectory.id, started_on=world.trajectory.started_on, ended_on=day(-30)
+    )
+    earlier = Scope(world.client, ended)
+    assert not [p for p in points_of(earlier) if p.source is SourceKind.EVALUATION]
