@@ -74,6 +74,7 @@ ROUTES: dict[str, Permission] = {
     "trajectories.evaluation": C,
     "trajectories.end": C,
     "competence_trend.handover": R,
+    "competence_trend.handover_pdf": R,
     "evaluations.page": C,
     "evaluations.autosave": C,
     "evaluations.correct": C,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from fieldapp.clients.models import Client, TimelineEvent
 from fieldapp.common.dates import local_date, today
+from fieldapp.common.downloads import name_part
 from fieldapp.competence_trend import chart as charts
 from fieldapp.competence_trend.sources import Scope, SourceKind, points_of
 from fieldapp.extensions import db
@@ -148,8 +149,7 @@ def handover_summary(
     agreements: list[str] | None = None,
 ) -> HandoverSummary:
     """What the regional employment service gets at the end of ``trajectory`` (call it inside
-    ``force_locale(language)``). ``agreements`` are the evaluation records' agreements, which the
-    evaluations part passes in."""
+    ``force_locale(language)``). ``agreements`` are those of the latest evaluation meeting."""
     client = trajectory.client
     organisation = db.session.get(Organisation, client.organisation_id)
     chart = trend_of(client, language, trajectory)
@@ -169,3 +169,9 @@ def handover_summary(
 def document_language(client: Client, fallback: str) -> str:
     """The client's language when it is Dutch or French, else the reader's."""
     return client.language if client.language in ("nl", "fr") else fallback
+
+
+def handover_filename(trajectory: Trajectory) -> str:
+    """``handover-<name>-<start>.pdf`` in plain ASCII."""
+    name = name_part(trajectory.client.full_name)
+    return f"handover-{name or trajectory.client_id}-{trajectory.started_on.isoformat()}.pdf"

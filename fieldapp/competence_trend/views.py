@@ -10,8 +10,11 @@ from flask_babel import gettext as _
 from fieldapp.auth.access import acting_user
 from fieldapp.clients import services as client_services
 from fieldapp.clients.file_access import Permission, requires
+from fieldapp.common import downloads
+from fieldapp.common.pdf import html_to_pdf
 from fieldapp.competence_trend import services
 from fieldapp.competence_trend.services import RegionalService
+from fieldapp.evaluations import services as evaluations
 from fieldapp.extensions import db
 from fieldapp.trajectories.loaders import TRAJECTORY
 from fieldapp.trajectories.models import Trajectory
@@ -19,16 +22,16 @@ from fieldapp.trajectories.models import Trajectory
 bp = Blueprint("competence_trend", __name__)
 
 
-def handover_html(
-    trajectory: Trajectory,
-    service: RegionalService | None = None,
-    agreements: list[str] | None = None,
-) -> str:
+def handover_html(trajectory: Trajectory, service: RegionalService | None = None) -> str:
     """The hand-over summary as a self-contained HTML document, in the client's language when it
-    is Dutch or French (else the reader's). The PDF of it is made from this same HTML."""
+    is Dutch or French (else the reader's), with the agreements of the trajectory's latest
+    evaluation meeting. The PDF of it is made from this same HTML."""
     language = services.document_language(trajectory.client, str(get_locale()))
+    agreements = (evaluations.latest_agreements(trajectory) or "").splitlines()
     with force_locale(language):
-        summary = services.handover_summary(trajectory, language, service, agreements)
+        summary = services.handover_summary(
+            trajectory, language, service, [line for line in agreements if line.strip()]
+        )
         return render_template(
             "competence_trend/handover.html",
             summary=summary,
@@ -37,18 +40,31 @@ def handover_html(
         )
 
 
+def _chosen_service() -> RegionalService | None:
+    chosen = request.args.get("service", "")
+    if not chosen:
+        return None
+    try:
+        return RegionalService(chosen)
+    except ValueError:
+        abort(400, description=_("Choose VDAB, Le Forem or Actiris."))
+
+
 @bp.get("/trajectories/<id:trajectory_id>/handover-summary")
 @requires(Permission.READ, TRAJECTORY)
 def handover(trajectory: Trajectory) -> ResponseReturnValue:
     """The summary of an ended trajectory; of an open one, a preview of it."""
-    chosen = request.args.get("service", "")
-    service = None
-    if chosen:
-        try:
-            service = RegionalService(chosen)
-        except ValueError:
-            abort(400, description=_("Choose VDAB, Le Forem or Actiris."))
-    page = handover_html(trajectory, service)
+    page = handover_html(trajectory, _chosen_service())
     client_services.record_viewed(acting_user(), trajectory.client)
     db.session.commit()
     return page
+
+
+@bp.get("/trajectories/<id:trajectory_id>/handover-summary.pdf")
+@requires(Permission.READ, TRAJECTORY)
+def handover_pdf(trajectory: Trajectory) -> ResponseReturnValue:
+    """The same summary as a PDF to send to the employment service."""
+    body = html_to_pdf(handover_html(trajectory, _chosen_service()))
+    client_services.record_viewed(acting_user(), trajectory.client)
+    db.session.commit()
+    return downloads.pdf(body, services.handover_filename(trajectory))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import get_locale
 
 from fieldapp.clients.models import Client
+from fieldapp.common.downloads import name_part
 from fieldapp.evaluations.evidence import CompetenceEvidence, Evidence, gather
 from fieldapp.evaluations.models import EvaluationRecord, ParticipantKind
 from fieldapp.feedback.frameworks import framework_in_use
@@ -73,7 +72,6 @@ def contents(record: EvaluationRecord, language: str) -> dict[str, Any]:
 
 def filename(record: EvaluationRecord) -> str:
     """``evaluation-<name>-<day>-v<version>.pdf`` in plain ASCII."""
-    name = unicodedata.normalize("NFKD", record.client.full_name)
-    name = re.sub(r"[^a-z0-9]+", "-", name.encode("ascii", "ignore").decode().lower()).strip("-")
+    name = name_part(record.client.full_name)
     day = record.held_on.isoformat() if record.held_on else "draft"
     return f"evaluation-{name or record.client_id}-{day}-v{record.version}.pdf"

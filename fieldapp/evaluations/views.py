@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     flash,
     jsonify,
     redirect,
@@ -22,6 +21,7 @@ from flask_wtf import FlaskForm
 
 from fieldapp.auth.access import acting_user
 from fieldapp.clients.file_access import Permission, requires
+from fieldapp.common import downloads
 from fieldapp.common.dates import today
 from fieldapp.common.pdf import html_to_pdf
 from fieldapp.common.rules import RuleBroken
@@ -224,12 +224,4 @@ def pdf(record: EvaluationRecord) -> ResponseReturnValue:
             client=record.client,
             **document.contents(record, language),
         )
-    body = html_to_pdf(html)
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{document.filename(record)}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return downloads.pdf(html_to_pdf(html), document.filename(record))

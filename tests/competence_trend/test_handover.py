@@ -3,14 +3,15 @@ of the competences and the outcome, in the client's language; for whom the file 
 
 from __future__ import annotations
 
+import io
 import re
 
 from flask_babel import force_locale
+from pypdf import PdfReader
 
 from fieldapp.clients import services as client_services
 from fieldapp.common.dates import today
 from fieldapp.competence_trend.services import RegionalService, service_for
-from fieldapp.competence_trend.views import handover_html
 from fieldapp.method import Outcome, Scheme
 from fieldapp.trajectories import services as trajectory_services
 from tests.competence_trend.conftest import note
@@ -116,14 +117,35 @@ def test_an_ended_trajectory_is_linked_from_the_file(client, auth, make, db):
     assert f"/trajectories/{world.trajectory.id}/handover-summary" in show
 
 
-def test_the_agreements_are_a_parameter(app, make, db):
+def test_the_agreements_of_the_latest_evaluation_meeting_are_in_it(client, auth, make, db):
     world = ended_world(make, db, "nl")
-    with app.test_request_context():
-        page = handover_html(
-            world.trajectory, RegionalService.VDAB, ["Solliciteert bij drie rusthuizen."]
-        )
-    assert "Solliciteert bij drie rusthuizen." in page
-    assert "data-agreements" in page
+    record = make.evaluation_record(world)
+    record.agreements = "Solliciteert bij drie rusthuizen.\nElke vrijdag overleg."
+    db.session.commit()
+    auth.login(world.counsellor.email)
+
+    page = client.get(f"/trajectories/{world.trajectory.id}/handover-summary").get_data(True)
+
+    assert re.search(r"<li>Solliciteert bij drie rusthuizen.</li>\s*<li>Elke vrijdag", page)
+
+
+def test_the_summary_as_a_pdf(client, auth, make, db):
+    world = ended_world(make, db, "fr", "5000 Namur")
+    make.evaluation_record(world)
+    auth.login(world.counsellor.email)
+
+    response = client.get(f"/trajectories/{world.trajectory.id}/handover-summary.pdf")
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "attachment" in response.headers["Content-Disposition"]
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    text = " ".join(" ".join(page.extract_text().split()) for page in pages)
+    assert world.client.full_name in text
+    assert "Le Forem" in text
+    assert "Elke vrijdag overleg." in text
+    assert labels("fr")["outcome"] in text
 
 
 def test_the_region_comes_from_the_postcode(make, db):
