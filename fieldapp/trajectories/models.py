@@ -3,7 +3,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.clients.models import Client
@@ -98,3 +109,6 @@ class Evaluation(TenantScoped, db.Model):
     due_on: Mapped[date] = mapped_column(Date)
     done_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Agreed at an evaluation meeting (see trajectories.services.plan_next_evaluation): when the
+    # rules plan the trajectory again, this date stays.
+    agreed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -74,11 +74,17 @@ def _check_plan(plan: TrajectoryPlan, organisation_id: int) -> None:
 
 
 def _schedule_evaluations(trajectory: Trajectory) -> None:
-    """(Re)plan the evaluation moments that are not held yet; held ones stay as they were."""
-    held = {e.months for e in trajectory.evaluations if e.done_on is not None}
-    for evaluation in [e for e in trajectory.evaluations if e.done_on is None]:
-        trajectory.evaluations.remove(evaluation)
+    """(Re)plan the evaluation moments that are not held yet; held ones stay as they were, and so
+    do dates agreed at an evaluation meeting while they fall within the trajectory."""
     end = trajectory.ended_on or trajectory.planned_end_on
+
+    def kept(evaluation: Evaluation) -> bool:
+        agreed = evaluation.agreed and (end is None or evaluation.due_on <= end)
+        return evaluation.done_on is not None or agreed
+
+    held = {e.months for e in trajectory.evaluations if kept(e)}
+    for evaluation in [e for e in trajectory.evaluations if not kept(e)]:
+        trajectory.evaluations.remove(evaluation)
     months_after_start = rules.of_organisation(trajectory.organisation_id).of(
         rules.RuleKind.EVALUATION, trajectory.scheme
     )
@@ -272,6 +278,7 @@ def plan_next_evaluation(actor: User, evaluation: Evaluation, due_on: date) -> E
     if later:
         planned = min(later, key=lambda other: (other.due_on, other.id))
         planned.due_on = due_on
+        planned.agreed = True
     else:
         months = (due_on.year - trajectory.started_on.year) * 12 + (
             due_on.month - trajectory.started_on.month
@@ -280,6 +287,7 @@ def plan_next_evaluation(actor: User, evaluation: Evaluation, due_on: date) -> E
             organisation_id=trajectory.organisation_id,
             months=max(months, evaluation.months + 1),
             due_on=due_on,
+            agreed=True,
         )
         trajectory.evaluations.append(planned)
     audit.record(

@@ -18,6 +18,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # A moment whose date was agreed at an evaluation meeting keeps it when the rules replan.
+    with op.batch_alter_table("evaluation", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("agreed", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     op.create_table(
         "evaluation_record",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -151,3 +156,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_evaluation_record_evaluation_id"))
         batch_op.drop_index("ix_evaluation_record_client_status")
     op.drop_table("evaluation_record")
+
+    with op.batch_alter_table("evaluation", schema=None) as batch_op:
+        batch_op.drop_column("agreed")

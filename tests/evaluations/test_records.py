@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 from fieldapp.common.dates import today
 from fieldapp.evaluations import services
 from fieldapp.evaluations.models import EvaluationRecord, RecordStatus
-from fieldapp.method import Outcome
+from fieldapp.method import Outcome, Scheme
 from fieldapp.privacy.services import anonymise
 from fieldapp.reminders.models import Reminder
 from fieldapp.trajectories import services as trajectory_services
-from fieldapp.trajectories.models import Evaluation
+from fieldapp.trajectories.models import Evaluation, Trajectory
 from tests.evaluations.conftest import FIRST, SECOND, record_json
 from tests.factories import days_from_today
 
@@ -85,6 +85,32 @@ def test_closing_holds_the_moment_and_plans_the_next_on_the_agreed_date(client, 
         .select_from(Reminder)
         .where(Reminder.key.like(f"evaluation:{later.id}:{later.due_on:%Y%m%d}"))
     )
+
+
+def test_the_agreed_date_stays_when_the_trajectory_is_planned_again(client, db, signed_in):
+    client.post(signed_in.url + ".json", json=record_json())
+    client.post(signed_in.url, data=_form_of(record_json(), action="close"))
+    evaluation = db.session.get(Evaluation, signed_in.evaluation.id)
+    trajectory = db.session.get(Trajectory, evaluation.trajectory_id)
+    [agreed] = [e for e in trajectory.evaluations if e.due_on == days_from_today(20)]
+
+    trajectory_services.update(
+        trajectory.client.counsellor,
+        trajectory,
+        trajectory_services.TrajectoryPlan(
+            Scheme(trajectory.scheme),
+            trajectory.started_on,
+            trajectory.planned_end_on,
+            trajectory.worksite_id,
+            trajectory.supervisor_id,
+        ),
+    )
+    db.session.commit()
+
+    db.session.expire_all()
+    assert db.session.get(Evaluation, agreed.id).due_on == days_from_today(20)
+    planned = [e.due_on for e in trajectory.evaluations if e.done_on is None]
+    assert planned.count(days_from_today(20)) == 1
 
 
 def test_a_closed_record_is_never_edited_in_place(client, db, signed_in):
