@@ -25,7 +25,7 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.contact_moments.models import ClientContactRhythm, ContactMoment
 from fieldapp.development_plan.models import Goal
-from fieldapp.evaluations.models import EvaluationRecord
+from fieldapp.evaluations.models import EvaluationJudgement, EvaluationRecord
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds, subject_access
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation
@@ -66,6 +66,13 @@ def export(actor: User, client: Client) -> bytes:
         "trajectories": _rows(Trajectory, Trajectory.client_id == client.id),
         "working_time": _rows(RegimePeriod, RegimePeriod.trajectory_id.in_(trajectory_ids)),
         "evaluations": _rows(Evaluation, Evaluation.trajectory_id.in_(trajectory_ids)),
+        "evaluation_records": _rows(EvaluationRecord, EvaluationRecord.client_id == client.id),
+        "evaluation_judgements": _rows(
+            EvaluationJudgement,
+            EvaluationJudgement.record_id.in_(
+                select(EvaluationRecord.id).where(EvaluationRecord.client_id == client.id)
+            ),
+        ),
         "checklist": _rows(ChecklistAnswer, ChecklistAnswer.trajectory_id.in_(trajectory_ids)),
         "referrals": _rows(Referral, Referral.client_id == client.id),
         "mentorships": _rows(Mentorship, Mentorship.mentee_client_id == client.id),

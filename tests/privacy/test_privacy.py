@@ -51,6 +51,21 @@ def test_subject_access_export(client, auth, make, db):
     assert data["follow_ups"][0]["text"] == world.follow_up.text
 
 
+def test_the_export_holds_the_evaluation_records_and_their_judgements(client, auth, make, db):
+    world = make.world()
+    record = make.evaluation_record(world)
+    auth.login(world.counsellor.email)
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/clients/{world.client.id}/export").data))
+
+    data = json.loads(archive.read("client.json"))
+    assert [r["agreements"] for r in data["evaluation_records"]] == [record.agreements]
+    assert [(j["competence_key"], j["score"]) for j in data["evaluation_judgements"]] == [
+        (world.competence.key, 4)
+    ]
+    assert {"evaluation_records.csv", "evaluation_judgements.csv"} <= set(archive.namelist())
+
+
 def test_anonymise_only_after_the_end_and_then_nothing_identifying_remains(client, auth, make, db):
     world = make.world()
     name = world.client.last_name
