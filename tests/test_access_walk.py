@@ -78,6 +78,7 @@ ROUTES: dict[str, Permission] = {
     "evaluations.page": C,
     "evaluations.autosave": C,
     "evaluations.correct": C,
+    "evaluations.goal_from_growth_point": C,
     "evaluations.version": R,
     "evaluations.pdf": R,
     "visits.create": C,

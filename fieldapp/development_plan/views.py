@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 
 from fieldapp.auth.access import acting_user
 from fieldapp.clients.file_access import Permission, requires
-from fieldapp.common.forms import form_status
+from fieldapp.common.forms import form_status, safe_next_url
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.views import committed, made
 from fieldapp.development_plan import services
@@ -73,7 +73,8 @@ def change_status(goal: Goal) -> ResponseReturnValue:
         abort(422, description=message or None)
     committed(lambda: services.change_status(user, goal, form.status.data), _refused)
     flash(_("Goal: %(status)s.", status=goal.status_enum.label), "success")
-    return _to_plan(goal.client_id)
+    back = safe_next_url(request.form.get("next"))  # the evaluation page reviews goals too
+    return redirect(back, 303) if back else _to_plan(goal.client_id)
 
 
 @bp.post("/feedback/rounds/<id:round_id>/goal")

@@ -9,6 +9,8 @@ from flask_babel import get_locale
 
 from fieldapp.clients.models import Client
 from fieldapp.common.downloads import name_part
+from fieldapp.competence_trend.services import trend_of
+from fieldapp.development_plan.services import goals_of
 from fieldapp.evaluations.evidence import CompetenceEvidence, Evidence, gather
 from fieldapp.evaluations.models import EvaluationRecord, ParticipantKind
 from fieldapp.feedback.frameworks import framework_in_use
@@ -67,6 +69,15 @@ def contents(record: EvaluationRecord, language: str) -> dict[str, Any]:
             (p["name"] for p in record.participants if p["kind"] == "counsellor"),
             record.client.counsellor.name,
         ),
+    }
+
+
+def plan_and_trend(record: EvaluationRecord, language: str) -> dict[str, Any]:
+    """For the PDF: the trajectory's goals (as they stand today) and its competence trend."""
+    return {
+        "goals": goals_of(record.trajectory),
+        "goal_labels": framework_in_use(record.organisation_id, language).labels(),
+        "chart": trend_of(record.client, language, record.trajectory),
     }
 
 

@@ -3,10 +3,11 @@ versions and the PDF document."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import (
     Blueprint,
+    abort,
     flash,
     jsonify,
     redirect,
@@ -26,7 +27,9 @@ from fieldapp.common.dates import today
 from fieldapp.common.pdf import html_to_pdf
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.views import acted, answered, committed
-from fieldapp.evaluations import document, forms, services
+from fieldapp.development_plan.forms import StatusForm
+from fieldapp.development_plan.services import goals_of
+from fieldapp.evaluations import document, forms, plan, services
 from fieldapp.evaluations.evidence import gather
 from fieldapp.evaluations.loaders import RECORD
 from fieldapp.evaluations.models import (
@@ -40,6 +43,10 @@ from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.visits.notes import SCALE
 
 bp = Blueprint("evaluations", __name__)
+
+
+def _refused(error: RuleBroken) -> NoReturn:
+    abort(422, description=error.message)
 
 
 def _framework(trajectory: Trajectory, language: str) -> FrameworkText:
@@ -138,6 +145,10 @@ def _page(
         growth_rows=max(3, len(values["growth_points"]) + 2),
         action_form=FlaskForm(),
         today=today(),
+        goals=goals_of(trajectory),
+        goal_labels=framework.labels(),
+        status_form=None if record is not None and record.is_closed else StatusForm(),
+        growth_point_goals=plan.points_of(record) if record is not None else [],
     )
 
 
@@ -198,6 +209,22 @@ def correct(evaluation: Evaluation, trajectory: Trajectory) -> ResponseReturnVal
     return redirect(url_for("evaluations.page", evaluation_id=evaluation.id))
 
 
+@bp.post("/evaluation-records/<id:record_id>/goal")
+@requires(Permission.CHANGE, RECORD)
+def goal_from_growth_point(record: EvaluationRecord) -> ResponseReturnValue:
+    """ "Make a goal" beside a growth point; a second tap makes no second goal."""
+    user = acting_user()
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    committed(
+        lambda: plan.goal_from_growth_point(user, record, request.form.get("text", "")),
+        _refused,
+    )
+    back = url_for("evaluations.page", evaluation_id=record.evaluation_id, _anchor="plan-heading")
+    flash(_("Goal made: it is on the client's development plan."), "success")
+    return redirect(back, 303)
+
+
 @bp.get("/evaluation-records/<id:record_id>")
 @requires(Permission.READ, RECORD)
 def version(record: EvaluationRecord) -> ResponseReturnValue:
@@ -223,5 +250,6 @@ def pdf(record: EvaluationRecord) -> ResponseReturnValue:
             language=language,
             client=record.client,
             **document.contents(record, language),
+            **document.plan_and_trend(record, language),
         )
     return downloads.pdf(html_to_pdf(html), document.filename(record))
