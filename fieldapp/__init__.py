@@ -142,9 +142,9 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.caseload.views import bp as clients_bp
     from fieldapp.caseload.worksite_views import bp as worksites_bp
-    from fieldapp.competence_trend.views import bp as competence_trend_bp
     from fieldapp.contact_moments.views import bp as contact_moments_bp
     from fieldapp.development_plan.views import bp as goals_bp
+    from fieldapp.documents.views import bp as documents_bp
     from fieldapp.evaluations.views import bp as evaluations_bp
     from fieldapp.feedback.form_views import bp as feedback_form_bp
     from fieldapp.feedback.framework_views import bp as frameworks_bp
@@ -173,10 +173,10 @@ def _register_blueprints(app: Flask) -> None:
         feedback_rounds_bp,
         clients_bp,
         trajectories_bp,
-        competence_trend_bp,
         goals_bp,
         aftercare_bp,
         evaluations_bp,
+        documents_bp,
         referrals_bp,
         mentorships_bp,
         worksites_bp,

@@ -5,17 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import get_locale
-
-from fieldapp.clients.models import Client
 from fieldapp.common.downloads import name_part
-from fieldapp.competence_trend.services import trend_of
-from fieldapp.development_plan.services import goals_of
 from fieldapp.evaluations.evidence import CompetenceEvidence, Evidence, gather
 from fieldapp.evaluations.models import EvaluationRecord, ParticipantKind
 from fieldapp.feedback.frameworks import framework_in_use
-
-DOCUMENT_LANGUAGES = ("nl", "fr")
 
 
 @dataclass(frozen=True)
@@ -26,11 +19,6 @@ class Line:
     label: str
     evidence: CompetenceEvidence | None
     score: int | None
-
-
-def language_of(client: Client) -> str:
-    """The client's language when it is Dutch or French, else the reader's."""
-    return client.language if client.language in DOCUMENT_LANGUAGES else str(get_locale())
 
 
 def lines_of(record: EvaluationRecord, evidence: Evidence) -> list[Line]:
@@ -69,15 +57,6 @@ def contents(record: EvaluationRecord, language: str) -> dict[str, Any]:
             (p["name"] for p in record.participants if p["kind"] == "counsellor"),
             record.client.counsellor.name,
         ),
-    }
-
-
-def plan_and_trend(record: EvaluationRecord, language: str) -> dict[str, Any]:
-    """For the PDF: the trajectory's goals (as they stand today) and its competence trend."""
-    return {
-        "goals": goals_of(record.trajectory),
-        "goal_labels": framework_in_use(record.organisation_id, language).labels(),
-        "chart": trend_of(record.client, language, record.trajectory),
     }
 
 

@@ -16,15 +16,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from fieldapp.auth.access import acting_user
 from fieldapp.clients.file_access import Permission, requires
-from fieldapp.common import downloads
 from fieldapp.common.dates import today
-from fieldapp.common.pdf import html_to_pdf
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.views import acted, answered, committed
 from fieldapp.development_plan.forms import StatusForm
@@ -236,20 +234,3 @@ def version(record: EvaluationRecord) -> ResponseReturnValue:
         client=record.client,
         **document.contents(record, language),
     )
-
-
-@bp.get("/evaluation-records/<id:record_id>/document.pdf")
-@requires(Permission.READ, RECORD)
-def pdf(record: EvaluationRecord) -> ResponseReturnValue:
-    """The evaluation document, in the client's language when it is Dutch or French."""
-    language = document.language_of(record.client)
-    with force_locale(language):
-        html = render_template(
-            "evaluations/document.html",
-            record=record,
-            language=language,
-            client=record.client,
-            **document.contents(record, language),
-            **document.plan_and_trend(record, language),
-        )
-    return downloads.pdf(html_to_pdf(html), document.filename(record))

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from fieldapp.clients import services as client_services
 from fieldapp.common.dates import today
-from fieldapp.competence_trend.services import RegionalService, service_for
+from fieldapp.documents.handover import RegionalService, service_for
 from fieldapp.method import Outcome, Scheme
 from fieldapp.trajectories import services as trajectory_services
 from tests.competence_trend.conftest import note
