@@ -27,6 +27,8 @@ from sqlalchemy import select
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import local_date, today
 from fieldapp.common.time import local_zone
+from fieldapp.contact_moments import services as contact_moments
+from fieldapp.contact_moments.models import ContactMoment
 from fieldapp.extensions import db
 from fieldapp.feedback.frameworks import FrameworkText
 from fieldapp.feedback.models import FeedbackRound
@@ -78,6 +80,7 @@ class Evidence:
     competences: tuple[CompetenceEvidence, ...]
     feedback_round: FeedbackRound | None
     feedback_closed: bool
+    contacts: tuple[ContactMoment, ...] = ()  # recorded contacts in the period, oldest first
 
     def of(self, key: str) -> CompetenceEvidence | None:
         return next((c for c in self.competences if c.key == key), None)
@@ -185,6 +188,11 @@ def gather(
     scores = note_scores(client, after, until, keys)
     report = latest_report(client, until, language)
     rows = {row.key: row for row in report.rows} if report else {}
+    contacts = [
+        contact
+        for contact in contact_moments.contacts_since(client, after + timedelta(days=1))
+        if local_date(contact.happened_at) <= until
+    ]
     return Evidence(
         since=since,
         until=until,
@@ -200,4 +208,5 @@ def gather(
         ),
         feedback_round=report.round if report else None,
         feedback_closed=report.closed if report else False,
+        contacts=tuple(contacts),
     )

@@ -3,8 +3,15 @@ each note), their direction, and the latest 360° round as its report may show i
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 import pytest
 
+from fieldapp.common.time import now_utc
+from fieldapp.contact_moments import services as contact_moments
+from fieldapp.contact_moments.models import ContactKind
+from fieldapp.contact_moments.services import IncomingContact
 from fieldapp.evaluations.evidence import Direction, direction_of, gather
 from fieldapp.feedback import rounds
 from fieldapp.feedback.frameworks import shipped_framework
@@ -122,3 +129,22 @@ def test_an_open_round_leaves_out_the_anonymous_groups(client, make, db, signed_
     assert (figures.others, figures.others_count) == (4, 1)
     assert evidence_of(setting).feedback_closed is False
     assert "data-round-open" in client.get(setting.url).get_data(as_text=True)
+
+
+def test_the_contacts_of_the_period_are_evidence_too(db, setting):
+    world = setting.world
+
+    def contact(days_ago: int, note: str) -> None:
+        happened_at = now_utc() - timedelta(days=days_ago)
+        incoming = IncomingContact(
+            str(uuid.uuid4()), ContactKind.PHONE_CALL, True, note, happened_at
+        )
+        contact_moments.record(world.counsellor, world.client, incoming)
+
+    contact(FIRST_HELD_DAYS_AGO + 3, "before the last evaluation")
+    contact(40, "belde over zijn uren")
+    contact(3, "kwam langs")
+
+    evidence = evidence_of(setting)
+
+    assert [c.note for c in evidence.contacts] == ["belde over zijn uren", "kwam langs"]
