@@ -319,7 +319,7 @@ def build(organisation_id: int, counsellor_id: int, name: str, size: History, da
 
 
 def _closed_round(counsellor: User, trajectory: Trajectory, day: date) -> None:
-    """A 360° round started on ``day``, answered by all six raters and closed."""
+    """A 360° round started on ``day``, answered by all six raters, closed at its deadline."""
     raters = [rounds.Rater(group, name) for group, name in RATERS]
     feedback_round, _links = rounds.start(
         counsellor, trajectory, day + timedelta(days=14), raters, day
@@ -332,7 +332,7 @@ def _closed_round(counsellor: User, trajectory: Trajectory, day: date) -> None:
             comments={keys[0]: "Werkt netjes."} if n % 2 == 0 else {},
         )
         rounds.submit(invitation, answers)
-    rounds.close(counsellor, feedback_round)
+    # Its deadline has passed (so it reads as closed); it was closed on that day.
     feedback_round.created_at = _at(day, 9)
     feedback_round.closed_at = _at(day + timedelta(days=14), 9)
     db.session.commit()
@@ -364,28 +364,29 @@ def run(
         f"{LONG.goals} goals) against one with little ({SHORT.notes}, {SHORT.contacts}, "
         f"{SHORT.evaluations}, {SHORT.rounds}, {SHORT.goals})"
     )
-    columns = ("median ms", "p95 ms", "x bare", "queries", "short")
-    header = f"{'page':<34}" + "".join(f"{c:>10}" for c in columns)
+    columns = ("median ms", "p95 ms", "x bare", "queries", "short ms", "short q")
+    header = f"{'page':<30}" + "".join(f"{c:>10}" for c in columns)
     print(header)
     print("-" * len(header))
     steady = True
     short_paths = short.paths()
     for label, path in long.paths().items():
         timing = time_requests(client, path, engine, rounds=40)
-        few = time_requests(client, short_paths[label], engine, rounds=5)
-        steady &= _row(label, timing, few.queries, bare_ms)
+        few = time_requests(client, short_paths[label], engine, rounds=20)
+        steady &= _row(label, timing, few, bare_ms)
     pdf = f"/evaluation-records/{long.record}/document.pdf"
     timing = time_requests(client, pdf, engine, rounds=PDF_ROUNDS, warmup=1)
     few = time_requests(
-        client, f"/evaluation-records/{short.record}/document.pdf", engine, rounds=1, warmup=1
+        client, f"/evaluation-records/{short.record}/document.pdf", engine, PDF_ROUNDS, warmup=1
     )
-    steady &= _row("evaluation PDF", timing, few.queries, bare_ms)
+    steady &= _row("evaluation PDF", timing, few, bare_ms)
     return steady
 
 
-def _row(label: str, timing: Timing, short_queries: int, bare_ms: float) -> bool:
+def _row(label: str, timing: Timing, short: Timing, bare_ms: float) -> bool:
     print(
-        f"{label:<34}{timing.median_ms:>10.2f}{timing.p95_ms:>10.2f}"
-        f"{timing.median_ms / bare_ms:>10.1f}{timing.queries:>10}{short_queries:>10}"
+        f"{label:<30}{timing.median_ms:>10.2f}{timing.p95_ms:>10.2f}"
+        f"{timing.median_ms / bare_ms:>10.1f}{timing.queries:>10}"
+        f"{short.median_ms:>10.2f}{short.queries:>10}"
     )
-    return timing.queries == short_queries
+    return timing.queries == short.queries
