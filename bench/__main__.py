@@ -142,7 +142,7 @@ def run(database_url: str, instance: Path, bare_ms: float, parts: tuple[str, ...
             db.session.commit()
             seconds = time.perf_counter() - started
         print(f"\nbuilt the two histories in {seconds:.1f} s")
-        steady &= history_bench.run(app, engine, ids["large"], histories, bare_ms)
+        steady &= history_bench.run(app, engine, histories, bare_ms)
     with app.app_context():
         db.session.remove()
         db.drop_all()
