@@ -6,6 +6,10 @@ server time on the large organisation (in-process, through the whole WSGI stack)
 a bare Flask route measured in the same run, and the number of SQL queries it sends for the large
 and for the small organisation, which must be equal. Runs on SQLite, and on PostgreSQL when
 FIELDAPP_BENCH_DATABASE_URL is set or the local test database (127.0.0.1:5432/test) answers.
+
+Then the evaluation cycle at scale (``bench/history.py``): a client with two years of history
+against one with little. ``FIELDAPP_BENCH_ONLY=history`` builds only the large organisation and
+runs only that part (a few minutes instead of some fifteen); unset, everything runs.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy.exc import OperationalError
 
 from bench import accounts as accounts_bench
 from bench import feedback as feedback_bench
+from bench import history as history_bench
 from bench import reminders as reminders_bench
 from bench.generate import LARGE, PASSWORD, SMALL, populate
 from bench.measure import bare_flask_app, time_requests
@@ -36,6 +41,7 @@ from fieldapp.feedback.models import FeedbackRound
 from fieldapp.instance import normalise_database_url
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PARTS = ("pages", "history")  # FIELDAPP_BENCH_ONLY picks one of them
 # (who, path): who is counsellor, lead, admin or anonymous; {client} is the busiest client.
 PAGES = (
     ("anonymous", "/login"),
@@ -100,28 +106,60 @@ def postgres_url() -> str | None:
     return LOCAL_POSTGRES
 
 
-def run(database_url: str, instance: Path, bare_ms: float) -> bool:
+def parts_to_run() -> tuple[str, ...]:
+    only = os.environ.get("FIELDAPP_BENCH_ONLY", "").strip()
+    if not only:
+        return PARTS
+    if only not in PARTS:
+        raise SystemExit(f"FIELDAPP_BENCH_ONLY is one of {', '.join(PARTS)} (or unset)")
+    return (only,)
+
+
+def run(database_url: str, instance: Path, bare_ms: float, parts: tuple[str, ...]) -> bool:
     app = app_for(database_url, instance)
+    sizes = (("small", SMALL), ("large", LARGE)) if "pages" in parts else (("large", LARGE),)
     with app.app_context():
         db.create_all()
         dialect = db.engine.dialect.name
         started = time.perf_counter()
-        ids = {
-            name: populate(name, size, today())
-            for name, size in (("small", SMALL), ("large", LARGE))
-        }
+        ids = {name: populate(name, size, today()) for name, size in sizes}
         # A live database has planner statistics (autovacuum); a freshly bulk-loaded one has none.
         db.session.execute(text("ANALYZE"))
         db.session.commit()
         seconds = time.perf_counter() - started
         engine = db.engine
+    print(f"\n== {dialect}: generated {' and '.join(dict(sizes))} in {seconds:.1f} s")
+    steady = True
+    if "pages" in parts:
+        steady &= measure_pages(app, engine, ids, bare_ms)
+    if "history" in parts:
+        # Built after the pages are measured, so that they see the same kinds of data in both
+        # organisations.
+        with app.app_context():
+            started = time.perf_counter()
+            histories = history_bench.prepare(ids["large"], today())
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+            seconds = time.perf_counter() - started
+        print(f"\nbuilt the two histories in {seconds:.1f} s")
+        steady &= history_bench.run(app, engine, histories, bare_ms)
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+    return steady
+
+
+def measure_pages(app, engine, ids: dict[str, dict[str, int]], bare_ms: float) -> bool:
+    """The pages of both organisations, the outbox, the 360° form and report, sign-in probing
+    and the reminders' fan-out."""
+    with app.app_context():
         large = ids["large"]
         visit_id = plan_visit(large["organisation"], large["counsellor"], large["client"])
         # Both organisations get a 360° round, so that their pages show the same kinds of data.
         feedback_bench.prepare(ids["small"]["counsellor"])
         prepared = feedback_bench.prepare(large["counsellor"])
         keys = [c["key"] for c in db.session.get(FeedbackRound, prepared.round_id).competences]
-    print(f"\n== {dialect}: generated both organisations in {seconds:.1f} s")
     clients = {}
     for org in ("small", "large"):
         for who, email in (("counsellor", "c0"), ("lead", "lead"), ("admin", "admin")):
@@ -187,10 +225,6 @@ def run(database_url: str, instance: Path, bare_ms: float) -> bool:
         f"{fan.longest_lock_seconds * 1000:.0f} ms at most at once; "
         f"each delivered once: {fan.delivered_once}"
     )
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
     return steady
 
 
@@ -200,20 +234,23 @@ def main() -> None:
         f"fieldapp bench; bare Flask route median {bare.median_ms:.3f} ms (same process, same run)"
     )
     print(f"large organisation: {LARGE}")
+    parts = parts_to_run()
     steady = True
     with tempfile.TemporaryDirectory() as folder:
-        steady &= run(f"sqlite:///{Path(folder) / 'bench.sqlite3'}", Path(folder), bare.median_ms)
+        sqlite = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        steady &= run(sqlite, Path(folder), bare.median_ms, parts)
         url = postgres_url()
         if url is None:
             print("\n== postgresql: skipped (set FIELDAPP_BENCH_DATABASE_URL)")
         else:
             with postgres_schema(url) as schema_url:
-                steady &= run(schema_url, Path(folder), bare.median_ms)
+                steady &= run(schema_url, Path(folder), bare.median_ms, parts)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory of this process: {peak:.0f} MiB")
     if not steady:
         raise SystemExit(
-            "a page sends more queries for the large organisation than for the small one"
+            "a page sends more queries for the large organisation (or the long history) than for"
+            " the small one (or the short history)"
         )
 
 

@@ -36,10 +36,14 @@ def counting_queries(engine: Engine) -> Iterator[list[str]]:
 
 
 def time_requests(
-    client: FlaskClient, path: str, engine: Engine | None = None, rounds: int = 200
+    client: FlaskClient,
+    path: str,
+    engine: Engine | None = None,
+    rounds: int = 200,
+    warmup: int = 10,
 ) -> Timing:
-    """Median and 95th percentile of ``rounds`` GETs of ``path`` (after a warm-up)."""
-    for _ in range(10):
+    """Median and 95th percentile of ``rounds`` GETs of ``path`` (after ``warmup`` GETs)."""
+    for _ in range(warmup):
         _expect_ok(client, path)
     samples = []
     for _ in range(rounds):

@@ -6,6 +6,7 @@ phone's size (360 x 740 CSS pixels).
 
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -67,11 +68,26 @@ def shoot(url: str) -> None:
         page.get_by_role("link", name="Amina El Idrissi").click()
         page.get_by_role("heading", name="Amina El Idrissi").wait_for()
         page.screenshot(path=OUT / "client-phone.png", full_page=True)
+        trend_and_evaluation(page)
         page.goto(f"{url}/notifications")
         page.screenshot(path=OUT / "reminders-phone.png")
         feedback_report_and_form(page, url)
         visit_without_signal(page, url)
         browser.close()
+
+
+def trend_and_evaluation(page) -> None:
+    """On the demo client's file: the competence trend, then the next evaluation moment's page
+    with the evidence gathered since the six-month evaluation."""
+    page.locator("a.jump-link[href='#trend-heading']").click()
+    page.locator("svg.trend-chart").wait_for()
+    page.screenshot(path=OUT / "trend-phone.png")
+    page.get_by_role("link", name=re.compile(r"^Na 12 maand")).click()
+    page.get_by_role("heading", name="Evaluatie na 12 maand(en)").wait_for()
+    page.locator("[data-evaluation-form] [data-competence] select").first.select_option("4")
+    page.locator("[data-evaluation-form] h2").first.scroll_into_view_if_needed()
+    page.locator("[data-evaluation-form] h2").first.evaluate("heading => heading.scrollIntoView()")
+    page.screenshot(path=OUT / "evaluation-phone.png")
 
 
 def feedback_report_and_form(page, url: str) -> None:
@@ -83,7 +99,9 @@ def feedback_report_and_form(page, url: str) -> None:
     page.locator("svg.chart").first.wait_for()
     page.screenshot(path=OUT / "report-phone.png", full_page=True)
     page.go_back()
-    page.get_by_role("link", name="Nieuwe link tonen").first.click()
+    # The colleague (the last person asked) has not answered; the anonymous groups' rows all
+    # offer a new link, whether their person answered or not.
+    page.locator("[data-invitation]").last.get_by_role("link", name="Nieuwe link tonen").click()
     page.get_by_role("button", name="Nieuwe link tonen").click()  # asked once first
     link = page.locator("[data-feedback-link]").input_value()
     page.goto(link)

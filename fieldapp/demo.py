@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import click
@@ -18,15 +18,26 @@ from fieldapp.auth.roles import Role
 from fieldapp.clients import services as clients
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import add_months, today
+from fieldapp.common.time import local_zone
+from fieldapp.contact_moments import services as contacts
+from fieldapp.contact_moments.models import ContactKind
+from fieldapp.development_plan import services as plans
+from fieldapp.development_plan.models import GoalActor, GoalSource
+from fieldapp.evaluations import services as evaluations
+from fieldapp.evaluations.forms import GrowthPoint, Participant, RecordDraft
+from fieldapp.evaluations.models import Decision, ParticipantKind
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback
+from fieldapp.feedback.frameworks import framework_in_use
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mentorships import services as mentorships
 from fieldapp.method import Outcome, Scheme
+from fieldapp.method import rhythm as contact_rhythm
 from fieldapp.organisation.models import Organisation, Team
 from fieldapp.referrals import services as referrals
 from fieldapp.referrals.models import ReferralStatus
 from fieldapp.trajectories import services as trajectories
+from fieldapp.trajectories.models import Trajectory
 from fieldapp.trajectories.services import open_trajectory
 from fieldapp.visits import notes
 from fieldapp.visits import services as visits
@@ -76,6 +87,8 @@ def load_demo_data() -> list[tuple[str, str, Role]]:
         user.team_id = team.id if role is not Role.ADMIN else None
         logins.append((email, password, role))
         people.append(user)
+    # The organisation's contact rhythm: every 14 days during placement and guidance.
+    contact_rhythm.save(people[0], {3: 14, 4: 14})
     _load_caseload(people)
     return logins
 
@@ -126,7 +139,10 @@ def _load_caseload(people: list[User]) -> None:
                 ),
             )
         if index == 0 and site is not None:
+            _evaluation_cycle(counsellor, trajectory, contact.name, day)
             _last_weeks_visit(counsellor, client, day)
+        if index in (0, 1, 7):  # the others in phase 3 or 4 are past the 14-day rhythm
+            _recent_contacts(counsellor, client, day, many=index == 0)
         if index in (0, 1, 4) and site is not None:
             visits.plan(
                 counsellor,
@@ -172,6 +188,129 @@ def _last_weeks_visit(counsellor: User, client: Client, day: date) -> None:
     )
     notes.store(counsellor, visit, note)
     _feedback_round(counsellor, visit.client_id, day)
+
+
+# Scores written in the monthly visit notes, oldest first, per competence (the first four of the
+# framework in use): the demo client grows, with the ups and downs of real work.
+NOTE_SCORES = (
+    (2, 2, 3, 3, 3, 4, 4, 4, 5),
+    (3, 3, 3, 2, 3, 3, 4, 4, 4),
+    (1, 2, 2, 2, 3, 3, 3, 4, 4),
+    (3, 4, 3, 4, 4, 4, 5, 4, 5),
+)
+VISIT_NOTES = (
+    "Eerste weken: leert de keuken kennen, nog veel vragen.",
+    "Komt op tijd, volgt de planning van de chef.",
+    "Maakt de groenten zelfstandig klaar; vergeet soms de hygiëneregels.",
+    "Drukke week, vroeg zelf om hulp bij de afwas.",
+    "Werkt vlotter samen met de collega's.",
+    "Neemt initiatief bij het opruimen.",
+    "Sofie is tevreden over het tempo.",
+    "Plant de dag zelf met de checklist.",
+    "Zelfstandig op de werkpost; klaar voor meer verantwoordelijkheid.",
+)
+
+
+def _local(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), local_zone()).astimezone(UTC)
+
+
+def _evaluation_cycle(counsellor: User, trajectory: Trajectory, supervisor: str, day: date) -> None:
+    """Monthly visit notes with competence scores, the six-month evaluation closed with its
+    judgements, and two goals of the development plan: a competence trend with several points."""
+    client = trajectory.client
+    keys = [c.key for c in framework_in_use(client.organisation_id, client.language).competences]
+    for month, body in enumerate(VISIT_NOTES):
+        visited = add_months(day, month - len(VISIT_NOTES)) - timedelta(days=2)
+        visit = visits.plan(
+            counsellor, client, visits.VisitPlan(visited, time(10), 45, "Opvolging op de werkvloer")
+        )
+        visits.set_status(counsellor, visit, VisitStatus.DONE)
+        observations = {"attendance": 4 + month % 2, "punctuality": 4}
+        observations |= {
+            notes.COMPETENCE_PREFIX + key: scores[month]
+            for key, scores in zip(keys, NOTE_SCORES, strict=False)
+        }
+        notes.store(
+            counsellor,
+            visit,
+            notes.IncomingRevision(
+                revision_uuid=str(uuid.uuid4()),
+                note_uuid=str(uuid.uuid4()),
+                parent_uuid=None,
+                body=body,
+                observations=observations,
+                actions=(),
+                written_at=_local(visited, 11),
+            ),
+        )
+    moment = next(e for e in trajectory.evaluations if e.months == 6)
+    following = next(e for e in trajectory.evaluations if e.months == 12)
+    framework = framework_in_use(client.organisation_id, client.language)
+    draft = RecordDraft(
+        record_id=None,
+        held_on=moment.done_on,
+        participants=(
+            Participant(ParticipantKind.CLIENT, client.full_name),
+            Participant(ParticipantKind.SUPERVISOR, supervisor),
+            Participant(ParticipantKind.COUNSELLOR, counsellor.name),
+        ),
+        scores=dict(zip(keys, (4, 3, 3, 4, 3), strict=False)),
+        strengths="Altijd op tijd, vriendelijk met collega's, vraagt hulp wanneer het nodig is.",
+        growth_points=(
+            GrowthPoint("De werkdag zelf plannen met de checklist", keys[2]),
+            GrowthPoint("De hygiëneregels volgen zonder herinnering", keys[1]),
+        ),
+        agreements=(
+            "Amina plant elke maandag haar week met Sofie. An komt om de twee weken langs."
+        ),
+        decision=Decision.CONTINUE,
+        next_on=following.due_on,
+    )
+    record = evaluations.save_draft(counsellor, moment, draft, framework)
+    evaluations.close(counsellor, moment, record)
+    plans.add_goal(
+        counsellor,
+        trajectory,
+        plans.GoalDraft(
+            "De werkdag zelf plannen met de checklist",
+            GoalActor.CLIENT.value,
+            day + timedelta(days=21),
+            keys[2],
+            GoalSource.GROWTH_POINT.value,
+            record.id,
+        ),
+    )
+    plans.add_goal(
+        counsellor,
+        trajectory,
+        plans.GoalDraft(
+            "Een korte uitleg over de hygiëneregels op de werkpost",
+            GoalActor.SUPERVISOR.value,
+            day + timedelta(days=10),
+            keys[1],
+        ),
+    )
+
+
+def _recent_contacts(counsellor: User, client: Client, day: date, *, many: bool) -> None:
+    """Contacts of the last weeks; the demo client has a few kinds, one call did not reach her."""
+    moments = [(ContactKind.PHONE_CALL, True, "Even gebeld: alles loopt goed.", 4)]
+    if many:
+        moments = [
+            (ContactKind.FLOOR_SUPERVISOR, True, "Sofie: werkt zelfstandiger.", 24),
+            (ContactKind.PHONE_CALL, False, "Niet bereikt, voicemail ingesproken.", 12),
+            (ContactKind.MESSAGE, True, "Bericht over de werkschoenen.", 11),
+            (ContactKind.OFFICE, True, "Gesprek over de planning.", 3),
+        ]
+    for kind, reached, note, days_ago in moments:
+        contacts.record(
+            counsellor,
+            client,
+            contacts.IncomingContact(
+                str(uuid.uuid4()), kind, reached, note, _local(day - timedelta(days=days_ago), 14)
+            ),
+        )
 
 
 # How each rater group sees the demo client, per competence of the shipped framework.
