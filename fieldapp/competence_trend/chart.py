@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from fieldapp.competence_trend.sources import Point, SourceKind
 from fieldapp.feedback.frameworks import FrameworkText
@@ -53,24 +54,33 @@ STYLES: dict[SourceKind, Style] = {
 }
 
 
+WHITE_EDGE = Markup('stroke="#fff" stroke-width="1"')
+OUTLINES = {
+    "triangle": ((0, -1.2), (1.1, 0.8), (-1.1, 0.8)),
+    "square": ((-0.9, -0.9), (0.9, -0.9), (0.9, 0.9), (-0.9, 0.9)),
+    "diamond": ((0, -1.25), (1.25, 0), (0, 1.25), (-1.25, 0)),
+}
+
+
 @dataclass(frozen=True)
 class Marker:
+    """One point of a series; ``svg`` is its element, written here rather than in the template
+    because a long history draws a thousand of them."""
+
     x: float
     y: float
     shape: str
-    points: str  # the polygon's points; "" for a circle
+    svg: Markup
 
 
-def marker(shape: str, x: float, y: float, size: float = 4.5) -> Marker:
-    outlines = {
-        "triangle": ((0, -1.2), (1.1, 0.8), (-1.1, 0.8)),
-        "square": ((-0.9, -0.9), (0.9, -0.9), (0.9, 0.9), (-0.9, 0.9)),
-        "diamond": ((0, -1.25), (1.25, 0), (0, 1.25), (-1.25, 0)),
-    }
-    if shape not in outlines:
-        return Marker(x, y, "circle", "")
-    points = " ".join(f"{x + dx * size:.1f},{y + dy * size:.1f}" for dx, dy in outlines[shape])
-    return Marker(x, y, shape, points)
+def marker(style: Style, x: float, y: float, size: float = 4.5) -> Marker:
+    outline = OUTLINES.get(style.shape)
+    if outline is None:
+        circle = Markup('<circle cx="{:.1f}" cy="{:.1f}" r="{}" fill="{}" {}/>')
+        return Marker(x, y, "circle", circle.format(x, y, size, style.colour, WHITE_EDGE))
+    points = " ".join(f"{x + dx * size:.1f},{y + dy * size:.1f}" for dx, dy in outline)
+    polygon = Markup('<polygon points="{}" fill="{}" {}/>')
+    return Marker(x, y, style.shape, polygon.format(points, style.colour, WHITE_EDGE))
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,9 @@ class TableRow:
     on: date
     source: SourceKind
     score: float
+    on_label: str  # the date, the source and the score as the table shows them
+    source_label: str
+    score_label: str
 
 
 @dataclass
@@ -185,18 +198,37 @@ def describe(kinds: list[SourceKind]) -> str:
     )
 
 
+def _table_rows(points: list[Point], labels: dict[str, str]) -> list[TableRow]:
+    """The table's rows, competence by competence; each date, source and score is formatted once
+    (a long history repeats them a thousand times)."""
+    days: dict[date, str] = {}
+    scores: dict[float, str] = {}
+    sources = {kind: kind.label for kind in SourceKind}
+    by_competence: dict[str, list[Point]] = {key: [] for key in labels}
+    for point in points:
+        by_competence[point.competence].append(point)
+    return [
+        TableRow(
+            labels[key],
+            point.on,
+            point.source,
+            point.score,
+            days.get(point.on) or days.setdefault(point.on, format_date(point.on, "d MMM yyyy")),
+            sources[point.source],
+            scores.get(point.score) or scores.setdefault(point.score, format_decimal(point.score)),
+        )
+        for key, own in by_competence.items()
+        for point in own
+    ]
+
+
 def build(points: list[Point], framework: FrameworkText, width: int = WIDTH) -> Chart:
     """The chart of ``points`` for the competences of ``framework``, in its order; points for
     competences no longer in it are left out."""
     labels = framework.labels()
     points = [point for point in points if point.competence in labels]
     kinds = [kind for kind in SourceKind if any(point.source is kind for point in points)]
-    rows = [
-        TableRow(labels[point.competence], point.on, point.source, point.score)
-        for key in labels
-        for point in points
-        if point.competence == key
-    ]
+    rows = _table_rows(points, labels)
     if not points:
         return Chart(width, 0, [], [], [], [], unscored=list(labels.values()))
 
@@ -205,7 +237,7 @@ def build(points: list[Point], framework: FrameworkText, width: int = WIDTH) -> 
     for index, kind in enumerate(kinds):
         x = LEFT + (index % 2) * column
         y = LINE_HEIGHT * (index // 2) + 12
-        legend.append(LegendItem(kind, STYLES[kind], x, y, marker(STYLES[kind].shape, x + 12, y)))
+        legend.append(LegendItem(kind, STYLES[kind], x, y, marker(STYLES[kind], x + 12, y)))
     top = LINE_HEIGHT * ((len(kinds) + 1) // 2) + 4
     key_parts = [f"{score} = {word}" for score, word in SCALE_WORDS.items()]
     scale_key = []
@@ -257,7 +289,7 @@ def build(points: list[Point], framework: FrameworkText, width: int = WIDTH) -> 
                     kind,
                     STYLES[kind],
                     line,
-                    [marker(STYLES[kind].shape, x, y) for x, y in coordinates],
+                    [marker(STYLES[kind], x, y) for x, y in coordinates],
                 )
             )
         panels.append(
