@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from fieldapp.competence_trend.sources import Point, SourceKind
 from fieldapp.feedback.frameworks import FrameworkText
@@ -54,7 +54,6 @@ STYLES: dict[SourceKind, Style] = {
 }
 
 
-WHITE_EDGE = Markup('stroke="#fff" stroke-width="1"')
 OUTLINES = {
     "triangle": ((0, -1.2), (1.1, 0.8), (-1.1, 0.8)),
     "square": ((-0.9, -0.9), (0.9, -0.9), (0.9, 0.9), (-0.9, 0.9)),
@@ -62,25 +61,35 @@ OUTLINES = {
 }
 
 
-@dataclass(frozen=True)
-class Marker:
-    """One point of a series; ``svg`` is its element, written here rather than in the template
-    because a long history draws a thousand of them."""
-
+class Marker(NamedTuple):
     x: float
     y: float
     shape: str
-    svg: Markup
 
 
-def marker(style: Style, x: float, y: float, size: float = 4.5) -> Marker:
+def marker(style: Style, x: float, y: float) -> Marker:
+    return Marker(x, y, style.shape)
+
+
+def markers_svg(style: Style, markers: list[Marker], size: float = 4.5) -> Markup:
+    """The markers' SVG elements, written here rather than in the template: a long history draws
+    a thousand of them, and this is some twenty times faster. Only numbers and the style's own
+    colour go into it."""
+    edge = 'stroke="#fff" stroke-width="1"'
     outline = OUTLINES.get(style.shape)
     if outline is None:
-        circle = Markup('<circle cx="{:.1f}" cy="{:.1f}" r="{}" fill="{}" {}/>')
-        return Marker(x, y, "circle", circle.format(x, y, size, style.colour, WHITE_EDGE))
-    points = " ".join(f"{x + dx * size:.1f},{y + dy * size:.1f}" for dx, dy in outline)
-    polygon = Markup('<polygon points="{}" fill="{}" {}/>')
-    return Marker(x, y, style.shape, polygon.format(points, style.colour, WHITE_EDGE))
+        elements = (
+            f'<circle cx="{m.x:.1f}" cy="{m.y:.1f}" r="{size}" fill="{style.colour}" {edge}/>'
+            for m in markers
+        )
+    else:
+        elements = (
+            '<polygon points="'
+            + " ".join(f"{m.x + dx * size:.1f},{m.y + dy * size:.1f}" for dx, dy in outline)
+            + f'" fill="{style.colour}" {edge}/>'
+            for m in markers
+        )
+    return Markup("".join(elements))  # noqa: S704 (numbers and a constant colour, see above)
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,10 @@ class Series:
     style: Style
     line: str  # polyline points, "" for a single point
     markers: list[Marker]
+
+    @property
+    def svg(self) -> Markup:
+        return markers_svg(self.style, self.markers)
 
 
 @dataclass(frozen=True)
@@ -128,6 +141,10 @@ class LegendItem:
     def label(self) -> str:
         return self.kind.label
 
+    @property
+    def svg(self) -> Markup:
+        return markers_svg(self.style, [self.sample])
+
 
 @dataclass(frozen=True)
 class TableRow:
@@ -150,6 +167,25 @@ class Chart:
     rows: list[TableRow]
     unscored: list[str] = field(default_factory=list)  # competences without any score yet
     description: str = ""
+
+    @property
+    def table_rows(self) -> Markup:
+        """The table's rows as HTML, each text escaped once, not once per row (see markers_svg)."""
+        text: dict[str, str] = {}
+
+        def escaped(value: str) -> str:
+            return text.get(value) or text.setdefault(value, str(escape(value)))
+
+        date, source, score = (escaped(_(label)) for label in ("Date", "Source", "Score"))
+        rows = (
+            f'<tr><th scope="row">{escaped(row.competence)}</th>'
+            f'<td data-label="{date}"><time datetime="{row.on}">{escaped(row.on_label)}</time></td>'
+            f'<td data-label="{source}">{escaped(row.source_label)}</td>'
+            f'<td data-label="{score}" data-score="{row.score}">{escaped(row.score_label)}</td>'
+            "</tr>"
+            for row in self.rows
+        )
+        return Markup("\n".join(rows))  # noqa: S704 (every text escaped above)
 
     @property
     def empty(self) -> bool:
