@@ -377,3 +377,35 @@ def test_a_thousand_clients_in_few_queries_for_the_preview(client, admin, db):
     assert count(db, Trajectory) == 1000
     again = upload(client, data).get_data(as_text=True)
     assert 'data-count="clients-unchanged">1000<' in again
+
+
+def preview_queries(app, client, data: bytes) -> int:
+    from bench.measure import counting_queries
+    from fieldapp.extensions import db as _db
+
+    with app.app_context():
+        engine = _db.engine
+    with counting_queries(engine) as statements:
+        response = upload(client, data)
+        assert response.status_code == 200
+    return len(statements)
+
+
+def test_the_preview_reads_existing_records_in_batches(app, client, admin, db, make):
+    an = db.session.scalars(select(User).where(User.email == "an@example.org")).one()
+
+    def clients_file(n: int) -> bytes:
+        return xlsx(
+            {
+                "Clients": [
+                    client_row(f"V{i}", f"A{i}", None, "an@example.org", "twe", today())
+                    for i in range(n)
+                ]
+            }
+        )
+
+    for i in range(0, 40, 2):  # half of them exist already
+        make.client(an, f"V{i}", f"A{i}")
+    assert preview_queries(app, client, clients_file(40)) == preview_queries(
+        app, client, clients_file(4)
+    )
