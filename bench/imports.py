@@ -99,7 +99,8 @@ def _upload(client, data: bytes):
 
 def report(times: ImportTimes) -> str:
     return (
-        f"import of {times.rows:,} clients with a trajectory: preview {times.preview_seconds:.1f} s "
+        f"import of {times.rows:,} clients with a trajectory: "
+        f"preview {times.preview_seconds:.1f} s "
         f"({times.preview_queries} queries), confirm {times.import_seconds:.1f} s "
         f"({times.rows / times.import_seconds:.0f} clients/s), "
         f"same file previewed again {times.again_seconds:.1f} s (all unchanged)"

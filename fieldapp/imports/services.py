@@ -8,9 +8,7 @@ The caller commits once, or rolls back everything: a rule that a service refuses
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from sqlalchemy import delete
 
@@ -30,8 +28,6 @@ from fieldapp.trajectories import services as trajectory_services
 from fieldapp.trajectories.models import Trajectory
 from fieldapp.worksites import services as worksite_services
 from fieldapp.worksites.models import Worksite
-
-T = TypeVar("T")
 
 
 class RowRefused(Exception):
@@ -93,14 +89,15 @@ def run(actor: User, upload: ImportUpload, plan: Preview) -> dict[str, Counts]:
     worksites = dict(plan.worksites)
     for row in plan.rows:
         counts[row.kind.value].add(row.action)
-        if row.kind is Kind.STAFF:
-            users[row.values["email"]] = _refused_on(row, lambda: _staff(actor, row))
-        elif row.kind is Kind.WORKSITES:
-            worksites[row.values["name"].lower()] = _refused_on(
-                row, lambda: _worksite(actor, row, worksites)
-            )
-        else:
-            _refused_on(row, lambda: _client(actor, row, users, worksites))
+        try:
+            if row.kind is Kind.STAFF:
+                users[row.values["email"]] = _staff(actor, row)
+            elif row.kind is Kind.WORKSITES:
+                worksites[row.values["name"].lower()] = _worksite(actor, row, worksites)
+            else:
+                _client(actor, row, users, worksites)
+        except RuleBroken as error:
+            raise RowRefused(row, error) from error
     audit.record(
         "import.completed",
         organisation_id=actor.organisation_id,
@@ -117,13 +114,6 @@ def run(actor: User, upload: ImportUpload, plan: Preview) -> dict[str, Counts]:
     db.session.delete(upload)
     db.session.flush()
     return counts
-
-
-def _refused_on(row: RowPlan, change: Callable[[], T]) -> T:
-    try:
-        return change()
-    except RuleBroken as error:
-        raise RowRefused(row, error) from error
 
 
 def _staff(actor: User, row: RowPlan) -> User:

@@ -16,6 +16,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common.dates import today
 from tests.e2e.test_shell import sign_in
 
+
 def test_an_administrator_imports_a_filled_in_template(page, live_server, make, db, tmp_path):
     organisation = make.organisation()
     make.user(organisation, role=Role.ADMIN, email="beheer@example.org", name="Bea Beheer")
@@ -33,8 +34,22 @@ def test_an_administrator_imports_a_filled_in_template(page, live_server, make, 
     book = load_workbook(io.BytesIO(Path(template).read_bytes()))
     start = today() - timedelta(days=20)
     clients = book["Cliënten"]
-    clients.append(["Amina", "El Idrissi", "3/2/1990", "", "", "nl", "Gent", "an@example.org",
-                    "art60", start, start + timedelta(days=365), "Kringwinkel Oost"])
+    clients.append(
+        [
+            "Amina",
+            "El Idrissi",
+            "3/2/1990",
+            "",
+            "",
+            "nl",
+            "Gent",
+            "an@example.org",
+            "art60",
+            start,
+            start + timedelta(days=365),
+            "Kringwinkel Oost",
+        ]
+    )
     clients.append(["Tom", "Claes", "1985-07-01", "", "", "nl", "Gent", "an@example.org"])
     filled = tmp_path / "ingevuld.xlsx"
     book.save(filled)

@@ -129,7 +129,8 @@ def test_preview_then_confirm_saves_everything(client, admin, db):
     assert tom.birth_date == days_from_today(-10000)
     assert tom.counsellor.email == "bo@example.org"
     bo = db.session.scalars(select(User).where(User.email == "bo@example.org")).one()
-    assert bo.invitation_pending and bo.role == "counsellor" and bo.language == "fr"
+    assert bo.invitation_pending
+    assert (bo.role, bo.language) == ("counsellor", "fr")
     assert db.session.scalars(
         select(OutgoingMail).where(OutgoingMail.recipient == "bo@example.org")
     ).all(), "the invitation is e-mailed as the invite flow does"
@@ -138,7 +139,7 @@ def test_preview_then_confirm_saves_everything(client, admin, db):
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "import.completed")
     ).one()
-    assert event.detail["clients_created"] == 3 and event.detail["staff_created"] == 1
+    assert (event.detail["clients_created"], event.detail["staff_created"]) == (3, 1)
     assert count(db, ImportUpload) == 0
 
 
@@ -212,7 +213,8 @@ def test_errors_per_row_with_row_and_column_and_nothing_saved(client, admin, db)
     for row, message in expected.items():
         chunk = page[page.index(f'data-row="clients-{row}"') :]
         chunk = chunk[: chunk.index("</li>")]
-        assert 'data-action="error"' in chunk and message in chunk, (row, chunk)
+        assert 'data-action="error"' in chunk, (row, chunk)
+        assert message in chunk, (row, chunk)
     assert 'data-row="clients-9" data-action="create"' in page
     assert "Confirm the import" not in page
     # Even a forged confirmation saves nothing.
