@@ -30,6 +30,7 @@ from sqlalchemy.exc import OperationalError
 from bench import accounts as accounts_bench
 from bench import feedback as feedback_bench
 from bench import history as history_bench
+from bench import imports as imports_bench
 from bench import reminders as reminders_bench
 from bench.generate import LARGE, PASSWORD, SMALL, populate
 from bench.measure import bare_flask_app, time_requests
@@ -224,6 +225,11 @@ def measure_pages(app, engine, ids: dict[str, dict[str, int]], bare_ms: float) -
         f"database locks held {fan.lock_seconds * 1000:.0f} ms in all, "
         f"{fan.longest_lock_seconds * 1000:.0f} ms at most at once; "
         f"each delivered once: {fan.delivered_once}"
+    )
+    print(
+        imports_bench.report(
+            imports_bench.measure(app, "admin@large.example", PASSWORD, "c0@large.example")
+        )
     )
     return steady
 

@@ -152,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.health.views import bp as health_bp
     from fieldapp.home.views import bp as home_bp
     from fieldapp.i18n.views import bp as i18n_bp
+    from fieldapp.imports.views import bp as imports_bp
     from fieldapp.mentorships.views import bp as mentorships_bp
     from fieldapp.privacy.views import bp as privacy_bp
     from fieldapp.pwa.views import bp as pwa_bp
@@ -168,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
         users_bp,
         audit_bp,
         organisation_bp,
+        imports_bp,
         frameworks_bp,
         feedback_form_bp,
         feedback_rounds_bp,

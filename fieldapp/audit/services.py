@@ -44,6 +44,7 @@ ACTIONS: dict[str, Any] = {
     "user.settings_changed": _l("Settings changed"),
     "team.created": _l("Team created"),
     "organisation.updated": _l("Organisation settings changed"),
+    "import.completed": _l("Spreadsheet imported"),
     "client.created": _l("Client file created"),
     "client.viewed": _l("Client file opened"),
     "client.updated": _l("Client file changed"),

@@ -294,6 +294,9 @@ def on_postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
+_INSERT_SLICE = 1000  # rows per INSERT: 16 values each
+
+
 def insert_new(rows: list[dict[str, Any]]) -> None:
     """Insert reminder rows whose key is new; a key that exists, or that another transaction
     just inserted, is left alone. Each row gives at least its key, kind, scope, subject, user,
@@ -309,11 +312,14 @@ def insert_new(rows: list[dict[str, Any]]) -> None:
         "created_at": now_utc(),
     }
     insert = postgresql.insert if on_postgresql() else sqlite.insert
-    db.session.execute(
-        insert(Reminder)
-        .values([{**fresh, **row} for row in rows])
-        .on_conflict_do_nothing(index_elements=["key"])
-    )
+    # In slices: one statement's bound values stay below SQLite's and PostgreSQL's limits even
+    # when a whole caseload is planned at once (a spreadsheet import).
+    for start in range(0, len(rows), _INSERT_SLICE):
+        db.session.execute(
+            insert(Reminder)
+            .values([{**fresh, **row} for row in rows[start : start + _INSERT_SLICE]])
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
 
 
 def client_of(scope: str) -> int | None:

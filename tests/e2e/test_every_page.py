@@ -64,6 +64,8 @@ NOT_PAGES = {
     "privacy.export": "a download",
     "documents.evaluation_pdf": "a PDF download",
     "documents.handover_pdf": "a PDF download",
+    "imports.template_xlsx": "an XLSX download",
+    "imports.template_csv": "a CSV download",
     "auth.invitation_link": "trades its secret for a session and redirects",
     "auth.reset_link": "trades its secret for a session and redirects",
     "mail.outbox": "a developer's tool, only in development",

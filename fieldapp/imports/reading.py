@@ -1,0 +1,213 @@
+"""Reading an uploaded spreadsheet into rows of text, dates and numbers, per sheet.
+
+An XLSX (openpyxl, read-only) gives one sheet per kind; a CSV (``;`` or ``,``, sniffed from the
+header line; UTF-8 with or without byte-order mark, else Windows-1252) gives one kind, found from
+its headers. A formula is never evaluated: a cell that holds one is marked so that its row is
+refused. What cannot be read at all is a :class:`FileProblem` with a message for the whole file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from fieldapp.imports.columns import COLUMNS, Kind, header_aliases, normalised, sheet_aliases
+
+MAX_ROWS = 10_000  # per sheet: more is not a caseload but a mistake (or a zip bomb)
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported; ``message`` says why, in the user's language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Formula(str):
+    """The text of a cell that holds a formula (refused, never evaluated)."""
+
+
+@dataclass
+class Row:
+    number: int  # as the spreadsheet numbers it (the header is row 1)
+    values: dict[str, Any]
+
+
+@dataclass
+class Sheet:
+    kind: Kind
+    name: str
+    rows: list[Row] = field(default_factory=list)
+
+
+def read(data: bytes, filename: str) -> list[Sheet]:
+    if data.startswith(b"PK") or filename.lower().endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(data)
+    return [_read_csv(data)]
+
+
+def _read_xlsx(data: bytes) -> list[Sheet]:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        raise FileProblem(
+            _(
+                "This file is not an Excel workbook (.xlsx). Save it as .xlsx or as CSV and try "
+                "again."
+            )
+        ) from None
+    sheets: list[Sheet] = []
+    known = sheet_aliases()
+    try:
+        for worksheet in book.worksheets:
+            name = normalised(worksheet.title)
+            if name not in known:
+                raise FileProblem(
+                    _(
+                        "Sheet “%(sheet)s” is not one of the template's sheets.",
+                        sheet=worksheet.title,
+                    )
+                )
+            kind = known[name]
+            if kind is None:
+                continue
+            rows = worksheet.iter_rows()
+            header = next(rows, None)
+            if header is None:
+                continue
+            sheet = Sheet(kind, worksheet.title)
+            keys = _keys(kind, [cell.value for cell in header], worksheet.title)
+            for number, cells in enumerate(rows, start=2):
+                values = [_xlsx_value(cell) for cell in cells]
+                _add_row(sheet, keys, number, values)
+            sheets.append(sheet)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise FileProblem(_("This workbook is damaged and cannot be read.")) from None
+    finally:
+        book.close()
+    if not sheets:
+        raise FileProblem(_("This workbook has none of the template's sheets."))
+    return sheets
+
+
+def _xlsx_value(cell: Any) -> Any:
+    value = cell.value
+    if getattr(cell, "data_type", None) == "f" or (
+        isinstance(value, str) and value.startswith("=")
+    ):
+        return Formula(value)
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def _read_csv(data: bytes) -> Sheet:
+    if b"\x00" in data[:4096]:
+        raise FileProblem(_("This file is neither an Excel workbook (.xlsx) nor a CSV file."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    lines = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(lines, None)
+    if not header or not any(cell.strip() for cell in header):
+        raise FileProblem(_("This file is empty."))
+    kind = _kind_of(header)
+    sheet = Sheet(kind, kind.label)
+    keys = _keys(kind, header, kind.label)
+    for number, cells in enumerate(lines, start=2):
+        values = [Formula(cell) if cell.startswith("=") else cell for cell in cells]
+        _add_row(sheet, keys, number, values)
+    return sheet
+
+
+def _kind_of(header: list[str]) -> Kind:
+    """The kind whose columns the headers name best (a CSV holds one kind)."""
+    names = {normalised(cell) for cell in header}
+
+    def score(kind: Kind) -> int:
+        return len(names & set(header_aliases(kind)))
+
+    best = max(Kind, key=score)
+    if score(best) == 0:
+        raise FileProblem(
+            _("The first line does not hold the template's column names. Start from the template.")
+        )
+    return best
+
+
+def _keys(kind: Kind, header: list[Any], sheet: str) -> list[str | None]:
+    aliases = header_aliases(kind)
+    keys: list[str | None] = []
+    for cell in header:
+        if cell is None or not str(cell).strip():
+            keys.append(None)
+            continue
+        key = aliases.get(normalised(cell))
+        if key is None:
+            raise FileProblem(
+                _(
+                    "Sheet “%(sheet)s”: column “%(column)s” is not one of the template's columns.",
+                    sheet=sheet,
+                    column=str(cell),
+                )
+            )
+        keys.append(key)
+    missing = [c for c in COLUMNS[kind] if c.required and c.key not in keys]
+    if missing:
+        raise FileProblem(
+            _(
+                "Sheet “%(sheet)s”: the column “%(column)s” is missing.",
+                sheet=sheet,
+                column=str(missing[0].label),
+            )
+        )
+    return keys
+
+
+def _add_row(sheet: Sheet, keys: list[str | None], number: int, values: list[Any]) -> None:
+    if all(_blank(value) for value in values):
+        return
+    if len(sheet.rows) >= MAX_ROWS:
+        raise FileProblem(
+            _(
+                "Sheet “%(sheet)s” has more than %(rows)d rows. Import it in parts.",
+                sheet=sheet.name,
+                rows=MAX_ROWS,
+            )
+        )
+    row = Row(number, {})
+    for key, value in zip(keys, values, strict=False):
+        if key is not None and not _blank(value):
+            row.values[key] = (
+                value.strip()
+                if isinstance(value, str) and not isinstance(value, Formula)
+                else value
+            )
+    sheet.rows.append(row)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def as_text(value: Any) -> str:
+    """A cell as text: a whole number without ``.0`` (a phone number typed as a number)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()

@@ -1,0 +1,208 @@
+"""Running a previewed import: every row through the capabilities' own services (so that their
+rules, the audit trail, the agenda and the invitations apply), in the caller's one transaction.
+
+The caller commits once, or rolls back everything: a rule that a service refuses is raised as
+:class:`RowRefused`, naming the row, so that the preview can show it there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+
+from fieldapp.audit import services as audit
+from fieldapp.auth import services as auth_services
+from fieldapp.auth.models import User
+from fieldapp.clients import services as client_services
+from fieldapp.clients.models import Client
+from fieldapp.common.rules import RuleBroken
+from fieldapp.common.time import now_utc
+from fieldapp.extensions import db
+from fieldapp.imports.columns import Kind
+from fieldapp.imports.models import KEPT_FOR, ImportUpload
+from fieldapp.imports.plan import Action, Planner, Preview, Problem, RowPlan
+from fieldapp.imports.reading import read
+from fieldapp.trajectories import services as trajectory_services
+from fieldapp.trajectories.models import Trajectory
+from fieldapp.worksites import services as worksite_services
+from fieldapp.worksites.models import Worksite
+
+
+class RowRefused(Exception):
+    def __init__(self, row: RowPlan, error: RuleBroken) -> None:
+        super().__init__(error.message)
+        self.row, self.error = row, error
+
+
+def refusal(refused: RowRefused) -> Problem:
+    """A service's refusal as a problem of its row (the rule's message names its field)."""
+    return Problem("", refused.error.message)
+
+
+def preview(actor: User, data: bytes, filename: str) -> Preview:
+    """What importing the file would do; raises ``reading.FileProblem`` for an unreadable file."""
+    return Planner(actor).preview(read(data, filename))
+
+
+def keep(actor: User, data: bytes, filename: str) -> ImportUpload:
+    """Keep the upload until it is confirmed; older uploads of the organisation are dropped."""
+    db.session.execute(
+        delete(ImportUpload).where(
+            ImportUpload.organisation_id == actor.organisation_id,
+            ImportUpload.created_at < now_utc() - KEPT_FOR,
+        )
+    )
+    upload = ImportUpload(
+        organisation_id=actor.organisation_id,
+        user_id=actor.id,
+        filename=filename[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, action: Action) -> None:
+        if action is Action.CREATE:
+            self.created += 1
+        elif action is Action.UPDATE:
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+
+def run(actor: User, upload: ImportUpload, plan: Preview) -> dict[str, Counts]:
+    """Save what ``plan`` (a preview without errors) says, then drop the upload."""
+    assert plan.ok
+    counts = {kind.value: Counts() for kind in Kind}
+    users = {e: u for e, u in plan.users.items() if u.organisation_id == actor.organisation_id}
+    worksites = dict(plan.worksites)
+    for row in plan.rows:
+        counts[row.kind.value].add(row.action)
+        try:
+            if row.kind is Kind.STAFF:
+                users[row.values["email"]] = _staff(actor, row)
+            elif row.kind is Kind.WORKSITES:
+                worksites[row.values["name"].lower()] = _worksite(actor, row, worksites)
+            else:
+                _client(actor, row, users, worksites)
+        except RuleBroken as error:
+            raise RowRefused(row, error) from error
+    audit.record(
+        "import.completed",
+        organisation_id=actor.organisation_id,
+        actor=actor,
+        detail={
+            "file": upload.filename,
+            **{
+                f"{kind}_{what}": getattr(count, what)
+                for kind, count in counts.items()
+                for what in ("created", "updated", "unchanged")
+            },
+        },
+    )
+    db.session.delete(upload)
+    db.session.flush()
+    return counts
+
+
+def _staff(actor: User, row: RowPlan) -> User:
+    values = row.values
+    if row.record is None:
+        return auth_services.invite_user(
+            actor,
+            email=values["email"],
+            name=values["name"],
+            role=values["role"],
+            language=values["language"],
+        )
+    if row.action is Action.UPDATE:
+        auth_services.change_role(actor, row.record, values["role"])
+    return row.record
+
+
+def _worksite(actor: User, row: RowPlan, made: dict[str, Worksite]) -> Worksite:
+    values = row.values
+    worksite = made.get(values["name"].lower()) or row.record
+    if worksite is None:
+        worksite = worksite_services.create_worksite(
+            actor,
+            worksite_services.WorksiteDetails(values["name"], values["kind"], values["address"]),
+        )
+    elif "worksite_row" not in values and row.changes:
+        worksite_services.update_worksite(
+            actor,
+            worksite,
+            worksite_services.WorksiteDetails(
+                worksite.name, values["kind"], values["address"], worksite.active
+            ),
+        )
+    contact = values["contact"]
+    if contact["name"]:
+        details = worksite_services.ContactDetails(
+            contact["name"],
+            contact["role"],
+            contact["email"],
+            contact["phone"],
+            row.contact.language if row.contact else None,
+        )
+        if row.contact is None:
+            worksite_services.add_contact(actor, worksite, details)
+        elif row.changes:
+            worksite_services.update_contact(actor, row.contact, details)
+    return worksite
+
+
+def _client(
+    actor: User, row: RowPlan, users: dict[str, User], worksites: dict[str, Worksite]
+) -> None:
+    details = row.values["details"]
+    client = row.record
+    if client is None:
+        counsellor = users[row.values["counsellor"]]
+        client = client_services.create_client(actor, details, counsellor)
+    elif row.action is Action.UPDATE and _client_changed(client, details):
+        client_services.update_client(actor, client, details)
+    trajectory = row.values.get("trajectory")
+    if trajectory is None or (row.trajectory is not None and row.action is Action.UNCHANGED):
+        return
+    worksite = None
+    if trajectory["worksite"]:
+        worksite = worksites[trajectory["worksite"]]
+    current = row.trajectory
+    keeps_supervisor = current is not None and current.worksite_id == (worksite and worksite.id)
+    plan = trajectory_services.TrajectoryPlan(
+        trajectory["scheme"],
+        trajectory["started_on"],
+        trajectory["planned_end_on"],
+        worksite.id if worksite else None,
+        current.supervisor_id if keeps_supervisor else None,
+    )
+    if current is None:
+        trajectory_services.start(actor, client, plan, None)
+    elif _trajectory_changed(current, plan):
+        trajectory_services.update(actor, current, plan)
+
+
+def _client_changed(client: Client, details: client_services.ClientDetails) -> bool:
+    keys = ("first_name", "last_name", "birth_date", "phone", "email", "language", "city")
+    return any(getattr(client, key) != getattr(details, key) for key in keys)
+
+
+def _trajectory_changed(current: Trajectory, plan: trajectory_services.TrajectoryPlan) -> bool:
+    return (
+        current.scheme != plan.scheme.value
+        or current.started_on != plan.started_on
+        or current.planned_end_on != plan.planned_end_on
+        or current.worksite_id != plan.worksite_id
+    )
