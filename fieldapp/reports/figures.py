@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, distinct, func, select
 
 from fieldapp.auth.models import User
+from fieldapp.clients.access import visible_clause
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import add_months, today
 from fieldapp.common.time import local_zone
@@ -181,10 +182,12 @@ class ClientBehind:
 
 
 def clients_behind(
-    figure: Figure, counsellor: User, month: date | None, day: date | None = None
+    viewer: User, figure: Figure, counsellor: User, month: date | None, day: date | None = None
 ) -> list[ClientBehind]:
     """The clients behind one figure of one counsellor (``month``: for the monthly figures, the
-    first day of the month; the period's months otherwise), by name; one query."""
+    first day of the month; the period's months otherwise), by name; one query. Only files the
+    ``viewer`` may open are named: a counsellor's contacts and visits may concern a file shared
+    with them from another team or handed over to one since."""
     day = day or today()
     months = [month] if month else months_until(day)
     (start, _), (_, end) = _bounds(months)[0], _bounds(months)[-1]
@@ -247,7 +250,9 @@ def clients_behind(
             .where(Client.counsellor_id == counsellor.id, *_in_period(_bounds(months)))
         )
     rows = db.session.execute(
-        statement.group_by(Client.id).order_by(Client.last_name, Client.first_name, Client.id)
+        statement.where(visible_clause(viewer))
+        .group_by(Client.id)
+        .order_by(Client.last_name, Client.first_name, Client.id)
     )
     return [ClientBehind(client, int(n), _detail(extra)) for client, n, extra in rows]
 

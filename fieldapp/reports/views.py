@@ -143,7 +143,7 @@ def figure_clients(figure: str, counsellor_id: int) -> ResponseReturnValue:
         figure=kind,
         counsellor=counsellor,
         month=month,
-        rows=figures.clients_behind(kind, counsellor, month),
+        rows=figures.clients_behind(acting_user(), kind, counsellor, month),
     )
 
 

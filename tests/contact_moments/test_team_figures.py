@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bench.measure import counting_queries
 from fieldapp.auth.roles import Role
+from fieldapp.clients import services as client_services
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
@@ -166,6 +167,26 @@ def build_team(make, db, lead, counsellors: int, clients_each: int):
     agenda.plan_organisation(lead.organisation_id)
     db.session.commit()
     return person
+
+
+def test_the_clients_behind_a_figure_are_only_files_the_lead_may_open(
+    client, auth, db, make, team
+):
+    lead, an, _bo, stranger = team
+    own = make.client(an, "Olga", "Eigen")
+    elsewhere = make.client(stranger, "Walter", "Elders")
+    client_services.share(stranger, elsewhere, an, include_sensitive=False)
+    db.session.commit()
+    contact(an, own, days_ago=0)
+    contact(an, elsewhere, days_ago=0)  # An may record it: the file is shared with her
+    db.session.commit()
+    auth.login(lead.email)
+
+    page = client.get(f"/team/figures/contacts/{an.id}").get_data(as_text=True)
+
+    assert "Eigen" in page
+    assert "Elders" not in page
+    assert "Walter" not in page
 
 
 def test_query_counts_do_not_grow_with_the_team(app, client, auth, make, db):
