@@ -7,7 +7,8 @@ APScheduler runs here and nowhere else: web workers never run jobs. The database
 (reminder rows, queued mail rows), so the jobs are only "send the reminders that are due" and
 "queue the reset links asked for" every half minute, "send queued e-mail" every minute, "plan
 every file again" at night, which picks up rule changes and anything planned before a deploy, and
-the nightly retention sweep (files past their organisation's retention period are anonymised).
+the nightly retention sweep (files past their organisation's retention period are anonymised, and
+spreadsheet uploads nobody confirmed are dropped).
 Should a second scheduler run by mistake, the claims of the dispatcher and of the mail pass keep
 every reminder and every e-mail single; one killed mid-pass sends at most one chunk of reminders
 (``dispatcher.IN_FLIGHT``) and one e-mail again, once their leases have run out. Each pass of a
@@ -33,6 +34,7 @@ from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.health import heartbeat
+from fieldapp.imports import services as imports
 from fieldapp.mail import delivery
 from fieldapp.organisation.models import Organisation
 from fieldapp.privacy.services import anonymise_expired
@@ -76,9 +78,12 @@ def plan_everything() -> None:
 
 def sweep_retention() -> None:
     count = anonymise_expired(today())
+    uploads = imports.forget_expired()
     db.session.commit()
     if count:
         log.info("retention: anonymised %d client file(s)", count)
+    if uploads:
+        log.info("retention: dropped %d unconfirmed spreadsheet upload(s)", uploads)
 
 
 def send_requested_resets() -> None:

@@ -17,6 +17,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -25,6 +26,7 @@ from fieldapp.auth.roles import Role
 from fieldapp.clients.models import Client
 from fieldapp.clients.services import ClientDetails, may_follow, name_key
 from fieldapp.common.dates import add_months
+from fieldapp.common.forms import DateWithin
 from fieldapp.extensions import db
 from fieldapp.i18n import LANGUAGES
 from fieldapp.imports.columns import COLUMNS, Kind, in_every_language, normalised
@@ -42,6 +44,8 @@ from fieldapp.worksites.models import (
 _CHUNK = 500  # values in one IN (...): well below SQLite's limit on bound parameters
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# Birth dates a century back, trajectories up to ten years ahead; nothing in 0001 or 9999.
+DAYS = DateWithin(years_back=120, years_ahead=10)
 
 
 class Action(StrEnum):
@@ -159,19 +163,22 @@ class _Reader:
             if required:
                 self.problem(key, _("Fill this in."))
             return None
-        if isinstance(value, date):
-            return value
-        text = as_text(value)
-        for pattern, order in ((_ISO, (0, 1, 2)), (_DAY_FIRST, (2, 1, 0))):
-            match = pattern.fullmatch(text)
-            if match:
-                parts = [int(p) for p in match.groups()]
-                try:
-                    return date(parts[order[0]], parts[order[1]], parts[order[2]])
-                except ValueError:
-                    break
-        self.problem(key, _("Write the date as 2025-09-01 or 1/9/2025."))
-        return None
+        found = value if isinstance(value, date) else _parsed_day(as_text(value))
+        if found is None:
+            self.problem(key, _("Write the date as 2025-09-01 or 1/9/2025."))
+            return None
+        earliest, latest = DAYS.bounds()
+        if not earliest <= found <= latest:
+            self.problem(
+                key,
+                _(
+                    "Choose a date between %(earliest)s and %(latest)s.",
+                    earliest=format_date(earliest, "medium"),
+                    latest=format_date(latest, "medium"),
+                ),
+            )
+            return None
+        return found
 
     def choice(self, key: str, choices: dict[str, Any], message: str, default: Any = None) -> Any:
         value = as_text(self.raw(key))
@@ -555,3 +562,16 @@ class Planner:
             plan.changes.append(_label(Kind.CLIENTS, "planned_end_on"))
         if (current.worksite_id or None) != (worksite.id if worksite else None):
             plan.changes.append(_label(Kind.CLIENTS, "worksite"))
+
+
+def _parsed_day(text: str) -> date | None:
+    """2025-09-01 or 1/9/2025 (day first, as in Belgium); None when it is neither."""
+    for pattern, order in ((_ISO, (0, 1, 2)), (_DAY_FIRST, (2, 1, 0))):
+        match = pattern.fullmatch(text)
+        if match:
+            parts = [int(p) for p in match.groups()]
+            try:
+                return date(parts[order[0]], parts[order[1]], parts[order[2]])
+            except ValueError:
+                return None
+    return None

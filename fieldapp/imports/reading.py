@@ -22,6 +22,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from fieldapp.imports.columns import COLUMNS, Kind, header_aliases, normalised, sheet_aliases
 
 MAX_ROWS = 10_000  # per sheet: more is not a caseload but a mistake (or a zip bomb)
+MAX_LINES = 2 * MAX_ROWS  # rows read per sheet, blank ones included
+MAX_UNPACKED = 50 * 1024 * 1024  # bytes of a workbook once unzipped (a 2 MB upload may hold more)
+EXTRA_COLUMNS = 10  # columns read beyond the template's (an unknown one is named, not read on)
 
 
 class FileProblem(Exception):
@@ -55,10 +58,20 @@ def read(data: bytes, filename: str) -> list[Sheet]:
     return [_read_csv(data)]
 
 
+def _unpacked_size(data: bytes) -> int:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return 0  # not a zip at all: load_workbook says so below
+
+
 def _read_xlsx(data: bytes) -> list[Sheet]:
+    if _unpacked_size(data) > MAX_UNPACKED:
+        raise FileProblem(_("This workbook is too large once unpacked. Import it in parts."))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError):
         raise FileProblem(
             _(
                 "This file is not an Excel workbook (.xlsx). Save it as .xlsx or as CSV and try "
@@ -80,7 +93,9 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
             kind = known[name]
             if kind is None:
                 continue
-            rows = worksheet.iter_rows()
+            # The size a sheet declares is not trusted: read-only mode pads every row up to it.
+            worksheet.reset_dimensions()
+            rows = worksheet.iter_rows(max_col=len(COLUMNS[kind]) + EXTRA_COLUMNS)
             header = next(rows, None)
             if header is None:
                 continue
@@ -90,7 +105,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
                 values = [_xlsx_value(cell) for cell in cells]
                 _add_row(sheet, keys, number, values)
             sheets.append(sheet)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
         raise FileProblem(_("This workbook is damaged and cannot be read.")) from None
     finally:
         book.close()
@@ -120,15 +135,21 @@ def _read_csv(data: bytes) -> Sheet:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     lines = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(lines, None)
+    try:
+        header = next(lines, None)
+    except csv.Error:
+        raise FileProblem(_("This CSV file cannot be read: a field is too long.")) from None
     if not header or not any(cell.strip() for cell in header):
         raise FileProblem(_("This file is empty."))
     kind = _kind_of(header)
     sheet = Sheet(kind, kind.label)
     keys = _keys(kind, header, kind.label)
-    for number, cells in enumerate(lines, start=2):
-        values = [Formula(cell) if cell.startswith("=") else cell for cell in cells]
-        _add_row(sheet, keys, number, values)
+    try:
+        for number, cells in enumerate(lines, start=2):
+            values = [Formula(cell) if cell.startswith("=") else cell for cell in cells]
+            _add_row(sheet, keys, number, values)
+    except csv.Error:  # e.g. a field longer than the csv module allows
+        raise FileProblem(_("This CSV file cannot be read: a field is too long.")) from None
     return sheet
 
 
@@ -177,6 +198,14 @@ def _keys(kind: Kind, header: list[Any], sheet: str) -> list[str | None]:
 
 
 def _add_row(sheet: Sheet, keys: list[str | None], number: int, values: list[Any]) -> None:
+    if number > MAX_LINES + 1:
+        raise FileProblem(
+            _(
+                "Sheet “%(sheet)s” has more than %(rows)d rows. Import it in parts.",
+                sheet=sheet.name,
+                rows=MAX_ROWS,
+            )
+        )
     if all(_blank(value) for value in values):
         return
     if len(sheet.rows) >= MAX_ROWS:

@@ -46,6 +46,17 @@ def preview(actor: User, data: bytes, filename: str) -> Preview:
     return Planner(actor).preview(read(data, filename))
 
 
+def forget_expired() -> int:
+    """Drop the uploads nobody confirmed in time, of every organisation (the nightly retention
+    sweep): a caseload's spreadsheet is personal data and is kept no longer than it is needed."""
+    result = db.session.execute(
+        delete(ImportUpload)
+        .where(ImportUpload.created_at < now_utc() - KEPT_FOR)
+        .execution_options(all_tenants=True)
+    )
+    return result.rowcount or 0
+
+
 def keep(actor: User, data: bytes, filename: str) -> ImportUpload:
     """Keep the upload until it is confirmed; older uploads of the organisation are dropped."""
     db.session.execute(
@@ -103,7 +114,7 @@ def run(actor: User, upload: ImportUpload, plan: Preview) -> dict[str, Counts]:
         organisation_id=actor.organisation_id,
         actor=actor,
         detail={
-            "file": upload.filename,
+            "file_sha256": upload.sha256,  # not its name, which often names a person
             **{
                 f"{kind}_{what}": getattr(count, what)
                 for kind, count in counts.items()

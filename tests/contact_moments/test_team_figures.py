@@ -169,9 +169,7 @@ def build_team(make, db, lead, counsellors: int, clients_each: int):
     return person
 
 
-def test_the_clients_behind_a_figure_are_only_files_the_lead_may_open(
-    client, auth, db, make, team
-):
+def test_the_clients_behind_a_figure_are_only_files_the_lead_may_open(client, auth, db, make, team):
     lead, an, _bo, stranger = team
     own = make.client(an, "Olga", "Eigen")
     elsewhere = make.client(stranger, "Walter", "Elders")
