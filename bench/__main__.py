@@ -10,6 +10,10 @@ FIELDAPP_BENCH_DATABASE_URL is set or the local test database (127.0.0.1:5432/te
 Then the evaluation cycle at scale (``bench/history.py``): a client with two years of history
 against one with little. ``FIELDAPP_BENCH_ONLY=history`` builds only the large organisation and
 runs only that part (a few minutes instead of some fifteen); unset, everything runs.
+
+Then the heavy pages served as in production (``bench/server_cpu.py``): gunicorn with two workers
+under a concurrent load, each page's worker CPU per request next to a bare Flask route served the
+same way (``FIELDAPP_BENCH_ONLY=server`` runs only that part).
 """
 
 from __future__ import annotations
@@ -32,17 +36,18 @@ from bench import feedback as feedback_bench
 from bench import history as history_bench
 from bench import imports as imports_bench
 from bench import reminders as reminders_bench
+from bench import server_cpu
+from bench.app import app_for
 from bench.generate import LARGE, PASSWORD, SMALL, populate
 from bench.measure import bare_flask_app, time_requests
 from bench.sync import plan_visit, sync_outbox
-from fieldapp import create_app
 from fieldapp.common.dates import today
 from fieldapp.extensions import db
 from fieldapp.feedback.models import FeedbackRound
 from fieldapp.instance import normalise_database_url
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PARTS = ("pages", "history")  # FIELDAPP_BENCH_ONLY picks one of them
+PARTS = ("pages", "history", "server")  # FIELDAPP_BENCH_ONLY picks one of them
 # (who, path): who is counsellor, lead, admin or anonymous; {client} is the busiest client.
 PAGES = (
     ("anonymous", "/login"),
@@ -57,23 +62,16 @@ PAGES = (
     ("admin", "/team/"),
     ("admin", "/admin/audit/"),
 )
-
-
-def app_for(database_url: str, instance: Path):
-    return create_app(
-        {
-            "INSTANCE_PATH": str(instance),
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SECRET_KEY": "bench",
-            "FIELDAPP_ENV": "development",
-            "FIELDAPP_MAIL_BACKEND": "memory",
-            "WTF_CSRF_ENABLED": False,
-            # Throttling would refuse the hundreds of sign-ins and form posts a bench sends.
-            "RATELIMIT_ENABLED": False,
-            # The fan-out measure pushes to a local push service on 127.0.0.1.
-            "FIELDAPP_PUSH_PRIVATE_ENDPOINTS": True,
-        }
-    )
+# The heavy pages of a counsellor's day, measured again under gunicorn (bench/server_cpu.py);
+# {round} is a 360° round with 30 answers.
+HEAVY_PAGES = (
+    "/",
+    "/clients/",
+    "/clients/?q=achternaam0",
+    "/clients/{client}",
+    "/feedback/rounds/{round}/report",
+    "/notifications",
+)
 
 
 @contextmanager
@@ -144,6 +142,13 @@ def run(database_url: str, instance: Path, bare_ms: float, parts: tuple[str, ...
             seconds = time.perf_counter() - started
         print(f"\nbuilt the two histories in {seconds:.1f} s")
         steady &= history_bench.run(app, engine, histories, bare_ms)
+    if "server" in parts:
+        with app.app_context():
+            round_id = feedback_bench.prepare(ids["large"]["counsellor"]).round_id
+        paths = [p.format(client=ids["large"]["client"], round=round_id) for p in HEAVY_PAGES]
+        costs = server_cpu.page_costs(database_url, instance, "c0@large.example", PASSWORD, paths)
+        print()
+        print(server_cpu.report(costs))
     with app.app_context():
         db.session.remove()
         db.drop_all()

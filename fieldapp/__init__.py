@@ -33,7 +33,7 @@ from fieldapp.common import (
 from fieldapp.common.urls import IdConverter
 from fieldapp.config import config_from_env
 from fieldapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
-from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog
 from fieldapp.i18n.locale import select_locale
 from fieldapp.instance import normalise_database_url, read_or_create_secret
 from fieldapp.reminders import agenda as reminder_agenda
@@ -103,6 +103,7 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).parent / "translations"),
         locale_selector=select_locale,
     )
+    catalog.install(app, babel)
     _init_login(app)
     tenancy.install_tenant_guards(FlaskSession)
     reminder_agenda.subscribe(FlaskSession)

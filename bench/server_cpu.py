@@ -1,0 +1,187 @@
+"""Worker CPU per request of the heavy signed-in pages, served by gunicorn under a concurrent load.
+
+The in-process timings of ``make bench`` say how long a page takes; what an OCMW pays for is the
+CPU its app servers burn. Here fieldapp runs as it does in production, under gunicorn with two sync
+workers, and a bare Flask route runs the same way next to it. Each page is requested by a few
+clients at once; the CPU the workers used (user and system time from ``/proc``) is divided by the
+number of requests. The same figure for the bare route is the floor every page is compared with.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask
+
+from bench.app import app_for
+from bench.measure import bare_flask_app
+
+WORKERS = 2
+CLIENTS = 4  # requests in flight at once
+LIMIT = 25  # the most a heavy page may cost, in bare routes
+ROOT = Path(__file__).resolve().parent.parent
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Cost:
+    path: str
+    cpu_ms: float  # worker CPU per request
+    bare_ms: float  # the bare route's, measured right before
+
+
+def served_app() -> Flask:
+    """The app gunicorn serves: the bench's database, named by the environment."""
+    return app_for(
+        os.environ["FIELDAPP_BENCH_SERVED_DATABASE"],
+        Path(os.environ["FIELDAPP_BENCH_INSTANCE"]),
+        environment="production",
+    )
+
+
+def served_bare_app() -> Flask:
+    return bare_flask_app()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not listen on {port} within {seconds} s")
+
+
+@contextmanager
+def gunicorn(app: str, env: dict[str, str]) -> Iterator[tuple[int, subprocess.Popen]]:
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: S603 (our own gunicorn, our own arguments)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            f"--workers={WORKERS}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+            app,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    try:
+        _wait_for(port, process)
+        yield port, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _workers_cpu_seconds(master: int) -> float:
+    """User and system CPU of the master's children (the workers) so far."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / TICKS
+
+
+def _get(port: int, path: str, cookie: str) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"GET {path} answered {response.status}")
+    finally:
+        connection.close()
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    """The cookie header of a session signed in as ``email``."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request(
+            "POST",
+            "/login",
+            body=urlencode({"email": email, "password": password}),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        response = connection.getresponse()
+        response.read()
+        if response.status != 302:
+            raise RuntimeError(f"signing in as {email} answered {response.status}")
+        cookies = [h.split(";", 1)[0] for k, h in response.getheaders() if k == "Set-Cookie"]
+    finally:
+        connection.close()
+    return "; ".join(cookies)
+
+
+def cpu_per_request(
+    port: int, master: int, path: str, cookie: str = "", requests: int = 120
+) -> float:
+    """Worker CPU milliseconds per GET of ``path``, with ``CLIENTS`` requests in flight."""
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        list(pool.map(lambda _: _get(port, path, cookie), range(2 * CLIENTS)))  # warm up
+        before = _workers_cpu_seconds(master)
+        list(pool.map(lambda _: _get(port, path, cookie), range(requests)))
+        after = _workers_cpu_seconds(master)
+    return (after - before) * 1000 / requests
+
+
+def page_costs(
+    database_url: str, instance: Path, email: str, password: str, paths: list[str]
+) -> list[Cost]:
+    """Each page's CPU per request, and the bare route's measured right before it, both servers
+    running side by side: on a machine whose load changes, a page is compared with the floor
+    under the same conditions."""
+    env = {
+        "FIELDAPP_ENV": "production",  # as an OCMW serves it (no watching of static files)
+        "FIELDAPP_BENCH_SERVED_DATABASE": database_url,
+        "FIELDAPP_BENCH_INSTANCE": str(instance),
+    }
+    with (
+        gunicorn("bench.server_cpu:served_bare_app()", {}) as (bare_port, bare),
+        gunicorn("bench.server_cpu:served_app()", env) as (port, served),
+    ):
+        cookie = sign_in(port, email, password)
+        costs = []
+        for path in paths:
+            bare_ms = cpu_per_request(bare_port, bare.pid, "/", requests=1500)
+            costs.append(Cost(path, cpu_per_request(port, served.pid, path, cookie), bare_ms))
+        return costs
+
+
+def report(costs: list[Cost]) -> str:
+    lines = [
+        f"worker CPU per request under gunicorn ({WORKERS} workers, {CLIENTS} requests in flight),"
+        f" next to a bare Flask route served the same way; limit {LIMIT}x bare",
+        f"{'page':<40}{'CPU ms':>10}{'bare ms':>10}{'x bare':>10}",
+    ]
+    for cost in costs:
+        ratio = cost.cpu_ms / cost.bare_ms
+        mark = "" if ratio <= LIMIT else "  over the limit"
+        lines.append(
+            f"{cost.path:<40}{cost.cpu_ms:>10.2f}{cost.bare_ms:>10.3f}{ratio:>10.1f}{mark}"
+        )
+    return "\n".join(lines)
