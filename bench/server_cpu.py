@@ -42,11 +42,16 @@ class Cost:
 
 
 def served_app() -> Flask:
-    """The app gunicorn serves: the bench's database, named by the environment."""
-    return app_for(
-        os.environ["FIELDAPP_BENCH_SERVED_DATABASE"],
-        Path(os.environ["FIELDAPP_BENCH_INSTANCE"]),
-        environment="production",
+    """The app gunicorn serves, settled as ``fieldapp.wsgi`` settles it, on the bench's
+    database (named by the environment)."""
+    from fieldapp.wsgi import settled
+
+    return settled(
+        app_for(
+            os.environ["FIELDAPP_BENCH_SERVED_DATABASE"],
+            Path(os.environ["FIELDAPP_BENCH_INSTANCE"]),
+            environment="production",
+        )
     )
 
 
