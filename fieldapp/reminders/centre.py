@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
+from fieldapp.common.paging import Page, paginate
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import local_zone
 from fieldapp.extensions import db
@@ -26,6 +27,9 @@ from fieldapp.reminders.models import Reminder, ReminderStatus
 from fieldapp.visits.models import Visit
 
 UPCOMING_DAYS = 14
+# What is due comes a page at a time: late reminders pile up when a counsellor is away, and a page
+# of them all (each with its snooze choices) grew with every one.
+DUE_PER_PAGE = 25
 SNOOZE_CHOICES = ("hour", "tomorrow", "day", "week")  # "day": the morning of its own day
 
 
@@ -48,9 +52,13 @@ class Item:
 
 @dataclass(frozen=True)
 class Centre:
-    due: list[Item]
+    due_page: Page[Item]
     upcoming: list[Item]
     done: list[Item]
+
+    @property
+    def due(self) -> list[Item]:
+        return list(self.due_page.items)
 
 
 def _open(user: User) -> list:
@@ -161,14 +169,25 @@ def _comes_back(reminder: Reminder, now: datetime) -> tuple[datetime, int]:
     return due_at(reminder.moment), reminder.id
 
 
-def of_user(user: User, today: date, now: datetime) -> Centre:
-    """Due: open, not snoozed, its day come. Coming: the next two weeks, and every snoozed one."""
-    open_rows = db.session.scalars(
+def of_user(user: User, today: date, now: datetime, page: int = 1) -> Centre:
+    """Due: open, not snoozed, its day come, a page at a time. Coming: the next two weeks, and
+    every snoozed one. Done: the last week's."""
+    due = paginate(
+        select(Reminder)
+        .where(*_open_for(user, now), Reminder.moment <= today)
+        .order_by(Reminder.moment, Reminder.id),
+        page,
+        DUE_PER_PAGE,
+    )
+    coming_rows = db.session.scalars(
         select(Reminder)
         .where(
             *_open(user),
             or_(
-                Reminder.moment <= today + timedelta(days=UPCOMING_DAYS),
+                and_(
+                    Reminder.moment > today,
+                    Reminder.moment <= today + timedelta(days=UPCOMING_DAYS),
+                ),
                 Reminder.snoozed_until > now,
             ),
         )
@@ -184,12 +203,11 @@ def of_user(user: User, today: date, now: datetime) -> Centre:
         .order_by(Reminder.done_at.desc())
         .limit(20)
     ).all()
-    items = _items([*open_rows, *done_rows], today, now)
+    items = _items([*due.items, *coming_rows, *done_rows], today, now)
     by_id = {item.reminder.id: item for item in items}
-    coming = [r for r in open_rows if r.moment > today or _snoozed(r, now)]
     return Centre(
-        due=[by_id[r.id] for r in open_rows if r.moment <= today and not _snoozed(r, now)],
-        upcoming=[by_id[r.id] for r in sorted(coming, key=lambda r: _comes_back(r, now))],
+        due_page=Page([by_id[r.id] for r in due.items], due.number, due.has_next),
+        upcoming=[by_id[r.id] for r in sorted(coming_rows, key=lambda r: _comes_back(r, now))],
         done=[by_id[r.id] for r in done_rows],
     )
 

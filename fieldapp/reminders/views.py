@@ -71,7 +71,9 @@ def centre_page() -> ResponseReturnValue:
     """What is due and overdue, what is coming, and what was done lately."""
     return render_template(
         "reminders/centre.html",
-        centre=centre.of_user(acting_user(), today(), now_utc()),
+        centre=centre.of_user(
+            acting_user(), today(), now_utc(), request.args.get("page", 1, type=int)
+        ),
         action_form=FlaskForm(),
     )
 

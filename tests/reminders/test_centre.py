@@ -64,6 +64,35 @@ def test_done_and_snooze(client, auth, make, db):
     assert "data-done" in client.get("/notifications").get_data(as_text=True)
 
 
+def test_what_is_due_comes_a_page_at_a_time_oldest_first(client, auth, make, db):
+    user = make.user()
+    patient = make.client(counsellor=user)
+    due = [
+        make.reminder(user, patient, today() - timedelta(days=40 - n)) for n in range(30)
+    ]  # oldest first
+    upcoming = make.reminder(user, patient, today() + timedelta(days=3))
+    auth.login(user.email)
+
+    first = client.get("/notifications").get_data(as_text=True)
+    shown, coming = first.split("data-upcoming", 1)
+    assert [r.id for r in due if f"/notifications/{r.id}/done" in shown] == [r.id for r in due[:25]]
+    assert f"/notifications/{upcoming.id}/done" in coming  # what comes is on every page
+    assert 'href="/notifications?page=2"' in shown
+    assert 'class="badge" aria-hidden="true">30<' in first  # the bell counts them all
+
+    second = client.get("/notifications?page=2").get_data(as_text=True).split("data-upcoming")[0]
+    assert [r.id for r in due if f"/notifications/{r.id}/done" in second] == [
+        r.id for r in due[25:]
+    ]
+    assert 'href="/notifications?page=1"' in second
+    assert 'href="/notifications?page=3"' not in second
+
+    beyond = client.get("/notifications?page=9")
+    assert beyond.status_code == 200
+    assert "Nothing more on this page." in beyond.get_data(as_text=True)
+    assert client.get("/notifications?page=-3").status_code == 200
+
+
 def test_someone_elses_reminder_is_not_found(client, auth, make):
     world = make.world()
     colleague = make.user(world.organisation)
