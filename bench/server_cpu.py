@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -32,6 +33,7 @@ CLIENTS = 4  # requests in flight at once
 LIMIT = 25  # the most a heavy page may cost, in bare routes
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -122,24 +124,40 @@ def _get(port: int, path: str, cookie: str) -> None:
         connection.close()
 
 
+def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+    pairs = [h.split(";", 1)[0] for k, h in response.getheaders() if k == "Set-Cookie"]
+    return dict(pair.split("=", 1) for pair in pairs)
+
+
 def sign_in(port: int, email: str, password: str) -> str:
-    """The cookie header of a session signed in as ``email``."""
+    """The cookie header of a session signed in as ``email`` (through the form's CSRF token
+    when the app asks for one)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
+        connection.request("GET", "/login")
+        response = connection.getresponse()
+        token = CSRF_FIELD.search(response.read().decode())
+        cookies = _cookies(response)
+        fields = {"email": email, "password": password}
+        if token:
+            fields["csrf_token"] = token.group(1)
         connection.request(
             "POST",
             "/login",
-            body=urlencode({"email": email, "password": password}),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            body=urlencode(fields),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+            },
         )
         response = connection.getresponse()
         response.read()
         if response.status != 302:
             raise RuntimeError(f"signing in as {email} answered {response.status}")
-        cookies = [h.split(";", 1)[0] for k, h in response.getheaders() if k == "Set-Cookie"]
+        cookies |= _cookies(response)
     finally:
         connection.close()
-    return "; ".join(cookies)
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
 def cpu_per_request(
