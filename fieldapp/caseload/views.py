@@ -138,7 +138,7 @@ def show(client: Client) -> ResponseReturnValue:
         goal_form=GoalForm(framework, formdata=None),
         status_form=StatusForm(formdata=None),
         hours=trajectories.current_hours(current, today()) if current else None,
-        trend=competence_trend.trend_of(client, str(get_locale())),
+        trend=competence_trend.trend_of(client, str(get_locale()), framework=framework),
         timeline=timeline.page_of(client, request.args.get("timeline", 1, type=int)),
         timeline_kinds=timeline.KINDS,
         today=today(),

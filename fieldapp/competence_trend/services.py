@@ -10,7 +10,7 @@ from fieldapp.clients.models import Client
 from fieldapp.competence_trend import chart as charts
 from fieldapp.competence_trend.sources import Scope, SourceKind, points_of
 from fieldapp.extensions import db
-from fieldapp.feedback.frameworks import framework_in_use
+from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
 from fieldapp.organisation.models import Organisation
 from fieldapp.trajectories.models import Trajectory
 
@@ -20,11 +20,19 @@ def _threshold(client: Client) -> int:
     return organisation.feedback_threshold if organisation else 3
 
 
-def trend_of(client: Client, language: str, trajectory: Trajectory | None = None) -> charts.Chart:
+def trend_of(
+    client: Client,
+    language: str,
+    trajectory: Trajectory | None = None,
+    framework: FrameworkText | None = None,
+) -> charts.Chart:
     """The chart of the client's whole file (or of one trajectory), for the competences of the
-    framework in use; a fixed number of queries however long the history."""
+    framework in use (``framework``, when the caller has it in ``language`` already); a fixed
+    number of queries however long the history."""
     scope = Scope(client, trajectory, _threshold(client), language)
-    return charts.build(points_of(scope), framework_in_use(client.organisation_id, language))
+    if framework is None:
+        framework = framework_in_use(client.organisation_id, language)
+    return charts.build(points_of(scope), framework)
 
 
 class Direction(StrEnum):
