@@ -94,9 +94,18 @@ def _screen(
     invitation: Invitation, language: str, step_url: StepUrl, assisted_by: User | None
 ) -> ResponseReturnValue:
     total = len(invitation.round.competences)
-    step = request.args.get("q", type=int) or easy_read.first_open_step(invitation)
-    if not 1 <= step <= total + 1:
-        abort(404, description=_("This form has no such question."))
+    step = request.args.get("q", type=int)
+    if step is None:
+        step = easy_read.first_open_step(invitation)
+    if not 1 <= step <= total + 1:  # a link to a question that is not there: where one was
+        return _page(
+            invitation,
+            language,
+            easy_read.first_open_step(invitation),
+            step_url,
+            assisted_by,
+            error=RuleBroken(_("This form has no such question.")),
+        ), 404
     if request.method == "GET":
         return _page(invitation, language, step, step_url, assisted_by)
     action = request.form.get("action", "next")
