@@ -298,3 +298,19 @@ def test_a_choice_saved_by_the_script_answers_no_content(client, make, db):
     assert saved.status_code == 204
     db.session.refresh(feedback_round.invitations[0])
     assert feedback_round.invitations[0].draft["scores"] == {KEYS[3]: 5}
+
+
+def test_the_invitation_e_mail_speaks_the_raters_language(client, make, sent_mail, app):
+    world = make.world()
+    with app.test_request_context():
+        make.feedback_round(
+            world,
+            rounds.Rater(RaterGroup.SELF, "Amal", "amal@example.org", "ar", easy_read=True),
+            rounds.Rater(RaterGroup.NETWORK, "Ayşe", "ayse@example.org", "tr"),
+        )
+    arabic, turkish = sorted(sent_mail(), key=lambda mail: mail.to)
+    assert arabic.subject == f"رأيك في أداء {world.client.first_name} في العمل"
+    assert "مرحبًا Amal،" in arabic.body
+    assert turkish.subject == f"İşte {world.client.first_name} nasıl gidiyor: görüşünüz"
+    link = re.search(r"http\S+/f/\S+", arabic.body).group(0)
+    assert client.get(link).headers["Location"].endswith("/easy")
