@@ -46,7 +46,13 @@ def own_link(make, world, language: str) -> tuple[object, str]:
 
 
 def fits_the_phone(page) -> None:
+    """Nothing scrolls sideways, nothing is cut off at either side (what overflows at the start
+    of a right-to-left line does not scroll), and axe-core finds nothing serious."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    for link in page.locator("nav a, main a, main button:visible").all():
+        box = link.bounding_box()
+        assert box["x"] >= 0, link.text_content()
+        assert box["x"] + box["width"] <= PHONE["width"], link.text_content()
     assert page.evaluate(AXE_JS) == []
 
 
