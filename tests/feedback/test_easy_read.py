@@ -28,12 +28,12 @@ def self_link(make, world, language="nl", easy_read=True):
     return feedback_round, f"/f/{links[own.id]}", f"/f/{links[supervisor.id]}"
 
 
-def answer_every_question(client, url, score="4"):
+def answer_every_question(client, url, score="4", language="nl"):
     """Go through every screen as a phone without JavaScript: choose, "Next"."""
     for number, key in enumerate(KEYS, start=1):
         response = client.post(f"{url}?q={number}", data={f"score-{key}": score, "action": "next"})
         assert response.status_code == 303
-        assert response.headers["Location"].endswith(f"q={number + 1}&lang=nl")
+        assert response.headers["Location"].endswith(f"q={number + 1}&lang={language}")
 
 
 def test_one_question_a_page_without_javascript_and_nothing_lost_going_back(client, make, db):
@@ -314,3 +314,22 @@ def test_the_invitation_e_mail_speaks_the_raters_language(client, make, sent_mai
     assert turkish.subject == f"İşte {world.client.first_name} nasıl gidiyor: görüşünüz"
     link = re.search(r"http\S+/f/\S+", arabic.body).group(0)
     assert client.get(link).headers["Location"].endswith("/easy")
+
+
+def test_refusal_and_thank_you_pages_in_arabic_read_right_to_left(client, auth, make, db):
+    world = make.world()
+    feedback_round, link, _ = self_link(make, world, language="ar")
+    answer_every_question(client, f"{link}/easy", language="ar")
+    thanks = client.post(f"{link}/easy?q={len(KEYS) + 1}&lang=ar", data={"action": "send"})
+    page = thanks.get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "شكرًا لك" in page
+
+    used = client.get(f"{link}/easy")
+    assert used.status_code == 409
+    page = used.get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "تم إرسال إجاباتك من قبل" in page
+    unknown = client.get(f"/f/{'x' * 43}/easy?lang=tr")
+    assert unknown.status_code == 404
+    assert "Bu bağlantı çalışmıyor" in unknown.get_data(as_text=True)
