@@ -316,9 +316,9 @@ def test_the_invitation_e_mail_speaks_the_raters_language(client, make, sent_mai
     assert client.get(link).headers["Location"].endswith("/easy")
 
 
-def test_refusal_and_thank_you_pages_in_arabic_read_right_to_left(client, auth, make, db):
+def test_refusal_and_thank_you_pages_in_arabic_read_right_to_left(client, make):
     world = make.world()
-    feedback_round, link, _ = self_link(make, world, language="ar")
+    _, link, _ = self_link(make, world, language="ar")
     answer_every_question(client, f"{link}/easy", language="ar")
     thanks = client.post(f"{link}/easy?q={len(KEYS) + 1}&lang=ar", data={"action": "send"})
     page = thanks.get_data(as_text=True)
