@@ -155,7 +155,7 @@ def _page(
         step=step,
         total=len(questions),
         scores=draft.get("scores", {}),
-        overall=draft.get("overall", ""),
+        overall=request.form.get("overall", draft.get("overall", "")),  # as typed, if refused
         unanswered=easy_read.unanswered(invitation),
         error=error,
         missing=error.missing if isinstance(error, rounds.AnswersRefused) else [],

@@ -136,6 +136,8 @@ def test_bad_input_gets_a_clear_4xx(client, make, db, query, data, status, messa
     response = client.post(url, data=data) if data else client.get(url)
     assert response.status_code == status
     assert message in html.unescape(response.get_data(as_text=True))
+    if data and "overall" in data:  # what was typed is shown again, to shorten
+        assert read_html(response.get_data(as_text=True)).by_id("overall").text == data["overall"]
     db.session.refresh(feedback_round.invitations[0])
     assert feedback_round.invitations[0].draft in ({}, None)
 
