@@ -33,7 +33,7 @@ from fieldapp.common import (
 from fieldapp.common.urls import IdConverter
 from fieldapp.config import config_from_env
 from fieldapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
-from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog
+from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, RATER_LANGUAGES, catalog, direction
 from fieldapp.i18n.locale import select_locale
 from fieldapp.instance import normalise_database_url, read_or_create_secret
 from fieldapp.reminders import agenda as reminder_agenda
@@ -77,7 +77,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     app.jinja_env.undefined = StrictUndefined  # a typo in a template fails the tests, not silently
-    app.context_processor(lambda: {"languages": LANGUAGES, "current_language": str(get_locale())})
+    app.context_processor(
+        lambda: {
+            "languages": LANGUAGES,
+            "rater_languages": RATER_LANGUAGES,
+            "current_language": str(get_locale()),
+            "text_direction": direction(str(get_locale())),
+        }
+    )
     return app
 
 
@@ -147,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.development_plan.views import bp as goals_bp
     from fieldapp.documents.views import bp as documents_bp
     from fieldapp.evaluations.views import bp as evaluations_bp
+    from fieldapp.feedback.easy_views import bp as feedback_easy_bp
     from fieldapp.feedback.form_views import bp as feedback_form_bp
     from fieldapp.feedback.framework_views import bp as frameworks_bp
     from fieldapp.feedback.round_views import bp as feedback_rounds_bp
@@ -173,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
         imports_bp,
         frameworks_bp,
         feedback_form_bp,
+        feedback_easy_bp,
         feedback_rounds_bp,
         clients_bp,
         trajectories_bp,

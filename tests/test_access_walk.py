@@ -104,6 +104,7 @@ ROUTES: dict[str, Permission] = {
     "feedback_rounds.extend": C,
     "feedback_rounds.new_link": C,
     "feedback_rounds.revoke": C,
+    "feedback_easy.together": C,
     "goals.create": C,
     "goals.change_status": C,
     "goals.from_blind_spot": C,

@@ -94,6 +94,7 @@ ACTIONS: dict[str, Any] = {
     "feedback.round_closed": _l("Feedback round closed"),
     "feedback.report_released": _l("Feedback report released to the client"),
     "feedback.reminded": _l("Feedback reminders sent"),
+    "feedback.answered_together": _l("Self-assessment filled in together with the client"),
     "reminders.rules_changed": _l("Reminder rules changed"),
     "mail.sent_again": _l("E-mail sent again"),
 }

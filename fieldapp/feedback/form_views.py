@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 
@@ -21,10 +21,10 @@ from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.tenancy import activate_tenant
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import csrf, db, limiter
-from fieldapp.feedback import charts, links, report, rounds
+from fieldapp.feedback import charts, easy_read, links, report, rounds
 from fieldapp.feedback.frameworks import in_language
 from fieldapp.feedback.models import Invitation, RaterGroup
-from fieldapp.i18n import LANGUAGES
+from fieldapp.i18n import RATER_LANGUAGES
 from fieldapp.organisation.models import Organisation
 
 bp = Blueprint("feedback_form", __name__)
@@ -35,22 +35,24 @@ RELEASED_REPORT_FOR = timedelta(days=90)
 REFUSAL_STATUS = secret_links.REFUSAL_STATUS | {Refusal.USED: 409}
 
 
-def _per_link() -> str:
+def per_link() -> str:
+    """The rate limit's key for one link (its hash: the secret itself is never kept)."""
     return "feedback-link:" + secret_links.hash_token(
         str((request.view_args or {}).get("token", ""))
     )
 
 
-def _language(invitation: Invitation | None) -> str:
+def language_of(invitation: Invitation | None) -> str:
+    """The language chosen on the page (``?lang=``), else the invitation's."""
     chosen = request.args.get("lang", "")
-    if chosen in LANGUAGES:
+    if chosen in RATER_LANGUAGES:
         return chosen
     return invitation.language if invitation is not None else "nl"
 
 
-def _problem(refused: LinkRefused) -> ResponseReturnValue:
+def problem(refused: LinkRefused) -> ResponseReturnValue:
     invitation: Invitation | None = refused.holder
-    with force_locale(_language(invitation)):
+    with force_locale(language_of(invitation)):
         page = render_template(
             "feedback/link_problem.html",
             problem=refused.reason.value,
@@ -59,7 +61,7 @@ def _problem(refused: LinkRefused) -> ResponseReturnValue:
     return page, REFUSAL_STATUS[refused.reason]
 
 
-def _released_to(invitation: Invitation) -> bool:
+def released_to(invitation: Invitation) -> bool:
     """The client's own link shows the report once the counsellor released it, for a while."""
     released = invitation.round.released_at
     return (
@@ -69,11 +71,11 @@ def _released_to(invitation: Invitation) -> bool:
     )
 
 
-def _own_report(invitation: Invitation) -> ResponseReturnValue:
+def own_report(invitation: Invitation) -> ResponseReturnValue:
     activate_tenant(invitation.organisation_id)
-    language = _language(invitation)
+    language = language_of(invitation)
     with force_locale(language):
-        built = report.build(invitation.round, _threshold(invitation.organisation_id), language)
+        built = report.build(invitation.round, threshold_of(invitation.organisation_id), language)
         return render_template(
             "feedback/own_report.html",
             report=built,
@@ -84,7 +86,7 @@ def _own_report(invitation: Invitation) -> ResponseReturnValue:
         )
 
 
-def _threshold(organisation_id: int) -> int:
+def threshold_of(organisation_id: int) -> int:
     organisation = db.session.get(Organisation, organisation_id)
     return organisation.feedback_threshold if organisation else 3
 
@@ -107,7 +109,7 @@ def _page(
     error: RuleBroken | None = None,
     saved: bool = False,
 ) -> str:
-    language = _language(invitation)
+    language = language_of(invitation)
     feedback_round = invitation.round
     return render_template(
         "feedback/form.html",
@@ -120,8 +122,9 @@ def _page(
         missing=error.missing if isinstance(error, rounds.AnswersRefused) else [],
         problems=error.problems if isinstance(error, rounds.AnswersRefused) else {},
         saved=saved,
-        threshold=_threshold(invitation.organisation_id),
+        threshold=threshold_of(invitation.organisation_id),
         language=language,
+        easy_read_offered=easy_read.offered(invitation),
         token=request.view_args["token"] if request.view_args else "",
     )
 
@@ -130,24 +133,31 @@ def _page(
 @public
 @csrf.exempt
 @limiter.limit("60 per minute")
-@limiter.limit("30 per minute", key_func=_per_link)
+@limiter.limit("30 per minute", key_func=per_link)
 def answer(token: str) -> ResponseReturnValue:
     """Show the form with what was saved before; save for later, or submit once."""
     try:
         invitation = links.find(token)
     except LinkRefused as refused:
         used_or_late = refused.reason in (Refusal.USED, Refusal.EXPIRED)
-        if refused.holder is not None and used_or_late and _released_to(refused.holder):
-            return _own_report(refused.holder)
-        return _problem(refused)
-    if _released_to(invitation):
-        return _own_report(invitation)
+        if refused.holder is not None and used_or_late and released_to(refused.holder):
+            return own_report(refused.holder)
+        return problem(refused)
+    if released_to(invitation):
+        return own_report(invitation)
     activate_tenant(invitation.organisation_id)
+    if request.method == "GET" and invitation.easy_read and request.args.get("form") != "full":
+        return redirect(url_for("feedback_easy.answer", token=token, lang=request.args.get("lang")))
+    opened(invitation)
+    with force_locale(language_of(invitation)):  # messages too, not only the page
+        return _answer(invitation)
+
+
+def opened(invitation: Invitation) -> None:
+    """Note the first time the link was opened (the round's page shows it)."""
     if invitation.opened_at is None:
         invitation.opened_at = now_utc()
         db.session.commit()
-    with force_locale(_language(invitation)):  # messages too, not only the page
-        return _answer(invitation)
 
 
 def _answer(invitation: Invitation) -> ResponseReturnValue:
@@ -166,7 +176,7 @@ def _answer(invitation: Invitation) -> ResponseReturnValue:
     try:
         rounds.submit(invitation, answers)
     except LinkRefused as refused:
-        return _problem(refused)
+        return problem(refused)
     return render_template("feedback/thanks.html", first_name=invitation.round.client.first_name)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -135,6 +136,9 @@ class Invitation(TenantScoped, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254), default="")
     language: Mapped[str] = mapped_column(String(2), default="nl")
+    # The client's own link opens the easy-read form (one question a screen, pictures, read
+    # aloud) when the counsellor chose it; either form offers the other.
+    easy_read: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -202,3 +206,8 @@ class FeedbackResponse(TenantScoped, db.Model):
     comments: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     overall_comment: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # The counsellor who filled in the client's self-assessment together with them, on the
+    # counsellor's own phone (assisted mode); the report says so. None: the rater did it alone.
+    assisted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )

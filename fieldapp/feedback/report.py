@@ -92,6 +92,8 @@ class Report:
     comments: dict[RaterGroup, list[Comment]] = field(default_factory=dict)
     threshold: int = 3
     closed: bool = True  # False: the anonymous groups are withheld until the round closes
+    # The client's self-assessment was filled in together with the counsellor (assisted mode).
+    self_assisted: bool = False
 
     @property
     def groups_shown(self) -> list[RaterGroup]:
@@ -134,7 +136,16 @@ def build(
         _row(competence, responses, threshold, language)
         for competence in feedback_round.competences
     ]
-    report = Report(feedback_round, rows, per_group, threshold=threshold, closed=closed)
+    report = Report(
+        feedback_round,
+        rows,
+        per_group,
+        threshold=threshold,
+        closed=closed,
+        self_assisted=any(
+            r.assisted_by_id is not None for r in responses if r.rater_group == RaterGroup.SELF
+        ),
+    )
     labels = {row.key: row.label for row in rows}
     position = {row.key: index for index, row in enumerate(rows)}
     found: dict[RaterGroup, list[tuple[int, Comment]]] = {}

@@ -5,6 +5,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     FieldList,
     Form,
@@ -17,7 +18,7 @@ from wtforms.validators import Email, Optional, Regexp
 
 from fieldapp.common.forms import choice, date_field, short_text, strip
 from fieldapp.feedback.models import RaterGroup
-from fieldapp.i18n import language_choices
+from fieldapp.i18n import RATER_LANGUAGES, language_choices
 
 GROUP_LABELS = {
     RaterGroup.SELF: _l("The client (self-assessment)"),
@@ -45,7 +46,9 @@ class RaterForm(Form):
         ],
         filters=[strip],
     )
-    language = SelectField(_l("Language"), choices=language_choices())
+    language = SelectField(_l("Language"), choices=language_choices(languages=RATER_LANGUAGES))
+    # Only for the client's own link: one question a screen, pictures, read aloud.
+    easy_read = BooleanField(_l("Easy-read form (for the client's own link)"))
 
     def validate(self, extra_validators: Any = None) -> bool:
         """An empty row (no name) is not checked: it is simply left out."""

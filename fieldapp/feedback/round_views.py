@@ -117,7 +117,11 @@ def _raters(form: StartRoundForm) -> list[rounds.Rater]:
     """The filled-in rows (the form has validated the choices)."""
     return [
         rounds.Rater(
-            RaterGroup(row.group.data), row.name.data, row.email.data or "", row.language.data
+            RaterGroup(row.group.data),
+            row.name.data,
+            row.email.data or "",
+            row.language.data,
+            easy_read=row.easy_read.data,
         )
         for row in (entry.form for entry in form.raters)
         if row.name.data

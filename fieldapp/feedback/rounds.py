@@ -22,7 +22,7 @@ from fieldapp.extensions import db
 from fieldapp.feedback import frameworks, links
 from fieldapp.feedback.answers_form import answers_form
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation, RaterGroup
-from fieldapp.i18n import LANGUAGES
+from fieldapp.i18n import RATER_LANGUAGES
 from fieldapp.mail.models import OutgoingMail
 from fieldapp.mail.services import mails_about, queue_mail, render_message
 from fieldapp.trajectories.models import Trajectory
@@ -38,6 +38,7 @@ class Rater:
     name: str
     email: str = ""
     language: str = "nl"
+    easy_read: bool = False  # the client's own link opens the easy-read form
 
 
 @dataclass
@@ -162,7 +163,8 @@ def start(
             rater_group=rater.group.value,
             name=rater.name.strip(),
             email=rater.email.strip(),
-            language=rater.language if rater.language in LANGUAGES else "nl",
+            language=rater.language if rater.language in RATER_LANGUAGES else "nl",
+            easy_read=rater.easy_read and rater.group is RaterGroup.SELF,
         )
         feedback_round.invitations.append(invitation)
         secret = links.new_secret(invitation)
@@ -376,9 +378,12 @@ def save_draft(invitation: Invitation, answers: Answers) -> None:
     db.session.flush()
 
 
-def submit(invitation: Invitation, answers: Answers) -> FeedbackResponse:
+def submit(
+    invitation: Invitation, answers: Answers, *, assisted_by: User | None = None
+) -> FeedbackResponse:
     """Store the answer once; a second submit (another tab, a double tap) finds the link used.
-    Commits: the unique key on the invitation decides which submit counts."""
+    Commits: the unique key on the invitation decides which submit counts. ``assisted_by``: the
+    counsellor who filled it in with the client (see :mod:`fieldapp.feedback.easy_read`)."""
     response = FeedbackResponse(
         organisation_id=invitation.organisation_id,
         invitation_id=invitation.id,
@@ -387,6 +392,7 @@ def submit(invitation: Invitation, answers: Answers) -> FeedbackResponse:
         scores=answers.scores,
         comments=answers.comments,
         overall_comment=answers.overall,
+        assisted_by_id=assisted_by.id if assisted_by else None,
     )
     invitation.submitted_at = now_utc()
     invitation.draft = {}

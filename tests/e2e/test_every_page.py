@@ -72,7 +72,7 @@ NOT_PAGES = {
     "health.healthz": "JSON for a load balancer",
 }
 # The rater's link needs a secret that only exists when it is made: it gets one below.
-SECRET_LINKS = {"feedback_form.answer"}
+SECRET_LINKS = {"feedback_form.answer", "feedback_easy.answer"}
 
 
 @dataclass

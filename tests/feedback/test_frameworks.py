@@ -11,6 +11,7 @@ from fieldapp.auth.roles import Role
 from fieldapp.feedback import shipped
 from fieldapp.feedback.frameworks import LANGUAGES
 from fieldapp.feedback.models import Competence, Framework
+from fieldapp.i18n import RATER_LANGUAGES
 
 
 @pytest.fixture
@@ -32,11 +33,14 @@ def competence_form(**texts):
     return data
 
 
-def test_the_shipped_framework_is_complete_in_three_languages():
+def test_the_shipped_framework_is_complete_in_every_language_raters_read():
+    """nl, fr, en, and every language with a catalog (Arabic, Turkish): a new catalog needs the
+    shipped competences in its language too."""
     keys = [competence["key"] for competence in shipped.COMPETENCES]
     assert len(keys) == len(set(keys)) == 10
+    assert set(shipped.NAME) == set(RATER_LANGUAGES)
     for competence in shipped.COMPETENCES:
-        for code in LANGUAGES:
+        for code in RATER_LANGUAGES:
             assert competence["label"][code].strip()
             assert competence["description"][code].strip()
             assert len(competence["label"][code]) <= 80
@@ -168,3 +172,31 @@ def test_a_score_for_a_competence_taken_out_of_use_keeps_a_readable_name(client,
     db.session.commit()
     page = client.get(f"/visits/{world.visit.id}").get_data(as_text=True)
     assert "Teamwork: 4/5" in page
+
+
+def test_editing_keeps_the_arabic_and_turkish_texts_until_the_dutch_one_changes(client, db, admin):
+    """The editor shows nl, fr and en. A copy of the shipped framework keeps the texts raters read
+    in Arabic and Turkish through an edit of the French, and loses them when the Dutch changes:
+    they would translate what it no longer says."""
+    client.post("/admin/frameworks/copy")
+    first = own_frameworks(db)[0].competences[0]
+    shipped_label = shipped.COMPETENCES[0]["label"]
+    shipped_description = shipped.COMPETENCES[0]["description"]
+    same_dutch = {
+        "label_nl": shipped_label["nl"],
+        "label_fr": "Ponctuel",
+        "label_en": shipped_label["en"],
+        "description_nl": shipped_description["nl"],
+    }
+    url = f"/admin/frameworks/competences/{first.id}"
+    assert client.post(url, data=competence_form(**same_dutch)).status_code == 302
+    db.session.expire_all()
+    assert first.label["fr"] == "Ponctuel"
+    assert first.label["ar"] == shipped_label["ar"]
+    assert first.description["tr"] == shipped_description["tr"]
+
+    reworded = {**same_dutch, "label_nl": "Stipt"}
+    assert client.post(url, data=competence_form(**reworded)).status_code == 302
+    db.session.expire_all()
+    assert set(first.label) == {"nl", "fr", "en"}
+    assert first.description["ar"] == shipped_description["ar"]  # its Dutch did not change

@@ -1,4 +1,9 @@
-"""Every user-facing string has a Dutch and a French translation; the language is chosen well."""
+"""Every user-facing string has a Dutch and a French translation; the language is chosen well.
+
+The other languages raters read (Arabic, Turkish: ``fieldapp.i18n.RATER_LANGUAGES``, every catalog
+beyond nl, fr and en) need only what raters and the client see: the files of ``RATER_FACING``
+and the messages of ``RATER_FACING_MESSAGES``. Staff pages stay in Dutch, French and English.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,35 @@ import shlex
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract, extract_from_dir
 from babel.messages.frontend import CommandLineInterface, parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from fieldapp import PROJECT_ROOT
+from fieldapp.i18n import LANGUAGES, RATER_LANGUAGES
 
 CATALOGS = Path(PROJECT_ROOT, "fieldapp/translations")
+
+# What a rater or the client sees at a secret link, whole files: the form, the easy-read form,
+# the thank-you and refusal pages, the released report, the invitation and reminder e-mails.
+RATER_FACING = (
+    "templates/feedback/_rater_page.html",
+    "templates/feedback/_shared.html",
+    "templates/feedback/form.html",
+    "templates/feedback/easy.html",
+    "templates/feedback/thanks.html",
+    "templates/feedback/link_problem.html",
+    "templates/feedback/own_report.html",
+    "templates/mail/feedback_invitation.txt",
+    "templates/mail/feedback_reminder.txt",
+    "fieldapp/feedback/answers_form.py",
+)
+# ... and the messages of modules that speak to staff too, which a rater's form can show.
+RATER_FACING_MESSAGES = (
+    "Answer every question, or choose \u201ccannot judge\u201d.",  # rounds.AnswersRefused
+    "This form does not belong to this round. Reload the page.",  # rounds.read_answers
+    "This form has no such question.",  # easy_views
+)
 
 
 def makefile_extract_command() -> list[str]:
@@ -74,6 +101,21 @@ def catalog_messages(language: str, *, translated_only: bool = True) -> set[str]
     }
 
 
+def rater_facing_messages() -> set[str]:
+    """Every msgid of ``RATER_FACING`` and ``RATER_FACING_MESSAGES``."""
+    found = set(RATER_FACING_MESSAGES)
+    for name in RATER_FACING:
+        method = "python" if name.endswith(".py") else "jinja2"
+        with Path(PROJECT_ROOT, name).open("rb") as handle:
+            found.update(
+                msgid(message)
+                for _lineno, message, _comments, _context in extract(
+                    method, handle, keywords=extraction_keywords()
+                )
+            )
+    return found
+
+
 def test_strings_in_underscore_folders_are_found():
     """The pager's words live in ``templates/_macros/``: the search must reach them."""
     assert {"Next", "Previous"} <= source_messages().keys()
@@ -92,6 +134,24 @@ def test_every_string_is_in_the_english_catalog():
     """The en catalog lists every msgid too (with an empty msgstr), as ``make translations``
     leaves it."""
     assert sorted(set(source_messages()) - catalog_messages("en", translated_only=False)) == []
+
+
+@pytest.mark.parametrize("language", sorted(set(RATER_LANGUAGES) - set(LANGUAGES)))
+def test_what_raters_see_is_translated_in_every_rater_language(language):
+    """Arabic and Turkish (and any catalog added): complete for raters' pages, nothing more."""
+    used = source_messages()
+    wanted = rater_facing_messages()
+    assert wanted <= used.keys(), "RATER_FACING_MESSAGES names a message the code no longer has"
+    missing = sorted(wanted - catalog_messages(language))
+    assert missing == [], f"translate these in {language}: {missing}"
+
+
+def test_rater_languages_are_the_catalogs_present():
+    """Adding a language for raters is adding its catalog; each is named in itself."""
+    present = {path.name for path in CATALOGS.iterdir() if (path / "LC_MESSAGES").is_dir()}
+    assert set(RATER_LANGUAGES) == present
+    assert set(LANGUAGES) < set(RATER_LANGUAGES)
+    assert {"ar": "العربية", "tr": "Türkçe"}.items() <= RATER_LANGUAGES.items()
 
 
 def test_make_translations_extracts_every_string(tmp_path, monkeypatch):
