@@ -35,13 +35,20 @@ def kept_copy(version: object, render: Callable[[], ResponseReturnValue]) -> Res
     if not is_offline_copy():
         return render()
     tag = _tag(version)
-    if request.if_none_match.contains(tag):
+    if _sent_back(tag):
         response = Response(status=304)
     else:
         response = make_response(render())
     response.set_etag(tag)
     response.vary.add(COPY_HEADER)
     return response
+
+
+def _sent_back(tag: str) -> bool:
+    """Whether the device's copy has ``tag``: as sent, or as compression marked it (a compressed
+    answer's tag gets ``:br`` or ``:gzip``, see Flask-Compress)."""
+    sent = request.if_none_match.as_set(include_weak=True)
+    return any(value.split(":", 1)[0] == tag for value in sent)
 
 
 def _tag(version: object) -> str:
