@@ -35,10 +35,7 @@ def kept_copy(version: object, render: Callable[[], ResponseReturnValue]) -> Res
     if not is_offline_copy():
         return render()
     tag = _tag(version)
-    if _sent_back(tag):
-        response = Response(status=304)
-    else:
-        response = make_response(render())
+    response = Response(status=304) if _sent_back(tag) else make_response(render())
     response.set_etag(tag)
     response.vary.add(COPY_HEADER)
     return response
