@@ -10,6 +10,10 @@ FIELDAPP_BENCH_DATABASE_URL is set or the local test database (127.0.0.1:5432/te
 Then the evaluation cycle at scale (``bench/history.py``): a client with two years of history
 against one with little. ``FIELDAPP_BENCH_ONLY=history`` builds only the large organisation and
 runs only that part (a few minutes instead of some fifteen); unset, everything runs.
+
+Then a home open with kept pages (``bench/kept_pages.py``): the requests and bytes a phone gets
+and the server time, without conditional requests (before) and with them (after);
+``FIELDAPP_BENCH_ONLY=kept`` builds only the large organisation and runs only that.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from bench import accounts as accounts_bench
 from bench import feedback as feedback_bench
 from bench import history as history_bench
 from bench import imports as imports_bench
+from bench import kept_pages as kept_bench
 from bench import reminders as reminders_bench
 from bench.generate import LARGE, PASSWORD, SMALL, populate
 from bench.measure import bare_flask_app, time_requests
@@ -42,7 +47,7 @@ from fieldapp.feedback.models import FeedbackRound
 from fieldapp.instance import normalise_database_url
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PARTS = ("pages", "history")  # FIELDAPP_BENCH_ONLY picks one of them
+PARTS = ("pages", "history", "kept")  # FIELDAPP_BENCH_ONLY picks one of them
 # (who, path): who is counsellor, lead, admin or anonymous; {client} is the busiest client.
 PAGES = (
     ("anonymous", "/login"),
@@ -144,6 +149,11 @@ def run(database_url: str, instance: Path, bare_ms: float, parts: tuple[str, ...
             seconds = time.perf_counter() - started
         print(f"\nbuilt the two histories in {seconds:.1f} s")
         steady &= history_bench.run(app, engine, histories, bare_ms)
+    if "kept" in parts:
+        with app.app_context():
+            email = kept_bench.prepare(ids["large"]["counsellor"])
+        print()
+        print(kept_bench.report(*kept_bench.measure(app, email, PASSWORD)))
     with app.app_context():
         db.session.remove()
         db.drop_all()

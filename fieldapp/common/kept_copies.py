@@ -52,7 +52,7 @@ def _tag(version: object) -> str:
     signed_in = current_user.is_authenticated
     parts = (
         _release(current_app.root_path, current_app.static_folder, current_app.template_folder),
-        str(current_user.id) if signed_in else "",
+        f"{current_user.id}:{current_user.role}" if signed_in else "",  # the menu shows the role
         (current_user.get_id() or "") if signed_in else "",  # the session; hashed, never shown
         str(get_locale()),
         repr(version),

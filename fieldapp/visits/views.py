@@ -70,7 +70,7 @@ def agenda() -> ResponseReturnValue:
     version = (
         day,
         [
-            (v.id, v.updated_at, v.client.full_name, v.worksite.name if v.worksite else None)
+            (v.id, v.starts_at, v.status, v.client.full_name, v.worksite and v.worksite.name)
             for visits in days.values()
             for v in visits
         ],
@@ -125,8 +125,8 @@ def show(visit: Visit) -> ResponseReturnValue:
     framework = _framework(visit)
     goals = _goals(visit)
     version = (
-        (visit.id, visit.updated_at, visit.client.full_name),
-        visit.worksite.name if visit.worksite else None,
+        (visit.id, visit.starts_at, visit.minutes, visit.purpose, visit.status),
+        (visit.client.full_name, visit.worksite and visit.worksite.name),
         framework,
         [(g.id, g.text, g.actor, g.due_on, g.competence_key, g.status, g.status_on) for g in goals],
     )

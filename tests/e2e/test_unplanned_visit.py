@@ -67,8 +67,10 @@ def test_a_note_for_an_unplanned_visit_without_signal_makes_one_visit_with_one_n
     wait_for_service_worker(page)
     expect(page.locator("html")).to_have_attribute("data-offline-pages", "ready")
 
-    # At the worksite, without signal: from the home screen to the kept list of An's clients.
+    # At a worksite without signal, An opens the app: the offline page leads to the kept list.
     context.set_offline(True)
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Je bent offline")
     page.get_by_role("link", name="Onaangekondigd bezoek").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Onaangekondigd bezoek")
     ready(page)

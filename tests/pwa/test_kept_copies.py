@@ -13,6 +13,7 @@ from flask import template_rendered
 from fieldapp.common.dates import today
 from fieldapp.development_plan.models import GoalActor
 from fieldapp.visits import services as visit_services
+from fieldapp.visits.models import Visit
 from tests.factories import DEFAULT_PASSWORD
 
 COPY = {"X-Fieldapp-Copy": "offline"}
@@ -143,6 +144,18 @@ def test_a_change_renews_the_copies_that_show_it_and_no_other(client, db, make, 
         "/visits/outbox": 304,
         "/visits/unplanned": 200,
         "/contacts/new": 200,
+        visit_page: 200,
+    }
+    known = tags(client)
+    visit = db.session.get(Visit, int(visit_page.rsplit("/", 1)[1]))
+    plan = visit_services.VisitPlan(today() + timedelta(days=1), time(15), 30, "Later")
+    visit_services.move(signed_in.counsellor, visit, plan)  # the clock stands still
+    db.session.commit()
+    assert again(client, known) == {
+        "/visits/": 200,
+        "/visits/outbox": 304,
+        "/visits/unplanned": 304,
+        "/contacts/new": 304,
         visit_page: 200,
     }
     known = tags(client)
