@@ -15,6 +15,7 @@ from fieldapp.common.dates import today
 from fieldapp.development_plan.models import GoalActor
 from fieldapp.visits import services as visit_services
 from fieldapp.visits.models import NoteRevision, Visit
+from tests.e2e.test_offline_contact import contacts_on_server
 from tests.e2e.test_offline_notes import ready
 from tests.e2e.test_shell import sign_in, wait_for_service_worker
 
@@ -187,4 +188,33 @@ def test_opening_the_home_screen_again_refreshes_only_the_kept_pages_that_change
     page.goto(f"{live_server.url}/visits/outbox")  # a confirmed copy is still served
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Notities die wachten om verstuurd te worden"
+    )
+
+
+def test_a_contact_with_any_own_client_is_recorded_without_signal_from_the_kept_page(
+    page, context, live_server, caseload, db
+):
+    sign_in(page, live_server, EMAIL)
+    wait_for_service_worker(page)
+    expect(page.locator("html")).to_have_attribute("data-offline-pages", "ready")
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/visits/unplanned")
+    page.get_by_role("link", name="Contact registreren").click()
+    form = page.locator("[data-contact-form]")
+    expect(form).to_have_attribute("data-enhanced", "true")
+    form.get_by_label("Cliënt").select_option(label="Bram Claes")
+    form.get_by_label("Telefoongesprek").check()
+    form.get_by_label("Korte notitie").fill("Bram belde: ziek vandaag.")
+    form.get_by_role("button", name="Contact bewaren").click()
+    expect(form.locator("[data-contact-feedback]")).to_contain_text("bewaard op deze telefoon")
+    assert contacts_on_server(db) == []
+
+    context.set_offline(False)
+    expect(page.locator("[data-outbox-status]")).to_have_attribute("data-count", "0")
+    (contact,) = contacts_on_server(db)
+    assert (contact.client_id, contact.kind, contact.note) == (
+        caseload["bram"],
+        "phone_call",
+        "Bram belde: ziek vandaag.",
     )

@@ -163,3 +163,10 @@ def test_a_change_renews_the_copies_that_show_it_and_no_other(client, db, make, 
     assert again(client, known)["/visits/unplanned"] == 200  # the agreed action is done
     copy = client.get("/visits/unplanned", headers=COPY).get_data(as_text=True)
     assert signed_in.follow_up.text not in copy
+
+
+def test_the_kept_contact_page_leaves_the_moment_to_the_phone(client, db, signed_in):
+    live = client.get("/contacts/new").get_data(as_text=True)
+    copy = client.get("/contacts/new", headers=COPY).get_data(as_text=True)
+    assert 'id="contact-happened-at" name="happened_at" type="datetime-local" value="2' in live
+    assert 'name="happened_at" type="datetime-local" value=""' in copy
