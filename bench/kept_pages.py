@@ -124,32 +124,47 @@ def _open_home(
     return len(answers), size, not_modified, home_ms
 
 
-def _measure(client: FlaskClient, conditional: bool) -> HomeOpen:
-    tags: dict[str, str] | None = {} if conditional else None
-    _open_home(client, tags)  # the phone kept its copies at an earlier open
-    totals, homes = [], []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        requests, wire, not_modified, home_ms = _open_home(client, tags)
-        totals.append((time.perf_counter() - started) * 1000)
-        homes.append(home_ms)
-    _requests, plain, _not_modified, _home_ms = _open_home(client, tags, compressed=False)
-    return HomeOpen(
-        requests,
-        wire,
-        plain,
-        not_modified,
-        statistics.median(totals),
-        statistics.median(homes),
-    )
-
-
-def measure(app: Flask, email: str, password: str) -> tuple[HomeOpen, HomeOpen]:
-    """A home open without conditional requests (before), then with them (after)."""
+def _signed_in(app: Flask, email: str, password: str) -> FlaskClient:
     client = app.test_client()
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, "the counsellor could not sign in"
-    return _measure(client, conditional=False), _measure(client, conditional=True)
+    return client
+
+
+def measure(app: Flask, email: str, password: str) -> tuple[HomeOpen, HomeOpen]:
+    """A home open without conditional requests (before), and with them (after), each from a
+    phone of its own that kept its copies at an earlier open. The two alternate round by round,
+    so that a busy machine weighs on both alike."""
+    phones = {False: _signed_in(app, email, password), True: _signed_in(app, email, password)}
+    tags: dict[bool, dict[str, str] | None] = {False: None, True: {}}
+    totals: dict[bool, list[float]] = {False: [], True: []}
+    homes: dict[bool, list[float]] = {False: [], True: []}
+    last: dict[bool, tuple[int, int, int, float]] = {}
+    for conditional, phone in phones.items():
+        _open_home(phone, tags[conditional])
+    for _ in range(ROUNDS):
+        for conditional, phone in phones.items():
+            started = time.perf_counter()
+            last[conditional] = _open_home(phone, tags[conditional])
+            totals[conditional].append((time.perf_counter() - started) * 1000)
+            homes[conditional].append(last[conditional][3])
+    home_ms = statistics.median(homes[False] + homes[True])  # the same page in both
+    results = []
+    for conditional, phone in phones.items():
+        requests, wire, not_modified, _home_ms = last[conditional]
+        _requests, plain, _not_modified, _ = _open_home(phone, tags[conditional], compressed=False)
+        results.append(
+            HomeOpen(
+                requests,
+                wire,
+                plain,
+                not_modified,
+                statistics.median(totals[conditional]),
+                home_ms,
+            )
+        )
+    before, after = results
+    return before, after
 
 
 def report(before: HomeOpen, after: HomeOpen) -> str:
