@@ -21,6 +21,42 @@ function freshIdentity(form) {
   }
 }
 
+// What is being typed is kept as a draft on the phone (a closed tab or an empty battery loses
+// nothing), as on a visit's note form; signing out wipes it with the rest.
+function draftKey() {
+  return `${userId}/unplanned`;
+}
+
+function readDraft(form) {
+  const observations = {};
+  for (const select of form.querySelectorAll(".observations select")) {
+    if (select.value) observations[select.name] = select.value;
+  }
+  return { client: form.elements.client.value, body: form.elements.body.value, observations };
+}
+
+async function saveDraft(form) {
+  const draft = readDraft(form);
+  if (draft.body.trim()) {
+    await outbox.drafts.put({ key: draftKey(), ...draft });
+    form.dataset.draft = "kept";
+  } else {
+    await outbox.drafts.remove(draftKey());
+    delete form.dataset.draft;
+  }
+}
+
+async function restoreDraft(form) {
+  const draft = await outbox.drafts.get(draftKey());
+  if (!draft) return;
+  form.elements.client.value = draft.client;
+  form.elements.body.value = draft.body;
+  for (const select of form.querySelectorAll(".observations select")) {
+    select.value = draft.observations[select.name] ?? "";
+  }
+  say(form, t("draft_restored"));
+}
+
 function say(form, message) {
   const feedback = form.querySelector("[data-unplanned-feedback]");
   feedback.textContent = message;
@@ -55,11 +91,22 @@ async function keepNote(form, client) {
   freshIdentity(form);
   form.elements.body.value = "";
   for (const select of form.querySelectorAll(".observations select")) select.value = "";
+  await outbox.drafts.remove(draftKey());
   say(form, t("saved_on_device"));
 }
 
-function enhance(form) {
+async function enhance(form) {
   const save = form.querySelector("button[type=submit]");
+  let timer = null;
+  const saveSoon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => saveDraft(form), 250);
+  };
+  form.addEventListener("input", saveSoon);
+  form.addEventListener("change", saveSoon);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") saveDraft(form);
+  });
   form.addEventListener("submit", async (event) => {
     const client = form.elements.client.value;
     if (!client || !form.elements.body.value.trim()) return; // the server says what is missing
@@ -67,6 +114,7 @@ function enhance(form) {
     if (form.dataset.saving) return; // a second tap while the first is being kept
     form.dataset.saving = "true";
     save.disabled = true;
+    clearTimeout(timer);
     try {
       await keepNote(form, client);
     } finally {
@@ -76,10 +124,13 @@ function enhance(form) {
     await sendWaitingNotes();
   });
   freshIdentity(form);
+  await restoreDraft(form);
   form.dataset.enhanced = "true";
 }
 
 export function startUnplannedVisits() {
   if (!outbox || !userId || !self.crypto?.randomUUID) return;
-  document.querySelectorAll("[data-unplanned-form]").forEach(enhance);
+  for (const form of document.querySelectorAll("[data-unplanned-form]")) {
+    enhance(form).catch((error) => console.error("unplanned visit:", error));
+  }
 }

@@ -218,3 +218,27 @@ def test_a_contact_with_any_own_client_is_recorded_without_signal_from_the_kept_
         "phone_call",
         "Bram belde: ziek vandaag.",
     )
+
+
+def test_an_unfinished_note_for_an_unplanned_visit_survives_a_closed_tab(
+    context, live_server, caseload
+):
+    page = context.new_page()
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/visits/unplanned")
+    form = page.locator("[data-unplanned-form]")
+    expect(form).to_have_attribute("data-enhanced", "true")
+    form.get_by_label("Cliënt").select_option(label="Bram Claes")
+    form.get_by_label("Wat zag en hoorde je?").fill("Half af, de batterij is bijna leeg")
+    expect(form).to_have_attribute("data-draft", "kept")
+    page.close()
+
+    page = context.new_page()
+    page.goto(f"{live_server.url}/visits/unplanned")
+    form = page.locator("[data-unplanned-form]")
+    expect(form).to_have_attribute("data-enhanced", "true")
+    expect(form.get_by_label("Wat zag en hoorde je?")).to_have_value(
+        "Half af, de batterij is bijna leeg"
+    )
+    expect(form.get_by_label("Cliënt")).to_have_value(str(caseload["bram"]))
+    expect(form.locator("[data-unplanned-feedback]")).to_be_visible()
