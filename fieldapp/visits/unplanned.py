@@ -43,7 +43,6 @@ MINUTES = 60  # what an unplanned visit is taken to have lasted; the note says w
 class UnplannedInput(notes.RevisionInput):
     """A note revision as the phone sends it for an unplanned visit, with the visit's UUID."""
 
-    unreadable = _l("The note could not be read.")
     visit_uuid = UUIDText(message=_l("This visit has no valid identifier."))
 
 
@@ -56,7 +55,7 @@ class IncomingVisit:
 def parse(payload: Any, allowed: Collection[str] = notes.OBSERVATIONS) -> IncomingVisit:
     """Check what the phone sent; every refusal says why (the phone shows it)."""
     form = UnplannedInput.read(payload, allowed=allowed)
-    return IncomingVisit(form.visit_uuid.data, notes.parse(payload, allowed))
+    return IncomingVisit(form.visit_uuid.data, notes.revision_of(form))
 
 
 def _by_uuid(visit_uuid: str) -> Visit | None:

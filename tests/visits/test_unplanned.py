@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from fieldapp.clients.models import TimelineEvent
 from fieldapp.common.time import now_utc
 from fieldapp.visits.models import NoteRevision, Visit, VisitStatus
+from tests.factories import DEFAULT_PASSWORD
+from tests.visits.test_notes import at_once
 
 BODY = "Langs geweest in de keuken: Amina snijdt de groenten zelfstandig."
 
@@ -233,3 +235,16 @@ def test_without_javascript_an_empty_note_is_shown_again_with_the_reason(client,
     assert response.status_code == 422
     assert "The note is empty." in response.get_data(as_text=True)
     assert unplanned_visits(db) == []
+
+
+def test_the_same_unplanned_visit_sent_twice_at_once_is_made_once(app, db, world):
+    """Two sends racing each other (a retry while the first is still on its way, two tabs)."""
+    devices = [app.test_client() for _ in range(2)]
+    for device in devices:
+        device.post("/login", data={"email": world.counsellor.email, "password": DEFAULT_PASSWORD})
+    address = url(world.client.id)  # read here: the threads have no app context
+    for attempt in range(5):  # a race: tried a few times, each with fresh identifiers
+        assert at_once(devices, address, payload()) == [200, 201]
+        db.session.expire_all()
+        assert len(unplanned_visits(db)) == attempt + 1
+        assert note_count(db) == attempt + 1
