@@ -38,10 +38,9 @@ from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.time import local_moment
 from fieldapp.common.views import acted, answered, committed, made, saved
 from fieldapp.development_plan.models import Goal
-from fieldapp.development_plan.services import goals_of
+from fieldapp.development_plan.services import goals_of_open_trajectory
 from fieldapp.extensions import db, limiter
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
-from fieldapp.trajectories.services import open_trajectory
 from fieldapp.visits import calendar, follow_ups, notes, services
 from fieldapp.visits import unplanned as unplanned_visits
 from fieldapp.visits.forms import NewVisitForm, UnplannedVisitForm, VisitForm
@@ -134,8 +133,7 @@ def show(visit: Visit) -> ResponseReturnValue:
 
 
 def _goals(visit: Visit) -> list[Goal]:
-    trajectory = open_trajectory(visit.client)
-    return goals_of(trajectory) if trajectory else []
+    return goals_of_open_trajectory(visit.client_id)
 
 
 def _show_page(
