@@ -14,6 +14,10 @@ runs only that part (a few minutes instead of some fifteen); unset, everything r
 Then the heavy pages served as in production (``bench/server_cpu.py``): gunicorn with two workers
 under a concurrent load, each page's worker CPU per request next to a bare Flask route served the
 same way (``FIELDAPP_BENCH_ONLY=server`` runs only that part).
+
+Then a home open with kept pages (``bench/kept_pages.py``): the requests and bytes a phone gets
+and the server time, without conditional requests (before) and with them (after);
+``FIELDAPP_BENCH_ONLY=kept`` builds only the large organisation and runs only that.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from bench import accounts as accounts_bench
 from bench import feedback as feedback_bench
 from bench import history as history_bench
 from bench import imports as imports_bench
+from bench import kept_pages as kept_bench
 from bench import reminders as reminders_bench
 from bench import server_cpu
 from bench.app import app_for
@@ -47,7 +52,7 @@ from fieldapp.feedback.models import FeedbackRound
 from fieldapp.instance import normalise_database_url
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PARTS = ("pages", "history", "server")  # FIELDAPP_BENCH_ONLY picks one of them
+PARTS = ("pages", "history", "server", "kept")  # FIELDAPP_BENCH_ONLY picks one of them
 # (who, path): who is counsellor, lead, admin or anonymous; {client} is the busiest client.
 PAGES = (
     ("anonymous", "/login"),
@@ -149,6 +154,11 @@ def run(database_url: str, instance: Path, bare_ms: float, parts: tuple[str, ...
         costs = server_cpu.page_costs(database_url, instance, "c0@large.example", PASSWORD, paths)
         print()
         print(server_cpu.report(costs))
+    if "kept" in parts:
+        with app.app_context():
+            email = kept_bench.prepare(ids["large"]["counsellor"])
+        print()
+        print(kept_bench.report(*kept_bench.measure(app, email, PASSWORD)))
     with app.app_context():
         db.session.remove()
         db.drop_all()

@@ -87,6 +87,7 @@ ROUTES: dict[str, Permission] = {
     "visits.confirm_cancel": C,
     "visits.set_status": C,
     "visits.sync_note": C,
+    "visits.sync_unplanned": C,
     "visits.add_note": C,
     "visits.follow_up_done": C,
     "contact_moments.index": R,

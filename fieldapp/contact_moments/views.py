@@ -13,6 +13,8 @@ from fieldapp.clients.file_access import CLIENT, Permission, requires
 from fieldapp.clients.models import Client
 from fieldapp.common.access import signed_in
 from fieldapp.common.forms import form_status, show_rule_error
+from fieldapp.common.kept_copies import kept_copy
+from fieldapp.common.requests import is_offline_copy
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import answered, saved
@@ -96,9 +98,12 @@ def set_rhythm(client: Client) -> ResponseReturnValue:
 @bp.route("/contacts/new", methods=["GET", "POST"])
 @signed_in
 def from_home() -> ResponseReturnValue:
-    """Record a contact from the home screen: with one of one's own clients."""
+    """Record a contact from the home screen: with one of one's own clients. The phone keeps
+    this page too, for contacts without signal; its copy leaves the moment empty (the phone's
+    script takes the moment the contact is saved)."""
     user = acting_user()
-    form = HomeContactForm([(c.id, c.full_name) for c in own_clients(user)])
+    clients = [(c.id, c.full_name) for c in own_clients(user)]
+    form = HomeContactForm(clients)
     if form.validate_on_submit():
         client = get_or_404(Client, form.client.data)
         if not access.can_open(user, client):  # not offered: a forged choice
@@ -106,4 +111,8 @@ def from_home() -> ResponseReturnValue:
         if _stored(form, user, client):
             flash(_("Contact saved."), "success")
             return redirect(url_for("home.index"))
-    return render_template("contact_moments/new.html", form=form), form_status(form)
+    if form.is_submitted():
+        return render_template("contact_moments/new.html", form=form), form_status(form)
+    if is_offline_copy():
+        form.happened_at.data = None
+    return kept_copy(clients, lambda: render_template("contact_moments/new.html", form=form))

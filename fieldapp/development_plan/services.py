@@ -51,18 +51,28 @@ class GoalDraft:
     source_id: int | None = None
 
 
+# How goals are listed: the open ones first, each group by due date.
+_LISTED = (Goal.status != GoalStatus.OPEN.value, Goal.due_on.is_(None), Goal.due_on, Goal.id)
+
+
 def goals_of(trajectory: Trajectory) -> list[Goal]:
     """A trajectory's goals: the open ones first, each group by due date (one query)."""
     return list(
         db.session.scalars(
+            select(Goal).where(Goal.trajectory_id == trajectory.id).order_by(*_LISTED)
+        )
+    )
+
+
+def goals_of_open_trajectory(client_id: int) -> list[Goal]:
+    """The goals of the client's open trajectory (none without one), listed as by
+    :func:`goals_of`, in one query (the visit page and its kept copy)."""
+    return list(
+        db.session.scalars(
             select(Goal)
-            .where(Goal.trajectory_id == trajectory.id)
-            .order_by(
-                Goal.status != GoalStatus.OPEN.value,
-                Goal.due_on.is_(None),
-                Goal.due_on,
-                Goal.id,
-            )
+            .join(Trajectory, Trajectory.id == Goal.trajectory_id)
+            .where(Trajectory.client_id == client_id, Trajectory.ended_on.is_(None))
+            .order_by(*_LISTED)
         )
     )
 

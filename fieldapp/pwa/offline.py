@@ -20,10 +20,15 @@ DAYS_AHEAD = 7
 
 
 def pages_for(user: User, today: date) -> list[str]:
-    """The agenda, the outbox and the pages of ``user``'s visits today and in the coming days."""
+    """The agenda, the outbox, the pages of ``user``'s visits today and in the coming days, and
+    the two pages for working with any of their own clients without signal: a note for an
+    unplanned visit (which lists them with their worksite, open goals and agreed actions), and a
+    contact."""
     visits = [visit for day in agenda(user, today, DAYS_AHEAD).values() for visit in day]
     return [
         url_for("visits.agenda"),
         url_for("visits.outbox"),
+        url_for("visits.unplanned"),
+        url_for("contact_moments.from_home"),
         *(url_for("visits.show", visit_id=visit.id) for visit in visits),
     ]

@@ -48,6 +48,9 @@ class Visit(TenantScoped, db.Model):
     minutes: Mapped[int] = mapped_column(Integer, default=60)
     purpose: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(12), default=VisitStatus.PLANNED.value)
+    # Made by the phone for a visit recorded without signal (an unplanned one, see
+    # ``fieldapp.visits.unplanned``): a repeated send finds the visit instead of making another.
+    visit_uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 

@@ -149,7 +149,11 @@ class RevisionInput(JSONForm):
 def parse(payload: Any, allowed: Collection[str] = OBSERVATIONS) -> IncomingRevision:
     """Check what a device sent; every refusal says why, so the device can show it.
     ``allowed`` are the observations it may score (see ``observation_keys``)."""
-    form = RevisionInput.read(payload, allowed=allowed)
+    return revision_of(RevisionInput.read(payload, allowed=allowed))
+
+
+def revision_of(form: RevisionInput) -> IncomingRevision:
+    """The revision a validated :class:`RevisionInput` (or a form built on it) holds."""
     return IncomingRevision(
         revision_uuid=form.revision_uuid.data,
         note_uuid=form.note_uuid.data,

@@ -24,23 +24,26 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
 from fieldapp.auth.access import acting_user
+from fieldapp.auth.models import User
 from fieldapp.clients.file_access import CLIENT, Permission, requires
 from fieldapp.clients.models import Client
 from fieldapp.common.access import public, signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status, safe_next_url
+from fieldapp.common.kept_copies import kept_copy
 from fieldapp.common.numbers import whole_number
 from fieldapp.common.requests import COPY_HEADER, is_offline_copy
 from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.time import local_moment
-from fieldapp.common.views import acted, answered, committed, saved
-from fieldapp.development_plan.services import goals_of
+from fieldapp.common.views import acted, answered, committed, made, saved
+from fieldapp.development_plan.models import Goal
+from fieldapp.development_plan.services import goals_of_open_trajectory
 from fieldapp.extensions import db, limiter
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
-from fieldapp.trajectories.services import open_trajectory
 from fieldapp.visits import calendar, follow_ups, notes, services
-from fieldapp.visits.forms import NewVisitForm, VisitForm
+from fieldapp.visits import unplanned as unplanned_visits
+from fieldapp.visits.forms import NewVisitForm, UnplannedVisitForm, VisitForm
 from fieldapp.visits.loaders import FOLLOW_UP, VISIT
 from fieldapp.visits.models import FollowUp, Visit, VisitStatus
 
@@ -62,9 +65,16 @@ def _plan(form: VisitForm) -> services.VisitPlan:
 def agenda() -> ResponseReturnValue:
     """Today and the six days after it."""
     day = today()
-    return render_template(
-        "visits/agenda.html", days=services.agenda(acting_user(), day, 7), today=day
+    days = services.agenda(acting_user(), day, 7)
+    version = (
+        day,
+        [
+            (v.id, v.starts_at, v.status, v.client.full_name, v.worksite and v.worksite.name)
+            for visits in days.values()
+            for v in visits
+        ],
     )
+    return kept_copy(version, lambda: render_template("visits/agenda.html", days=days, today=day))
 
 
 @bp.route("/clients/<id:client_id>/visits/new", methods=["GET", "POST"])
@@ -105,17 +115,36 @@ def plan_today() -> ResponseReturnValue:
 @requires(Permission.READ, VISIT)
 def show(visit: Visit) -> ResponseReturnValue:
     """A visit with its notes; a note whose revisions crossed shows every version. The copy a
-    device keeps for offline use has the note form but none of the notes."""
-    response = Response(_show_page(visit))
-    response.vary.add(COPY_HEADER)
-    return response
+    device keeps for offline use has the note form but none of the notes; it is answered 304 when
+    the device's copy shows the same visit, goals and framework."""
+    if not is_offline_copy():
+        response = Response(_show_page(visit))
+        response.vary.add(COPY_HEADER)
+        return response
+    framework = _framework(visit)
+    goals = _goals(visit)
+    version = (
+        (visit.id, visit.starts_at, visit.minutes, visit.purpose, visit.status),
+        (visit.client.full_name, visit.worksite and visit.worksite.name),
+        framework,
+        [(g.id, g.text, g.actor, g.due_on, g.competence_key, g.status, g.status_on) for g in goals],
+    )
+    return kept_copy(version, lambda: _show_page(visit, known=(framework, goals)))
 
 
-def _show_page(visit: Visit, error: str | None = None, body: str = "") -> str:
+def _goals(visit: Visit) -> list[Goal]:
+    return goals_of_open_trajectory(visit.client_id)
+
+
+def _show_page(
+    visit: Visit,
+    error: str | None = None,
+    body: str = "",
+    known: tuple[FrameworkText, list[Goal]] | None = None,
+) -> str:
     copy = is_offline_copy()
     visit_notes = [] if copy else notes.notes_of(visit)
-    framework = _framework(visit)
-    trajectory = open_trajectory(visit.client)
+    framework, goals = known or (_framework(visit), _goals(visit))
     return render_template(
         "visits/show.html",
         visit=visit,
@@ -139,7 +168,7 @@ def _show_page(visit: Visit, error: str | None = None, body: str = "") -> str:
         ],
         follow_ups=[] if copy else follow_ups.of_visit(visit),
         # The goals are in the copy kept for offline use too: checked on site, without signal.
-        goals=goals_of(trajectory) if trajectory else [],
+        goals=goals,
         goal_labels=framework.labels(),
         new_action_uuid=str(uuid.uuid4()),
         max_action_text=notes.MAX_ACTION_TEXT,
@@ -299,7 +328,70 @@ def add_note(visit: Visit) -> ResponseReturnValue:
 @signed_in
 def outbox() -> ResponseReturnValue:
     """The notes waiting on this device; the page script fills it from the device's outbox."""
-    return render_template("visits/outbox.html")
+    return kept_copy((), lambda: render_template("visits/outbox.html"))
+
+
+@bp.route("/visits/unplanned", methods=["GET", "POST"])
+@signed_in
+def unplanned() -> ResponseReturnValue:
+    """A note for a visit that was not planned, with one of one's own clients; the phone keeps
+    this page (the clients with their worksite, open goals and agreed actions) for working without
+    signal. Posted without JavaScript, it makes the visit and its note at once."""
+    user = acting_user()
+    caseload = unplanned_visits.caseload_of(user)
+    clients = {item.client.id: item.client for item in caseload}
+    form = UnplannedVisitForm([(ident, client.full_name) for ident, client in clients.items()])
+    if form.validate_on_submit():
+        client = clients[int(form.client.data)]  # one of the choices, so one of these
+        visit = made(form, lambda: _record_unplanned(user, client, form))
+        if visit is not None:
+            flash(_("Note saved."), "success")
+            return redirect(url_for("visits.show", visit_id=visit.id))
+
+    def page() -> str:
+        labels = notes.observation_labels(framework_in_use(user.organisation_id, str(get_locale())))
+        return render_template(
+            "visits/unplanned.html",
+            form=form,
+            caseload=caseload,
+            observations=notes.OBSERVATIONS,
+            observation_labels=labels,
+            max_body=notes.MAX_BODY,
+        )
+
+    if form.is_submitted():
+        return page(), form_status(form)
+    return kept_copy(unplanned_visits.version_of(caseload), page)
+
+
+def _record_unplanned(user: User, client: Client, form: UnplannedVisitForm) -> Visit:
+    payload = {
+        "visit_uuid": form.visit_uuid.data,
+        "note_uuid": form.note_uuid.data,
+        "revision_uuid": form.revision_uuid.data,
+        "body": form.body.data or "",
+        "observations": {
+            key: whole_number(value) or value  # anything else gets the scale's message
+            for key in notes.OBSERVATIONS
+            if (value := request.form.get(key, ""))
+        },
+    }
+    visit, _revision, _new = unplanned_visits.record(user, client, unplanned_visits.parse(payload))
+    return visit
+
+
+@bp.post("/api/clients/<id:client_id>/unplanned-visits")
+@requires(Permission.CHANGE, CLIENT)
+def sync_unplanned(client: Client) -> ResponseReturnValue:
+    """Store a note written on a phone for an unplanned visit: the first send makes the visit and
+    the note (201), a repeated one finds both (200); a 4xx with the reason otherwise."""
+    user = acting_user()
+    allowed = notes.observation_keys(framework_in_use(client.organisation_id, str(get_locale())))
+    incoming = request.get_json(silent=True)
+    visit, revision, created = answered(
+        lambda: unplanned_visits.record(user, client, unplanned_visits.parse(incoming, allowed))
+    )
+    return jsonify(unplanned_visits.as_json(visit, revision)), 201 if created else 200
 
 
 @bp.post("/follow-ups/<id:follow_up_id>/done")

@@ -7,6 +7,7 @@ import { startEvaluationAutosave } from "./evaluation.js";
 import { startNotes } from "./notes.js";
 import { keepPagesForOffline } from "./offline-pages.js";
 import { offerPush } from "./push-settings.js";
+import { startUnplannedVisits } from "./unplanned.js";
 
 function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
@@ -75,6 +76,7 @@ offerInstall();
 startEvaluationAutosave();
 startNotes().catch((error) => console.error("notes:", error));
 startContacts();
+startUnplannedVisits();
 keepPagesForOffline({ force: document.querySelector("[data-keep-offline]") !== null }).catch(
   (error) => console.warn("pages not kept for offline use:", error),
 );

@@ -77,6 +77,9 @@ function enhance(form) {
     }
     await sendWaitingNotes();
   });
+  // The UUID is made when the form opens: a copy of the page kept on the phone holds the same one
+  // each time it is opened.
+  form.elements.uuid.value = self.crypto.randomUUID();
   form.dataset.enhanced = "true";
 }
 

@@ -72,7 +72,7 @@ function item(entry, { state, actions = [], link = false }) {
   if (link) {
     const anchor = document.createElement("a");
     anchor.href = entry.open_url ?? entry.visit_url;
-    anchor.textContent = t(entry.open_url ? "open_contacts" : "open_visit");
+    anchor.textContent = t(entry.open_label ?? (entry.open_url ? "open_contacts" : "open_visit"));
     li.append(anchor);
   }
   if (actions.length) {

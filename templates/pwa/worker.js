@@ -77,7 +77,17 @@ async function stamped(response) {
   return new Response(await response.blob(), { status, statusText, headers });
 }
 
-// Fetches the list of pages to keep and each page, and keeps them stamped; drops the rest.
+// Asks for one page to keep; with the tag of the copy kept already, so that the server answers
+// 304 Not Modified (no page sent, none rendered) when it has not changed.
+async function fetchCopy(url, kept) {
+  const headers = { [COPY_HEADER]: "offline" };
+  const tag = kept?.headers.get("ETag");
+  if (tag) headers["If-None-Match"] = tag;
+  return fetch(url, { headers, cache: "no-store" });
+}
+
+// Fetches the list of pages to keep and each page, and keeps them stamped; drops the rest. A page
+// the server says is unchanged (304) keeps its copy, stamped again.
 async function keepPages() {
   const list = await fetch(PAGES_URL, { headers: { Accept: "application/json" }, cache: "no-store" });
   if (sessionOver(list)) {
@@ -86,23 +96,30 @@ async function keepPages() {
   }
   if (!list.ok) return { kept: false };
   const { pages } = await list.json();
-  const copies = await Promise.all(
-    pages.map((url) => fetch(url, { headers: { [COPY_HEADER]: "offline" }, cache: "no-store" })),
-  );
+  const kept = await Promise.all(pages.map((url) => keptCopy(new Request(url))));
+  const copies = await Promise.all(pages.map((url, index) => fetchCopy(url, kept[index])));
   if (copies.some(sessionOver)) {
     await outbox.sessionEnded();
     return { kept: false, signedOut: true };
   }
   const cache = await caches.open(outbox.PAGES_CACHE);
+  let renewed = 0;
+  let unchanged = 0;
   await Promise.all(
     copies.map(async (response, index) => {
-      if (response.ok && !response.redirected) await cache.put(pages[index], await stamped(response));
+      if (response.status === 304 && kept[index]) {
+        await cache.put(pages[index], await stamped(kept[index]));
+        unchanged += 1;
+      } else if (response.ok && !response.redirected) {
+        await cache.put(pages[index], await stamped(response));
+        renewed += 1;
+      }
     }),
   );
   for (const request of await cache.keys()) {
     if (!pages.includes(new URL(request.url).pathname)) await cache.delete(request);
   }
-  return { kept: true };
+  return { kept: true, renewed, unchanged };
 }
 
 self.addEventListener("message", (event) => {

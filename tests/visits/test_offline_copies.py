@@ -29,7 +29,7 @@ def plan(world, days_ahead: int):
     )
 
 
-def test_the_pages_to_keep_are_the_agenda_the_outbox_and_the_coming_weeks_visits(
+def test_the_pages_to_keep_are_the_agenda_the_outbox_the_own_clients_and_the_weeks_visits(
     client, db, make, signed_in
 ):
     soon, later, cancelled = plan(signed_in, 0), plan(signed_in, 8), plan(signed_in, 2)
@@ -38,7 +38,13 @@ def test_the_pages_to_keep_are_the_agenda_the_outbox_and_the_coming_weeks_visits
     plan(colleague, 1)
     db.session.commit()
     pages = client.get("/api/offline-pages").json["pages"]
-    assert pages == ["/visits/", "/visits/outbox", f"/visits/{soon.id}"]
+    assert pages == [
+        "/visits/",
+        "/visits/outbox",
+        "/visits/unplanned",
+        "/contacts/new",
+        f"/visits/{soon.id}",
+    ]
     assert f"/visits/{later.id}" not in pages
 
 
