@@ -96,7 +96,8 @@ def test_pulses_over_time_on_the_placement_and_the_file_and_the_timeline(
     )
     table = placement_page.split("data-pulses")[1].split("</table>")[0]
     assert table.count("<tr>") == 4  # the header, two months and one line
-    assert 'data-rating="1"' in table and 'data-rating="3"' in table
+    assert 'data-rating="1"' in table
+    assert 'data-rating="3"' in table
     assert "Komt soms te laat" in table
     assert "Ruzie met een collega" in placement_page
 
