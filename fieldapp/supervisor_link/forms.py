@@ -70,7 +70,7 @@ class ReportForm(_AtTheLink):
 class ProposeVisitForm(_AtTheLink):
     day = date_field(_l("Day"), years_ahead=1)
     at = TimeField(_l("Time"), validators=[required])
-    text = StringField(
+    note = StringField(
         _l("One line to add (optional)"),
         validators=[short_text(MAX_LINE)],
         filters=[strip],

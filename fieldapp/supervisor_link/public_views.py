@@ -224,7 +224,7 @@ def propose_visit(token: str) -> ResponseReturnValue:
             return _page(link, 422, propose_form=form)
         draft = services.ReportDraft(
             ReportKind.VISIT_PROPOSED,
-            text=form.text.data or "",
+            text=form.note.data or "",
             proposed_at=local_datetime(form.day.data, form.at.data),
             once=form.once.data or "",
         )
