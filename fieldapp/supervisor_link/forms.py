@@ -13,6 +13,7 @@ from fieldapp.supervisor_link.models import (
     CHOICE_LABELS,
     MAX_LINE,
     MAX_TEXT,
+    QUESTION_LABELS,
     PulseQuestion,
     Rating,
 )
@@ -28,7 +29,7 @@ class _AtTheLink(FlaskForm):
 
 def _rating_field(question: PulseQuestion) -> RadioField:
     return RadioField(
-        question.label,
+        QUESTION_LABELS[question],  # lazy: the reader's language, not the one at import
         choices=[choice(int(rating), CHOICE_LABELS[question][rating]) for rating in Rating],
         validators=[pick_one],
     )
