@@ -38,6 +38,8 @@ from fieldapp.visits.services import local_datetime
 bp = Blueprint("supervisor_page", __name__)
 
 DONE = ("pulse", "report", "visit")  # what the page thanks for after a redirect
+# The page's languages, whatever others the app offers (the clients' own forms have more).
+PAGE_LANGUAGES = ("nl", "fr", "en")
 
 
 def _per_link() -> str:
@@ -53,9 +55,10 @@ def _limited(view: Callable[..., ResponseReturnValue]) -> Callable[..., Response
 
 def _language(link: SupervisorLink | None) -> str:
     chosen = request.args.get("lang", "")
-    if chosen in LANGUAGES:
+    if chosen in PAGE_LANGUAGES:
         return chosen
-    return services.language_of(link.trajectory) if link is not None else "nl"
+    own = services.language_of(link.trajectory) if link is not None else "nl"
+    return own if own in PAGE_LANGUAGES else "nl"
 
 
 def _refused(refused: LinkRefused) -> ResponseReturnValue:
@@ -104,6 +107,7 @@ def _page(link: SupervisorLink, status: int = 200, **forms: Any) -> ResponseRetu
         propose_form=forms.get("propose_form") or ProposeVisitForm(formdata=None),
         confirm_form=forms.get("confirm_form") or ConfirmVisitForm(formdata=None),
         once=secrets.token_hex(16),
+        page_languages={code: LANGUAGES[code] for code in PAGE_LANGUAGES if code in LANGUAGES},
     )
     return page, status
 
@@ -124,7 +128,7 @@ def _back(token: str, done: str) -> ResponseReturnValue:
     target = url_for(
         "supervisor_page.page",
         token=token,
-        lang=chosen if chosen in LANGUAGES else None,
+        lang=chosen if chosen in PAGE_LANGUAGES else None,
         done=done,
         _anchor="done",
     )
