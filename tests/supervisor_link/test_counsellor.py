@@ -185,3 +185,15 @@ def test_anonymising_erases_what_the_supervisor_wrote(db, placement):
     assert db.session.scalars(select(SupervisorReport.text)).all() == [""]
     assert db.session.scalars(select(SupervisorLink)).all() == []
     assert not [m for m in db.session.scalars(select(OutgoingMail)) if "Qzwyx" in (m.body or "")]
+
+
+def test_the_evaluation_page_shows_what_the_supervisor_said(client, db, auth, placement):
+    world = placement.world
+    client.post(f"{placement.url}/pulse", data=PULSE)
+    client.post(f"{placement.url}/report", data={"kind": "question", "text": "Vrijdag vrij?"})
+    evaluation = next(e for e in world.trajectory.evaluations if e.done_on is None)
+    auth.login(world.counsellor.email)
+    page = client.get(f"/evaluations/{evaluation.id}/record").get_data(as_text=True)
+    section = page.split("data-supervisor-evidence")[1].split("</section>")[0]
+    assert "Komt soms te laat" in section
+    assert "Vrijdag vrij?" in section
