@@ -13,9 +13,13 @@ reminder; an ``urgent`` one passes both (the dispatcher claims it whatever the h
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
+from fieldapp.extensions import db
 from fieldapp.reminders.agenda import NOTICE_AREA, insert_new
+from fieldapp.reminders.models import Reminder
 
 SUPERVISOR = "supervisor"  # a floor supervisor reported something at their link
 SUPERVISOR_URGENT = "supervisor-urgent"  # ... and marked it urgent
@@ -57,4 +61,20 @@ def tell(
                 "urgent": urgent,
             }
         ]
+    )
+
+
+def mark_read(user_id: int, subject_id: int) -> None:
+    """``user_id`` opened the page of ``subject_id``: its notices are done (one not pushed yet
+    is no longer pushed). The caller commits."""
+    db.session.execute(
+        update(Reminder)
+        .where(
+            Reminder.user_id == user_id,
+            Reminder.kind.in_(KINDS),
+            Reminder.subject_id == subject_id,
+            Reminder.done_at.is_(None),
+        )
+        .values(done_at=now_utc())
+        .execution_options(synchronize_session=False)
     )

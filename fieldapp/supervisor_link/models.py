@@ -41,6 +41,8 @@ class SupervisorLink(TenantScoped, db.Model):
     trajectory_id: Mapped[int] = mapped_column(
         ForeignKey("trajectory.id", ondelete="CASCADE"), unique=True
     )
+    # The supervisor it was made for: another supervisor on the placement does not inherit it.
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     replaced_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -105,6 +105,7 @@ def renew(actor: User, trajectory: Trajectory) -> str:
     else:
         link.replaced_hash = link.token_hash
         link.token_hash = secret.token_hash
+    link.contact_id = trajectory.supervisor_id
     link.revoked_at = None
     link.made_at = now_utc()
     link.opened_at = None
@@ -187,7 +188,15 @@ def placement_of(raw: str) -> SupervisorLink:
     secret_links.check(revoked_at=link.revoked_at, expires_at=ends_at(link.trajectory), holder=link)
     if not link.trajectory.is_open:
         raise LinkRefused(Refusal.EXPIRED, link)
+    if not is_current(link):
+        raise LinkRefused(Refusal.REVOKED, link)
     return link
+
+
+def is_current(link: SupervisorLink) -> bool:
+    """Whether the link's supervisor is still the placement's: one who was replaced on the
+    placement keeps no access through it."""
+    return link.contact_id is not None and link.contact_id == link.trajectory.supervisor_id
 
 
 def note_opened(link: SupervisorLink) -> None:
@@ -485,6 +494,7 @@ def remind_pulses() -> int:
         .join(Trajectory, Trajectory.id == SupervisorLink.trajectory_id)
         .where(
             SupervisorLink.revoked_at.is_(None),
+            SupervisorLink.contact_id == Trajectory.supervisor_id,
             SupervisorLink.reminded_month != month,
             Trajectory.ended_on.is_(None),
             or_(Trajectory.planned_end_on.is_(None), Trajectory.planned_end_on >= day),

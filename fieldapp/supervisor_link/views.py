@@ -12,7 +12,9 @@ from fieldapp.auth.access import acting_user
 from fieldapp.clients.file_access import Permission, requires
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.views import acted, committed, flashed
+from fieldapp.extensions import db
 from fieldapp.feedback.links import qr_code
+from fieldapp.reminders import notices
 from fieldapp.supervisor_link import services
 from fieldapp.supervisor_link.models import PulseQuestion
 from fieldapp.trajectories.loaders import TRAJECTORY
@@ -28,18 +30,25 @@ def _placement_url(trajectory: Trajectory) -> str:
 @bp.get("/trajectories/<id:trajectory_id>/supervisor-link")
 @requires(Permission.READ, TRAJECTORY)
 def placement(trajectory: Trajectory) -> ResponseReturnValue:
-    """The placement's link, the supervisor's pulses month by month and their reports."""
-    return render_template(
+    """The placement's link, the supervisor's pulses month by month and their reports. Opening
+    it is reading what the supervisor reported: the notices about it are done."""
+    link = services.link_of(trajectory)
+    user = acting_user()
+    notices.mark_read(user.id, trajectory.id)
+    page = render_template(
         "supervisor_link/placement.html",
         trajectory=trajectory,
         client=trajectory.client,
-        link=services.link_of(trajectory),
+        link=link,
+        current=link is not None and services.is_current(link),
         running=services.is_running(trajectory),
         pulses=services.pulses_of(trajectory),
         reports=services.reports_of(trajectory),
         questions=list(PulseQuestion),
         action_form=FlaskForm(),
     )
+    db.session.commit()  # the notices about it are read now
+    return page
 
 
 def _ask(trajectory: Trajectory, action: str) -> ResponseReturnValue:

@@ -21,6 +21,7 @@ def upgrade() -> None:
         "supervisor_link",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("trajectory_id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=True),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("replaced_hash", sa.String(length=64), nullable=True),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
@@ -33,6 +34,12 @@ def upgrade() -> None:
             ["organisation.id"],
             name=op.f("fk_supervisor_link_organisation_id_organisation"),
             ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["contact.id"],
+            name=op.f("fk_supervisor_link_contact_id_contact"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["trajectory_id"],

@@ -197,3 +197,28 @@ def test_the_evaluation_page_shows_what_the_supervisor_said(client, db, auth, pl
     section = page.split("data-supervisor-evidence")[1].split("</section>")[0]
     assert "Komt soms te laat" in section
     assert "Vrijdag vrij?" in section
+
+
+def test_another_supervisor_on_the_placement_does_not_inherit_the_link(
+    client, db, auth, make, placement
+):
+    world = placement.world
+    successor = make.contact(world.counsellor, world.worksite, name="Karim Chef")
+    world.trajectory.supervisor_id = successor.id
+    db.session.commit()
+    refused = client.get(f"{placement.url}?lang=en")
+    assert refused.status_code == 410
+    auth.login(world.counsellor.email)
+    page = client.get(f"/trajectories/{world.trajectory.id}/supervisor-link")
+    assert 'data-link-state="other-supervisor"' in page.get_data(as_text=True)
+
+
+def test_opening_the_placement_reads_its_notices(client, db, auth, placement):
+    from fieldapp.reminders.models import Reminder
+
+    world = placement.world
+    client.post(f"{placement.url}/report", data={"kind": "question", "text": "Vrijdag vrij?"})
+    auth.login(world.counsellor.email)
+    client.get(f"/trajectories/{world.trajectory.id}/supervisor-link")
+    notice = db.session.scalars(select(Reminder).where(Reminder.kind == "supervisor")).one()
+    assert notice.done_at is not None
