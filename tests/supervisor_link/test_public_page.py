@@ -247,3 +247,10 @@ def test_the_link_ends_with_the_placement(app, client, db, placement):
 def test_guessing_links_is_slowed_down(client, db):
     statuses = {client.get(f"/s/guess-{number}").status_code for number in range(61)}
     assert statuses == {404, 429}
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_the_link_is_the_key_the_forms_need_no_csrf_token(client, db, placement):
+    assert client.post(f"{placement.url}/pulse", data=PULSE).status_code == 303
+    sent = {"kind": "question", "text": "Vrijdag vrij?"}
+    assert client.post(f"{placement.url}/report", data=sent).status_code == 303
