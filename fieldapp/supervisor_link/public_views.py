@@ -19,10 +19,9 @@ from flask_babel import force_locale
 
 from fieldapp.common import secret_links
 from fieldapp.common.access import public
-from fieldapp.common.forms import show_rule_error
-from fieldapp.common.rules import RuleBroken
 from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused
 from fieldapp.common.tenancy import activate_tenant
+from fieldapp.common.views import saved
 from fieldapp.extensions import csrf, db, limiter
 from fieldapp.i18n import LANGUAGES
 from fieldapp.supervisor_link import services
@@ -143,15 +142,9 @@ def _saved(
     done: str,
 ) -> ResponseReturnValue:
     """Run ``change`` and commit, then back to the page; a refusal shows it on the form."""
-    token = (request.view_args or {}).get("token", "")
-    try:
-        change()
-    except RuleBroken as error:
-        db.session.rollback()
-        show_rule_error(form, error)
+    if not saved(form, change):
         return _page(link, 422, **{form_name: form})
-    db.session.commit()
-    return _back(token, done)
+    return _back((request.view_args or {}).get("token", ""), done)
 
 
 @bp.get("/s/<token>")
