@@ -23,6 +23,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
@@ -339,11 +340,7 @@ def report(link: SupervisorLink, draft: ReportDraft) -> SupervisorReport:
     same form sent twice (its ``once``) is kept once and told once."""
     trajectory = link.trajectory
     once = draft.once or secrets.token_hex(16)
-    existing = db.session.scalars(
-        select(SupervisorReport).where(
-            SupervisorReport.trajectory_id == trajectory.id, SupervisorReport.once == once
-        )
-    ).first()
+    existing = _sent_before(trajectory, once)
     if existing is not None:
         return existing
     _check(trajectory, draft)
@@ -359,8 +356,13 @@ def report(link: SupervisorLink, draft: ReportDraft) -> SupervisorReport:
         visit_id=draft.visit_id,
         once=once,
     )
-    db.session.add(row)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same form, sent at the same moment, won the race
+            db.session.add(row)
+    except IntegrityError:
+        earlier = _sent_before(trajectory, once)
+        assert earlier is not None
+        return earlier
     timeline.add(
         trajectory.client,
         "supervisor_report",
@@ -380,6 +382,14 @@ def report(link: SupervisorLink, draft: ReportDraft) -> SupervisorReport:
             urgent=row.urgent,
         )
     return row
+
+
+def _sent_before(trajectory: Trajectory, once: str) -> SupervisorReport | None:
+    return db.session.scalars(
+        select(SupervisorReport).where(
+            SupervisorReport.trajectory_id == trajectory.id, SupervisorReport.once == once
+        )
+    ).first()
 
 
 def _check(trajectory: Trajectory, draft: ReportDraft) -> None:

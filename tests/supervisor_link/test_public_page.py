@@ -15,7 +15,7 @@ from fieldapp.development_plan.models import GoalActor
 from fieldapp.method import Outcome
 from fieldapp.reminders.models import Reminder
 from fieldapp.supervisor_link import services
-from fieldapp.supervisor_link.models import Pulse, SupervisorReport
+from fieldapp.supervisor_link.models import Pulse, ReportKind, SupervisorReport
 from fieldapp.trajectories import services as trajectories
 from tests.supervisor_link.conftest import make_link
 
@@ -254,3 +254,21 @@ def test_the_link_is_the_key_the_forms_need_no_csrf_token(client, db, placement)
     assert client.post(f"{placement.url}/pulse", data=PULSE).status_code == 303
     sent = {"kind": "question", "text": "Vrijdag vrij?"}
     assert client.post(f"{placement.url}/report", data=sent).status_code == 303
+
+
+def test_a_form_sent_twice_at_the_same_moment_is_kept_once(db, placement, monkeypatch):
+    """Two requests race with the same form: the second looked before the first was stored,
+    and its insert meets the first's row."""
+    link = services.link_of(placement.world.trajectory)
+    draft = services.ReportDraft(ReportKind.QUESTION, text="Vrijdag vrij?", once="c" * 32)
+    first = services.report(link, draft)
+    db.session.commit()
+    looked = services._sent_before
+    answers = iter([None])  # the first look comes too early; the one after the clash does not
+    monkeypatch.setattr(
+        services, "_sent_before", lambda *args: next(answers, None) or looked(*args)
+    )
+    second = services.report(link, draft)
+    db.session.commit()
+    assert second.id == first.id
+    assert count(db, SupervisorReport) == 1
