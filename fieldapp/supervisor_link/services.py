@@ -36,7 +36,8 @@ from fieldapp.common.time import local_zone, now_utc
 from fieldapp.development_plan import services as development_plan
 from fieldapp.development_plan.models import Goal, GoalActor
 from fieldapp.extensions import db
-from fieldapp.mail.services import queue_mail, render_message
+from fieldapp.mail.models import OutgoingMail
+from fieldapp.mail.services import mails_about, queue_mail, render_message
 from fieldapp.organisation.models import Organisation
 from fieldapp.reminders import notices
 from fieldapp.supervisor_link.models import (
@@ -166,6 +167,14 @@ def mail_new_link(actor: User, trajectory: Trajectory) -> str:
         db.session(), message, organisation_id=link.organisation_id, about=(LINK_MAIL, link.id)
     )
     return supervisor.email
+
+
+def link_mail(link: SupervisorLink) -> OutgoingMail | None:
+    """The e-mail that handed over the link as it is now, if it went by e-mail (a link shown on
+    screen since has none)."""
+    mails = mails_about(LINK_MAIL, [link.id]).get(link.id, [])
+    latest = mails[-1] if mails else None
+    return latest if latest is not None and latest.created_at >= link.made_at else None
 
 
 def placement_of(raw: str) -> SupervisorLink:

@@ -41,6 +41,7 @@ def placement(trajectory: Trajectory) -> ResponseReturnValue:
         client=trajectory.client,
         link=link,
         current=link is not None and services.is_current(link),
+        mail=services.link_mail(link) if link is not None else None,
         running=services.is_running(trajectory),
         pulses=services.pulses_of(trajectory),
         reports=services.reports_of(trajectory),

@@ -59,8 +59,11 @@ def test_the_link_is_e_mailed_to_the_supervisor(client, db, auth, placement, sen
     auth.login(world.counsellor.email)
     response = client.post(f"/trajectories/{world.trajectory.id}/supervisor-link/mail")
     assert response.status_code == 302
+    base = f"/trajectories/{world.trajectory.id}/supervisor-link"
+    assert 'data-mail="queued"' in client.get(base).get_data(as_text=True)
     (message,) = [m for m in sent_mail() if m.to == "sofie@werkplek.example"]
     assert "Mina" in message.subject
+    assert 'data-mail="sent"' in client.get(base).get_data(as_text=True)
     token = message.body.split("/s/")[1].split("?")[0].split()[0]
     auth.logout()
     assert client.get(f"/s/{token}").status_code == 200
