@@ -225,3 +225,19 @@ def test_opening_the_placement_reads_its_notices(client, db, auth, placement):
     client.get(f"/trajectories/{world.trajectory.id}/supervisor-link")
     notice = db.session.scalars(select(Reminder).where(Reminder.kind == "supervisor")).one()
     assert notice.done_at is not None
+
+
+def test_the_subject_access_export_holds_what_the_supervisor_said(client, db, auth, placement):
+    import io
+    import json
+    import zipfile
+
+    world = placement.world
+    client.post(f"{placement.url}/pulse", data=PULSE)
+    client.post(f"{placement.url}/report", data={"kind": "question", "text": "Vrijdag vrij?"})
+    auth.login(world.counsellor.email)
+    response = client.get(f"/clients/{world.client.id}/export")
+    data = json.loads(zipfile.ZipFile(io.BytesIO(response.data)).read("client.json"))
+    assert [p["line"] for p in data["supervisor_pulses"]] == ["Komt soms te laat"]
+    assert [r["text"] for r in data["supervisor_reports"]] == ["Vrijdag vrij?"]
+    assert {r["kind"] for r in data["reminders"]} >= {"supervisor"}
