@@ -42,6 +42,7 @@ from bench import imports as imports_bench
 from bench import kept_pages as kept_bench
 from bench import reminders as reminders_bench
 from bench import server_cpu
+from bench import supervisor as supervisor_bench
 from bench.app import app_for
 from bench.generate import LARGE, PASSWORD, SMALL, populate
 from bench.measure import bare_flask_app, time_requests
@@ -167,8 +168,8 @@ def run(database_url: str, instance: Path, bare_ms: float, parts: tuple[str, ...
 
 
 def measure_pages(app, engine, ids: dict[str, dict[str, int]], bare_ms: float) -> bool:
-    """The pages of both organisations, the outbox, the 360° form and report, sign-in probing
-    and the reminders' fan-out."""
+    """The pages of both organisations, the outbox, the 360° form and report, the floor
+    supervisor's link, sign-in probing and the reminders' fan-out."""
     with app.app_context():
         large = ids["large"]
         visit_id = plan_visit(large["organisation"], large["counsellor"], large["client"])
@@ -221,6 +222,8 @@ def measure_pages(app, engine, ids: dict[str, dict[str, int]], bare_ms: float) -
         f"show {feedback_bench.show_ms(rater, form_path):.2f} ms, "
         f"submit {feedback_bench.submit_ms(rater, prepared.tokens[1:], keys):.2f} ms (median)"
     )
+    supervisor_token = supervisor_bench.prepare(app, ids["large"]["counsellor"])
+    print(supervisor_bench.report(supervisor_bench.measure(app.test_client(), supervisor_token)))
     print(
         f"360° report of a round with {feedback_bench.ANSWERS} answers: {report.median_ms:.2f} ms "
         f"median ({report.median_ms / bare_ms:.0f}x bare), {report.queries} queries"

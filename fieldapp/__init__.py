@@ -168,6 +168,8 @@ def _register_blueprints(app: Flask) -> None:
     from fieldapp.referrals.views import bp as referrals_bp
     from fieldapp.reminders.views import bp as reminders_bp
     from fieldapp.reports.views import bp as reports_bp
+    from fieldapp.supervisor_link.public_views import bp as supervisor_page_bp
+    from fieldapp.supervisor_link.views import bp as supervisor_link_bp
     from fieldapp.trajectories.views import bp as trajectories_bp
     from fieldapp.users.views import bp as users_bp
     from fieldapp.visits.views import bp as visits_bp
@@ -183,6 +185,8 @@ def _register_blueprints(app: Flask) -> None:
         feedback_form_bp,
         feedback_easy_bp,
         feedback_rounds_bp,
+        supervisor_page_bp,
+        supervisor_link_bp,
         clients_bp,
         trajectories_bp,
         goals_bp,

@@ -17,7 +17,7 @@ from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as clients
 from fieldapp.clients.models import Client
-from fieldapp.common.dates import add_months, today
+from fieldapp.common.dates import add_months, local_date, today
 from fieldapp.common.time import local_zone
 from fieldapp.contact_moments import services as contacts
 from fieldapp.contact_moments.models import ContactKind
@@ -36,6 +36,8 @@ from fieldapp.method import rhythm as contact_rhythm
 from fieldapp.organisation.models import Organisation, Team
 from fieldapp.referrals import services as referrals
 from fieldapp.referrals.models import ReferralStatus
+from fieldapp.supervisor_link import services as supervisor_link
+from fieldapp.supervisor_link.models import Pulse, Rating, ReportKind
 from fieldapp.trajectories import services as trajectories
 from fieldapp.trajectories.models import Trajectory
 from fieldapp.trajectories.services import open_trajectory
@@ -141,6 +143,7 @@ def _load_caseload(people: list[User]) -> None:
         if index == 0 and site is not None:
             _evaluation_cycle(counsellor, trajectory, contact.name, day)
             _last_weeks_visit(counsellor, client, day)
+            _supervisor_link(counsellor, trajectory, day)
         if index in (0, 1, 7):  # the others in phase 3 or 4 are past the 14-day rhythm
             _recent_contacts(counsellor, client, day, many=index == 0)
         if index in (0, 1, 4) and site is not None:
@@ -289,6 +292,39 @@ def _evaluation_cycle(counsellor: User, trajectory: Trajectory, supervisor: str,
             GoalActor.SUPERVISOR.value,
             day + timedelta(days=10),
             keys[1],
+        ),
+    )
+
+
+def _supervisor_link(counsellor: User, trajectory: Trajectory, day: date) -> None:
+    """The floor supervisor's link, with a pulse in each of the last four months (one a worry
+    about attendance) and a question: the pulses show on the placement and the client's file.
+    The link itself is not kept; *Show a new link* on the placement hands one over."""
+    supervisor_link.renew(counsellor, trajectory)
+    link = supervisor_link.link_of(trajectory)
+    assert link is not None
+    for months_ago, attendance in ((3, Rating.GOOD), (2, Rating.MIXED), (1, Rating.WORRY)):
+        moment = _local(add_months(day, -months_ago).replace(day=15), 11)
+        db.session.add(
+            Pulse(
+                organisation_id=trajectory.organisation_id,
+                trajectory_id=trajectory.id,
+                client_id=trajectory.client_id,
+                month=f"{local_date(moment):%Y-%m}",
+                going=Rating.GOOD if attendance is Rating.GOOD else Rating.MIXED,
+                attendance=attendance,
+                attitude=Rating.GOOD,
+                line="Te laat na het weekend" if attendance is Rating.WORRY else "",
+                given_at=moment,
+            )
+        )
+    supervisor_link.give_pulse(
+        link, supervisor_link.PulseAnswers(Rating.GOOD, Rating.MIXED, Rating.GOOD, "Gaat beter")
+    )
+    supervisor_link.report(
+        link,
+        supervisor_link.ReportDraft(
+            ReportKind.QUESTION, text="Mag ze vrijdag een uur vroeger weg voor de tandarts?"
         ),
     )
 

@@ -8,7 +8,8 @@ APScheduler runs here and nowhere else: web workers never run jobs. The database
 "queue the reset links asked for" every half minute, "send queued e-mail" every minute, "plan
 every file again" at night, which picks up rule changes and anything planned before a deploy, and
 the nightly retention sweep (files past their organisation's retention period are anonymised, and
-spreadsheet uploads nobody confirmed are dropped).
+spreadsheet uploads nobody confirmed are dropped), and each morning the e-mail that reminds floor
+supervisors of the month's pulse (due links not reminded this month, each claimed once).
 Should a second scheduler run by mistake, the claims of the dispatcher and of the mail pass keep
 every reminder and every e-mail single; one killed mid-pass sends at most one chunk of reminders
 (``dispatcher.IN_FLIGHT``) and one e-mail again, once their leases have run out. Each pass of a
@@ -40,6 +41,7 @@ from fieldapp.organisation.models import Organisation
 from fieldapp.privacy.services import anonymise_expired
 from fieldapp.reminders import agenda
 from fieldapp.reminders.dispatcher import Dispatcher
+from fieldapp.supervisor_link import services as supervisor_link
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,13 @@ def send_requested_resets() -> None:
     db.session.commit()
     if mailed:
         log.info("password resets: %d link(s) queued for mail", mailed)
+
+
+def remind_supervisors() -> None:
+    queued = supervisor_link.remind_pulses()
+    db.session.commit()
+    if queued:
+        log.info("supervisor pulse: %d reminder(s) queued for mail", queued)
 
 
 def dispatch(dispatcher: Dispatcher) -> Callable[[], None]:
@@ -151,6 +160,7 @@ def build(app: Flask, dispatcher: Dispatcher) -> BackgroundScheduler:
     nightly = (
         ("plan", "plan every file again", plan_everything, 2, 30),
         ("retention", "anonymise files past the retention period", sweep_retention, 3, 15),
+        ("pulse", "remind floor supervisors of the month's pulse", remind_supervisors, 9, 5),
     )
     for job_id, name, job, hour, minute in nightly:
         scheduler.add_job(

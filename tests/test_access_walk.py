@@ -110,6 +110,10 @@ ROUTES: dict[str, Permission] = {
     "goals.change_status": C,
     "goals.from_blind_spot": C,
     "aftercare.record": C,
+    "supervisor_link.placement": R,
+    "supervisor_link.new_link": C,
+    "supervisor_link.mail_link": C,
+    "supervisor_link.stop": C,
 }
 
 # What each relation gets for each permission.

@@ -109,6 +109,9 @@ def test_demo_client_shows_the_evaluation_cycle(runner, client, db):
     assert "Een korte uitleg over de hygiëneregels op de werkpost" in page
     assert "De werkdag zelf plannen met de checklist" in page
     assert "Gesprek over de planning." in page  # the latest contacts
+    pulses = page.split("data-pulses")[1].split("</table>")[0]
+    assert pulses.count('data-rating="1"') == 1  # four months of pulses, one attendance worry
+    assert "Pulse from the floor supervisor" in page
 
     record = db.session.scalars(
         select(EvaluationRecord).where(EvaluationRecord.client_id == amina.id)

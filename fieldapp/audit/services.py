@@ -95,6 +95,8 @@ ACTIONS: dict[str, Any] = {
     "feedback.report_released": _l("Feedback report released to the client"),
     "feedback.reminded": _l("Feedback reminders sent"),
     "feedback.answered_together": _l("Self-assessment filled in together with the client"),
+    "supervisor_link.renewed": _l("Floor supervisor's link made"),
+    "supervisor_link.revoked": _l("Floor supervisor's link stopped"),
     "reminders.rules_changed": _l("Reminder rules changed"),
     "mail.sent_again": _l("E-mail sent again"),
 }

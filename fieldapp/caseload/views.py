@@ -38,6 +38,8 @@ from fieldapp.feedback.frameworks import framework_in_use
 from fieldapp.mentorships import services as mentorships
 from fieldapp.method import PHASES, checklist_for
 from fieldapp.referrals import services as referrals
+from fieldapp.supervisor_link import services as supervisor_link
+from fieldapp.supervisor_link.models import REPORT_LABELS, PulseQuestion
 from fieldapp.trajectories import services as trajectories
 from fieldapp.trajectories.forms import PhaseForm, phase_choices, scheme_choices
 from fieldapp.visits import services as visits
@@ -141,6 +143,9 @@ def show(client: Client) -> ResponseReturnValue:
         trend=competence_trend.trend_of(client, str(get_locale()), framework=framework),
         timeline=timeline.page_of(client, request.args.get("timeline", 1, type=int)),
         timeline_kinds=timeline.KINDS,
+        supervisor=supervisor_link.summary_of(current) if current else None,
+        pulse_questions=list(PulseQuestion),
+        report_labels={kind.value: label for kind, label in REPORT_LABELS.items()},
         today=today(),
         consent_form=ConsentForm(),
     )

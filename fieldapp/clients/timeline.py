@@ -31,6 +31,8 @@ KINDS: dict[str, Any] = {
     "visit_cancelled": _l("Visit cancelled"),
     "feedback_round_started": _l("360° feedback round started"),
     "contact_recorded": _l("Contact"),
+    "supervisor_pulse": _l("Pulse from the floor supervisor"),
+    "supervisor_report": _l("Message from the floor supervisor"),
 }
 
 

@@ -1,9 +1,9 @@
 """No secret and no personal data in a log line.
 
-Secret links carry their token in the path (a rater's form, a calendar feed, a password reset, an
-invitation); access logs (the development server's ``werkzeug`` logger, gunicorn's
-``gunicorn.access``) would keep them for anyone who reads the logs. A filter on those loggers
-replaces every such token, also in a Referer, with ``[secret]``.
+Secret links carry their token in the path (a rater's form, a floor supervisor's link, a calendar
+feed, a password reset, an invitation); access logs (the development server's ``werkzeug`` logger,
+gunicorn's ``gunicorn.access``) would keep them for anyone who reads the logs. A filter on those
+loggers replaces every such token, also in a Referer, with ``[secret]``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 import re
 from typing import Any
 
-_SECRET_PATH = re.compile(r"(/(?:f|calendar|password/reset|invitation)/)[^/?#\s\"']+")
+_SECRET_PATH = re.compile(r"(/(?:f|s|calendar|password/reset|invitation)/)[^/?#\s\"']+")
 ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
 
 

@@ -13,6 +13,9 @@ more up is UP, half a point or more down is DOWN, anything between is FLAT.
 From 360° feedback: the latest round of the client started by that day, through
 ``fieldapp.feedback.report.build``, so exactly what the report itself may show under its anonymity
 rules (an open round leaves out the anonymous groups; a small group stays hidden).
+
+From the floor supervisor's link: the pulses and reports of the placement in the same period
+(``fieldapp.supervisor_link.services.evidence_of``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from fieldapp.feedback.frameworks import FrameworkText
 from fieldapp.feedback.models import FeedbackRound
 from fieldapp.feedback.report import Flag, Report, Row, build
 from fieldapp.organisation.models import Organisation
+from fieldapp.supervisor_link import services as supervisor_link
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.visits.models import NoteRevision, Visit
 from fieldapp.visits.notes import COMPETENCE_PREFIX
@@ -81,6 +85,7 @@ class Evidence:
     feedback_round: FeedbackRound | None
     feedback_closed: bool
     contacts: tuple[ContactMoment, ...] = ()  # recorded contacts in the period, oldest first
+    supervisor: supervisor_link.Evidence | None = None  # pulses and reports in the period
 
     def of(self, key: str) -> CompetenceEvidence | None:
         return next((c for c in self.competences if c.key == key), None)
@@ -209,4 +214,5 @@ def gather(
         feedback_round=report.round if report else None,
         feedback_closed=report.closed if report else False,
         contacts=tuple(contacts),
+        supervisor=supervisor_link.evidence_of(trajectory, after, until),
     )

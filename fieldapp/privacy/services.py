@@ -35,6 +35,9 @@ from fieldapp.organisation.models import Organisation
 from fieldapp.referrals.models import Referral
 from fieldapp.reminders import agenda
 from fieldapp.reminders.models import Reminder
+from fieldapp.reminders.notices import notice_scope
+from fieldapp.supervisor_link import services as supervisor_link
+from fieldapp.supervisor_link.models import Pulse, SupervisorLink, SupervisorReport
 from fieldapp.trajectories.models import ChecklistAnswer, Evaluation, RegimePeriod, Trajectory
 from fieldapp.visits.models import FollowUp, NoteRevision, Visit
 
@@ -86,7 +89,12 @@ def export(actor: User, client: Client) -> bytes:
         "contact_rhythm": _rows(ClientContactRhythm, ClientContactRhythm.client_id == client.id),
         "goals": _rows(Goal, Goal.client_id == client.id),
         "aftercare": _rows(AftercareRecord, AftercareRecord.client_id == client.id),
-        "reminders": _rows(Reminder, Reminder.scope == agenda.client_scope(client.id)),
+        "reminders": _rows(
+            Reminder,
+            Reminder.scope.in_([agenda.client_scope(client.id), notice_scope(client.id)]),
+        ),
+        "supervisor_pulses": _rows(Pulse, Pulse.client_id == client.id),
+        "supervisor_reports": _rows(SupervisorReport, SupervisorReport.client_id == client.id),
         **subject_access.held_about(client, client.language),
     }
     buffer = io.BytesIO()
@@ -156,6 +164,17 @@ def anonymise(actor: User | None, client: Client) -> None:
                 select(Invitation.id).where(Invitation.round_id.in_(round_ids))
             ),
         ),
+        # The floor supervisor's link and its e-mails (the client's first name) go; what the
+        # supervisor wrote goes, the pulses' choices stay as figures.
+        delete(OutgoingMail).where(
+            OutgoingMail.about_kind.in_([supervisor_link.LINK_MAIL, supervisor_link.PULSE_MAIL]),
+            OutgoingMail.about_id.in_(
+                select(SupervisorLink.id).where(SupervisorLink.trajectory_id.in_(trajectory_ids))
+            ),
+        ),
+        delete(SupervisorLink).where(SupervisorLink.trajectory_id.in_(trajectory_ids)),
+        update(Pulse).where(Pulse.client_id == client.id).values(line=""),
+        update(SupervisorReport).where(SupervisorReport.client_id == client.id).values(text=""),
         delete(NoteRevision).where(NoteRevision.visit_id.in_(visit_ids)),
         delete(FollowUp).where(FollowUp.client_id == client.id),
         # A contact's note goes; that a contact took place stays, as a figure.

@@ -59,6 +59,7 @@ RATERS = "raters"  # e-mail to raters who have not answered, sent with the feedb
 DIGEST = "digest"  # one notification for a user's due reminders (see the dispatcher)
 VISIT_HISTORY_DAYS = 30
 CONTACT = "contact"  # no contact within the client's rhythm (fieldapp/contact_moments/rhythm.py)
+NOTICE_AREA = "notice"  # scope of a notice about a file (fieldapp/reminders/notices.py)
 LATE = "late"  # channel of a row planned after its moment: shown in the app, never pushed
 # What the pages show as late when it is entered late; an old aftercare, visit or feedback
 # deadline is history, not work.
@@ -311,6 +312,7 @@ def insert_new(rows: list[dict[str, Any]]) -> None:
         "channel": "",
         "last_error": "",
         "created_at": now_utc(),
+        "urgent": False,
     }
     insert = postgresql.insert if on_postgresql() else sqlite.insert
     # In slices: one statement's bound values stay below SQLite's and PostgreSQL's limits even
@@ -324,9 +326,9 @@ def insert_new(rows: list[dict[str, Any]]) -> None:
 
 
 def client_of(scope: str) -> int | None:
-    """The client whose file a reminder belongs to, if it belongs to one."""
+    """The client whose file a reminder (or a notice about the file) belongs to, if any."""
     area, _, ident = scope.partition(":")
-    return int(ident) if area == "client" else None
+    return int(ident) if area in ("client", NOTICE_AREA) else None
 
 
 @cache

@@ -4,7 +4,8 @@ A pass takes due rows in batches. Claiming locks the batch (``FOR UPDATE SKIP LO
 PostgreSQL, so a second dispatcher takes other rows instead of waiting) and sets a lease; the
 claim is a conditional update, so on SQLite, which has no row locks, a row still goes to one
 dispatcher only. Rows of users in their quiet hours are moved to the end of them; rows of users
-who chose the morning digest become one "your reminders" notification a day.
+who chose the morning digest become one "your reminders" notification a day. An urgent row (a
+notice marked urgent, :mod:`fieldapp.reminders.notices`) goes out at once, quiet or not.
 
 Sending happens with no transaction open, several pushes at a time, in chunks of ``in_flight``
 reminders: a chunk's answers are marked in a short transaction of its own before the next chunk
@@ -150,7 +151,13 @@ class Dispatcher:
         """Lock a batch of due rows, move or fold what must wait, lease the rest to ``token``."""
         started = clock.perf_counter()
         due = (
-            select(Reminder.id, Reminder.user_id, Reminder.kind, Reminder.organisation_id)
+            select(
+                Reminder.id,
+                Reminder.user_id,
+                Reminder.kind,
+                Reminder.organisation_id,
+                Reminder.urgent,
+            )
             .where(
                 Reminder.status == ReminderStatus.PENDING.value,
                 Reminder.next_attempt_at <= now,
@@ -174,6 +181,9 @@ class Dispatcher:
         digests: dict[int, tuple[int, list[int]]] = {}
         for row in rows:
             prefs = wanted.get(row.user_id) if row.user_id is not None else None
+            if row.urgent:  # an urgent notice waits for no quiet hours and joins no digest
+                to_claim.append(row.id)
+                continue
             quiet_end = prefs.quiet_ends(now) if prefs else None
             if quiet_end is not None:
                 waiting[quiet_end].append(row.id)

@@ -15,6 +15,7 @@ from fieldapp.development_plan.models import AGENDA_KIND as GOAL
 from fieldapp.method.rules import RuleKind
 from fieldapp.reminders.agenda import CONTACT, DIGEST, RATERS, client_of
 from fieldapp.reminders.models import Reminder
+from fieldapp.reminders.notices import SUPERVISOR, SUPERVISOR_URGENT
 
 TITLES: dict[str, Any] = {
     RuleKind.EVALUATION: _l("Evaluation moment"),
@@ -28,6 +29,8 @@ TITLES: dict[str, Any] = {
     DIGEST: _l("Your reminders"),
     RATERS: _l("Reminder to raters"),
     CONTACT: _l("No recent contact"),
+    SUPERVISOR: _l("Message from a floor supervisor"),
+    SUPERVISOR_URGENT: _l("Urgent: a floor supervisor reports an incident"),
 }
 TEXTS: dict[str, Any] = {
     RuleKind.EVALUATION: _l("An evaluation moment is due."),
@@ -41,6 +44,8 @@ TEXTS: dict[str, Any] = {
     DIGEST: _l("Your reminders for today are waiting in fieldapp."),
     RATERS: _l("Raters who have not answered got a reminder by e-mail."),
     CONTACT: _l("A client has had no contact for longer than their contact rhythm."),
+    SUPERVISOR: _l("A floor supervisor sent a message at their link."),
+    SUPERVISOR_URGENT: _l("A floor supervisor marked an incident urgent: read it now."),
 }
 
 
@@ -63,6 +68,8 @@ def url_of(reminder: Reminder, **options: Any) -> str:
         return url_for("feedback_rounds.show", round_id=subject_id, **options)
     if kind == RuleKind.REFERRAL:
         return url_for("referrals.edit", referral_id=subject_id, **options)
+    if kind in (SUPERVISOR, SUPERVISOR_URGENT):
+        return url_for("supervisor_link.placement", trajectory_id=subject_id, **options)
     if kind == RuleKind.AFTERCARE:
         return url_for("aftercare.record", trajectory_id=subject_id, **options)
     client_id = client_of(reminder.scope)

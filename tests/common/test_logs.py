@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mail import delivery
+from fieldapp.supervisor_link import services as supervisor_link
 from fieldapp.visits import calendar
 from tests.background_server import serve_in_background
 
@@ -22,6 +23,7 @@ def test_the_development_server_logs_no_token(app, db, make, caplog):
     world = make.world()
     _round, links = make.feedback_round(world, rounds.Rater(RaterGroup.SUPERVISOR, "Sofie"))
     feed = calendar.issue(world.counsellor)
+    supervisor = supervisor_link.renew(world.counsellor, world.trajectory)
     db.session.commit()
     (link,) = links.values()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -29,7 +31,12 @@ def test_the_development_server_logs_no_token(app, db, make, caplog):
     base = f"http://127.0.0.1:{server.server_port}"
     try:
         with caplog.at_level(logging.INFO, logger="werkzeug"):
-            for path in (f"/f/{link}", f"/calendar/{feed}.ics", f"/password/reset/{TOKEN}"):
+            for path in (
+                f"/f/{link}",
+                f"/s/{supervisor}",
+                f"/calendar/{feed}.ics",
+                f"/password/reset/{TOKEN}",
+            ):
                 requests.get(base + path, headers={"Referer": base + path}, timeout=10).close()
     finally:
         server.shutdown()
@@ -37,8 +44,9 @@ def test_the_development_server_logs_no_token(app, db, make, caplog):
         thread.join(timeout=5)
     logged = caplog.text
     assert "/f/[secret]" in logged
+    assert "/s/[secret]" in logged
     assert "/calendar/[secret]" in logged
-    for secret in (link, feed, TOKEN):
+    for secret in (link, supervisor, feed, TOKEN):
         assert secret not in logged
 
 

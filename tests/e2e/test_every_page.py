@@ -34,6 +34,8 @@ from fieldapp import PROJECT_ROOT
 from fieldapp.admin import organisation_settings
 from fieldapp.auth.models import User
 from fieldapp.auth.roles import Role
+from fieldapp.extensions import db
+from fieldapp.supervisor_link import services as supervisor_link
 from tests.clock import frozen_moment
 from tests.e2e.busy_world import busy_world
 from tests.e2e.conftest import ARTIFACTS, PHONE, PHONE_CONTEXT
@@ -71,8 +73,9 @@ NOT_PAGES = {
     "mail.outbox": "a developer's tool, only in development",
     "health.healthz": "JSON for a load balancer",
 }
-# The rater's link needs a secret that only exists when it is made: it gets one below.
-SECRET_LINKS = {"feedback_form.answer", "feedback_easy.answer"}
+# The rater's and the floor supervisor's links need a secret that only exists when it is made:
+# they get one below.
+SECRET_LINKS = {"feedback_form.answer", "feedback_easy.answer", "supervisor_page.page"}
 
 
 @dataclass
@@ -84,15 +87,24 @@ class Findings:
         self.problems.append(f"{where}: {what}")
 
 
+def supervisor_secret(app: Flask, db: Any, world: World) -> str:
+    with app.test_request_context():
+        raw = supervisor_link.renew(world.counsellor, world.trajectory)
+    db.session.commit()
+    return raw
+
+
 def page_urls(app: Flask, world: World, token: str) -> list[tuple[str, str]]:
     """(endpoint, URL) of every page in the URL map, arguments filled from ``world``."""
     urls = []
+    supervisor = supervisor_secret(app, db, world)
     with app.test_request_context():
         for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
             if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
                 continue
             if rule.endpoint in SECRET_LINKS:
-                values: dict[str, Any] = {"token": token}
+                secret = supervisor if rule.endpoint == "supervisor_page.page" else token
+                values: dict[str, Any] = {"token": secret}
             else:
                 values = {name: RECORD_ARGUMENTS[name](world) for name in rule.arguments}
             urls.append((rule.endpoint, url_for(rule.endpoint, **values)))
@@ -283,7 +295,7 @@ def walk(
     for language in LANGUAGES:
         page.context.request.post(f"{base}/language", form={"language": language, "next": "/"})
         for endpoint, url in urls:
-            target = f"{url}?lang={language}" if url.startswith("/f/") else url
+            target = f"{url}?lang={language}" if url.startswith(("/f/", "/s/")) else url
             check_page(
                 page,
                 base + target,
@@ -348,7 +360,11 @@ def test_every_public_page(browser, live_server, app, make, db):
     started = time.monotonic()
     world, secret = busy_world(make, db)
     urls = page_urls(app, world, secret)
-    missing = {"a wrong rater's link": f"/f/{'x' * 43}", "a page that does not exist": "/nowhere"}
+    missing = {
+        "a wrong rater's link": f"/f/{'x' * 43}",
+        "a wrong supervisor's link": f"/s/{'x' * 43}",
+        "a page that does not exist": "/nowhere",
+    }
     urls += missing.items()
     context = new_context(browser)
     try:

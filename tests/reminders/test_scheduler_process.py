@@ -77,13 +77,14 @@ def test_the_scheduler_has_its_jobs_and_they_run(app, db, make):
     dispatcher = Dispatcher(app, workers=1)
     scheduled = {job.id: job for job in jobs.build(app, dispatcher).get_jobs()}
     dispatcher.close()
-    assert set(scheduled) == {"dispatch", "resets", "mail", "plan", "retention"}
+    assert set(scheduled) == {"dispatch", "resets", "mail", "plan", "retention", "pulse"}
     assert scheduled["dispatch"].trigger.interval == timedelta(seconds=30)
     assert scheduled["resets"].trigger.interval == timedelta(seconds=30)
     assert scheduled["mail"].trigger.interval == timedelta(minutes=1)
     assert scheduled["dispatch"].max_instances == 1
     assert str(scheduled["plan"].trigger) == "cron[hour='2', minute='30']"
     assert scheduled["plan"].next_run_time == now_utc()  # once at start, then every night
+    assert str(scheduled["pulse"].trigger) == "cron[hour='9', minute='5']"
 
     start = today() - timedelta(days=10)
     counsellor = make.user()
@@ -93,6 +94,7 @@ def test_the_scheduler_has_its_jobs_and_they_run(app, db, make):
     db.session.commit()
     jobs.in_app(app, jobs.plan_everything)()
     jobs.in_app(app, jobs.sweep_retention)()
+    jobs.in_app(app, jobs.remind_supervisors)()
     db.session.add(PasswordResetRequest(email=counsellor.email))
     db.session.commit()
     jobs.in_app(app, jobs.send_requested_resets)()
