@@ -18,6 +18,9 @@ same way (``FIELDAPP_BENCH_ONLY=server`` runs only that part).
 Then a home open with kept pages (``bench/kept_pages.py``): the requests and bytes a phone gets
 and the server time, without conditional requests (before) and with them (after);
 ``FIELDAPP_BENCH_ONLY=kept`` builds only the large organisation and runs only that.
+
+Then a counsellor's day on a phone (``bench/phone_day.py``): requests and bytes on a new phone, on
+a later day now, and on a later day as before conditional requests (``FIELDAPP_BENCH_ONLY=day``).
 """
 
 from __future__ import annotations
@@ -40,8 +43,8 @@ from bench import feedback as feedback_bench
 from bench import history as history_bench
 from bench import imports as imports_bench
 from bench import kept_pages as kept_bench
+from bench import phone_day, server_cpu
 from bench import reminders as reminders_bench
-from bench import server_cpu
 from bench import supervisor as supervisor_bench
 from bench.app import app_for
 from bench.generate import LARGE, PASSWORD, SMALL, populate
@@ -53,7 +56,7 @@ from fieldapp.feedback.models import FeedbackRound
 from fieldapp.instance import normalise_database_url
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PARTS = ("pages", "history", "server", "kept")  # FIELDAPP_BENCH_ONLY picks one of them
+PARTS = ("pages", "history", "server", "kept", "day")  # FIELDAPP_BENCH_ONLY picks one of them
 # (who, path): who is counsellor, lead, admin or anonymous; {client} is the busiest client.
 PAGES = (
     ("anonymous", "/login"),
@@ -155,11 +158,17 @@ def run(database_url: str, instance: Path, bare_ms: float, parts: tuple[str, ...
         costs = server_cpu.page_costs(database_url, instance, "c0@large.example", PASSWORD, paths)
         print()
         print(server_cpu.report(costs))
-    if "kept" in parts:
+    if {"kept", "day"} & set(parts):
+        counsellor = ids["large"]["counsellor"]
         with app.app_context():
-            email = kept_bench.prepare(ids["large"]["counsellor"])
+            email = kept_bench.prepare(counsellor)
+            day_plan = phone_day.plan(email, counsellor)
+    if "kept" in parts:
         print()
         print(kept_bench.report(*kept_bench.measure(app, email, PASSWORD)))
+    if "day" in parts:
+        print()
+        print(phone_day.report(phone_day.measure(app, day_plan, PASSWORD)))
     with app.app_context():
         db.session.remove()
         db.drop_all()
