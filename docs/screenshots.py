@@ -14,11 +14,21 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from datetime import timedelta
+
+from sqlalchemy import select
+
 from fieldapp import create_app
 from fieldapp.auth import services
 from fieldapp.auth.passwords import hash_password
+from fieldapp.clients.models import Client
+from fieldapp.common.dates import today
 from fieldapp.demo import load_demo_data
 from fieldapp.extensions import db
+from fieldapp.feedback import rounds
+from fieldapp.feedback.models import RaterGroup
+from fieldapp.supervisor_link import services as supervisor_links
+from fieldapp.trajectories.models import Trajectory
 
 OUT = Path(__file__).parent / "screenshots"
 PASSWORD = "screenshot sentence for the demo"  # noqa: S105
@@ -35,16 +45,42 @@ def main() -> None:
             user = services.find_user_by_email("an@demostad.example")
             user.password_hash = hash_password(PASSWORD)
             db.session.commit()
+            links = secret_links(user)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_port}"
         try:
-            shoot(url)
+            shoot(url, links)
         finally:
             server.shutdown()
 
 
-def shoot(url: str) -> None:
+def secret_links(counsellor) -> dict[str, str]:
+    """A new floor supervisor's link to Amina's placement, and an easy-read self-assessment link
+    in Arabic for another client (only their hashes are kept, so they are made here)."""
+    placements = db.session.scalars(
+        select(Trajectory)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(Client.counsellor_id == counsellor.id, Trajectory.ended_on.is_(None))
+        .order_by(Client.first_name != "Amina", Client.id)
+    ).all()
+    supervisor = supervisor_links.renew(counsellor, placements[0])
+    other = placements[1]
+    feedback_round, secrets = rounds.start(
+        counsellor,
+        other,
+        today() + timedelta(days=14),
+        [rounds.Rater(RaterGroup.SELF, other.client.first_name, language="ar", easy_read=True)],
+        today(),
+    )
+    db.session.commit()
+    return {
+        "supervisor": f"/s/{supervisor}",
+        "easy_read": f"/f/{secrets[feedback_round.invitations[0].id]}/easy",
+    }
+
+
+def shoot(url: str, links: dict[str, str]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -73,6 +109,12 @@ def shoot(url: str) -> None:
         page.screenshot(path=OUT / "reminders-phone.png")
         feedback_report_and_form(page, url)
         visit_without_signal(page, url)
+        page.goto(url + links["supervisor"])
+        page.screenshot(path=OUT / "supervisor-phone.png")
+        page.goto(url + links["easy_read"])
+        page.locator(".easy-scale__point").nth(3).click()
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=OUT / "easy-read-arabic-phone.png")
         browser.close()
 
 
