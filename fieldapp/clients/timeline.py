@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client, TimelineEvent
@@ -56,7 +56,7 @@ def page_of(client: Client, number: int, per_page: int = 20) -> Page[TimelineEve
     statement = (
         select(TimelineEvent)
         .where(TimelineEvent.client_id == client.id)
-        .options(selectinload(TimelineEvent.actor))
+        .options(joinedload(TimelineEvent.actor))
         .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
     )
     return paginate(statement, number, per_page)
