@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 import tempfile
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
-
-from datetime import timedelta
-
 from sqlalchemy import select
+from werkzeug.serving import make_server
 
 from fieldapp import create_app
 from fieldapp.auth import services
