@@ -33,6 +33,7 @@ from fieldapp.common.dates import today
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.time import local_zone, now_utc
+from fieldapp.common.urls import MAX_ID
 from fieldapp.development_plan import services as development_plan
 from fieldapp.development_plan.models import Goal, GoalActor
 from fieldapp.extensions import db
@@ -413,7 +414,8 @@ def _check(trajectory: Trajectory, draft: ReportDraft) -> None:
         if draft.proposed_at > now_utc() + timedelta(days=180):
             raise RuleBroken(_("Propose a moment within six months."), "day")
     if draft.kind is ReportKind.VISIT_CONFIRMED:
-        visit = db.session.get(Visit, draft.visit_id) if draft.visit_id else None
+        known = draft.visit_id is not None and 0 < draft.visit_id <= MAX_ID  # else none can be
+        visit = db.session.get(Visit, draft.visit_id) if known else None
         if (
             visit is None
             or visit.client_id != trajectory.client_id

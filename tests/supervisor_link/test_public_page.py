@@ -198,6 +198,8 @@ def test_a_proposed_visit_time_and_a_confirmed_visit(client, db, placement):
         ("visit/confirm", {"visit": "99999999"}),
         ("visit/confirm", {"visit": "-1"}),
         ("visit/confirm", {"visit": "99999999999999999999"}),
+        ("visit/confirm", {"visit": "2147483648"}),  # past PostgreSQL's integer: no such visit
+        ("visit/confirm", {"visit": "9999999999"}),
         ("visit/confirm", {}),
     ],
 )
