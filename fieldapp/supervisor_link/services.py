@@ -221,7 +221,7 @@ def note_opened(link: SupervisorLink) -> None:
 @dataclass(frozen=True)
 class SupervisorView:
     """What the page at the link shows: the client's first name only, the worksite, the next
-    visit, the goals in which the supervisor acts, and this month's pulse if given."""
+    visit there, the goals in which the supervisor acts, and this month's pulse if given."""
 
     first_name: str
     worksite: str
@@ -239,7 +239,11 @@ def month_of(day: date) -> str:
 def view_of(link: SupervisorLink) -> SupervisorView:
     trajectory = link.trajectory
     client = trajectory.client
-    upcoming = [v for v in visits.of_client(client) if v.starts_at > now_utc()]
+    upcoming = [
+        v
+        for v in visits.of_client(client)
+        if v.starts_at > now_utc() and v.worksite_id == trajectory.worksite_id
+    ]
     next_visit = upcoming[0] if upcoming else None
     confirmed = next_visit is not None and _confirmed(trajectory, next_visit)
     return SupervisorView(
@@ -419,6 +423,7 @@ def _check(trajectory: Trajectory, draft: ReportDraft) -> None:
         if (
             visit is None
             or visit.client_id != trajectory.client_id
+            or visit.worksite_id != trajectory.worksite_id  # a visit elsewhere is not theirs
             or visit.status != VisitStatus.PLANNED.value
             or visit.starts_at <= now_utc()
         ):

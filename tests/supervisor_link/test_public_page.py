@@ -216,6 +216,20 @@ def test_another_clients_visit_cannot_be_confirmed(client, db, make, placement):
     assert count(db, SupervisorReport) == 0
 
 
+def test_a_visit_at_another_worksite_is_neither_shown_nor_confirmed(client, db, make, placement):
+    """The client's visit at another worksite (a former placement, a job interview) is none of
+    this supervisor's business: not its moment, and no confirming it."""
+    world = placement.world
+    world.visit.worksite_id = make.worksite(world.counsellor, "Elders BV").id
+    db.session.commit()
+    page = client.get(f"{placement.url}?lang=en").get_data(as_text=True)
+    assert "data-next-visit" not in page
+    assert "No visit planned yet" in page
+    response = client.post(f"{placement.url}/visit/confirm", data={"visit": str(world.visit.id)})
+    assert response.status_code == 422
+    assert count(db, SupervisorReport) == 0
+
+
 def test_refusals_use_the_shared_statuses(app, client, db, placement):
     world = placement.world
     assert client.get("/s/nonsense").status_code == 404
