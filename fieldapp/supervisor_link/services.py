@@ -386,14 +386,16 @@ def report(link: SupervisorLink, draft: ReportDraft) -> SupervisorReport:
         urgent=row.urgent,
     )
     if draft.kind is not ReportKind.VISIT_CONFIRMED:
+        counsellor_id = trajectory.client.counsellor_id
         notices.tell(
             organisation_id=link.organisation_id,
-            user_id=trajectory.client.counsellor_id,
+            user_id=counsellor_id,
             client_id=trajectory.client_id,
             kind=notices.SUPERVISOR_URGENT if row.urgent else notices.SUPERVISOR,
             subject_id=trajectory.id,
             about=f"report-{row.id}",
-            urgent=row.urgent,
+            # One urgent notice wakes the counsellor; the next waits until that one was read.
+            urgent=row.urgent and not notices.urgent_unread(counsellor_id, trajectory.id),
         )
     return row
 

@@ -136,6 +136,27 @@ def test_an_urgent_incident_is_an_urgent_notice(client, db, placement):
     assert notice.urgent is True
 
 
+def test_urgent_incidents_wake_the_counsellor_once_until_read(client, db, auth, placement):
+    """Whoever holds the link (a forwarded e-mail) cannot push the counsellor's phone through
+    the night 30 times a minute: while an urgent notice about the placement is unread, the next
+    urgent incident is told the ordinary way (after the quiet hours). Read, the next one wakes
+    them again."""
+    urgent = {"kind": "incident", "text": "Gevallen met de kar", "urgent": "y"}
+    for _ in range(3):
+        assert client.post(f"{placement.url}/report", data=urgent).status_code == 303
+    notices = db.session.scalars(select(Reminder.urgent).where(Reminder.kind.like("supervisor%")))
+    assert sorted(notices.all()) == [False, False, True]
+    assert db.session.scalars(select(SupervisorReport.urgent)).all() == [True] * 3  # as reported
+
+    auth.login(placement.world.counsellor.email)
+    client.get(f"/trajectories/{placement.world.trajectory.id}/supervisor-link")  # read
+    auth.logout()
+    assert client.post(f"{placement.url}/report", data=urgent).status_code == 303
+    db.session.expire_all()
+    notices = db.session.scalars(select(Reminder.urgent).where(Reminder.kind.like("supervisor%")))
+    assert sorted(notices.all()) == [False, False, True, True]
+
+
 def test_only_an_incident_can_be_urgent(client, db, placement):
     client.post(f"{placement.url}/report", data={"kind": "question", "text": "?", "urgent": "y"})
     assert db.session.scalars(select(SupervisorReport.urgent)).one() is False
