@@ -8,12 +8,14 @@ not the file's planning scope, so planning the file never cancels it; it belongs
 the same (``client_id``, and :func:`fieldapp.reminders.agenda.client_of`).
 
 An ordinary notice waits for the end of the person's quiet hours and joins their digest like any
-reminder; an ``urgent`` one passes both (the dispatcher claims it whatever the hour).
+reminder; an ``urgent`` one passes both (the dispatcher claims it whatever the hour). A caller
+asks :func:`urgent_unread` first: while one urgent notice about a subject is unread, the next is
+told the ordinary way, so that nobody can wake a counsellor again and again.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
@@ -61,6 +63,23 @@ def tell(
                 "urgent": urgent,
             }
         ]
+    )
+
+
+def urgent_unread(user_id: int, subject_id: int) -> bool:
+    """Whether an urgent notice about ``subject_id`` waits for ``user_id`` to read it: a further
+    one need not wake them again (whoever holds a link could otherwise push all night)."""
+    return (
+        db.session.scalars(
+            select(Reminder.id).where(
+                Reminder.user_id == user_id,
+                Reminder.kind.in_(KINDS),
+                Reminder.subject_id == subject_id,
+                Reminder.urgent.is_(True),
+                Reminder.done_at.is_(None),
+            )
+        ).first()
+        is not None
     )
 
 

@@ -33,6 +33,7 @@ from fieldapp.common.dates import today
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.time import local_zone, now_utc
+from fieldapp.common.urls import MAX_ID
 from fieldapp.development_plan import services as development_plan
 from fieldapp.development_plan.models import Goal, GoalActor
 from fieldapp.extensions import db
@@ -220,7 +221,7 @@ def note_opened(link: SupervisorLink) -> None:
 @dataclass(frozen=True)
 class SupervisorView:
     """What the page at the link shows: the client's first name only, the worksite, the next
-    visit, the goals in which the supervisor acts, and this month's pulse if given."""
+    visit there, the goals in which the supervisor acts, and this month's pulse if given."""
 
     first_name: str
     worksite: str
@@ -238,7 +239,11 @@ def month_of(day: date) -> str:
 def view_of(link: SupervisorLink) -> SupervisorView:
     trajectory = link.trajectory
     client = trajectory.client
-    upcoming = [v for v in visits.of_client(client) if v.starts_at > now_utc()]
+    upcoming = [
+        v
+        for v in visits.of_client(client)
+        if v.starts_at > now_utc() and v.worksite_id == trajectory.worksite_id
+    ]
     next_visit = upcoming[0] if upcoming else None
     confirmed = next_visit is not None and _confirmed(trajectory, next_visit)
     return SupervisorView(
@@ -381,14 +386,16 @@ def report(link: SupervisorLink, draft: ReportDraft) -> SupervisorReport:
         urgent=row.urgent,
     )
     if draft.kind is not ReportKind.VISIT_CONFIRMED:
+        counsellor_id = trajectory.client.counsellor_id
         notices.tell(
             organisation_id=link.organisation_id,
-            user_id=trajectory.client.counsellor_id,
+            user_id=counsellor_id,
             client_id=trajectory.client_id,
             kind=notices.SUPERVISOR_URGENT if row.urgent else notices.SUPERVISOR,
             subject_id=trajectory.id,
             about=f"report-{row.id}",
-            urgent=row.urgent,
+            # One urgent notice wakes the counsellor; the next waits until that one was read.
+            urgent=row.urgent and not notices.urgent_unread(counsellor_id, trajectory.id),
         )
     return row
 
@@ -413,10 +420,12 @@ def _check(trajectory: Trajectory, draft: ReportDraft) -> None:
         if draft.proposed_at > now_utc() + timedelta(days=180):
             raise RuleBroken(_("Propose a moment within six months."), "day")
     if draft.kind is ReportKind.VISIT_CONFIRMED:
-        visit = db.session.get(Visit, draft.visit_id) if draft.visit_id else None
+        known = draft.visit_id is not None and 0 < draft.visit_id <= MAX_ID  # else none can be
+        visit = db.session.get(Visit, draft.visit_id) if known else None
         if (
             visit is None
             or visit.client_id != trajectory.client_id
+            or visit.worksite_id != trajectory.worksite_id  # a visit elsewhere is not theirs
             or visit.status != VisitStatus.PLANNED.value
             or visit.starts_at <= now_utc()
         ):

@@ -138,7 +138,8 @@ class RevisionInput(JSONForm):
 
     def validate_observations(self, field: Mapping) -> None:
         for key, value in field.data.items():
-            if key not in self.allowed or not isinstance(value, int) or value not in SCALE:
+            whole = isinstance(value, int) and not isinstance(value, bool)  # JSON true is no 1
+            if key not in self.allowed or not whole or value not in SCALE:
                 raise ValidationError(_("Observations are scored from 1 to 5."))
 
     def validate_written_at(self, field: Moment) -> None:

@@ -136,6 +136,27 @@ def test_an_urgent_incident_is_an_urgent_notice(client, db, placement):
     assert notice.urgent is True
 
 
+def test_urgent_incidents_wake_the_counsellor_once_until_read(client, db, auth, placement):
+    """Whoever holds the link (a forwarded e-mail) cannot push the counsellor's phone through
+    the night 30 times a minute: while an urgent notice about the placement is unread, the next
+    urgent incident is told the ordinary way (after the quiet hours). Read, the next one wakes
+    them again."""
+    urgent = {"kind": "incident", "text": "Gevallen met de kar", "urgent": "y"}
+    for _ in range(3):
+        assert client.post(f"{placement.url}/report", data=urgent).status_code == 303
+    notices = db.session.scalars(select(Reminder.urgent).where(Reminder.kind.like("supervisor%")))
+    assert sorted(notices.all()) == [False, False, True]
+    assert db.session.scalars(select(SupervisorReport.urgent)).all() == [True] * 3  # as reported
+
+    auth.login(placement.world.counsellor.email)
+    client.get(f"/trajectories/{placement.world.trajectory.id}/supervisor-link")  # read
+    auth.logout()
+    assert client.post(f"{placement.url}/report", data=urgent).status_code == 303
+    db.session.expire_all()
+    notices = db.session.scalars(select(Reminder.urgent).where(Reminder.kind.like("supervisor%")))
+    assert sorted(notices.all()) == [False, False, True, True]
+
+
 def test_only_an_incident_can_be_urgent(client, db, placement):
     client.post(f"{placement.url}/report", data={"kind": "question", "text": "?", "urgent": "y"})
     assert db.session.scalars(select(SupervisorReport.urgent)).one() is False
@@ -198,6 +219,8 @@ def test_a_proposed_visit_time_and_a_confirmed_visit(client, db, placement):
         ("visit/confirm", {"visit": "99999999"}),
         ("visit/confirm", {"visit": "-1"}),
         ("visit/confirm", {"visit": "99999999999999999999"}),
+        ("visit/confirm", {"visit": "2147483648"}),  # past PostgreSQL's integer: no such visit
+        ("visit/confirm", {"visit": "9999999999"}),
         ("visit/confirm", {}),
     ],
 )
@@ -210,6 +233,20 @@ def test_bad_visit_times_are_refused(client, db, placement, path, sent):
 def test_another_clients_visit_cannot_be_confirmed(client, db, make, placement):
     other = make.world(placement.world.organisation)
     response = client.post(f"{placement.url}/visit/confirm", data={"visit": str(other.visit.id)})
+    assert response.status_code == 422
+    assert count(db, SupervisorReport) == 0
+
+
+def test_a_visit_at_another_worksite_is_neither_shown_nor_confirmed(client, db, make, placement):
+    """The client's visit at another worksite (a former placement, a job interview) is none of
+    this supervisor's business: not its moment, and no confirming it."""
+    world = placement.world
+    world.visit.worksite_id = make.worksite(world.counsellor, "Elders BV").id
+    db.session.commit()
+    page = client.get(f"{placement.url}?lang=en").get_data(as_text=True)
+    assert "data-next-visit" not in page
+    assert "No visit planned yet" in page
+    response = client.post(f"{placement.url}/visit/confirm", data={"visit": str(world.visit.id)})
     assert response.status_code == 422
     assert count(db, SupervisorReport) == 0
 

@@ -128,6 +128,7 @@ def test_a_body_that_is_no_note_is_refused(client, db, signed_in, raw):
         {"observations": {"attitude": 9}},
         {"observations": {"unknown": 3}},
         {"observations": [3]},
+        {"observations": {"attitude": True}},  # JSON's true is no score (Python's bool is an int)
         {"written_at": "gisteren"},
         {"written_at": "1999-01-01T10:00:00+01:00"},
         {"note_uuid": 12},
