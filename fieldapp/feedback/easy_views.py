@@ -21,17 +21,16 @@ from fieldapp.auth.models import User
 from fieldapp.clients.file_access import Permission, requires
 from fieldapp.common.access import public
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.secret_links import LinkRefused, Refusal
+from fieldapp.common.secret_links import LinkRefused
 from fieldapp.common.tenancy import activate_tenant
 from fieldapp.extensions import csrf, db, limiter
-from fieldapp.feedback import easy_read, links, rounds
+from fieldapp.feedback import easy_read, rounds
 from fieldapp.feedback.form_views import (
     language_of,
+    open_link,
     opened,
-    own_report,
     per_link,
     problem,
-    released_to,
 )
 from fieldapp.feedback.loaders import INVITATION
 from fieldapp.feedback.models import Invitation
@@ -49,15 +48,9 @@ StepUrl = Callable[..., str]
 @limiter.limit("30 per minute", key_func=per_link)
 def answer(token: str) -> ResponseReturnValue:
     """One question a screen at the client's own link; other raters go to the full form."""
-    try:
-        invitation = links.find(token)
-    except LinkRefused as refused:
-        used_or_late = refused.reason in (Refusal.USED, Refusal.EXPIRED)
-        if refused.holder is not None and used_or_late and released_to(refused.holder):
-            return own_report(refused.holder)
-        return problem(refused)
-    if released_to(invitation):
-        return own_report(invitation)
+    invitation = open_link(token)
+    if not isinstance(invitation, Invitation):
+        return invitation
     language = language_of(invitation)
     if not easy_read.offered(invitation):
         return redirect(url_for("feedback_form.answer", token=token, lang=language))

@@ -50,6 +50,22 @@ def language_of(invitation: Invitation | None) -> str:
     return invitation.language if invitation is not None else "nl"
 
 
+def open_link(token: str) -> Invitation | ResponseReturnValue:
+    """The invitation at ``token``, or the page that its rater gets instead: their own report
+    once it is released to them (after they answered or the round closed), or why the link no
+    longer opens."""
+    try:
+        invitation = links.find(token)
+    except LinkRefused as refused:
+        used_or_late = refused.reason in (Refusal.USED, Refusal.EXPIRED)
+        if refused.holder is not None and used_or_late and released_to(refused.holder):
+            return own_report(refused.holder)
+        return problem(refused)
+    if released_to(invitation):
+        return own_report(invitation)
+    return invitation
+
+
 def problem(refused: LinkRefused) -> ResponseReturnValue:
     invitation: Invitation | None = refused.holder
     with force_locale(language_of(invitation)):
@@ -136,15 +152,9 @@ def _page(
 @limiter.limit("30 per minute", key_func=per_link)
 def answer(token: str) -> ResponseReturnValue:
     """Show the form with what was saved before; save for later, or submit once."""
-    try:
-        invitation = links.find(token)
-    except LinkRefused as refused:
-        used_or_late = refused.reason in (Refusal.USED, Refusal.EXPIRED)
-        if refused.holder is not None and used_or_late and released_to(refused.holder):
-            return own_report(refused.holder)
-        return problem(refused)
-    if released_to(invitation):
-        return own_report(invitation)
+    invitation = open_link(token)
+    if not isinstance(invitation, Invitation):
+        return invitation
     activate_tenant(invitation.organisation_id)
     if request.method == "GET" and invitation.easy_read and request.args.get("form") != "full":
         return redirect(url_for("feedback_easy.answer", token=token, lang=request.args.get("lang")))
