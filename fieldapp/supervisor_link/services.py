@@ -37,6 +37,7 @@ from fieldapp.common.urls import MAX_ID
 from fieldapp.development_plan import services as development_plan
 from fieldapp.development_plan.models import Goal, GoalActor
 from fieldapp.extensions import db
+from fieldapp.i18n import LANGUAGES
 from fieldapp.mail.models import OutgoingMail
 from fieldapp.mail.services import mails_about, queue_mail, render_message
 from fieldapp.organisation.models import Organisation
@@ -136,9 +137,10 @@ def revoke(actor: User, link: SupervisorLink) -> None:
 
 
 def language_of(trajectory: Trajectory) -> str:
-    """The supervisor's language: their own if known, else the organisation's."""
+    """The supervisor's language: their own if the page speaks it (staff languages, not the
+    raters' wider set), else the organisation's."""
     supervisor = trajectory.supervisor
-    if supervisor is not None and supervisor.language:
+    if supervisor is not None and supervisor.language in LANGUAGES:
         return supervisor.language
     organisation = db.session.get(Organisation, trajectory.organisation_id)
     return organisation.default_language if organisation else "nl"

@@ -70,6 +70,16 @@ def test_the_link_is_e_mailed_to_the_supervisor(client, db, auth, placement, sen
     assert client.get(placement.url).status_code == 410  # the e-mailed one replaced it
 
 
+def test_a_supervisor_is_written_to_in_a_language_their_page_speaks(db, placement):
+    """The page speaks nl, fr and en; a supervisor noted as speaking Arabic gets the
+    organisation's language rather than an e-mail whose link opens in another one."""
+    contact = placement.world.contact
+    contact.language = "fr"
+    assert services.language_of(placement.world.trajectory) == "fr"
+    contact.language = "ar"
+    assert services.language_of(placement.world.trajectory) == "nl"
+
+
 def test_no_link_without_a_supervisor_or_after_the_placement(client, db, auth, make):
     world = make.world()
     auth.login(world.counsellor.email)
