@@ -45,7 +45,9 @@ StepUrl = Callable[..., str]
 @public
 @csrf.exempt
 @limiter.limit("60 per minute")
-@limiter.limit("30 per minute", key_func=per_link)
+# Each screen costs up to three requests (the script saving the choice, the answer's post, the
+# next screen): a client going through ten questions at her own pace must not meet "too many".
+@limiter.limit("90 per minute", key_func=per_link)
 def answer(token: str) -> ResponseReturnValue:
     """One question a screen at the client's own link; other raters go to the full form."""
     invitation = open_link(token)

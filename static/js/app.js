@@ -49,7 +49,8 @@ function offerInstall() {
   });
 }
 
-// A feedback link: the phone's share sheet (WhatsApp, SMS, ...) where there is one, else copy.
+// A feedback or supervisor link: the phone's share sheet (WhatsApp, SMS, ...) where there is one,
+// copy, print.
 function offerSharing() {
   const share = document.querySelector("[data-share-link]");
   if (share && navigator.share) {
@@ -65,6 +66,12 @@ function offerSharing() {
       await navigator.clipboard.writeText(copy.dataset.copyLink);
       copy.textContent = copy.dataset.copied;
     });
+  }
+  // On paper: a phone's browser hides printing deep in its menu.
+  const print = document.querySelector("[data-print-page]");
+  if (print && typeof window.print === "function") {
+    print.hidden = false;
+    print.addEventListener("click", () => window.print());
   }
 }
 

@@ -31,6 +31,9 @@ window.SpeechSynthesisUtterance = class {
   constructor(text) { this.text = text; this.lang = ""; }
 };
 """
+ONLY_DUTCH_VOICES = SPEECH_STUB.replace(
+    "getVoices: () => []", 'getVoices: () => [{ lang: "nl-BE", name: "Dutch" }]'
+)
 NO_SPEECH = """
 Object.defineProperty(window, "speechSynthesis", { configurable: true, value: undefined });
 """
@@ -156,6 +159,23 @@ def test_the_phone_reads_the_question_and_its_choices_aloud(context, browser, li
         expect(without.get_by_role("button", name="التالي")).to_be_visible()
     finally:
         silent.close()
+
+
+def test_no_read_aloud_button_when_the_phone_has_no_voice_for_the_language(
+    context, live_server, make
+):
+    """A voice of another language would mangle the words or say nothing: no dead button."""
+    world = make.world()
+    _, secret = own_link(make, world, "ar")
+    context.add_init_script(ONLY_DUTCH_VOICES)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/f/{secret}/easy")
+    expect(page.get_by_role("button", name="التالي")).to_be_visible()
+    expect(page.locator("[data-read-aloud]")).to_be_hidden()
+
+    page.get_by_role("link", name="Nederlands").click()
+    page.get_by_role("button", name="Voorlezen").click()
+    assert page.evaluate("window.__spoken")[-1]["lang"] == "nl"
 
 
 def test_the_counsellor_fills_it_in_with_the_client(context, live_server, make, db):

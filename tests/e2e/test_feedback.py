@@ -238,6 +238,12 @@ def test_a_link_is_stopped_or_replaced_only_when_asked_twice_and_its_rater_reads
     show.click()
     expect(page.locator(".qr-code svg")).to_be_visible()
     new_link = page.locator("[data-feedback-link]").input_value()
+    # On paper: a button prints the page (a phone's browser hides printing in its menu).
+    page.evaluate("window.print = () => { window.__printed = true; }")
+    print_button = page.get_by_role("button", name="Afdrukken")
+    assert_big_enough(print_button)
+    print_button.click()
+    assert page.evaluate("window.__printed") is True
 
     rater = context.new_page()
     rater.goto(jan_link)

@@ -68,6 +68,11 @@ def test_sign_in_on_a_phone(page, live_server, make):
     box = navigation.bounding_box()
     assert box["y"] + box["height"] == 740  # the bar sits at the bottom, under the thumb
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing sticks out
+    # The top bar's links are taps too: the name back to the start page, the reminders' bell.
+    for link in page.locator("header.topbar a").all():
+        size = link.bounding_box()
+        assert size["width"] >= 44, link.inner_text()
+        assert size["height"] >= 44, link.inner_text()
 
 
 def test_wrong_password_shows_the_message(page, live_server, make):

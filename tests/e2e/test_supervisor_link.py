@@ -116,6 +116,14 @@ def test_a_supervisor_gives_a_pulse_and_an_urgent_incident_reaches_the_counsello
     expect(counsellor_page.locator("[data-pulses] [data-rating='2']")).to_have_text(
         "Soms afwezig of te laat"
     )
+    # On the phone no answer of the pulses is cut off at the side, and a report's heading
+    # (kind, urgent, day) reads as one line.
+    for cell in counsellor_page.locator("[data-pulses] td").all():
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= PHONE["width"], cell.text_content()
+    expect(incident.locator("[data-report-heading]")).to_have_text("Incident · dringend")
+    heading = incident.locator("[data-report-heading] strong")
+    assert heading.first.bounding_box()["y"] == heading.last.bounding_box()["y"]
 
     counsellor_page.goto(f"{live_server.url}/clients/{world.client.id}")
     timeline = counsellor_page.locator("[data-timeline]")

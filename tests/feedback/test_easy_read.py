@@ -335,3 +335,22 @@ def test_refusal_and_thank_you_pages_in_arabic_read_right_to_left(client, make):
     unknown = client.get(f"/f/{'x' * 43}/easy?lang=tr")
     assert unknown.status_code == 404
     assert "Bu bağlantı çalışmıyor" in unknown.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True}])
+def test_a_quick_client_with_the_script_is_not_slowed_down(client, make, db):
+    """With JavaScript each screen is three requests: the choice saved at once, "Next", the next
+    screen. Ten questions, a change of mind and sending, within the minute: never "too many"."""
+    world = make.world()
+    _, link, _ = self_link(make, world)
+    easy = f"{link}/easy"
+    statuses = [client.get(link).status_code, client.get(easy).status_code]
+    for number, key in enumerate(KEYS, start=1):
+        for score in ("3", "4") if number == 2 else ("4",):
+            choice = {f"score-{key}": score, "action": "save"}
+            statuses.append(client.post(f"{easy}?q={number}", data=choice).status_code)
+        statuses.append(client.post(f"{easy}?q={number}", data={"action": "next"}).status_code)
+        statuses.append(client.get(f"{easy}?q={number + 1}").status_code)
+    statuses.append(client.post(f"{easy}?q={len(KEYS) + 1}", data={"action": "send"}).status_code)
+    assert 429 not in statuses
+    assert statuses[-1] == 200  # the thank-you page

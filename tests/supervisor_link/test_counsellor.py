@@ -41,6 +41,28 @@ def test_the_link_is_shown_once_with_its_qr_code_and_only_its_hash_is_kept(clien
     assert client.get(f"/s/{token}").status_code == 200
 
 
+def test_without_the_supervisors_e_mail_address_the_page_says_how_to_add_it(client, db, auth, make):
+    """No promise of an e-mail the counsellor cannot send: the way to the contact instead."""
+    world = make.world()
+    world.contact.email = ""
+    db.session.commit()
+    auth.login(world.counsellor.email)
+    page = client.get(f"/trajectories/{world.trajectory.id}/supervisor-link/new")
+    text = page.get_data(as_text=True)
+    assert "or e-mail it" not in text
+    assert "supervisor-link/mail" not in text
+    assert f'href="/worksites/contacts/{world.contact.id}"' in text
+    assert "Add their e-mail address to e-mail it." in text
+
+    world.contact.email = "sofie@werkplek.example"
+    db.session.commit()
+    text = client.get(f"/trajectories/{world.trajectory.id}/supervisor-link/new").get_data(
+        as_text=True
+    )
+    assert "or e-mail it" in text
+    assert "E-mail it to sofie@werkplek.example" in text
+
+
 def test_a_new_link_stops_the_previous_one_and_stop_stops_it(client, db, auth, placement):
     world = placement.world
     auth.login(world.counsellor.email)
