@@ -230,6 +230,7 @@ class SupervisorView:
     counsellor: str
     next_visit: Visit | None
     visit_confirmed: bool
+    proposed_at: datetime | None  # the supervisor's latest proposal still to come
     goals: list[Goal]
     pulse: Pulse | None
 
@@ -254,6 +255,7 @@ def view_of(link: SupervisorLink) -> SupervisorView:
         counsellor=client.counsellor.name,
         next_visit=next_visit,
         visit_confirmed=confirmed,
+        proposed_at=_proposed_at(trajectory),
         goals=[
             goal
             for goal in development_plan.goals_of(trajectory)
@@ -277,6 +279,21 @@ def _confirmed(trajectory: Trajectory, visit: Visit) -> bool:
         )
         or 0
     ) > 0
+
+
+def _proposed_at(trajectory: Trajectory) -> datetime | None:
+    """The moment the supervisor last proposed for a visit, while it is still to come: what
+    they see they asked for until the counsellor plans it."""
+    return db.session.scalar(
+        select(SupervisorReport.proposed_at)
+        .where(
+            SupervisorReport.trajectory_id == trajectory.id,
+            SupervisorReport.kind == ReportKind.VISIT_PROPOSED.value,
+            SupervisorReport.proposed_at > now_utc(),
+        )
+        .order_by(SupervisorReport.made_at.desc(), SupervisorReport.id.desc())
+        .limit(1)
+    )
 
 
 def _pulse_of(trajectory: Trajectory, month: str) -> Pulse | None:
@@ -410,6 +427,9 @@ def _sent_before(trajectory: Trajectory, once: str) -> SupervisorReport | None:
     ).first()
 
 
+WORKING_HOURS = (time(7, 0), time(20, 0))  # when a counsellor can visit a worksite
+
+
 def _check(trajectory: Trajectory, draft: ReportDraft) -> None:
     if draft.kind in (ReportKind.INCIDENT, ReportKind.QUESTION) and not draft.text.strip():
         raise RuleBroken(_("Say in a few words what happened or what you ask."), "text")
@@ -421,6 +441,9 @@ def _check(trajectory: Trajectory, draft: ReportDraft) -> None:
             raise RuleBroken(_("Propose a moment that is still to come."), "day")
         if draft.proposed_at > now_utc() + timedelta(days=180):
             raise RuleBroken(_("Propose a moment within six months."), "day")
+        at = draft.proposed_at.astimezone(local_zone()).time()
+        if not WORKING_HOURS[0] <= at <= WORKING_HOURS[1]:
+            raise RuleBroken(_("Propose a moment between 7:00 and 20:00."), "at")
     if draft.kind is ReportKind.VISIT_CONFIRMED:
         known = draft.visit_id is not None and 0 < draft.visit_id <= MAX_ID  # else none can be
         visit = db.session.get(Visit, draft.visit_id) if known else None

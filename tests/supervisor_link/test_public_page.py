@@ -200,6 +200,9 @@ def test_a_proposed_visit_time_and_a_confirmed_visit(client, db, placement):
         f"{placement.url}/visit/propose", data={"day": day.isoformat(), "at": "10:30"}
     )
     assert response.status_code == 303
+    page = client.get(f"{placement.url}?lang=en").get_data(as_text=True)
+    assert "data-proposed" in page  # the supervisor sees what they asked for
+    assert "10:30" in page.split("data-proposed")[1].split("</p>")[0]
     visit = placement.world.visit
     response = client.post(f"{placement.url}/visit/confirm", data={"visit": str(visit.id)})
     assert response.status_code == 303
@@ -227,6 +230,15 @@ def test_a_proposed_visit_time_and_a_confirmed_visit(client, db, placement):
 def test_bad_visit_times_are_refused(client, db, placement, path, sent):
     response = client.post(f"{placement.url}/{path}", data=sent)
     assert response.status_code == 422
+    assert count(db, SupervisorReport) == 0
+
+
+@pytest.mark.parametrize("at", ["03:00", "06:59", "20:01", "23:30"])
+def test_a_visit_is_proposed_in_working_hours(client, db, placement, at):
+    day = (today() + timedelta(days=3)).isoformat()  # worked out under the frozen clock
+    response = client.post(f"{placement.url}/visit/propose?lang=en", data={"day": day, "at": at})
+    assert response.status_code == 422
+    assert "between 7:00 and 20:00" in response.get_data(as_text=True)
     assert count(db, SupervisorReport) == 0
 
 
