@@ -139,6 +139,9 @@ def test_pulses_over_time_on_the_placement_and_the_file_and_the_timeline(
     file_page = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
     assert "data-pulses" in file_page
     assert "Pulse from the floor supervisor" in file_page
+    pulse = file_page.split("Pulse from the floor supervisor", 1)[1].split("</li>")[0]
+    assert "How is it going?" in pulse  # each answer with its question
+    assert "Attendance:" in pulse
     assert "Message from the floor supervisor" in file_page
     assert "Ruzie" not in file_page  # what was written is behind the placement's page
 
