@@ -128,4 +128,4 @@ def test_a_supervisor_gives_a_pulse_and_an_urgent_incident_reaches_the_counsello
     counsellor_page.goto(f"{live_server.url}/clients/{world.client.id}")
     timeline = counsellor_page.locator("[data-timeline]")
     expect(timeline).to_contain_text("Bericht van de werkvloerbegeleider: Incident · dringend")
-    expect(timeline).to_contain_text("Polsslag van de werkvloerbegeleider: Goed")
+    expect(timeline).to_contain_text("Polsslag van de werkvloerbegeleider: Hoe gaat het? Goed")
