@@ -137,6 +137,7 @@ def _round_page(feedback_round: FeedbackRound, deadline_form: DeadlineForm) -> s
         may_remind=rounds.may_remind(feedback_round),
         group_labels=GROUP_LABELS,
         mails=rounds.link_mails(feedback_round),
+        assisted=rounds.assisted_invitations(feedback_round),
         action_form=FlaskForm(),
         deadline_form=deadline_form,
     )

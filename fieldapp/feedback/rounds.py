@@ -102,6 +102,18 @@ class RoundSummary:
     answered: int
 
 
+def assisted_invitations(feedback_round: FeedbackRound) -> set[int]:
+    """The invitations whose answer the counsellor filled in together with the client."""
+    return set(
+        db.session.scalars(
+            select(FeedbackResponse.invitation_id).where(
+                FeedbackResponse.round_id == feedback_round.id,
+                FeedbackResponse.assisted_by_id.is_not(None),
+            )
+        )
+    )
+
+
 def of_trajectory(trajectory: Trajectory) -> list[RoundSummary]:
     """The trajectory's rounds, newest first, with how many people answered (one query)."""
     rows = db.session.execute(

@@ -255,6 +255,11 @@ def test_assisted_mode_marks_the_report(client, auth, make, db, app):
         client.get(f"/feedback/rounds/{feedback_round.id}/report").get_data(as_text=True)
     )
     assert "filled in together with the counsellor" in report.one("span", data_assisted="").text
+    round_page = read_html(
+        client.get(f"/feedback/rounds/{feedback_round.id}").get_data(as_text=True)
+    )
+    (marked,) = round_page.all("span", data_assisted="")  # the client's row says so too
+    assert "filled in together with the counsellor" in marked.text
     assert client.get(url).status_code == 409  # answered: nothing to fill in any more
     others = client.get(f"/feedback/invitations/{supervisor.id}/together")
     assert others.status_code == 409  # only the client's own form, never a rater's
@@ -269,6 +274,9 @@ def test_a_self_assessment_sent_alone_is_not_marked_assisted(client, auth, make,
     auth.login(world.counsellor.email)
     report = client.get(f"/feedback/rounds/{feedback_round.id}/report").get_data(as_text=True)
     assert "data-assisted" not in report
+    assert "data-assisted" not in client.get(f"/feedback/rounds/{feedback_round.id}").get_data(
+        as_text=True
+    )
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
