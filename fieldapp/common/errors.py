@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
+from fieldapp.common.access import declaration
 from fieldapp.extensions import db
 
 log = logging.getLogger(__name__)
@@ -62,13 +63,29 @@ def _wants_json() -> bool:
     return request.is_json or best == "application/json"
 
 
+def _on_a_public_route() -> bool:
+    """Whether the request went to a route for anyone (a rater's or a floor supervisor's link,
+    sign-in): its visitor may have no account, and the start page would only ask them to sign
+    in."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    declared = declaration(view) if view is not None else None
+    return declared is not None and declared.who == "public"
+
+
 def render_error(error: HTTPException) -> ResponseReturnValue:
     code = error.code or 500
     message = _message(error)
     if _wants_json():
         return jsonify({"error": code, "message": message}), code
     title = TITLES.get(code, TITLES[400 if code < 500 else 500])
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    page = render_template(
+        "errors/error.html",
+        code=code,
+        title=title,
+        message=message,
+        to_start_page=not _on_a_public_route(),
+    )
+    return page, code
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,7 @@ import pytest
 from flask import abort
 
 from fieldapp.auth.roles import Role
+from fieldapp.common.access import public
 
 
 @pytest.fixture
@@ -15,6 +16,11 @@ def failing_app(app):
     @app.get("/_conflict")
     def conflict():
         abort(409)
+
+    @app.get("/_public_gone")
+    @public
+    def public_gone():  # as a rater's link that no longer opens
+        abort(410)
 
     return app
 
@@ -65,3 +71,14 @@ def test_405_page(client):
     response = client.delete("/login")
     assert response.status_code == 405
     assert "cannot be used this way" in response.get_data(as_text=True)
+
+
+@pytest.mark.own_app
+def test_an_error_on_a_public_route_does_not_send_to_the_sign_in(failing_app):
+    """A rater or a floor supervisor has no account: the start page would only ask to sign in."""
+    visitor = failing_app.test_client()
+    gone = visitor.get("/_public_gone", headers={"Accept-Language": "en"})
+    assert gone.status_code == 410
+    assert "Go to the start page" not in gone.get_data(as_text=True)
+    lost = visitor.get("/does-not-exist", headers={"Accept-Language": "en"})
+    assert "Go to the start page" in lost.get_data(as_text=True)
