@@ -18,6 +18,25 @@ function mine(entry) {
 
 // Sending ------------------------------------------------------------------------------------
 
+/**
+ * Keeps what is being typed in `form` as a draft on the phone (`save(form)`): a quarter of a
+ * second after the last key or choice, and when the page is hidden, so that a closed tab loses
+ * nothing. Returns what drops a draft still waiting to be saved (the note itself was kept).
+ */
+export function keepDraft(form, save) {
+  let timer = null;
+  const saveSoon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => save(form), 250);
+  };
+  form.addEventListener("input", saveSoon);
+  form.addEventListener("change", saveSoon);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") save(form);
+  });
+  return () => clearTimeout(timer);
+}
+
 export async function sendWaitingNotes(options) {
   if (!userId || !outbox) return null;
   const before = new Map((await outbox.entries()).map((entry) => [entry.revision_uuid, entry]));
@@ -279,16 +298,7 @@ async function keepNote(form) {
 }
 
 function enhanceNoteForm(form) {
-  let timer = null;
-  const saveSoon = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => saveDraft(form), 250);
-  };
-  form.addEventListener("input", saveSoon);
-  form.addEventListener("change", saveSoon);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden") saveDraft(form);
-  });
+  const dropPendingDraft = keepDraft(form, saveDraft);
   const add = form.querySelector("[data-add-action]");
   add.hidden = false;
   add.addEventListener("click", () => addActionRow(form).querySelector("input").focus());
@@ -299,7 +309,7 @@ function enhanceNoteForm(form) {
     form.dataset.saving = "true";
     save.disabled = true;
     save.setAttribute("aria-busy", "true");
-    clearTimeout(timer);
+    dropPendingDraft();
     try {
       await keepNote(form);
     } finally {

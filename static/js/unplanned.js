@@ -3,7 +3,7 @@
 // server makes the visit once and stores the note once however often it is sent. Without this
 // script the form is posted as it is (online only).
 
-import { sendWaitingNotes } from "./notes.js";
+import { keepDraft, sendWaitingNotes } from "./notes.js";
 import { t, userId } from "./page-data.js";
 
 const outbox = self.fieldappOutbox;
@@ -97,16 +97,7 @@ async function keepNote(form, client) {
 
 async function enhance(form) {
   const save = form.querySelector("button[type=submit]");
-  let timer = null;
-  const saveSoon = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => saveDraft(form), 250);
-  };
-  form.addEventListener("input", saveSoon);
-  form.addEventListener("change", saveSoon);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden") saveDraft(form);
-  });
+  const dropPendingDraft = keepDraft(form, saveDraft);
   form.addEventListener("submit", async (event) => {
     const client = form.elements.client.value;
     if (!client || !form.elements.body.value.trim()) return; // the server says what is missing
@@ -114,7 +105,7 @@ async function enhance(form) {
     if (form.dataset.saving) return; // a second tap while the first is being kept
     form.dataset.saving = "true";
     save.disabled = true;
-    clearTimeout(timer);
+    dropPendingDraft();
     try {
       await keepNote(form, client);
     } finally {
