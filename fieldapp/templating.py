@@ -4,11 +4,11 @@ language."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
-from flask import Flask
-from flask_babel import format_datetime, format_decimal, format_time
+from flask import Flask, g
+from flask_babel import format_date, format_datetime, format_decimal, format_time
 
 from fieldapp.mail.services import one_line
 from fieldapp.method import PHASES, Outcome, Scheme
@@ -28,8 +28,9 @@ def init_app(app: Flask) -> None:
         "one_decimal": lambda number: format_decimal(number, format="0.0"),
         "signed_decimal": lambda number: format_decimal(number, format="+0.0;-0.0"),
         "one_line": one_line,
-        "datetimeformat": _at_any_moment(format_datetime),
-        "timeformat": _at_any_moment(format_time),
+        "dateformat": _kept(format_date),
+        "datetimeformat": _kept(_at_any_moment(format_datetime)),
+        "timeformat": _kept(_at_any_moment(format_time)),
     }
     app.jinja_env.filters.update(filters)
 
@@ -45,5 +46,32 @@ def _at_any_moment(
             return format_moment(value, format)
         except OverflowError:
             return f"{value:%Y-%m-%d %H:%M} UTC" if isinstance(value, datetime) else str(value)
+
+    return formatted
+
+
+KEPT_FORMATS = 4096  # made texts kept per filter; a page shows a few dozen distinct moments
+
+
+def _kept(format_moment: Callable[[Any, str | None], str]) -> Callable[[Any, str | None], str]:
+    """``format_moment``, with each text kept once made for the same moment, format, language
+    and time zone. A list shows the same few days again and again (visits of this week, the due
+    dates of evaluations), and Babel makes each of them from its patterns every time."""
+    made: dict[tuple[Any, ...], str] = {}
+
+    def formatted(value: Any, format: str | None = None) -> str:
+        context = g.get("_flask_babel")
+        locale = getattr(context, "babel_locale", None)
+        # A day is shown the same in every time zone; a moment is moved into the reader's.
+        zone = None if type(value) is date else getattr(context, "babel_tzinfo", None)
+        if locale is None or (zone is None and type(value) is not date):
+            return format_moment(value, format)  # not chosen yet in this request: Babel chooses
+        key = (locale, zone, type(value), value, format)
+        text = made.get(key)
+        if text is None:
+            if len(made) >= KEPT_FORMATS:
+                made.clear()
+            text = made[key] = format_moment(value, format)
+        return text
 
     return formatted

@@ -6,14 +6,23 @@ client's file translates a hundred messages and more, which cost more CPU than i
 domain installed here keeps the catalog next to the locale it belongs to: a locale forced for an
 e-mail or a PDF (``force_locale``), or refreshed after a change of language, is another object
 and gets its own catalog. The templates' ``_()`` asks that domain directly.
+
+In templates, a message without variables is also kept once made: Jinja's gettext passes every
+message through ``Markup(...) % {}``, which costs more than finding it. A page says "Client" or
+"Visit" dozens of times; the text, once escaped and formatted, is the same every time for one
+catalog, so it is kept with that catalog.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from babel.support import NullTranslations
 from flask import Flask, g
 from flask_babel import Babel, Domain
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 
 class KeptCatalogDomain(Domain):
@@ -52,3 +61,30 @@ def _install_in_templates(environment: Environment, domain: KeptCatalogDomain) -
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    gettext = _kept_gettext(translations)
+    environment.globals.update(gettext=gettext, _=gettext)
+
+
+def _kept_gettext(translations: Any) -> Any:
+    """Jinja's new-style ``gettext`` (escaped, always formatted), with each message that has no
+    variables made once per catalog."""
+
+    @pass_context
+    def gettext(context: Context, message: str, **variables: Any) -> str:
+        autoescape = context.eval_ctx.autoescape
+        catalog = translations()
+        if not variables:
+            kept = catalog.__dict__.setdefault("_fieldapp_made", {})
+            made = kept.get((message, autoescape))
+            if made is None:
+                made = kept[message, autoescape] = _made(catalog, message, autoescape, {})
+            return made
+        return _made(catalog, message, autoescape, variables)
+
+    return gettext
+
+
+def _made(catalog: NullTranslations, message: str, autoescape: bool, variables: Any) -> str:
+    text = catalog.ugettext(message)
+    # The catalog is ours, as trusted as the template; its variables are escaped by Markup's %.
+    return (Markup(text) if autoescape else text) % variables  # noqa: S704
