@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import CompoundSelect, func, select, union
+from sqlalchemy import CompoundSelect, Select, bindparam, func, select, union
 from sqlalchemy.orm import joinedload
 
 from fieldapp.auth.models import User
@@ -57,23 +58,80 @@ class HomeScreen:
         )
 
 
-def _due(user: User, kind: str, until: date) -> CompoundSelect:
-    """The subjects of ``kind`` with an open row due by ``until``, for ``user``: the rows of
-    the files they follow, and those addressed to them (a mentor's check-ins). Two indexed
-    selects (by client, by user) rather than one OR across a join, which would read every row."""
-    due = (agenda.is_open(), Reminder.kind == kind, Reminder.moment <= until)
-    my_clients = select(Client.id).where(Client.counsellor_id == user.id)
+def _due(kind: str, until: str = "week") -> CompoundSelect:
+    """The subjects of ``kind`` with an open row due by ``until``, for the user ``user_id``: the
+    rows of the files they follow, and those addressed to them (a mentor's check-ins, and as the
+    mentored colleague, the rows of ``mentee_scopes``). Two indexed selects (by client, by user)
+    rather than one OR across a join, which would read every row."""
+    due = (agenda.is_open(), Reminder.kind == kind, Reminder.moment <= bindparam(until))
+    my_clients = select(Client.id).where(Client.counsellor_id == bindparam("user_id"))
     of_my_files = select(Reminder.subject_id).where(Reminder.client_id.in_(my_clients), *due)
-    to_me = select(Reminder.subject_id).where(Reminder.user_id == user.id, *due)
+    to_me = select(Reminder.subject_id).where(Reminder.user_id == bindparam("user_id"), *due)
     if kind != RuleKind.CHECK_IN:
         return union(of_my_files, to_me)
-    my_mentorships = db.session.scalars(
-        select(Mentorship.id).where(Mentorship.mentee_user_id == user.id)
-    ).all()  # the mentorships in which ``user`` is the mentored colleague (a handful)
     as_mentee = select(Reminder.subject_id).where(
-        Reminder.scope.in_([agenda.mentorship_scope(i) for i in my_mentorships]), *due
+        Reminder.scope.in_(bindparam("mentee_scopes", expanding=True)), *due
     )
     return union(of_my_files, to_me, as_mentee)
+
+
+@dataclass(frozen=True)
+class _Lists:
+    evaluations: Select
+    check_ins: Select
+    referrals: Select
+    no_contact: Select
+    goals: Select
+    contracts_ending: Select
+
+
+@cache
+def _lists() -> _Lists:
+    """The home screen's lists, built once: a statement is immutable, and building these six
+    (with their unions) cost the home screen more than running them. Each request gives its
+    values as parameters (``user_id``, ``week``, ``today``, ``mentee_scopes``)."""
+    evaluations = _due(RuleKind.EVALUATION).subquery()
+    check_ins = _due(RuleKind.CHECK_IN).subquery()
+    referrals = _due(RuleKind.REFERRAL).subquery()
+    no_contact = _due(agenda.CONTACT).subquery()
+    goals = _due(GOAL).subquery()
+    ending = _due(RuleKind.CONTRACT_END, until="today").subquery()
+    return _Lists(
+        evaluations=select(Evaluation, Client)
+        .join(evaluations, evaluations.c.subject_id == Evaluation.id)
+        .join(Trajectory, Trajectory.id == Evaluation.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .order_by(Evaluation.due_on, Evaluation.id)
+        .limit(SHOWN),
+        check_ins=select(CheckIn, Mentorship)
+        .join(check_ins, check_ins.c.subject_id == CheckIn.id)
+        .join(Mentorship, Mentorship.id == CheckIn.mentorship_id)
+        .options(joinedload(Mentorship.mentee_client), joinedload(Mentorship.mentee_user))
+        .order_by(CheckIn.due_on, CheckIn.id)
+        .limit(SHOWN),
+        referrals=select(Referral)
+        .join(referrals, referrals.c.subject_id == Referral.id)
+        .options(joinedload(Referral.client))
+        .order_by(Referral.follow_up_on, Referral.id)
+        .limit(SHOWN),
+        no_contact=select(Client, func.min(Reminder.moment))
+        .join(no_contact, no_contact.c.subject_id == Client.id)
+        .join(Reminder, Reminder.client_id == Client.id)
+        .where(Reminder.kind == agenda.CONTACT, agenda.is_open())
+        .group_by(Client.id)
+        .order_by(func.min(Reminder.moment), Client.id)
+        .limit(SHOWN),
+        goals=select(Goal)
+        .join(goals, goals.c.subject_id == Goal.id)
+        .options(joinedload(Goal.client))
+        .order_by(Goal.due_on, Goal.id)
+        .limit(SHOWN),
+        contracts_ending=select(Trajectory)
+        .join(ending, ending.c.subject_id == Trajectory.id)
+        .options(joinedload(Trajectory.client))
+        .order_by(Trajectory.planned_end_on, Trajectory.id)
+        .limit(SHOWN),
+    )
 
 
 def home_screen(user: User, today: date) -> HomeScreen:
@@ -82,70 +140,20 @@ def home_screen(user: User, today: date) -> HomeScreen:
         visits_today=visit_agenda(user, today, 1)[today],
         follow_ups=follow_ups.due_for(user, today),
     )
-    week = today + WEEK
-    evaluations = _due(user, RuleKind.EVALUATION, week).subquery()
-    screen.evaluations = list(
-        db.session.execute(
-            select(Evaluation, Client)
-            .join(evaluations, evaluations.c.subject_id == Evaluation.id)
-            .join(Trajectory, Trajectory.id == Evaluation.trajectory_id)
-            .join(Client, Client.id == Trajectory.client_id)
-            .order_by(Evaluation.due_on, Evaluation.id)
-            .limit(SHOWN)
-        ).all()
-    )
-    due_check_ins = _due(user, RuleKind.CHECK_IN, week).subquery()
-    screen.check_ins = list(
-        db.session.execute(
-            select(CheckIn, Mentorship)
-            .join(due_check_ins, due_check_ins.c.subject_id == CheckIn.id)
-            .join(Mentorship, Mentorship.id == CheckIn.mentorship_id)
-            .options(joinedload(Mentorship.mentee_client), joinedload(Mentorship.mentee_user))
-            .order_by(CheckIn.due_on, CheckIn.id)
-            .limit(SHOWN)
-        ).all()
-    )
-    referrals = _due(user, RuleKind.REFERRAL, week).subquery()
-    screen.referrals = list(
-        db.session.scalars(
-            select(Referral)
-            .join(referrals, referrals.c.subject_id == Referral.id)
-            .options(joinedload(Referral.client))
-            .order_by(Referral.follow_up_on, Referral.id)
-            .limit(SHOWN)
-        )
-    )
-    no_contact = _due(user, agenda.CONTACT, week).subquery()
-    screen.no_contact = [
-        (client, moment)
-        for client, moment in db.session.execute(
-            select(Client, func.min(Reminder.moment))
-            .join(no_contact, no_contact.c.subject_id == Client.id)
-            .join(Reminder, Reminder.client_id == Client.id)
-            .where(Reminder.kind == agenda.CONTACT, agenda.is_open())
-            .group_by(Client.id)
-            .order_by(func.min(Reminder.moment), Client.id)
-            .limit(SHOWN)
-        )
-    ]
-    due_goals = _due(user, GOAL, week).subquery()
-    screen.goals = list(
-        db.session.scalars(
-            select(Goal)
-            .join(due_goals, due_goals.c.subject_id == Goal.id)
-            .options(joinedload(Goal.client))
-            .order_by(Goal.due_on, Goal.id)
-            .limit(SHOWN)
-        )
-    )
-    ending = _due(user, RuleKind.CONTRACT_END, today).subquery()
-    screen.contracts_ending = list(
-        db.session.scalars(
-            select(Trajectory)
-            .join(ending, ending.c.subject_id == Trajectory.id)
-            .options(joinedload(Trajectory.client))
-            .order_by(Trajectory.planned_end_on, Trajectory.id)
-            .limit(SHOWN)
-        )
-    )
+    my_mentorships = db.session.scalars(
+        select(Mentorship.id).where(Mentorship.mentee_user_id == user.id)
+    ).all()  # the mentorships in which ``user`` is the mentored colleague (a handful)
+    values = {
+        "user_id": user.id,
+        "week": today + WEEK,
+        "today": today,
+        "mentee_scopes": [agenda.mentorship_scope(i) for i in my_mentorships],
+    }
+    lists = _lists()
+    screen.evaluations = list(db.session.execute(lists.evaluations, values).all())
+    screen.check_ins = list(db.session.execute(lists.check_ins, values).all())
+    screen.referrals = list(db.session.scalars(lists.referrals, values))
+    screen.no_contact = [tuple(row) for row in db.session.execute(lists.no_contact, values)]
+    screen.goals = list(db.session.scalars(lists.goals, values))
+    screen.contracts_ending = list(db.session.scalars(lists.contracts_ending, values))
     return screen
