@@ -14,6 +14,7 @@ from fieldapp.caseload import services as caseload
 from fieldapp.common.dates import add_months, today
 from fieldapp.common.time import now_utc
 from fieldapp.home.services import home_screen
+from fieldapp.mentorships import services as mentorships
 from fieldapp.method import Scheme
 from fieldapp.method.rules import RuleKind
 from fieldapp.referrals import services as referrals
@@ -145,3 +146,23 @@ def test_a_cancelled_moment_leaves_every_page(db, make):
     assert closed.home == closed.attention == closed.reminders_page == set()
     assert closed.next_due == {}
     assert closed.bell == 0
+
+
+def test_a_colleagues_check_in_is_on_the_home_screen_of_both_and_of_nobody_else(db, make):
+    """A new colleague mentored by an experienced one: the check-in due in five days is on the
+    home screen of the mentored colleague and of their mentor, not on a third colleague's."""
+    mentor = make.user()
+    newcomer = make.user(mentor.organisation)
+    other = make.user(mentor.organisation)
+    mentorship = mentorships.pair(
+        mentor,
+        starts_on=today() - timedelta(days=2),  # the first check-in after a week: in five days
+        mentor_user=mentor,
+        mentee_user=newcomer,
+    )
+    db.session.commit()
+    first = min(mentorship.check_ins, key=lambda check_in: check_in.due_on)
+    assert first.due_on == today() + timedelta(days=5)
+    assert f"check_in:{first.id}" in seen(db, newcomer).home
+    assert f"check_in:{first.id}" in seen(db, mentor).home
+    assert not seen(db, other).home
