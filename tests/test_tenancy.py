@@ -111,6 +111,18 @@ def test_queries_see_only_the_active_organisation(app, make, db):
         )
 
 
+def test_a_statement_built_once_sees_the_organisation_of_each_request(app, make, db):
+    """A statement kept and run for one organisation after another (as the home screen's lists
+    are) gets each one's filter, never the one it was first run for."""
+    first = make.user(name="First")
+    second = make.user(name="Second")
+    kept = select(User.name).where(User.active.is_(True))
+    for user in (first, second, first, second):
+        with app.test_request_context():
+            activate_tenant(user.organisation_id)
+            assert db.session.scalars(kept).all() == [user.name]
+
+
 def test_writing_into_another_organisation_is_refused(app, make, db):
     first = make.user()
     second = make.user()

@@ -14,6 +14,7 @@ that code acts for the system, not for a user.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, TypeVar
 
 from flask import abort, g, has_app_context
@@ -80,13 +81,30 @@ def _add_tenant_criteria(state: ORMExecuteState) -> None:
     if state.is_column_load or state.is_relationship_load:
         return  # the criteria propagate to these loads from the parent query
     if state.is_select or state.is_update or state.is_delete:
-        state.statement = state.statement.options(
+        state.statement = _scoped(state.statement, tenant_id)
+
+
+# A statement built once and run on every request (the home screen's lists) gets its tenant's
+# criteria once per organisation: SQLAlchemy then finds the compiled form by a cache key it made
+# once, instead of walking the whole statement again for every query. A statement built for one
+# request takes its entry with it when it goes.
+_SCOPED: weakref.WeakKeyDictionary[Any, dict[int, Any]] = weakref.WeakKeyDictionary()
+
+
+def _scoped(statement: Any, tenant_id: int) -> Any:
+    per_tenant = _SCOPED.get(statement)
+    if per_tenant is None:
+        per_tenant = _SCOPED[statement] = {}
+    scoped = per_tenant.get(tenant_id)
+    if scoped is None:
+        scoped = per_tenant[tenant_id] = statement.options(
             with_loader_criteria(
                 TenantScoped,
                 lambda cls: cls.organisation_id == tenant_id,
                 include_aliases=True,
             )
         )
+    return scoped
 
 
 def _stamp_and_check(session: Session, flush_context: Any, instances: Any) -> None:
