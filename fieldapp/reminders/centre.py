@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, select
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
@@ -61,14 +62,14 @@ class Centre:
         return list(self.due_page.items)
 
 
-def _open(user: User) -> list:
-    return [Reminder.user_id == user.id, agenda.is_open()]
+def _open(user_id: int | BindParameter) -> list:
+    return [Reminder.user_id == user_id, agenda.is_open()]
 
 
-def _open_for(user: User, now: datetime) -> list:
+def _open_for(user_id: int | BindParameter, now: datetime | BindParameter) -> list:
     """Open and not snoozed: what counts as due."""
     return [
-        *_open(user),
+        *_open(user_id),
         or_(Reminder.snoozed_until.is_(None), Reminder.snoozed_until <= now),
     ]
 
@@ -130,13 +131,21 @@ def snooze_choices(
 
 
 def due_count(user: User, today: date, now: datetime) -> int:
+    """The bell's number: what is due to ``user`` by ``today`` and not snoozed at ``now``."""
+    values = {"user_id": user.id, "today": today, "now": now}
+    return db.session.scalar(_due_count(), values) or 0
+
+
+@cache
+def _due_count() -> Select:
+    """Built once: every page with the top bar asks it."""
     return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Reminder)
-            .where(*_open_for(user, now), Reminder.moment <= today)
+        select(func.count())
+        .select_from(Reminder)
+        .where(
+            *_open_for(bindparam("user_id"), bindparam("now")),
+            Reminder.moment <= bindparam("today"),
         )
-        or 0
     )
 
 
@@ -174,7 +183,7 @@ def of_user(user: User, today: date, now: datetime, page: int = 1) -> Centre:
     every snoozed one. Done: the last week's."""
     due = paginate(
         select(Reminder)
-        .where(*_open_for(user, now), Reminder.moment <= today)
+        .where(*_open_for(user.id, now), Reminder.moment <= today)
         .order_by(Reminder.moment, Reminder.id),
         page,
         DUE_PER_PAGE,
@@ -182,7 +191,7 @@ def of_user(user: User, today: date, now: datetime, page: int = 1) -> Centre:
     coming_rows = db.session.scalars(
         select(Reminder)
         .where(
-            *_open(user),
+            *_open(user.id),
             or_(
                 and_(
                     Reminder.moment > today,
