@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_decimal, format_time
+from markupsafe import Markup
 
 from fieldapp.mail.services import one_line
 from fieldapp.method import PHASES, Outcome, Scheme
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
         "timeformat": _kept(_at_any_moment(format_time)),
     }
     app.jinja_env.filters.update(filters)
+    app.jinja_env.globals["time_element"] = _time_element(filters["dateformat"])
 
 
 def _at_any_moment(
@@ -75,3 +77,17 @@ def _kept(format_moment: Callable[[Any, str | None], str]) -> Callable[[Any, str
         return text
 
     return formatted
+
+
+def _time_element(dateformat: Callable[[Any, str | None], str]) -> Callable[..., Markup]:
+    """``date(value, fmt)`` of ``_macros/ui.html``: a day as ``<time>``, or "—" without one. In
+    Python, as lists call it on every row and a Jinja macro call costs ten times more."""
+
+    def time_element(value: date | datetime | None, fmt: str = "d MMM yyyy") -> Markup:
+        if not value:
+            return Markup("—")
+        return Markup('<time datetime="{}">{}</time>').format(
+            value.isoformat(), dateformat(value, fmt)
+        )
+
+    return time_element
