@@ -18,6 +18,7 @@ from fieldapp.worksites.models import ContactRole, WorksiteKind
 
 
 def init_app(app: Flask) -> None:
+    decimal = _kept(lambda number, format: format_decimal(number, format=format))
     filters = {
         "scheme_label": lambda code: Scheme(code).label,
         "outcome_label": lambda code: Outcome(code).label if code else "—",
@@ -26,8 +27,8 @@ def init_app(app: Flask) -> None:
         "contact_role_label": lambda code: ContactRole(code).label,
         "referral_status_label": lambda code: ReferralStatus(code).label,
         # One decimal, with the reader's decimal sign: 3,5 in Dutch and French, 3.5 in English.
-        "one_decimal": lambda number: format_decimal(number, format="0.0"),
-        "signed_decimal": lambda number: format_decimal(number, format="+0.0;-0.0"),
+        "one_decimal": lambda number: decimal(number, "0.0"),
+        "signed_decimal": lambda number: decimal(number, "+0.0;-0.0"),
         "one_line": one_line,
         "dateformat": _kept(format_date),
         "datetimeformat": _kept(_at_any_moment(format_datetime)),
@@ -55,25 +56,27 @@ def _at_any_moment(
 KEPT_FORMATS = 4096  # made texts kept per filter; a page shows a few dozen distinct moments
 
 
-def _kept(format_moment: Callable[[Any, str | None], str]) -> Callable[[Any, str | None], str]:
-    """``format_moment``, with each text kept once made for the same moment, format, language
-    and time zone. A list shows the same few days again and again (visits of this week, the due
-    dates of evaluations), and Babel makes each of them from its patterns every time."""
+def _kept(format_value: Callable[[Any, str | None], str]) -> Callable[[Any, str | None], str]:
+    """``format_value``, with each text kept once made for the same value, format, language and
+    (for a moment) time zone. A list shows the same few days and scores again and again (visits
+    of this week, the due dates of evaluations, a 360° report's means), and Babel makes each of
+    them from its patterns every time."""
     made: dict[tuple[Any, ...], str] = {}
 
     def formatted(value: Any, format: str | None = None) -> str:
         context = g.get("_flask_babel")
         locale = getattr(context, "babel_locale", None)
-        # A day is shown the same in every time zone; a moment is moved into the reader's.
-        zone = None if type(value) is date else getattr(context, "babel_tzinfo", None)
-        if locale is None or (zone is None and type(value) is not date):
-            return format_moment(value, format)  # not chosen yet in this request: Babel chooses
+        # A moment is moved into the reader's time zone; a day or a number reads the same in all.
+        moment = isinstance(value, datetime | time)
+        zone = getattr(context, "babel_tzinfo", None) if moment else None
+        if locale is None or (moment and zone is None):
+            return format_value(value, format)  # not chosen yet in this request: Babel chooses
         key = (locale, zone, type(value), value, format)
         text = made.get(key)
         if text is None:
             if len(made) >= KEPT_FORMATS:
                 made.clear()
-            text = made[key] = format_moment(value, format)
+            text = made[key] = format_value(value, format)
         return text
 
     return formatted

@@ -79,3 +79,12 @@ def test_a_kept_moment_follows_the_readers_time_zone(app, request_in, babel_sett
         babel_settings.default_timezone = "UTC"
         refresh()
         assert render(app, source, moment=MOMENT) == "9 Mar, 22:30 22:30"
+
+
+def test_a_kept_score_has_the_readers_decimal_sign(app, request_in):
+    source = "{{ score|one_decimal }} {{ change|signed_decimal }}"
+    with request_in("nl"):
+        assert render(app, source, score=3.25, change=0.5) == "3,2 +0,5"
+        with force_locale("en"):
+            assert render(app, source, score=3.25, change=-0.5) == "3.2 -0.5"
+        assert render(app, source, score=3.25, change=-0.5) == "3,2 -0,5"
