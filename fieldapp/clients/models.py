@@ -3,7 +3,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.auth.models import User
@@ -38,9 +50,15 @@ class Client(TenantScoped, db.Model):
 
     counsellor: Mapped[User] = relationship(foreign_keys=[counsellor_id])
 
-    @property
+    @hybrid_property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @full_name.inplace.expression
+    @classmethod
+    def _full_name_in_sql(cls) -> ColumnElement[str]:
+        """The same name in a query, for lists that read names without loading whole clients."""
+        return func.trim(cls.first_name + " " + cls.last_name)
 
 
 class ClientShare(TenantScoped, db.Model):

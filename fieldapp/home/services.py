@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import CompoundSelect, Select, bindparam, func, select, union
+from sqlalchemy import CompoundSelect, Row, Select, bindparam, func, select, union
 from sqlalchemy.orm import joinedload
 
 from fieldapp.auth.models import User
@@ -38,12 +38,13 @@ SHOWN = 50
 @dataclass
 class HomeScreen:
     visits_today: list[Visit] = field(default_factory=list)
-    evaluations: list[tuple[Evaluation, Client]] = field(default_factory=list)
+    evaluations: list[Row] = field(default_factory=list)  # id, due_on, months, client_name
     check_ins: list[tuple[CheckIn, Mentorship]] = field(default_factory=list)
-    referrals: list[Referral] = field(default_factory=list)
+    # id, client_id, follow_up_on, partner, client_name
+    referrals: list[Row] = field(default_factory=list)
     contracts_ending: list[Trajectory] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
-    no_contact: list[tuple[Client, date]] = field(default_factory=list)  # and since when
+    no_contact: list[Row] = field(default_factory=list)  # client_id, client_name, since
     goals: list[Goal] = field(default_factory=list)
 
     @property
@@ -97,7 +98,12 @@ def _lists() -> _Lists:
     goals = _due(GOAL).subquery()
     ending = _due(RuleKind.CONTRACT_END, until="today").subquery()
     return _Lists(
-        evaluations=select(Evaluation, Client)
+        evaluations=select(
+            Evaluation.id,
+            Evaluation.due_on,
+            Evaluation.months,
+            Client.full_name.label("client_name"),
+        )
         .join(evaluations, evaluations.c.subject_id == Evaluation.id)
         .join(Trajectory, Trajectory.id == Evaluation.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
@@ -109,12 +115,22 @@ def _lists() -> _Lists:
         .options(joinedload(Mentorship.mentee_client), joinedload(Mentorship.mentee_user))
         .order_by(CheckIn.due_on, CheckIn.id)
         .limit(SHOWN),
-        referrals=select(Referral)
+        referrals=select(
+            Referral.id,
+            Referral.client_id,
+            Referral.follow_up_on,
+            Referral.partner,
+            Client.full_name.label("client_name"),
+        )
         .join(referrals, referrals.c.subject_id == Referral.id)
-        .options(joinedload(Referral.client))
+        .join(Client, Client.id == Referral.client_id)
         .order_by(Referral.follow_up_on, Referral.id)
         .limit(SHOWN),
-        no_contact=select(Client, func.min(Reminder.moment))
+        no_contact=select(
+            Client.id.label("client_id"),
+            Client.full_name.label("client_name"),
+            func.min(Reminder.moment).label("since"),
+        )
         .join(no_contact, no_contact.c.subject_id == Client.id)
         .join(Reminder, Reminder.client_id == Client.id)
         .where(Reminder.kind == agenda.CONTACT, agenda.is_open())
@@ -152,8 +168,8 @@ def home_screen(user: User, today: date) -> HomeScreen:
     lists = _lists()
     screen.evaluations = list(db.session.execute(lists.evaluations, values).all())
     screen.check_ins = list(db.session.execute(lists.check_ins, values).all())
-    screen.referrals = list(db.session.scalars(lists.referrals, values))
-    screen.no_contact = [tuple(row) for row in db.session.execute(lists.no_contact, values)]
+    screen.referrals = list(db.session.execute(lists.referrals, values).all())
+    screen.no_contact = list(db.session.execute(lists.no_contact, values).all())
     screen.goals = list(db.session.scalars(lists.goals, values))
     screen.contracts_ending = list(db.session.scalars(lists.contracts_ending, values))
     return screen

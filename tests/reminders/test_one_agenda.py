@@ -44,7 +44,7 @@ def seen(db, user: User) -> Seen:
     rows = caseload.search(user, caseload.CaseloadFilter(), day, 1)
     due = centre.of_user(user, day, now).due
     return Seen(
-        home={f"evaluation:{e.id}" for e, _ in screen.evaluations}
+        home={f"evaluation:{e.id}" for e in screen.evaluations}
         | {f"referral:{r.id}" for r in screen.referrals}
         | {f"check_in:{c.id}" for c, _ in screen.check_ins}
         | {f"contract_end:{t.id}" for t in screen.contracts_ending},
