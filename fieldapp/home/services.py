@@ -9,9 +9,11 @@ that is the organisation's earliest contract-end rule.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
+from typing import TypeVar
 
 from sqlalchemy import CompoundSelect, Row, Select, bindparam, func, select, union
 from sqlalchemy.orm import joinedload
@@ -31,8 +33,11 @@ from fieldapp.visits import follow_ups
 from fieldapp.visits.models import FollowUp, Visit
 from fieldapp.visits.services import agenda as visit_agenda
 
+T = TypeVar("T")
 WEEK = timedelta(days=7)
-SHOWN = 50
+# The most urgent of each kind; the reminders page has them all. A counsellor back from leave
+# with fifty late evaluations reads the first ten on a phone, not a list longer than the day.
+SHOWN = 10
 
 
 @dataclass
@@ -46,6 +51,7 @@ class HomeScreen:
     follow_ups: list[FollowUp] = field(default_factory=list)
     no_contact: list[Row] = field(default_factory=list)  # client_id, client_name, since
     goals: list[Goal] = field(default_factory=list)
+    more_due: bool = False  # a list holds only its first SHOWN
 
     @property
     def nothing_due(self) -> bool:
@@ -108,13 +114,13 @@ def _lists() -> _Lists:
         .join(Trajectory, Trajectory.id == Evaluation.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
         .order_by(Evaluation.due_on, Evaluation.id)
-        .limit(SHOWN),
+        .limit(SHOWN + 1),
         check_ins=select(CheckIn, Mentorship)
         .join(check_ins, check_ins.c.subject_id == CheckIn.id)
         .join(Mentorship, Mentorship.id == CheckIn.mentorship_id)
         .options(joinedload(Mentorship.mentee_client), joinedload(Mentorship.mentee_user))
         .order_by(CheckIn.due_on, CheckIn.id)
-        .limit(SHOWN),
+        .limit(SHOWN + 1),
         referrals=select(
             Referral.id,
             Referral.client_id,
@@ -125,7 +131,7 @@ def _lists() -> _Lists:
         .join(referrals, referrals.c.subject_id == Referral.id)
         .join(Client, Client.id == Referral.client_id)
         .order_by(Referral.follow_up_on, Referral.id)
-        .limit(SHOWN),
+        .limit(SHOWN + 1),
         no_contact=select(
             Client.id.label("client_id"),
             Client.full_name.label("client_name"),
@@ -136,26 +142,23 @@ def _lists() -> _Lists:
         .where(Reminder.kind == agenda.CONTACT, agenda.is_open())
         .group_by(Client.id)
         .order_by(func.min(Reminder.moment), Client.id)
-        .limit(SHOWN),
+        .limit(SHOWN + 1),
         goals=select(Goal)
         .join(goals, goals.c.subject_id == Goal.id)
         .options(joinedload(Goal.client))
         .order_by(Goal.due_on, Goal.id)
-        .limit(SHOWN),
+        .limit(SHOWN + 1),
         contracts_ending=select(Trajectory)
         .join(ending, ending.c.subject_id == Trajectory.id)
         .options(joinedload(Trajectory.client))
         .order_by(Trajectory.planned_end_on, Trajectory.id)
-        .limit(SHOWN),
+        .limit(SHOWN + 1),
     )
 
 
 def home_screen(user: User, today: date) -> HomeScreen:
     """Items for ``user``'s own clients (and their own mentorships), late ones included."""
-    screen = HomeScreen(
-        visits_today=visit_agenda(user, today, 1)[today],
-        follow_ups=follow_ups.due_for(user, today),
-    )
+    screen = HomeScreen(visits_today=visit_agenda(user, today, 1)[today])
     my_mentorships = db.session.scalars(
         select(Mentorship.id).where(Mentorship.mentee_user_id == user.id)
     ).all()  # the mentorships in which ``user`` is the mentored colleague (a handful)
@@ -166,10 +169,18 @@ def home_screen(user: User, today: date) -> HomeScreen:
         "mentee_scopes": [agenda.mentorship_scope(i) for i in my_mentorships],
     }
     lists = _lists()
-    screen.evaluations = list(db.session.execute(lists.evaluations, values).all())
-    screen.check_ins = list(db.session.execute(lists.check_ins, values).all())
-    screen.referrals = list(db.session.execute(lists.referrals, values).all())
-    screen.no_contact = list(db.session.execute(lists.no_contact, values).all())
-    screen.goals = list(db.session.scalars(lists.goals, values))
-    screen.contracts_ending = list(db.session.scalars(lists.contracts_ending, values))
+    screen.follow_ups = _first(screen, follow_ups.due_for(user, today, limit=SHOWN + 1))
+    screen.evaluations = _first(screen, db.session.execute(lists.evaluations, values).all())
+    screen.check_ins = _first(screen, db.session.execute(lists.check_ins, values).all())
+    screen.referrals = _first(screen, db.session.execute(lists.referrals, values).all())
+    screen.no_contact = _first(screen, db.session.execute(lists.no_contact, values).all())
+    screen.goals = _first(screen, db.session.scalars(lists.goals, values).all())
+    ending = db.session.scalars(lists.contracts_ending, values).all()
+    screen.contracts_ending = _first(screen, ending)
     return screen
+
+
+def _first(screen: HomeScreen, items: Sequence[T]) -> list[T]:
+    """The first ``SHOWN`` of ``items`` (asked for one more), noting when there were more."""
+    screen.more_due |= len(items) > SHOWN
+    return list(items[:SHOWN])

@@ -16,8 +16,8 @@ from fieldapp.extensions import db
 from fieldapp.visits.models import FollowUp, Visit
 
 
-def due_for(user: User, today: date, days: int = 7) -> list[FollowUp]:
-    """``user``'s open follow-ups due within ``days``, late ones first."""
+def due_for(user: User, today: date, *, limit: int, days: int = 7) -> list[FollowUp]:
+    """``user``'s open follow-ups due within ``days``, late ones first (the first ``limit``)."""
     return list(
         db.session.scalars(
             select(FollowUp)
@@ -25,7 +25,7 @@ def due_for(user: User, today: date, days: int = 7) -> list[FollowUp]:
             .where(FollowUp.owner_id == user.id, FollowUp.done_at.is_(None))
             .where(FollowUp.due_on <= today + timedelta(days=days))
             .order_by(FollowUp.due_on, FollowUp.id)
-            .limit(50)
+            .limit(limit)
         )
     )
 

@@ -131,3 +131,27 @@ def test_home_screen_lists_what_is_due(client, auth, make, db):
     assert "Evaluation after 1 month(s)" in page
     assert "Contracts ending soon" in page
     assert "Hanne Thuis" in page
+
+
+def test_home_screen_shows_the_ten_most_late_of_a_kind_and_leads_to_the_rest(
+    client, auth, make, db
+):
+    """Back from leave with eleven referral follow-ups late: the home screen lists the ten that
+    are latest first, and leads to the reminders page, which lists all eleven."""
+    counsellor = make.user(email="an@example.org")
+    for n in range(11):
+        person = make.client(counsellor, f"Cliënt{n:02d}", "Laat")
+        make.referral(counsellor, person, follow_up_on=today() - timedelta(days=30 - n))
+    auth.login("an@example.org")
+    page = client.get("/").get_data(as_text=True)
+    assert [f"Cliënt{n:02d} Laat" in page for n in range(11)] == [True] * 10 + [False]
+    assert "More is due: see all reminders" in page
+    everything = client.get("/notifications").get_data(as_text=True)
+    assert "Cliënt10 Laat" in everything
+
+    with_ten = make.user(email="ten@example.org")
+    for n in range(10):
+        make.referral(with_ten, make.client(with_ten, f"Ander{n}", "Laat"), follow_up_on=today())
+    auth.logout()
+    auth.login("ten@example.org")
+    assert "More is due" not in client.get("/").get_data(as_text=True)
