@@ -67,18 +67,20 @@ class HomeScreen:
 
 def _due(kind: str, until: str = "week") -> CompoundSelect:
     """The subjects of ``kind`` with an open row due by ``until``, for the user ``user_id``: the
-    rows of the files they follow, and those addressed to them (a mentor's check-ins, and as the
-    mentored colleague, the rows of ``mentee_scopes``). Two indexed selects (by client, by user)
-    rather than one OR across a join, which would read every row."""
+    rows of the files they follow, and those addressed to them (a mentor's check-ins, and those
+    of the mentorships in which they are the mentored colleague). Indexed selects (by client, by
+    user, by scope) rather than one OR across a join, which would read every row."""
     due = (agenda.is_open(), Reminder.kind == kind, Reminder.moment <= bindparam(until))
     my_clients = select(Client.id).where(Client.counsellor_id == bindparam("user_id"))
     of_my_files = select(Reminder.subject_id).where(Reminder.client_id.in_(my_clients), *due)
     to_me = select(Reminder.subject_id).where(Reminder.user_id == bindparam("user_id"), *due)
     if kind != RuleKind.CHECK_IN:
         return union(of_my_files, to_me)
-    as_mentee = select(Reminder.subject_id).where(
-        Reminder.scope.in_(bindparam("mentee_scopes", expanding=True)), *due
+    # The mentorships in which the user is the mentored colleague, as their agenda scopes.
+    my_mentorships = select(agenda.mentorship_scope_in_sql(Mentorship.id)).where(
+        Mentorship.mentee_user_id == bindparam("user_id")
     )
+    as_mentee = select(Reminder.subject_id).where(Reminder.scope.in_(my_mentorships), *due)
     return union(of_my_files, to_me, as_mentee)
 
 
@@ -96,7 +98,7 @@ class _Lists:
 def _lists() -> _Lists:
     """The home screen's lists, built once: a statement is immutable, and building these six
     (with their unions) cost the home screen more than running them. Each request gives its
-    values as parameters (``user_id``, ``week``, ``today``, ``mentee_scopes``)."""
+    values as parameters (``user_id``, ``week``, ``today``)."""
     evaluations = _due(RuleKind.EVALUATION).subquery()
     check_ins = _due(RuleKind.CHECK_IN).subquery()
     referrals = _due(RuleKind.REFERRAL).subquery()
@@ -159,15 +161,7 @@ def _lists() -> _Lists:
 def home_screen(user: User, today: date) -> HomeScreen:
     """Items for ``user``'s own clients (and their own mentorships), late ones included."""
     screen = HomeScreen(visits_today=visit_agenda(user, today, 1)[today])
-    my_mentorships = db.session.scalars(
-        select(Mentorship.id).where(Mentorship.mentee_user_id == user.id)
-    ).all()  # the mentorships in which ``user`` is the mentored colleague (a handful)
-    values = {
-        "user_id": user.id,
-        "week": today + WEEK,
-        "today": today,
-        "mentee_scopes": [agenda.mentorship_scope(i) for i in my_mentorships],
-    }
+    values = {"user_id": user.id, "week": today + WEEK, "today": today}
     lists = _lists()
     screen.follow_ups = _first(screen, follow_ups.due_for(user, today, limit=SHOWN + 1))
     screen.evaluations = _first(screen, db.session.execute(lists.evaluations, values).all())

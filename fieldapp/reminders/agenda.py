@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, event, select
+from sqlalchemy import ColumnElement, String, and_, cast, event, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
@@ -80,6 +80,8 @@ OPEN_STATUSES = (
 )
 _PENDING = "fieldapp_agenda_pending"  # on session.info: organisation -> (clients, mentorships)
 
+_MENTORSHIP = "mentorship:"  # the scope of a mentorship's rows, before its id
+
 
 @dataclass(frozen=True)
 class Planned:
@@ -104,7 +106,12 @@ def client_scope(client_id: int) -> str:
 
 
 def mentorship_scope(mentorship_id: int) -> str:
-    return f"mentorship:{mentorship_id}"
+    return f"{_MENTORSHIP}{mentorship_id}"
+
+
+def mentorship_scope_in_sql(mentorship_id: ColumnElement[int]) -> ColumnElement[str]:
+    """``mentorship_scope`` of a column, inside a query."""
+    return literal(_MENTORSHIP) + cast(mentorship_id, String)
 
 
 def due_at(moment: date) -> datetime:
