@@ -30,6 +30,9 @@ from bench.measure import bare_flask_app
 
 WORKERS = 2
 CLIENTS = 4  # requests in flight at once
+ROUNDS = 6  # a page and the bare route take turns, in this many rounds
+PAGE_REQUESTS = 24  # a page's requests a round
+BARE_REQUESTS = 250  # the bare route's a round: its CPU per request is a few ticks of the clock
 LIMIT = 25  # the most a heavy page may cost, in bare routes
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -40,7 +43,7 @@ CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 class Cost:
     path: str
     cpu_ms: float  # worker CPU per request
-    bare_ms: float  # the bare route's, measured right before
+    bare_ms: float  # the bare route's, measured in turns with the page
 
 
 def served_app() -> Flask:
@@ -160,22 +163,18 @@ def sign_in(port: int, email: str, password: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
-def cpu_per_request(
-    port: int, master: int, path: str, cookie: str = "", requests: int = 120
-) -> float:
-    """Worker CPU milliseconds per GET of ``path``, with ``CLIENTS`` requests in flight."""
+def cpu_seconds(port: int, master: int, path: str, cookie: str, requests: int) -> float:
+    """Worker CPU seconds for ``requests`` GETs of ``path``, ``CLIENTS`` in flight."""
     with ThreadPoolExecutor(CLIENTS) as pool:
-        list(pool.map(lambda _: _get(port, path, cookie), range(2 * CLIENTS)))  # warm up
         before = _workers_cpu_seconds(master)
         list(pool.map(lambda _: _get(port, path, cookie), range(requests)))
-        after = _workers_cpu_seconds(master)
-    return (after - before) * 1000 / requests
+        return _workers_cpu_seconds(master) - before
 
 
 def page_costs(
     database_url: str, instance: Path, email: str, password: str, paths: list[str]
 ) -> list[Cost]:
-    """Each page's CPU per request, and the bare route's measured right before it, both servers
+    """Each page's CPU per request, and the bare route's measured in turns with it, both servers
     running side by side: on a machine whose load changes, a page is compared with the floor
     under the same conditions."""
     env = {
@@ -190,8 +189,18 @@ def page_costs(
         cookie = sign_in(port, email, password)
         costs = []
         for path in paths:
-            bare_ms = cpu_per_request(bare_port, bare.pid, "/", requests=1500)
-            costs.append(Cost(path, cpu_per_request(port, served.pid, path, cookie), bare_ms))
+            cpu_seconds(port, served.pid, path, cookie, 2 * CLIENTS)  # warm up
+            page = bare_route = 0.0
+            for _ in range(ROUNDS):  # alternating, so that both see the same load
+                bare_route += cpu_seconds(bare_port, bare.pid, "/", "", BARE_REQUESTS)
+                page += cpu_seconds(port, served.pid, path, cookie, PAGE_REQUESTS)
+            costs.append(
+                Cost(
+                    path,
+                    page * 1000 / (ROUNDS * PAGE_REQUESTS),
+                    bare_route * 1000 / (ROUNDS * BARE_REQUESTS),
+                )
+            )
         return costs
 
 
