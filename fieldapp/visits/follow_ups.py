@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from fieldapp.audit import services as audit
@@ -18,15 +19,20 @@ from fieldapp.visits.models import FollowUp, Visit
 
 def due_for(user: User, today: date, *, limit: int, days: int = 7) -> list[FollowUp]:
     """``user``'s open follow-ups due within ``days``, late ones first (the first ``limit``)."""
-    return list(
-        db.session.scalars(
-            select(FollowUp)
-            .options(joinedload(FollowUp.client))
-            .where(FollowUp.owner_id == user.id, FollowUp.done_at.is_(None))
-            .where(FollowUp.due_on <= today + timedelta(days=days))
-            .order_by(FollowUp.due_on, FollowUp.id)
-            .limit(limit)
-        )
+    values = {"owner_id": user.id, "until": today + timedelta(days=days), "limit": limit}
+    return list(db.session.scalars(_open_until(), values))
+
+
+@cache
+def _open_until() -> Select:
+    """Built once: the home screen asks it on every open."""
+    return (
+        select(FollowUp)
+        .options(joinedload(FollowUp.client))
+        .where(FollowUp.owner_id == bindparam("owner_id"), FollowUp.done_at.is_(None))
+        .where(FollowUp.due_on <= bindparam("until"))
+        .order_by(FollowUp.due_on, FollowUp.id)
+        .limit(bindparam("limit"))
     )
 
 

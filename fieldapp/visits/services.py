@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from fieldapp.audit import services as audit
@@ -100,16 +101,28 @@ def set_status(actor: User, visit: Visit, status: VisitStatus) -> None:
     events.client_file_changed.send(visit.client)
 
 
+@cache
+def _visits_between() -> Select:
+    """A counsellor's visits from ``start`` until ``end``, not cancelled. Built once: the home
+    screen asks it on every open."""
+    return (
+        select(Visit)
+        .options(joinedload(Visit.client), joinedload(Visit.worksite))
+        .where(
+            Visit.counsellor_id == bindparam("counsellor_id"),
+            Visit.status != VisitStatus.CANCELLED.value,
+        )
+        .where(Visit.starts_at >= bindparam("start"), Visit.starts_at < bindparam("end"))
+        .order_by(Visit.starts_at)
+    )
+
+
 def agenda(user: User, first_day: date, days: int) -> dict[date, list[Visit]]:
     """``user``'s planned and done visits from ``first_day`` on, per local day."""
     start = local_datetime(first_day, time.min)
     end = local_datetime(first_day + timedelta(days=days), time.min)
     visits = db.session.scalars(
-        select(Visit)
-        .options(joinedload(Visit.client), joinedload(Visit.worksite))
-        .where(Visit.counsellor_id == user.id, Visit.status != VisitStatus.CANCELLED.value)
-        .where(Visit.starts_at >= start, Visit.starts_at < end)
-        .order_by(Visit.starts_at)
+        _visits_between(), {"counsellor_id": user.id, "start": start, "end": end}
     )
     grouped: dict[date, list[Visit]] = {first_day + timedelta(days=n): [] for n in range(days)}
     for visit in visits:
