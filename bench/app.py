@@ -11,7 +11,8 @@ from fieldapp import create_app
 
 def app_for(database_url: str, instance: Path, environment: str = "development") -> Flask:
     """In development by default, so that the in-process test clients' cookies work over plain
-    HTTP; the server-CPU bench serves it in production, as an OCMW would."""
+    HTTP, and without CSRF tokens, which those clients do not send; the server-CPU bench serves
+    it in production, with CSRF protection, as an OCMW would."""
     return create_app(
         {
             "INSTANCE_PATH": str(instance),
@@ -19,7 +20,7 @@ def app_for(database_url: str, instance: Path, environment: str = "development")
             "SECRET_KEY": "bench",
             "FIELDAPP_ENV": environment,
             "FIELDAPP_MAIL_BACKEND": "memory",
-            "WTF_CSRF_ENABLED": False,
+            "WTF_CSRF_ENABLED": environment == "production",
             # Throttling would refuse the hundreds of sign-ins and form posts a bench sends.
             "RATELIMIT_ENABLED": False,
             # The fan-out measure pushes to a local push service on 127.0.0.1.
