@@ -117,6 +117,7 @@ def show(client: Client) -> ResponseReturnValue:
         abort(404)
     services.record_viewed(user, client)
     framework = framework_in_use(client.organisation_id, str(get_locale()))
+    rounds = feedback_rounds.of_client(client.id)  # listed for the open trajectory, and the trend
     page = render_template(
         "clients/show.html",
         client=client,
@@ -134,13 +135,22 @@ def show(client: Client) -> ResponseReturnValue:
         contacts=contacts.latest_of(client, 3),
         new_contact_form=ContactForm(),
         contact_kinds=KIND_LABELS,
-        feedback_rounds=feedback_rounds.of_trajectory(current) if current else [],
+        feedback_rounds=[
+            summary
+            for summary in reversed(rounds)  # newest first
+            if current and summary.round.trajectory_id == current.id
+        ],
         goals=development_plan.goals_of(current) if current else [],
         goal_labels=framework.labels(),
         goal_form=GoalForm(framework, formdata=None),
         status_form=StatusForm(formdata=None),
         hours=trajectories.current_hours(current, today()) if current else None,
-        trend=competence_trend.trend_of(client, str(get_locale()), framework=framework),
+        trend=competence_trend.trend_of(
+            client,
+            str(get_locale()),
+            framework=framework,
+            rounds=[summary.round for summary in rounds],
+        ),
         timeline=timeline.page_of(client, request.args.get("timeline", 1, type=int)),
         timeline_kinds=timeline.KINDS,
         supervisor=supervisor_link.summary_of(current) if current else None,
