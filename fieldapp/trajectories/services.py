@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
@@ -324,10 +325,13 @@ def end(actor: User, trajectory: Trajectory, ended_on: date, outcome: Outcome) -
 
 
 def history(client: Client) -> list[Trajectory]:
+    """The client's trajectories, newest first, with their worksite and floor supervisor (the
+    client's page shows both: loaded in the same query rather than one query each)."""
     return list(
         db.session.scalars(
             select(Trajectory)
             .where(Trajectory.client_id == client.id)
+            .options(joinedload(Trajectory.worksite), joinedload(Trajectory.supervisor))
             .order_by(Trajectory.started_on.desc())
         )
     )
