@@ -130,7 +130,7 @@ def show(client: Client) -> ResponseReturnValue:
         answers=trajectories.answers_of(current) if current else {},
         phase_form=PhaseForm(phase=str(current.phase)) if current else None,
         referrals=referrals.of_client(client),
-        mentorships=mentorships.of_client(client),
+        mentorships=mentorships.on_file(client),
         visits=visits.of_client(client),
         contacts=contacts.latest_of(client, 3),
         new_contact_form=ContactForm(),
