@@ -110,7 +110,7 @@ def show(client: Client) -> ResponseReturnValue:
     committing earlier would expire everything loaded and read it all again."""
     user = acting_user()
     sensitive = opened_file().sensitive
-    history = trajectories.history(client)
+    history = trajectories.history(client, on=today())
     current = next((t for t in history if t.is_open), None)
     phase = request.args.get("phase", type=int) or (current.phase if current else 1)
     if phase not in PHASES:
@@ -144,7 +144,7 @@ def show(client: Client) -> ResponseReturnValue:
         goal_labels=framework.labels(),
         goal_form=GoalForm(framework, formdata=None),
         status_form=StatusForm(formdata=None),
-        hours=trajectories.current_hours(current, today()) if current else None,
+        hours=current.hours_on if current else None,
         trend=competence_trend.trend_of(
             client,
             str(get_locale()),
