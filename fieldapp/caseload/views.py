@@ -110,13 +110,14 @@ def show(client: Client) -> ResponseReturnValue:
     committing earlier would expire everything loaded and read it all again."""
     user = acting_user()
     sensitive = opened_file().sensitive
-    history = trajectories.history(client)
+    history = trajectories.history(client, on=today())
     current = next((t for t in history if t.is_open), None)
     phase = request.args.get("phase", type=int) or (current.phase if current else 1)
     if phase not in PHASES:
         abort(404)
     services.record_viewed(user, client)
     framework = framework_in_use(client.organisation_id, str(get_locale()))
+    rounds = feedback_rounds.of_client(client.id)  # listed for the open trajectory, and the trend
     page = render_template(
         "clients/show.html",
         client=client,
@@ -129,18 +130,27 @@ def show(client: Client) -> ResponseReturnValue:
         answers=trajectories.answers_of(current) if current else {},
         phase_form=PhaseForm(phase=str(current.phase)) if current else None,
         referrals=referrals.of_client(client),
-        mentorships=mentorships.of_client(client),
+        mentorships=mentorships.on_file(client),
         visits=visits.of_client(client),
         contacts=contacts.latest_of(client, 3),
         new_contact_form=ContactForm(),
         contact_kinds=KIND_LABELS,
-        feedback_rounds=feedback_rounds.of_trajectory(current) if current else [],
+        feedback_rounds=[
+            summary
+            for summary in reversed(rounds)  # newest first
+            if current and summary.round.trajectory_id == current.id
+        ],
         goals=development_plan.goals_of(current) if current else [],
         goal_labels=framework.labels(),
         goal_form=GoalForm(framework, formdata=None),
         status_form=StatusForm(formdata=None),
-        hours=trajectories.current_hours(current, today()) if current else None,
-        trend=competence_trend.trend_of(client, str(get_locale()), framework=framework),
+        hours=current.hours_on if current else None,
+        trend=competence_trend.trend_of(
+            client,
+            str(get_locale()),
+            framework=framework,
+            rounds=[summary.round for summary in rounds],
+        ),
         timeline=timeline.page_of(client, request.args.get("timeline", 1, type=int)),
         timeline_kinds=timeline.KINDS,
         supervisor=supervisor_link.summary_of(current) if current else None,

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, select
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client, TimelineEvent
-from fieldapp.common.paging import Page, paginate
+from fieldapp.common.paging import Page, paginate_rows
 from fieldapp.extensions import db
 
 KINDS: dict[str, Any] = {
@@ -51,12 +50,18 @@ def add(client: Client, kind: str, actor: User | None, **data: Any) -> TimelineE
     return event
 
 
-def page_of(client: Client, number: int, per_page: int = 20) -> Page[TimelineEvent]:
-    """Newest first."""
+def page_of(client: Client, number: int, per_page: int = 20) -> Page[Row[Any]]:
+    """Newest first: each event's ``kind``, ``data``, ``at`` and ``actor_name`` (None without an
+    actor), only the columns the file shows."""
     statement = (
-        select(TimelineEvent)
+        select(
+            TimelineEvent.kind,
+            TimelineEvent.data,
+            TimelineEvent.at,
+            User.name.label("actor_name"),
+        )
+        .outerjoin(User, User.id == TimelineEvent.actor_id)
         .where(TimelineEvent.client_id == client.id)
-        .options(joinedload(TimelineEvent.actor))
         .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
     )
-    return paginate(statement, number, per_page)
+    return paginate_rows(statement, number, per_page)

@@ -128,6 +128,25 @@ class Panel:
     series: list[Series]
     ticks: list[Tick]
 
+    def grid_svg(self, left: int, right: int) -> Markup:
+        """The panel's score lines with their scores, and its date labels, written here for the
+        same reason as the markers (see markers_svg): ten panels draw some seventy of them.
+        Numbers, constants and the escaped date labels only."""
+        levels = (
+            f'\n    <line x1="{left}" x2="{right}" y1="{level.y:.1f}" y2="{level.y:.1f}" '
+            'stroke="#d5dbd8" stroke-width="1"/>'
+            f'\n    <text x="{left - 8}" y="{level.y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#55615c">{level.score}</text>'
+            for level in self.levels
+        )
+        ticks = (
+            f'\n    <text x="{tick.x:.1f}" y="{self.bottom + 16:.1f}" '
+            f'text-anchor="{escape(tick.anchor)}" font-size="11" fill="#55615c">'
+            f"{escape(tick.label)}</text>"
+            for tick in self.ticks
+        )
+        return Markup("".join((*levels, *ticks)))  # noqa: S704 (see the docstring)
+
 
 @dataclass(frozen=True)
 class LegendItem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -11,6 +12,7 @@ from fieldapp.competence_trend import chart as charts
 from fieldapp.competence_trend.sources import Scope, SourceKind, points_of
 from fieldapp.extensions import db
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
+from fieldapp.feedback.models import FeedbackRound
 from fieldapp.organisation.models import Organisation
 from fieldapp.trajectories.models import Trajectory
 
@@ -25,11 +27,19 @@ def trend_of(
     language: str,
     trajectory: Trajectory | None = None,
     framework: FrameworkText | None = None,
+    rounds: Sequence[FeedbackRound] | None = None,
 ) -> charts.Chart:
     """The chart of the client's whole file (or of one trajectory), for the competences of the
     framework in use (``framework``, when the caller has it in ``language`` already); a fixed
-    number of queries however long the history."""
-    scope = Scope(client, trajectory, _threshold(client), language)
+    number of queries however long the history. ``rounds``: the client's 360° rounds, oldest
+    first, when the caller has read them already."""
+    scope = Scope(
+        client,
+        trajectory,
+        _threshold(client),
+        language,
+        None if rounds is None else tuple(rounds),
+    )
     if framework is None:
         framework = framework_in_use(client.organisation_id, language)
     return charts.build(points_of(scope), framework)

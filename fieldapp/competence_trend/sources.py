@@ -15,15 +15,15 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import local_date
 from fieldapp.common.time import local_zone
 from fieldapp.evaluations import services as evaluations
 from fieldapp.extensions import db
-from fieldapp.feedback.models import FeedbackRound
-from fieldapp.feedback.report import reports_of
+from fieldapp.feedback.models import FeedbackResponse, FeedbackRound
+from fieldapp.feedback.report import means
 from fieldapp.trajectories.models import Trajectory
 from fieldapp.visits.models import NoteRevision, Visit
 from fieldapp.visits.notes import COMPETENCE_PREFIX
@@ -66,6 +66,9 @@ class Scope:
     trajectory: Trajectory | None = None
     threshold: int = 3  # the organisation's anonymity threshold for 360° groups
     language: str = "nl"
+    # The client's 360° rounds (of every trajectory, oldest first) when the caller has read them
+    # already; None: the source reads them.
+    rounds: tuple[FeedbackRound, ...] | None = None
 
 
 Source = Callable[[Scope], list[Point]]
@@ -121,20 +124,35 @@ def note_points(scope: Scope) -> list[Point]:
 def round_points(scope: Scope) -> list[Point]:
     """Per 360° round, the client's own score and the others' mean, as the round's report shows
     them: an open round shows no anonymous group, a small anonymous group counts only as the
-    report's rules allow (two queries)."""
-    statement = select(FeedbackRound).where(FeedbackRound.client_id == scope.client.id)
+    report's rules allow (two queries: the rounds unless given, and what the figures read of their
+    answers)."""
+    if scope.rounds is None:
+        statement = select(FeedbackRound).where(FeedbackRound.client_id == scope.client.id)
+        order = (FeedbackRound.created_at, FeedbackRound.id)
+        rounds = list(db.session.scalars(statement.order_by(*order)))
+    else:
+        rounds = list(scope.rounds)
     if scope.trajectory is not None:
-        statement = statement.where(FeedbackRound.trajectory_id == scope.trajectory.id)
-    rounds = list(
-        db.session.scalars(statement.order_by(FeedbackRound.created_at, FeedbackRound.id))
-    )
+        rounds = [r for r in rounds if r.trajectory_id == scope.trajectory.id]
+    answers: dict[int, list[Row[Any]]] = {feedback_round.id: [] for feedback_round in rounds}
+    for answer in db.session.execute(
+        select(
+            FeedbackResponse.round_id,
+            FeedbackResponse.rater_group,
+            FeedbackResponse.scores,
+            FeedbackResponse.submitted_at,
+        )
+        .where(FeedbackResponse.round_id.in_(answers))
+        .order_by(FeedbackResponse.id)
+    ):
+        answers[answer.round_id].append(answer)
     points = []
-    for report in reports_of(rounds, scope.threshold, scope.language):
-        on = local_date(report.round.created_at)
-        for row in report.rows:
-            for kind, figures in ((SourceKind.SELF, row.own), (SourceKind.OTHERS, row.others)):
-                if figures.shown and figures.mean is not None:
-                    points.append(Point(on, row.key, round(figures.mean, 2), kind))
+    for feedback_round in rounds:
+        on = local_date(feedback_round.created_at)
+        for key, own, others in means(feedback_round, answers[feedback_round.id], scope.threshold):
+            for kind, mean in ((SourceKind.SELF, own), (SourceKind.OTHERS, others)):
+                if mean is not None:
+                    points.append(Point(on, key, round(mean, 2), kind))
     return points
 
 

@@ -51,7 +51,9 @@ class ContactForm(FlaskForm):
         description=_l("Now, unless you change it."),
         id="contact-happened-at",
     )
-    uuid = HiddenField(id="contact-uuid")
+    # Labelled, though a hidden field shows no label: without one WTForms would load its own
+    # translations (a file read on every page with this form) to title-case "uuid".
+    uuid = HiddenField("uuid", id="contact-uuid")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

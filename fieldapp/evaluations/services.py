@@ -270,12 +270,43 @@ def _valid_closed(query_filter: object) -> list[EvaluationRecord]:
 
 def judgements_of(client: Client) -> list[tuple[date, str, int]]:
     """The agreed judgements of the client's closed records (their newest version), oldest first:
-    ``(day held, competence key, score)``; for the competence trend."""
+    ``(day held, competence key, score)``; for the competence trend. One query of the few
+    columns it needs, records and judgements together (the client's page asks it each time)."""
+    rows = db.session.execute(
+        select(
+            EvaluationRecord.id,
+            EvaluationRecord.evaluation_id,
+            EvaluationRecord.held_on,
+            EvaluationJudgement.competence_key,
+            EvaluationJudgement.score,
+        )
+        .outerjoin(EvaluationJudgement, EvaluationJudgement.record_id == EvaluationRecord.id)
+        .where(
+            EvaluationRecord.client_id == client.id,
+            EvaluationRecord.status == RecordStatus.CLOSED.value,
+        )
+        .order_by(
+            EvaluationRecord.evaluation_id,
+            EvaluationRecord.version,
+            EvaluationRecord.id,
+            EvaluationJudgement.position,
+        )
+    )
+    # As in _valid_closed: of each evaluation, its newest closed version (the last in this order).
+    newest: dict[int, tuple[int, date | None, list[tuple[str, int]]]] = {}
+    for record_id, evaluation_id, held_on, key, score in rows:
+        record = newest.get(evaluation_id)
+        if record is None or record[0] != record_id:
+            record = newest[evaluation_id] = (record_id, held_on, [])
+        if key is not None and score is not None:
+            record[2].append((key, score))
     return [
-        (record.held_on, row.competence_key, row.score)
-        for record in _valid_closed(EvaluationRecord.client_id == client.id)
-        for row in record.judgements
-        if row.score is not None and record.held_on is not None
+        (held_on, key, score)
+        for record_id, held_on, scores in sorted(
+            newest.values(), key=lambda r: (r[1] or date.min, r[0])
+        )
+        if held_on is not None
+        for key, score in scores
     ]
 
 

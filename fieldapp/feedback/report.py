@@ -17,13 +17,29 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 
 from fieldapp.extensions import db
 from fieldapp.feedback.frameworks import in_language
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, RaterGroup
+
+
+class Answer(Protocol):
+    """What the figures read of a response (a whole ``FeedbackResponse`` or just these columns)."""
+
+    @property
+    def rater_group(self) -> str: ...
+    @property
+    def scores(self) -> dict[str, Any]: ...
+    @property
+    def submitted_at(self) -> datetime: ...
+
+
+R = TypeVar("R", bound=Answer)
 
 GAP = 1.0  # a difference of a whole point between self and the others is worth talking about
 OTHERS = tuple(group for group in RaterGroup if group is not RaterGroup.SELF)
@@ -125,16 +141,10 @@ def build(
     if responses is None:
         responses = _responses_of([feedback_round.id])[feedback_round.id]
     closed = feedback_round.is_closed()
-    if closed:
-        responses = [r for r in responses if r.submitted_at <= feedback_round.closes_at]
-    per_group = dict.fromkeys(RaterGroup, 0)
-    for response in responses:
-        per_group[RaterGroup(response.rater_group)] += 1
-    if not closed:  # anonymous groups count nowhere yet, only in ``answers_per_group``
-        responses = [r for r in responses if not RaterGroup(r.rater_group).anonymous]
+    responses, per_group = _counted(feedback_round, closed, responses)
+    scored = _scored(responses)
     rows = [
-        _row(competence, responses, threshold, language)
-        for competence in feedback_round.competences
+        _row(competence, scored, threshold, language) for competence in feedback_round.competences
     ]
     report = Report(
         feedback_round,
@@ -169,27 +179,88 @@ def build(
     return report
 
 
-def _row(competence: dict, responses: list[FeedbackResponse], threshold: int, language: str) -> Row:
-    key = competence["key"]
-    scores: dict[RaterGroup, list[int]] = {group: [] for group in RaterGroup}
+def _counted(
+    feedback_round: FeedbackRound, closed: bool, responses: list[R]
+) -> tuple[list[R], dict[RaterGroup, int]]:
+    """The answers that count in the round's figures, and how many answers each group gave."""
+    if closed:
+        closes_at = feedback_round.closes_at
+        responses = [r for r in responses if r.submitted_at <= closes_at]
+    per_group = dict.fromkeys(RaterGroup, 0)
     for response in responses:
-        score = response.scores.get(key)
+        per_group[RaterGroup(response.rater_group)] += 1
+    if not closed:  # anonymous groups count nowhere yet, only in ``answers_per_group``
+        responses = [r for r in responses if not RaterGroup(r.rater_group).anonymous]
+    return responses, per_group
+
+
+def _scored(responses: list[R]) -> list[tuple[RaterGroup, dict[str, Any]]]:
+    """Each answer's group and scores, the group read once rather than once per competence."""
+    return [(RaterGroup(response.rater_group), response.scores) for response in responses]
+
+
+def _scores(
+    key: str, scored: list[tuple[RaterGroup, dict[str, Any]]]
+) -> dict[RaterGroup, list[int]]:
+    scores: dict[RaterGroup, list[int]] = {group: [] for group in RaterGroup}
+    for group, given in scored:
+        score = given.get(key)
         if score is not None:
-            scores[RaterGroup(response.rater_group)].append(score)
+            scores[group].append(score)
+    return scores
+
+
+def _others(scores: dict[RaterGroup, list[int]], threshold: int) -> list[int]:
+    """The scores in "all others": the groups shown, and the hidden ones only together."""
+    shown = {group: _shown(group, len(scores[group]), threshold) for group in OTHERS}
+    visible = [score for group in OTHERS if shown[group] for score in scores[group]]
+    hidden = [score for group in OTHERS if not shown[group] for score in scores[group]]
+    return visible + hidden if len(hidden) >= threshold else visible
+
+
+def _row(
+    competence: dict,
+    scored: list[tuple[RaterGroup, dict[str, Any]]],
+    threshold: int,
+    language: str,
+) -> Row:
+    key = competence["key"]
+    scores = _scores(key, scored)
     groups = {
         group: Figures.of(values, _shown(group, len(values), threshold))
         for group, values in scores.items()
     }
-    visible = [score for group in OTHERS if groups[group].shown for score in scores[group]]
-    hidden = [score for group in OTHERS if not groups[group].shown for score in scores[group]]
-    others = visible + hidden if len(hidden) >= threshold else visible
     return Row(
         key,
         in_language(competence["label"], language),
         in_language(competence["description"], language),
         groups,
-        Figures.of(others),
+        Figures.of(_others(scores, threshold)),
     )
+
+
+def means(
+    feedback_round: FeedbackRound, responses: list[R], threshold: int
+) -> list[tuple[str, float | None, float | None]]:
+    """Per competence of the round, the client's own mean and the others' mean as the round's
+    report shows them (None where it shows none), without the rest of the report (labels,
+    spreads, comments): what the competence trend draws. ``responses`` need only their group,
+    scores and moment of submission."""
+    responses, _ = _counted(feedback_round, feedback_round.is_closed(), responses)
+    scored = _scored(responses)
+    result = []
+    for competence in feedback_round.competences:
+        scores = _scores(competence["key"], scored)
+        own = scores[RaterGroup.SELF]
+        others = _others(scores, threshold)
+        result.append(
+            (
+                competence["key"],
+                statistics.fmean(own) if _shown(RaterGroup.SELF, len(own), threshold) else None,
+                statistics.fmean(others) if others else None,
+            )
+        )
+    return result
 
 
 def with_history(feedback_round: FeedbackRound, threshold: int, language: str) -> list[Report]:

@@ -114,8 +114,9 @@ def assisted_invitations(feedback_round: FeedbackRound) -> set[int]:
     )
 
 
-def of_trajectory(trajectory: Trajectory) -> list[RoundSummary]:
-    """The trajectory's rounds, newest first, with how many people answered (one query)."""
+def of_client(client_id: int) -> list[RoundSummary]:
+    """The client's rounds of every trajectory, oldest first, with how many people answered (one
+    query: the client's page lists the open trajectory's and draws the trend from all)."""
     rows = db.session.execute(
         select(
             FeedbackRound,
@@ -123,9 +124,9 @@ def of_trajectory(trajectory: Trajectory) -> list[RoundSummary]:
             func.count(Invitation.submitted_at),
         )
         .outerjoin(Invitation, Invitation.round_id == FeedbackRound.id)
-        .where(FeedbackRound.trajectory_id == trajectory.id)
+        .where(FeedbackRound.client_id == client_id)
         .group_by(FeedbackRound.id)
-        .order_by(FeedbackRound.created_at.desc())
+        .order_by(FeedbackRound.created_at, FeedbackRound.id)
     ).all()
     return [
         RoundSummary(feedback_round, invited, answered)

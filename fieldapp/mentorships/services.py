@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
@@ -93,6 +94,49 @@ def of_client(client: Client) -> list[Mentorship]:
             )
         )
     )
+
+
+@dataclass(frozen=True)
+class OpenCheckIn:
+    id: int
+    due_on: date
+
+
+@dataclass(frozen=True)
+class MentorOnFile:
+    """A client's current mentor as the client's file shows them."""
+
+    mentor_name: str
+    open_check_ins: list[OpenCheckIn]  # not held yet, by due day
+
+
+def on_file(client: Client) -> list[MentorOnFile]:
+    """The client's current mentors, with the check-ins still to hold: one query of the few
+    columns the client's file shows (the file is opened often; :func:`of_client` loads whole
+    records and their every check-in)."""
+    rows = db.session.execute(
+        select(
+            Mentorship.id,
+            Contact.name.label("contact_name"),
+            User.name.label("user_name"),
+            CheckIn.id.label("check_in_id"),
+            CheckIn.due_on,
+        )
+        .outerjoin(Contact, Contact.id == Mentorship.mentor_contact_id)
+        .outerjoin(User, User.id == Mentorship.mentor_user_id)
+        .outerjoin(CheckIn, (CheckIn.mentorship_id == Mentorship.id) & CheckIn.done_on.is_(None))
+        .where(Mentorship.mentee_client_id == client.id, Mentorship.ended_on.is_(None))
+        .order_by(Mentorship.id, CheckIn.due_on, CheckIn.id)
+    )
+    mentors: dict[int, MentorOnFile] = {}
+    for row in rows:
+        mentor = mentors.get(row.id)
+        if mentor is None:  # the contact's name, else the counsellor's (as Mentorship.mentor_name)
+            name = row.contact_name if row.contact_name is not None else row.user_name
+            mentor = mentors[row.id] = MentorOnFile(name or "", [])
+        if row.check_in_id is not None:
+            mentor.open_check_ins.append(OpenCheckIn(row.check_in_id, row.due_on))
+    return list(mentors.values())
 
 
 def for_counsellors() -> list[Mentorship]:

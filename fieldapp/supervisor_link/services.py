@@ -490,7 +490,15 @@ class Summary:
 
 
 def summary_of(trajectory: Trajectory, months: int = 6) -> Summary:
-    return Summary(link_of(trajectory), pulses_of(trajectory)[-months:])
+    """The link and the latest ``months`` pulses, oldest first (only those are read: a long
+    placement does not make the client's page slower)."""
+    latest = db.session.scalars(
+        select(Pulse)
+        .where(Pulse.trajectory_id == trajectory.id)
+        .order_by(Pulse.month.desc())
+        .limit(months)
+    )
+    return Summary(link_of(trajectory), list(reversed(list(latest))))
 
 
 @dataclass(frozen=True)

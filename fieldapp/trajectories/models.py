@@ -15,7 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from fieldapp.clients.models import Client
 from fieldapp.common.tenancy import TenantScoped
@@ -63,6 +63,9 @@ class Trajectory(TenantScoped, db.Model):
     evaluations: Mapped[list[Evaluation]] = relationship(
         order_by="Evaluation.due_on", cascade="all, delete-orphan"
     )
+    # The hours a week on a day, read along when a query asks for it (services.history); None
+    # otherwise, and without a regime started by that day.
+    hours_on: Mapped[Decimal | None] = query_expression()
 
     @property
     def is_open(self) -> bool:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, with_expression
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
@@ -323,14 +324,35 @@ def end(actor: User, trajectory: Trajectory, ended_on: date, outcome: Outcome) -
     events.client_file_changed.send(trajectory.client)
 
 
-def history(client: Client) -> list[Trajectory]:
-    return list(
-        db.session.scalars(
-            select(Trajectory)
-            .where(Trajectory.client_id == client.id)
-            .order_by(Trajectory.started_on.desc())
+def history(client: Client, on: date | None = None) -> list[Trajectory]:
+    """The client's trajectories, newest first, with their worksite, floor supervisor and
+    evaluations, and (given ``on``) their hours a week that day as ``hours_on`` (the same as
+    :func:`current_hours`): one query for all that the client's page shows of them."""
+    statement = (
+        select(Trajectory)
+        .where(Trajectory.client_id == client.id)
+        .options(
+            joinedload(Trajectory.worksite),
+            joinedload(Trajectory.supervisor),
+            joinedload(Trajectory.evaluations),
         )
+        .order_by(Trajectory.started_on.desc())
     )
+    if on is not None:
+        hours = (
+            select(RegimePeriod.hours_per_week)
+            .where(RegimePeriod.trajectory_id == Trajectory.id, RegimePeriod.starts_on <= on)
+            # Said here: the tenant's criteria do not reach into a query expression.
+            .where(RegimePeriod.organisation_id == Trajectory.organisation_id)
+            .order_by(RegimePeriod.starts_on.desc(), RegimePeriod.id.desc())
+            .limit(1)
+            .correlate(Trajectory)
+            .scalar_subquery()
+        )
+        # populate_existing: a trajectory loaded earlier in the session gets its hours too.
+        statement = statement.options(with_expression(Trajectory.hours_on, hours))
+        statement = statement.execution_options(populate_existing=True)
+    return list(db.session.scalars(statement).unique())
 
 
 def placed_at(worksite: Worksite, visible: object) -> list[tuple[Client, Trajectory]]:

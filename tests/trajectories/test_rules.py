@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from fieldapp.clients.models import TimelineEvent
+from fieldapp.common.dates import today
 from fieldapp.trajectories.models import Trajectory
 
 
@@ -184,3 +185,15 @@ def test_checklist_answers_are_kept_and_limited(client, make, db, signed_in):
     page = client.get(f"/clients/{person.id}?phase=2").get_data(as_text=True)
     assert "secundair" in page
     assert client.get(f"/trajectories/{trajectory.id}/checklist/7").status_code == 404
+
+
+def test_the_file_shows_the_working_time_of_today(client, make, db, signed_in):
+    person = make.client(signed_in)
+    trajectory = make.trajectory(signed_in, person, started_on=today() - timedelta(days=60))
+    url = f"/trajectories/{trajectory.id}/regime"
+    for days, hours in ((-10, "24"), (10, "32")):  # one begun, one still to come
+        starts_on = (today() + timedelta(days=days)).isoformat()
+        response = client.post(url, data={"starts_on": starts_on, "hours_per_week": hours})
+        assert response.status_code == 302
+    page = client.get(f"/clients/{person.id}").get_data(as_text=True)
+    assert "<dd>24 hours a week · " in page  # the timeline names both changes; the facts, today's
