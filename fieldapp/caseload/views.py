@@ -57,7 +57,7 @@ def index() -> ResponseReturnValue:
     form.scheme.choices = [choice("", _l("All schemes")), *scheme_choices()]
     form.phase.choices = [choice("", _l("All phases")), *phase_choices()]
     form.worksite.choices = [choice("", _l("All worksites"))] + [
-        choice(w.id, w.name) for w in worksites.all_worksites()
+        choice(worksite_id, name) for worksite_id, name in worksites.names()
     ]
     form.counsellor.choices = [choice("", _l("Everyone I may see"))] + [
         choice(u.id, u.name) for u in services.caseload_owners(user)
