@@ -16,6 +16,7 @@ from wtforms.validators import Email, NumberRange, Optional
 
 from fieldapp.common.forms import (
     LONG_TEXT,
+    QuickSelect,
     choice,
     date_field,
     optional_choice,
@@ -98,9 +99,9 @@ class CaseloadFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Name"), validators=[short_text(80)], filters=[strip])
-    scheme = SelectField(_l("Scheme"), validators=[optional_choice])
-    phase = SelectField(_l("Phase"), validators=[optional_choice])
-    worksite = SelectField(_l("Worksite"), validators=[optional_choice])
-    counsellor = SelectField(_l("Counsellor"), validators=[optional_choice])
+    scheme = SelectField(_l("Scheme"), validators=[optional_choice], widget=QuickSelect())
+    phase = SelectField(_l("Phase"), validators=[optional_choice], widget=QuickSelect())
+    worksite = SelectField(_l("Worksite"), validators=[optional_choice], widget=QuickSelect())
+    counsellor = SelectField(_l("Counsellor"), validators=[optional_choice], widget=QuickSelect())
     attention = BooleanField(_l("Needs attention"))
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)
