@@ -51,7 +51,7 @@ class CaseloadFilter:
 @dataclass(frozen=True)
 class Due:
     on: date
-    label: Any
+    label: str
 
 
 @dataclass(frozen=True)
@@ -178,8 +178,10 @@ def next_due_for(client_ids: list[int], today: date) -> dict[int, Due]:
         return {}
     rows = db.session.execute(_open_moments(), {"client_ids": client_ids, "today": today})
     due: dict[int, Due] = {}
+    labels: dict[str, str] = {}  # translated once a kind
     for client_id, kind, event_on in rows:
         if client_id not in due:
-            label = LABELS.get(kind)
-            due[client_id] = Due(event_on, messages.TITLES[kind] if label is None else label)
+            if kind not in labels:
+                labels[kind] = str(LABELS.get(kind) or messages.TITLES[kind])
+            due[client_id] = Due(event_on, labels[kind])
     return due
