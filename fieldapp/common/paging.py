@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Row, Select
 
 from fieldapp.extensions import db
 
@@ -29,4 +29,11 @@ class Page(Generic[T]):
 def paginate(statement: Select[tuple[T]], number: int, per_page: int) -> Page[T]:
     number = min(max(1, number), MAX_PAGE)
     rows = db.session.scalars(statement.limit(per_page + 1).offset((number - 1) * per_page)).all()
+    return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
+def paginate_rows(statement: Select[Any], number: int, per_page: int) -> Page[Row[Any]]:
+    """``paginate`` for a statement of several columns: the rows, not their first column."""
+    number = min(max(1, number), MAX_PAGE)
+    rows = db.session.execute(statement.limit(per_page + 1).offset((number - 1) * per_page)).all()
     return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
