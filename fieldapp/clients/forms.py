@@ -16,7 +16,7 @@ from wtforms.validators import Email, NumberRange, Optional
 
 from fieldapp.common.forms import (
     LONG_TEXT,
-    QuickSelect,
+    OptionalSelectField,
     choice,
     date_field,
     optional_choice,
@@ -99,9 +99,11 @@ class CaseloadFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Name"), validators=[short_text(80)], filters=[strip])
-    scheme = SelectField(_l("Scheme"), validators=[optional_choice], widget=QuickSelect())
-    phase = SelectField(_l("Phase"), validators=[optional_choice], widget=QuickSelect())
-    worksite = SelectField(_l("Worksite"), validators=[optional_choice], widget=QuickSelect())
-    counsellor = SelectField(_l("Counsellor"), validators=[optional_choice], widget=QuickSelect())
+    scheme = OptionalSelectField(_l("Scheme"))
+    phase = OptionalSelectField(_l("Phase"))
+    worksite = OptionalSelectField(_l("Worksite"))
+    counsellor = OptionalSelectField(_l("Counsellor"))
     attention = BooleanField(_l("Needs attention"))
-    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)
+    # Never shown: a label of its own spares WTForms translating the field's name, for which
+    # Flask-WTF reads WTForms' catalog from disk.
+    page = IntegerField("", validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)

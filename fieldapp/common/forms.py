@@ -10,7 +10,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from wtforms import Choice, DateField, Field, Form, SelectChoice
+from wtforms import Choice, DateField, Field, Form, SelectChoice, SelectField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -119,6 +119,23 @@ class QuickSelect(Select):
         value, label = escape(choice.value), escape(choice.label or choice.value)
         selected = "selected " if choice.selected else ""
         return Markup(f'<option {selected}value="{value}">{label}</option>')  # noqa: S704 (escaped)
+
+
+class OptionalSelectField(SelectField):
+    """A select where choosing nothing is fine (``optional_choice``), written by ``QuickSelect``.
+
+    WTForms checks the choice before the validators run, and ``optional_choice`` then wiped the
+    "Not a valid choice" of an empty one; wording that message made Flask-WTF read WTForms'
+    catalog from disk on every request. Here an empty choice is not checked at all."""
+
+    widget = QuickSelect()
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, [optional_choice, *(validators or [])], **kwargs)
+
+    def pre_validate(self, form: Form) -> None:
+        if self.raw_data and self.raw_data[0] != "":
+            super().pre_validate(form)
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -1,12 +1,14 @@
-"""QuickSelect (common/forms.py) writes the same markup as WTForms' own select."""
+"""QuickSelect (common/forms.py) writes the same markup as WTForms' own select; an optional
+select checks only a choice that was sent."""
 
 from __future__ import annotations
 
 import pytest
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectChoice, SelectField
 
-from fieldapp.common.forms import QuickSelect, choice
+from fieldapp.common.forms import OptionalSelectField, QuickSelect, choice
 
 CHOICES = [
     choice("", _l("All worksites")),
@@ -44,3 +46,18 @@ def test_options_with_their_own_attributes_are_left_to_wtforms(app):
     with app.test_request_context():
         form = Marked(data={"theirs": "1", "ours": "1"})
         assert str(form.ours()).replace("ours", "theirs") == str(form.theirs())
+
+
+class Filter(Form):
+    worksite = OptionalSelectField(choices=CHOICES)
+
+
+@pytest.mark.parametrize(
+    ("sent", "errors"),
+    [({}, []), ({"worksite": ""}, []), ({"worksite": "2"}, []), ({"worksite": " "}, ["bad"])],
+)
+def test_an_optional_select_checks_only_a_choice_that_was_sent(app, sent, errors):
+    with app.test_request_context():
+        form = Filter(MultiDict(sent))
+        assert form.validate() == (not errors)
+        assert ["bad" for _ in form.worksite.errors] == errors
