@@ -102,13 +102,18 @@ def about(reminder: Reminder, visit_starts: datetime | None = None) -> datetime:
         return datetime.max.replace(tzinfo=UTC)
 
 
-def _candidates(reminder: Reminder, today: date, now: datetime) -> dict[str, datetime]:
+def _later(today: date, now: datetime) -> dict[str, datetime]:
+    """The moments a snooze can bring any reminder back at, from ``now`` (worked out once a
+    page, not once an item)."""
     return {
         "hour": now + timedelta(hours=1),
         "tomorrow": due_at(today + timedelta(days=1)),
         "week": due_at(today + timedelta(days=7)),
-        "day": due_at(reminder.event_on),
     }
+
+
+def _candidates(reminder: Reminder, later: dict[str, datetime]) -> dict[str, datetime]:
+    return {**later, "day": due_at(reminder.event_on)}
 
 
 def _window(
@@ -121,13 +126,17 @@ def _window(
 
 
 def snooze_choices(
-    reminder: Reminder, today: date, now: datetime, visit_starts: datetime | None = None
+    reminder: Reminder,
+    today: date,
+    now: datetime,
+    visit_starts: datetime | None = None,
+    later: dict[str, datetime] | None = None,
 ) -> list[SnoozeChoice]:
     """The choices that fit the window, earliest first; two that come to the same moment are
     offered once (in an hour, tomorrow, in a week before "on the day itself")."""
     earliest, latest = _window(reminder, today, now, visit_starts)
     fitting: dict[datetime, SnoozeChoice] = {}
-    for value, until in _candidates(reminder, today, now).items():
+    for value, until in _candidates(reminder, later or _later(today, now)).items():
         if earliest < until < latest:
             fitting.setdefault(until, SnoozeChoice(value, until))
     return sorted(fitting.values(), key=lambda choice: choice.until)
@@ -166,19 +175,23 @@ def _items(reminders: list[Row[Any]], today: date, now: datetime) -> list[Item]:
         )
     }
     starts = _visit_starts(reminders)
+    later = _later(today, now)
     locale = get_locale()
+    titles: dict[str, str] = {}  # translated once a kind
     days: dict[date, str] = {}
     for reminder in reminders:
+        if reminder.kind not in titles:
+            titles[reminder.kind] = messages.title_of(reminder)
         if reminder.event_on not in days:
             days[reminder.event_on] = format_date(reminder.event_on, "EEEE d MMMM", locale=locale)
     return [
         Item(
             reminder,
-            messages.title_of(reminder),
+            titles[reminder.kind],
             names.get(agenda.client_of(reminder.scope), ""),
             messages.url_of(reminder),
             reminder.event_on < today,
-            snooze_choices(reminder, today, now, starts.get(reminder.subject_id)),
+            snooze_choices(reminder, today, now, starts.get(reminder.subject_id), later),
             reminder.snoozed_until if _snoozed(reminder, now) else None,
             days[reminder.event_on],
         )
@@ -268,7 +281,7 @@ def snooze(reminder: Reminder, choice: str, today: date, now: datetime) -> Snooz
     if not choices:
         raise RuleBroken(_("This reminder can no longer be snoozed: its moment is near or past."))
     earliest, latest = _window(reminder, today, now, starts)
-    until = _candidates(reminder, today, now)[choice]
+    until = _candidates(reminder, _later(today, now))[choice]
     cut = until >= latest
     if cut:
         until = choices[-1].until
