@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
 from fieldapp.caseload import services as caseload
+from fieldapp.caseload.rows import shown
 from fieldapp.clients import access, services, timeline
 from fieldapp.clients.file_access import CLIENT, Permission, opened_file, requires
 from fieldapp.clients.forms import (
@@ -57,7 +58,7 @@ def index() -> ResponseReturnValue:
     form.scheme.choices = [choice("", _l("All schemes")), *scheme_choices()]
     form.phase.choices = [choice("", _l("All phases")), *phase_choices()]
     form.worksite.choices = [choice("", _l("All worksites"))] + [
-        choice(w.id, w.name) for w in worksites.all_worksites()
+        choice(worksite_id, name) for worksite_id, name in worksites.names()
     ]
     form.counsellor.choices = [choice("", _l("Everyone I may see"))] + [
         choice(u.id, u.name) for u in services.caseload_owners(user)
@@ -79,7 +80,7 @@ def index() -> ResponseReturnValue:
     page = caseload.search(user, filters, today(), number)
     args = {k: v for k, v in request.args.items() if k != "page"}
     page_html = render_template(
-        "clients/index.html", form=form, page=page, args=args, today=today()
+        "clients/index.html", form=form, page=page, rows=shown(page.items, today()), args=args
     )
     return page_html, status
 

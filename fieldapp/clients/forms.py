@@ -16,6 +16,7 @@ from wtforms.validators import Email, NumberRange, Optional
 
 from fieldapp.common.forms import (
     LONG_TEXT,
+    OptionalSelectField,
     choice,
     date_field,
     optional_choice,
@@ -98,9 +99,11 @@ class CaseloadFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Name"), validators=[short_text(80)], filters=[strip])
-    scheme = SelectField(_l("Scheme"), validators=[optional_choice])
-    phase = SelectField(_l("Phase"), validators=[optional_choice])
-    worksite = SelectField(_l("Worksite"), validators=[optional_choice])
-    counsellor = SelectField(_l("Counsellor"), validators=[optional_choice])
+    scheme = OptionalSelectField(_l("Scheme"))
+    phase = OptionalSelectField(_l("Phase"))
+    worksite = OptionalSelectField(_l("Worksite"))
+    counsellor = OptionalSelectField(_l("Counsellor"))
     attention = BooleanField(_l("Needs attention"))
-    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)
+    # Never shown: a label of its own spares WTForms translating the field's name, for which
+    # Flask-WTF reads WTForms' catalog from disk.
+    page = IntegerField("", validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)

@@ -32,7 +32,7 @@ def paginate(statement: Select[tuple[T]], number: int, per_page: int) -> Page[T]
     return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
-def paginate_rows(statement: Select[tuple[T, ...]], number: int, per_page: int) -> Page[Row[Any]]:
+def paginate_rows(statement: Select[Any], number: int, per_page: int) -> Page[Row[Any]]:
     """As :func:`paginate`, for a statement of several columns: a page of rows (only the columns
     a page shows, without loading whole records)."""
     number = min(max(1, number), MAX_PAGE)

@@ -11,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import Any
 
+from babel.dates import format_date
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Row, Select, and_, bindparam, func, or_, select
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
-from fieldapp.common.paging import Page, paginate
+from fieldapp.common.paging import Page, paginate_rows
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import local_zone
 from fieldapp.extensions import db
@@ -42,13 +45,14 @@ class SnoozeChoice:
 
 @dataclass(frozen=True)
 class Item:
-    reminder: Reminder
+    reminder: Row[Any]  # the columns of ``SHOWN`` (id, kind, subject_id, scope, event_on, ...)
     title: str
     client_name: str
     url: str
     overdue: bool
     snooze_choices: list[SnoozeChoice]
     snoozed_until: datetime | None  # set while it waits to come back
+    day: str  # the day of the thing itself, as ``dateformat("EEEE d MMMM")`` writes it
 
 
 @dataclass(frozen=True)
@@ -99,13 +103,18 @@ def about(reminder: Reminder, visit_starts: datetime | None = None) -> datetime:
         return datetime.max.replace(tzinfo=UTC)
 
 
-def _candidates(reminder: Reminder, today: date, now: datetime) -> dict[str, datetime]:
+def _later(today: date, now: datetime) -> dict[str, datetime]:
+    """The moments a snooze can bring any reminder back at, from ``now`` (worked out once a
+    page, not once an item)."""
     return {
         "hour": now + timedelta(hours=1),
         "tomorrow": due_at(today + timedelta(days=1)),
         "week": due_at(today + timedelta(days=7)),
-        "day": due_at(reminder.event_on),
     }
+
+
+def _candidates(reminder: Reminder, later: dict[str, datetime]) -> dict[str, datetime]:
+    return {**later, "day": due_at(reminder.event_on)}
 
 
 def _window(
@@ -118,13 +127,17 @@ def _window(
 
 
 def snooze_choices(
-    reminder: Reminder, today: date, now: datetime, visit_starts: datetime | None = None
+    reminder: Reminder,
+    today: date,
+    now: datetime,
+    visit_starts: datetime | None = None,
+    later: dict[str, datetime] | None = None,
 ) -> list[SnoozeChoice]:
     """The choices that fit the window, earliest first; two that come to the same moment are
     offered once (in an hour, tomorrow, in a week before "on the day itself")."""
     earliest, latest = _window(reminder, today, now, visit_starts)
     fitting: dict[datetime, SnoozeChoice] = {}
-    for value, until in _candidates(reminder, today, now).items():
+    for value, until in _candidates(reminder, later or _later(today, now)).items():
         if earliest < until < latest:
             fitting.setdefault(until, SnoozeChoice(value, until))
     return sorted(fitting.values(), key=lambda choice: choice.until)
@@ -149,22 +162,46 @@ def _due_count() -> Select:
     )
 
 
-def _items(reminders: list[Reminder], today: date, now: datetime) -> list[Item]:
+# What the page shows of a reminder, and needs to order and snooze it: loading whole reminders
+# (some twenty columns each) cost more than the rest of the page's queries.
+SHOWN = (
+    Reminder.id,
+    Reminder.kind,
+    Reminder.subject_id,
+    Reminder.scope,
+    Reminder.event_on,
+    Reminder.moment,
+    Reminder.snoozed_until,
+)
+
+
+def _items(reminders: list[Row[Any]], today: date, now: datetime) -> list[Item]:
     client_ids = {agenda.client_of(r.scope) for r in reminders} - {None}
-    names = {
-        client.id: client.full_name
-        for client in db.session.scalars(select(Client).where(Client.id.in_(client_ids)))
-    }
+    names = dict(
+        db.session.execute(
+            select(Client.id, Client.full_name).where(Client.id.in_(client_ids))
+        ).all()
+    )
     starts = _visit_starts(reminders)
+    later = _later(today, now)
+    locale = get_locale()
+    titles: dict[str, str] = {}  # translated once a kind
+    days: dict[date, str] = {}
+    for reminder in reminders:
+        if reminder.kind not in titles:
+            titles[reminder.kind] = messages.title_of(reminder)
+        if reminder.event_on not in days:
+            days[reminder.event_on] = format_date(reminder.event_on, "EEEE d MMMM", locale=locale)
     return [
         Item(
             reminder,
-            messages.title_of(reminder),
+            titles[reminder.kind],
             names.get(agenda.client_of(reminder.scope), ""),
             messages.url_of(reminder),
             reminder.event_on < today,
-            snooze_choices(reminder, today, now, starts.get(reminder.subject_id)),
+            snooze_choices(reminder, today, now, starts.get(reminder.subject_id), later),
             reminder.snoozed_until if _snoozed(reminder, now) else None,
+            days[reminder.event_on],
         )
         for reminder in reminders
     ]
@@ -181,15 +218,15 @@ def _comes_back(reminder: Reminder, now: datetime) -> tuple[datetime, int]:
 def of_user(user: User, today: date, now: datetime, page: int = 1) -> Centre:
     """Due: open, not snoozed, its day come, a page at a time. Coming: the next two weeks, and
     every snoozed one. Done: the last week's."""
-    due = paginate(
-        select(Reminder)
+    due = paginate_rows(
+        select(*SHOWN)
         .where(*_open_for(user.id, now), Reminder.moment <= today)
         .order_by(Reminder.moment, Reminder.id),
         page,
         DUE_PER_PAGE,
     )
-    coming_rows = db.session.scalars(
-        select(Reminder)
+    coming_rows = db.session.execute(
+        select(*SHOWN)
         .where(
             *_open(user.id),
             or_(
@@ -202,8 +239,8 @@ def of_user(user: User, today: date, now: datetime, page: int = 1) -> Centre:
         )
         .order_by(Reminder.moment, Reminder.id)
     ).all()
-    done_rows = db.session.scalars(
-        select(Reminder)
+    done_rows = db.session.execute(
+        select(*SHOWN)
         .where(
             Reminder.user_id == user.id,
             Reminder.kind != DIGEST,
@@ -252,7 +289,7 @@ def snooze(reminder: Reminder, choice: str, today: date, now: datetime) -> Snooz
     if not choices:
         raise RuleBroken(_("This reminder can no longer be snoozed: its moment is near or past."))
     earliest, latest = _window(reminder, today, now, starts)
-    until = _candidates(reminder, today, now)[choice]
+    until = _candidates(reminder, _later(today, now))[choice]
     cut = until >= latest
     if cut:
         until = choices[-1].until

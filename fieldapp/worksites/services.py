@@ -39,6 +39,11 @@ def all_worksites(active_only: bool = False) -> list[Worksite]:
     return list(db.session.scalars(statement))
 
 
+def names() -> list[tuple[int, str]]:
+    """Each worksite's id and name, by name: what a list to choose a worksite from shows."""
+    return list(db.session.execute(select(Worksite.id, Worksite.name).order_by(Worksite.name)))
+
+
 def _check_name(name: str, ignore_id: int | None = None) -> None:
     statement = (
         select(func.count())
