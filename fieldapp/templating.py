@@ -69,8 +69,10 @@ def _kept(format_value: Callable[[Any, str | None], str]) -> Callable[[Any, str 
         # A moment is moved into the reader's time zone; a day or a number reads the same in all.
         moment = isinstance(value, datetime | time)
         zone = getattr(context, "babel_tzinfo", None) if moment else None
-        if locale is None or (moment and zone is None):
-            return format_value(value, format)  # not chosen yet in this request: Babel chooses
+        if value is None or locale is None or (moment and zone is None):
+            # None is "now" to Babel, which is not to be kept; and without a language or a zone
+            # chosen yet in this request, Babel chooses them.
+            return format_value(value, format)
         key = (locale, zone, type(value), value, format)
         text = made.get(key)
         if text is None:

@@ -35,9 +35,14 @@ from fieldapp.visits.services import agenda as visit_agenda
 
 T = TypeVar("T")
 WEEK = timedelta(days=7)
-# The most urgent of each kind; the reminders page has them all. A counsellor back from leave
-# with fifty late evaluations reads the first ten on a phone, not a list longer than the day.
+# The most urgent of each kind that the reminders page also lists (the rows addressed to the
+# counsellor): a counsellor back from leave with fifty late evaluations reads the first ten on a
+# phone, not a list longer than the day, and finds the rest there.
 SHOWN = 10
+# Follow-ups and mentor check-ins (some addressed to a colleague mentor or to the mentored
+# colleague) are on no other list of the counsellor's: the home screen keeps showing them all,
+# up to this many, as before.
+SHOWN_WITHOUT_ELSEWHERE = 50
 
 
 @dataclass
@@ -51,7 +56,7 @@ class HomeScreen:
     follow_ups: list[FollowUp] = field(default_factory=list)
     no_contact: list[Row] = field(default_factory=list)  # client_id, client_name, since
     goals: list[Goal] = field(default_factory=list)
-    more_due: bool = False  # a list holds only its first SHOWN
+    more_due: bool = False  # a list holds only its first SHOWN: the rest are on the reminders page
 
     @property
     def nothing_due(self) -> bool:
@@ -122,7 +127,7 @@ def _lists() -> _Lists:
         .join(Mentorship, Mentorship.id == CheckIn.mentorship_id)
         .options(joinedload(Mentorship.mentee_client), joinedload(Mentorship.mentee_user))
         .order_by(CheckIn.due_on, CheckIn.id)
-        .limit(SHOWN + 1),
+        .limit(SHOWN_WITHOUT_ELSEWHERE),
         referrals=select(
             Referral.id,
             Referral.client_id,
@@ -163,9 +168,9 @@ def home_screen(user: User, today: date) -> HomeScreen:
     screen = HomeScreen(visits_today=visit_agenda(user, today, 1)[today])
     values = {"user_id": user.id, "week": today + WEEK, "today": today}
     lists = _lists()
-    screen.follow_ups = _first(screen, follow_ups.due_for(user, today, limit=SHOWN + 1))
+    screen.follow_ups = follow_ups.due_for(user, today, limit=SHOWN_WITHOUT_ELSEWHERE)
+    screen.check_ins = list(db.session.execute(lists.check_ins, values).all())
     screen.evaluations = _first(screen, db.session.execute(lists.evaluations, values).all())
-    screen.check_ins = _first(screen, db.session.execute(lists.check_ins, values).all())
     screen.referrals = _first(screen, db.session.execute(lists.referrals, values).all())
     screen.no_contact = _first(screen, db.session.execute(lists.no_contact, values).all())
     screen.goals = _first(screen, db.session.scalars(lists.goals, values).all())

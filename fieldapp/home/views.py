@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from fieldapp.auth.access import acting_user
 from fieldapp.common.access import signed_in
 from fieldapp.common.dates import today
-from fieldapp.common.time import now_utc
 from fieldapp.home.services import home_screen
 
 bp = Blueprint("home", __name__)
@@ -20,7 +19,6 @@ def index() -> ResponseReturnValue:
     day = today()
     return render_template(
         "home/index.html",
-        now=now_utc(),
         today=day,
         screen=home_screen(acting_user(), day),
         done_form=FlaskForm(),

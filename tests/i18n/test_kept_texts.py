@@ -5,7 +5,7 @@ e-mail or document inside a request."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale, refresh
@@ -88,3 +88,18 @@ def test_a_kept_score_has_the_readers_decimal_sign(app, request_in):
         with force_locale("en"):
             assert render(app, source, score=3.25, change=-0.5) == "3.2 -0.5"
         assert render(app, source, score=3.25, change=-0.5) == "3,2 -0,5"
+
+
+def test_no_moment_is_not_kept_as_the_first_now(app, request_in, clock):
+    """Babel reads a missing moment as now: that text is made again, never kept for later (the
+    page's language is chosen first, as on any page with words)."""
+    source = (
+        "{{ _('Clients') }}: {{ moment|datetimeformat('d MMM yyyy HH:mm') }}"
+        " {{ missing|datetimeformat('d MMM yyyy HH:mm') }} / {{ missing|dateformat('d MMM yyyy') }}"
+    )
+    with request_in("en"):
+        first = render(app, source, moment=MOMENT, missing=None)
+    clock.shift(timedelta(days=3, hours=2))
+    with request_in("en"):
+        later = render(app, source, moment=MOMENT, missing=None)
+    assert first != later

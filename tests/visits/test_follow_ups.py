@@ -122,3 +122,16 @@ def test_someone_who_cannot_open_the_file_cannot_close_its_follow_ups(client, au
     assert client.post(f"/follow-ups/{world.follow_up.id}/done").status_code == 404
     db.session.expire_all()
     assert db.session.get(FollowUp, world.follow_up.id).done_at is None
+
+
+def test_the_home_screen_lists_every_follow_up_the_reminders_page_does_not(client, auth, make, db):
+    """Follow-ups are on no other list of the counsellor's: twelve late ones are all on the home
+    screen, and none of them alone makes it say that more is due elsewhere."""
+    world = make.world()
+    texts = [f"Opvolgtaak{n:02d}" for n in range(12)]
+    for n, text in enumerate(texts):
+        make.follow_up(world.counsellor, world.visit, text, today() - timedelta(days=20 - n))
+    auth.login(world.counsellor.email)
+    home = client.get("/").get_data(as_text=True)
+    assert [text for text in texts if text in home] == texts
+    assert "data-more-due" not in home
