@@ -21,7 +21,7 @@ from fieldapp.auth.models import User
 from fieldapp.clients.access import visible_clause
 from fieldapp.clients.models import Client
 from fieldapp.clients.services import name_key
-from fieldapp.common.paging import Page
+from fieldapp.common.paging import Page, paginate_rows
 from fieldapp.extensions import db
 from fieldapp.method.rules import RuleKind
 from fieldapp.referrals.models import OPEN_STATUSES, Referral
@@ -90,8 +90,7 @@ def _listed() -> Select[Any]:
     return (
         select(
             Client.id,
-            Client.first_name,
-            Client.last_name,
+            Client.full_name,
             _open_trajectory.id,
             _open_trajectory.scheme,
             _open_trajectory.phase,
@@ -129,20 +128,17 @@ def search(
     if filters.attention:
         statement = statement.where(_attention_for(today))
 
-    number = max(1, page)
-    rows = db.session.execute(statement.limit(per_page + 1).offset((number - 1) * per_page)).all()
-    has_next = len(rows) > per_page
-    rows = rows[:per_page]
-    due = next_due_for([row[0] for row in rows], today)
+    rows = paginate_rows(statement, page, per_page)
+    due = next_due_for([row[0] for row in rows.items], today)
     items = [
         CaseloadRow(
-            ClientLine(client_id, f"{first_name} {last_name}".strip()),
+            ClientLine(client_id, full_name),
             TrajectoryLine(scheme, phase, worksite) if trajectory_id is not None else None,
             due.get(client_id),
         )
-        for client_id, first_name, last_name, trajectory_id, scheme, phase, worksite in rows
+        for client_id, full_name, trajectory_id, scheme, phase, worksite in rows.items
     ]
-    return Page(items=items, number=number, has_next=has_next)
+    return Page(items=items, number=rows.number, has_next=rows.has_next)
 
 
 def _attention_for(today: date) -> Any:
