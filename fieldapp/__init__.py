@@ -22,6 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from fieldapp import templating
 from fieldapp.common import (
     access,
+    cookie_session,
     errors,
     log_lines,
     log_redaction,
@@ -73,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_commands(app)
     static_files.init_app(app)
     security.init_app(app)
+    cookie_session.install(app)
     log_redaction.install()
     errors.init_app(app)
     templating.init_app(app)

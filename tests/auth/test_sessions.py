@@ -15,6 +15,7 @@ from fieldapp.audit.models import AuditEvent
 from fieldapp.auth.models import UserSession
 from fieldapp.auth.roles import Role
 from fieldapp.auth.sessions import device_label
+from fieldapp.common.cookie_session import RENEW_EVERY
 from tests.factories import DEFAULT_PASSWORD
 
 EMAIL = "an@example.org"
@@ -272,3 +273,32 @@ def test_only_an_administrator_of_the_persons_organisation_ends_their_sessions(a
 )
 def test_the_device_label_names_browser_and_system_only(agent, label):
     assert device_label(agent) == label
+
+
+def session_cookie_sent(response) -> str | None:
+    return next(
+        (c for c in response.headers.getlist("Set-Cookie") if c.startswith("fieldapp_session=")),
+        None,
+    )
+
+
+def test_a_session_in_use_lasts_and_its_cookie_is_sent_again_only_every_few_minutes(
+    app, make, clock
+):
+    """The cookie is renewed, not on every page (bytes and CPU for an expiry that moves by
+    seconds), but once the last renewal is a few minutes old; a session used within its
+    lifetime goes on, one unused for that long ends."""
+    make.user(email=EMAIL)
+    device = signed_in(app)
+    assert session_cookie_sent(device.get("/")) is None
+    clock.shift(RENEW_EVERY)
+    renewed = session_cookie_sent(device.get("/"))
+    assert renewed is not None
+    assert "Expires=" in renewed
+    assert session_cookie_sent(device.get("/clients/")) is None
+    lifetime = app.permanent_session_lifetime
+    for _ in range(3):  # used a little before its lifetime runs out, each time
+        clock.shift(lifetime - timedelta(minutes=1))
+        assert device.get("/").status_code == 200
+    clock.shift(lifetime + timedelta(minutes=1))
+    assert device.get("/").status_code == 302
