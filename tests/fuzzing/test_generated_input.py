@@ -105,6 +105,11 @@ def _pages(app: Flask, clients: list[FlaskClient], known: dict[str, Any]) -> lis
     return pages
 
 
+# The targets of each app, found once: every test of this module makes the same two worlds, so
+# their pages show the same forms (reading them all again cost some ten seconds a test).
+_TARGETS: dict[Flask, list[walker.Target]] = {}
+
+
 @pytest.fixture
 def walk(app: Flask, db: Any, make: CaseloadFactories) -> Walk:
     world = make.world()
@@ -116,8 +121,10 @@ def walk(app: Flask, db: Any, make: CaseloadFactories) -> Walk:
     people = {Role.COUNSELLOR: world.counsellor.email, Role.TEAM_LEAD: lead.email}
     people[Role.ADMIN] = admin.email
     people[None] = None
-    clients = [app.test_client(), *(_signed_in(app, email) for email in people.values())]
-    return Walk(app, db, people, known, walker.targets(app, _pages(app, clients, known)))
+    if app not in _TARGETS:
+        clients = [app.test_client(), *(_signed_in(app, email) for email in people.values())]
+        _TARGETS[app] = walker.targets(app, _pages(app, clients, known))
+    return Walk(app, db, people, known, _TARGETS[app])
 
 
 class CommittedWrites:
