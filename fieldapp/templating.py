@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from fieldapp.mail.services import one_line
 from fieldapp.method import PHASES, Outcome, Scheme
+from fieldapp.pwa.page_strings import page_strings
 from fieldapp.referrals.models import ReferralStatus
 from fieldapp.worksites.models import ContactRole, WorksiteKind
 
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals["time_element"] = _time_element(filters["dateformat"])
+    app.jinja_env.globals["page_strings"] = page_strings
 
 
 def _at_any_moment(
