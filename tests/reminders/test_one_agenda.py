@@ -166,3 +166,20 @@ def test_a_colleagues_check_in_is_on_the_home_screen_of_both_and_of_nobody_else(
     assert f"check_in:{first.id}" in seen(db, newcomer).home
     assert f"check_in:{first.id}" in seen(db, mentor).home
     assert not seen(db, other).home
+
+
+def test_each_file_in_the_caseload_shows_its_earliest_open_moment(db, make):
+    """A file with a referral to follow up in three days and evaluations to come shows the
+    referral; one with only evaluations shows the first of them; a contract end counts only
+    from its first reminder on (not yet here: it ends in a year)."""
+    counsellor = make.user()
+    busy, quiet = make.client(counsellor), make.client(counsellor)
+    for person in (busy, quiet):
+        make.trajectory(counsellor, person, started_on=today() - timedelta(days=20))
+    make.referral(counsellor, busy, follow_up_on=today() + timedelta(days=3))
+    make.referral(counsellor, busy, follow_up_on=today() + timedelta(days=40))
+    db.session.commit()
+    assert seen(db, counsellor).next_due == {
+        busy.id: label(RuleKind.REFERRAL),
+        quiet.id: label(RuleKind.EVALUATION),
+    }
