@@ -55,6 +55,8 @@ def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        # Renewed every few minutes of use instead (fieldapp/common/cookie_session.py).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "REMEMBER_COOKIE_DURATION": timedelta(days=_int(env, "FIELDAPP_REMEMBER_DAYS", 14)),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -94,8 +94,8 @@ def logout() -> ResponseReturnValue:
 def _sign_out() -> ResponseReturnValue:
     services.sign_out(acting_user())
     db.session.commit()
-    logout_user()
     session.clear()
+    logout_user()  # after clearing: it asks, in the session, for the remember cookie to go
     flash(_("You are signed out."), "info")
     response = redirect(url_for("auth.login"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'

@@ -7,7 +7,7 @@ import hashlib
 from datetime import timedelta
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -296,9 +296,28 @@ def test_a_session_in_use_lasts_and_its_cookie_is_sent_again_only_every_few_minu
     assert renewed is not None
     assert "Expires=" in renewed
     assert session_cookie_sent(device.get("/clients/")) is None
+    clock.shift(RENEW_EVERY)
+    with app.test_request_context():
+        stylesheet = url_for("static", filename="css/app.css")
+    kept_by_anyone = device.get(stylesheet)
+    assert kept_by_anyone.cache_control.public
+    assert session_cookie_sent(kept_by_anyone) is None  # a shared cache would hand it on
+    kept_by_anyone.close()
+    assert session_cookie_sent(device.get("/")) is not None
     lifetime = app.permanent_session_lifetime
     for _ in range(3):  # used a little before its lifetime runs out, each time
         clock.shift(lifetime - timedelta(minutes=1))
         assert device.get("/").status_code == 200
     clock.shift(lifetime + timedelta(minutes=1))
+    assert device.get("/").status_code == 302
+
+
+def test_signing_out_also_forgets_keep_me_signed_in(app, make):
+    make.user(email=EMAIL)
+    device = signed_in(app, remember="y")
+    assert device.get_cookie("remember_token") is not None
+    response = device.post("/logout")
+    forgotten = next(c for c in response.headers.getlist("Set-Cookie") if "remember_token=" in c)
+    assert forgotten.startswith("remember_token=;")
+    assert device.get_cookie("remember_token") is None
     assert device.get("/").status_code == 302
