@@ -7,18 +7,18 @@ strings again on each page cost a tenth of what the page frame (top bar, menu, b
 
 from __future__ import annotations
 
-from flask_babel import get_locale
+from flask_babel import get_translations
 from flask_babel import gettext as _
-
-_made: dict[str, dict[str, str]] = {}
 
 
 def page_strings() -> dict[str, str]:
-    """The words, in this request's language."""
-    language = str(get_locale())
-    strings = _made.get(language)
+    """The words, in this request's language. Kept with the request's catalog (one per language,
+    as ``fieldapp/i18n/catalog.py`` keeps its messages), and the same dict for every page: read
+    it, never change it."""
+    catalog = get_translations()
+    strings = catalog.__dict__.get("_fieldapp_page_strings")
     if strings is None:
-        strings = _made[language] = _translated()
+        strings = catalog.__dict__["_fieldapp_page_strings"] = _translated()
     return strings
 
 

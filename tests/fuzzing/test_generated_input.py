@@ -105,8 +105,10 @@ def _pages(app: Flask, clients: list[FlaskClient], known: dict[str, Any]) -> lis
     return pages
 
 
-# The targets of each app, found once: every test of this module makes the same two worlds, so
-# their pages show the same forms (reading them all again cost some ten seconds a test).
+# The targets of each app, found once: every test of this module makes the same two worlds, with
+# the same ids (every test starts from empty tables whose ids start again at 1), so their pages
+# show the same forms (reading them all again cost some ten seconds a test). The values of hidden
+# fields (a uuid, a name) are those of the first test's world: junk to the next, as it should be.
 _TARGETS: dict[Flask, list[walker.Target]] = {}
 
 

@@ -5,6 +5,8 @@ e-mail or document inside a request."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -103,3 +105,24 @@ def test_no_moment_is_not_kept_as_the_first_now(app, request_in, clock):
     with request_in("en"):
         later = render(app, source, moment=MOMENT, missing=None)
     assert first != later
+
+
+def page_data(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="fieldapp-page">(.*?)</script>', html)
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+def test_the_page_scripts_words_follow_the_language_of_each_page(client, auth, make):
+    """The words every page carries for its scripts are kept per language: each page has them
+    in its own, after a switch too, and the signed-out pages in the browser's."""
+    make.user(email="an@example.org")
+    wanted = {"nl": "Niet aanvaard: {reason}", "fr": "Non acceptée : {reason}"}
+    signed_out = page_data(client.get("/login", headers={"Accept-Language": "fr"}).text)
+    assert signed_out["strings"]["refused"] == wanted["fr"]
+    auth.login("an@example.org")
+    for language in ("nl", "fr", "nl"):
+        client.post("/language", data={"language": language, "next": "/"})
+        home = page_data(client.get("/").text)
+        assert home["strings"]["refused"] == wanted[language]
+        assert home["strings"]["sent"] == {"nl": "Bewaard", "fr": "Enregistrée"}[language]
