@@ -17,6 +17,7 @@ from wtforms.validators import Email, NumberRange, Optional
 from fieldapp.common.forms import (
     LONG_TEXT,
     OptionalSelectField,
+    QuickTextInput,
     choice,
     date_field,
     optional_choice,
@@ -74,6 +75,7 @@ class ConsentForm(FlaskForm):
         validators=[required, short_text(200)],
         filters=[strip],
         description=_l("For example: signed form in the file, 12 March."),
+        widget=QuickTextInput(),  # on the client's file while consent is not recorded
     )
 
 

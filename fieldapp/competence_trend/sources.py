@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, bindparam, select
 
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import local_date
@@ -99,19 +100,12 @@ def newest_revisions(revisions: list[NoteRevision]) -> list[NoteRevision]:
 def note_points(scope: Scope) -> list[Point]:
     """The competence scores written in the client's visit notes (one query); for a trajectory,
     those written while it ran."""
-    statement = (
-        select(NoteRevision)
-        .join(Visit, Visit.id == NoteRevision.visit_id)
-        .where(Visit.client_id == scope.client.id)
-        .order_by(NoteRevision.written_at, NoteRevision.id)
-    )
+    params: dict[str, Any] = {"client_id": scope.client.id}
     if scope.trajectory is not None:
-        starts, ends = _period(scope.trajectory)
-        statement = statement.where(NoteRevision.written_at >= starts)
-        if ends is not None:
-            statement = statement.where(NoteRevision.written_at < ends)
+        params["starts"], params["ends"] = _period(scope.trajectory)
+    statement = _revisions(scope.trajectory is not None, params.get("ends") is not None)
     points = []
-    for revision in newest_revisions(list(db.session.scalars(statement))):
+    for revision in newest_revisions(list(db.session.scalars(statement, params))):
         on = local_date(revision.written_at)
         for key, score in (revision.observations or {}).items():
             if key.startswith(COMPETENCE_PREFIX) and isinstance(score, int):
@@ -121,30 +115,36 @@ def note_points(scope: Scope) -> list[Point]:
     return points
 
 
+@cache
+def _revisions(from_start: bool, until_end: bool) -> Select:
+    """The client's note revisions (from ``starts``, until ``ends``), built once for each kind of
+    period: the client's page draws the trend on every opening."""
+    statement = (
+        select(NoteRevision)
+        .join(Visit, Visit.id == NoteRevision.visit_id)
+        .where(Visit.client_id == bindparam("client_id"))
+        .order_by(NoteRevision.written_at, NoteRevision.id)
+    )
+    if from_start:
+        statement = statement.where(NoteRevision.written_at >= bindparam("starts"))
+    if until_end:
+        statement = statement.where(NoteRevision.written_at < bindparam("ends"))
+    return statement
+
+
 def round_points(scope: Scope) -> list[Point]:
     """Per 360° round, the client's own score and the others' mean, as the round's report shows
     them: an open round shows no anonymous group, a small anonymous group counts only as the
     report's rules allow (two queries: the rounds unless given, and what the figures read of their
     answers)."""
     if scope.rounds is None:
-        statement = select(FeedbackRound).where(FeedbackRound.client_id == scope.client.id)
-        order = (FeedbackRound.created_at, FeedbackRound.id)
-        rounds = list(db.session.scalars(statement.order_by(*order)))
+        rounds = list(db.session.scalars(_rounds(), {"client_id": scope.client.id}))
     else:
         rounds = list(scope.rounds)
     if scope.trajectory is not None:
         rounds = [r for r in rounds if r.trajectory_id == scope.trajectory.id]
     answers: dict[int, list[Row[Any]]] = {feedback_round.id: [] for feedback_round in rounds}
-    for answer in db.session.execute(
-        select(
-            FeedbackResponse.round_id,
-            FeedbackResponse.rater_group,
-            FeedbackResponse.scores,
-            FeedbackResponse.submitted_at,
-        )
-        .where(FeedbackResponse.round_id.in_(answers))
-        .order_by(FeedbackResponse.id)
-    ):
+    for answer in db.session.execute(_answers(), {"round_ids": list(answers)}):
         answers[answer.round_id].append(answer)
     points = []
     for feedback_round in rounds:
@@ -154,6 +154,30 @@ def round_points(scope: Scope) -> list[Point]:
                 if mean is not None:
                     points.append(Point(on, key, round(mean, 2), kind))
     return points
+
+
+@cache
+def _rounds() -> Select:
+    return (
+        select(FeedbackRound)
+        .where(FeedbackRound.client_id == bindparam("client_id"))
+        .order_by(FeedbackRound.created_at, FeedbackRound.id)
+    )
+
+
+@cache
+def _answers() -> Select:
+    """What the figures read of the answers to the rounds ``round_ids``."""
+    return (
+        select(
+            FeedbackResponse.round_id,
+            FeedbackResponse.rater_group,
+            FeedbackResponse.scores,
+            FeedbackResponse.submitted_at,
+        )
+        .where(FeedbackResponse.round_id.in_(bindparam("round_ids", expanding=True)))
+        .order_by(FeedbackResponse.id)
+    )
 
 
 def evaluation_points(scope: Scope) -> list[Point]:

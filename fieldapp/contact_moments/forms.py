@@ -18,7 +18,15 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from fieldapp.common.forms import choice, required, short_text, strip
+from fieldapp.common.forms import (
+    QuickDateTimeLocalInput,
+    QuickHiddenInput,
+    QuickRadioInput,
+    choice,
+    required,
+    short_text,
+    strip,
+)
 from fieldapp.common.time import local_moment, local_zone, now_utc
 from fieldapp.contact_moments.models import KIND_LABELS, ContactKind
 from fieldapp.contact_moments.services import MAX_NOTE
@@ -33,9 +41,15 @@ class ContactForm(FlaskForm):
         default=ContactKind.PHONE_CALL.value,
         validators=[required],
         id="contact-kind",
+        option_widget=QuickRadioInput(),
     )
     reached = RadioField(
-        _l("Reached?"), choices=REACHED, default="yes", validators=[required], id="contact-reached"
+        _l("Reached?"),
+        choices=REACHED,
+        default="yes",
+        validators=[required],
+        id="contact-reached",
+        option_widget=QuickRadioInput(),
     )
     note = TextAreaField(
         _l("Short note"),
@@ -50,10 +64,11 @@ class ContactForm(FlaskForm):
         validators=[Optional()],
         description=_l("Now, unless you change it."),
         id="contact-happened-at",
+        widget=QuickDateTimeLocalInput(),
     )
     # Labelled, though a hidden field shows no label: without one WTForms would load its own
     # translations (a file read on every page with this form) to title-case "uuid".
-    uuid = HiddenField("uuid", id="contact-uuid")
+    uuid = HiddenField("uuid", id="contact-uuid", widget=QuickHiddenInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms import Field
@@ -189,14 +190,18 @@ def as_json(contact: ContactMoment) -> dict[str, Any]:
 
 def latest_of(client: Client, limit: int = LATEST_SHOWN) -> list[ContactMoment]:
     """The client's latest contacts, newest first (one query)."""
-    return list(
-        db.session.scalars(
-            select(ContactMoment)
-            .where(ContactMoment.client_id == client.id)
-            .options(joinedload(ContactMoment.recorded_by))
-            .order_by(ContactMoment.happened_at.desc(), ContactMoment.id.desc())
-            .limit(limit)
-        )
+    return list(db.session.scalars(_latest_of(limit), {"client_id": client.id}))
+
+
+@cache
+def _latest_of(limit: int) -> Select:
+    """The statement of :func:`latest_of`, built once for each of the few limits asked for."""
+    return (
+        select(ContactMoment)
+        .where(ContactMoment.client_id == bindparam("client_id"))
+        .options(joinedload(ContactMoment.recorded_by))
+        .order_by(ContactMoment.happened_at.desc(), ContactMoment.id.desc())
+        .limit(limit)
     )
 
 

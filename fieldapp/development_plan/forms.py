@@ -4,7 +4,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 
-from fieldapp.common.forms import choice, date_field, optional_choice, required, short_text, strip
+from fieldapp.common.forms import (
+    QuickSelect,
+    choice,
+    date_field,
+    optional_choice,
+    required,
+    short_text,
+    strip,
+)
 from fieldapp.development_plan.models import MAX_TEXT, GoalActor, GoalStatus
 from fieldapp.feedback.frameworks import FrameworkText
 
@@ -16,8 +24,11 @@ class GoalForm(FlaskForm):
         filters=[strip],
         render_kw={"rows": 2, "maxlength": MAX_TEXT},
     )
-    competence_key = SelectField(_l("Competence (optional)"), validators=[optional_choice])
-    actor = SelectField(_l("Who acts"), validators=[required])
+    # QuickSelect: the client's file writes both selects on every opening.
+    competence_key = SelectField(
+        _l("Competence (optional)"), validators=[optional_choice], widget=QuickSelect()
+    )
+    actor = SelectField(_l("Who acts"), validators=[required], widget=QuickSelect())
     due_on = date_field(_l("By when"), optional=True)
 
     def __init__(self, framework: FrameworkText, *args: object, **kwargs: object) -> None:

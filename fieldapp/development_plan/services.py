@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.audit import services as audit
@@ -57,11 +58,12 @@ _LISTED = (Goal.status != GoalStatus.OPEN.value, Goal.due_on.is_(None), Goal.due
 
 def goals_of(trajectory: Trajectory) -> list[Goal]:
     """A trajectory's goals: the open ones first, each group by due date (one query)."""
-    return list(
-        db.session.scalars(
-            select(Goal).where(Goal.trajectory_id == trajectory.id).order_by(*_LISTED)
-        )
-    )
+    return list(db.session.scalars(_goals_of(), {"trajectory_id": trajectory.id}))
+
+
+@cache
+def _goals_of() -> Select:
+    return select(Goal).where(Goal.trajectory_id == bindparam("trajectory_id")).order_by(*_LISTED)
 
 
 def goals_of_open_trajectory(client_id: int) -> list[Goal]:

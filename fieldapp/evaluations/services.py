@@ -5,9 +5,10 @@ agreements)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -272,26 +273,7 @@ def judgements_of(client: Client) -> list[tuple[date, str, int]]:
     """The agreed judgements of the client's closed records (their newest version), oldest first:
     ``(day held, competence key, score)``; for the competence trend. One query of the few
     columns it needs, records and judgements together (the client's page asks it each time)."""
-    rows = db.session.execute(
-        select(
-            EvaluationRecord.id,
-            EvaluationRecord.evaluation_id,
-            EvaluationRecord.held_on,
-            EvaluationJudgement.competence_key,
-            EvaluationJudgement.score,
-        )
-        .outerjoin(EvaluationJudgement, EvaluationJudgement.record_id == EvaluationRecord.id)
-        .where(
-            EvaluationRecord.client_id == client.id,
-            EvaluationRecord.status == RecordStatus.CLOSED.value,
-        )
-        .order_by(
-            EvaluationRecord.evaluation_id,
-            EvaluationRecord.version,
-            EvaluationRecord.id,
-            EvaluationJudgement.position,
-        )
-    )
+    rows = db.session.execute(_judgements_of(), {"client_id": client.id})
     # As in _valid_closed: of each evaluation, its newest closed version (the last in this order).
     newest: dict[int, tuple[int, date | None, list[tuple[str, int]]]] = {}
     for record_id, evaluation_id, held_on, key, score in rows:
@@ -308,6 +290,30 @@ def judgements_of(client: Client) -> list[tuple[date, str, int]]:
         if held_on is not None
         for key, score in scores
     ]
+
+
+@cache
+def _judgements_of() -> Select:
+    return (
+        select(
+            EvaluationRecord.id,
+            EvaluationRecord.evaluation_id,
+            EvaluationRecord.held_on,
+            EvaluationJudgement.competence_key,
+            EvaluationJudgement.score,
+        )
+        .outerjoin(EvaluationJudgement, EvaluationJudgement.record_id == EvaluationRecord.id)
+        .where(
+            EvaluationRecord.client_id == bindparam("client_id"),
+            EvaluationRecord.status == RecordStatus.CLOSED.value,
+        )
+        .order_by(
+            EvaluationRecord.evaluation_id,
+            EvaluationRecord.version,
+            EvaluationRecord.id,
+            EvaluationJudgement.position,
+        )
+    )
 
 
 def growth_points_of(record: EvaluationRecord) -> list[GrowthPoint]:

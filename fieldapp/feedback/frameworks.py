@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
@@ -89,11 +90,14 @@ def as_text(framework: Framework, language: str) -> FrameworkText:
 
 def _own_in_use(organisation_id: int) -> Framework | None:
     """The organisation's own framework in use; None means the shipped one."""
-    return db.session.scalars(
-        select(Framework).where(
-            Framework.organisation_id == organisation_id, Framework.in_use.is_(True)
-        )
-    ).first()
+    return db.session.scalars(_own_in_use_statement(), {"organisation_id": organisation_id}).first()
+
+
+@cache
+def _own_in_use_statement() -> Select:
+    return select(Framework).where(
+        Framework.organisation_id == bindparam("organisation_id"), Framework.in_use.is_(True)
+    )
 
 
 def framework_in_use(organisation_id: int, language: str) -> FrameworkText:

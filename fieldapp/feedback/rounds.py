@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.audit import services as audit
@@ -117,21 +118,26 @@ def assisted_invitations(feedback_round: FeedbackRound) -> set[int]:
 def of_client(client_id: int) -> list[RoundSummary]:
     """The client's rounds of every trajectory, oldest first, with how many people answered (one
     query: the client's page lists the open trajectory's and draws the trend from all)."""
-    rows = db.session.execute(
+    rows = db.session.execute(_of_client(), {"client_id": client_id}).all()
+    return [
+        RoundSummary(feedback_round, invited, answered)
+        for feedback_round, invited, answered in rows
+    ]
+
+
+@cache
+def _of_client() -> Select:
+    return (
         select(
             FeedbackRound,
             func.count(Invitation.id),
             func.count(Invitation.submitted_at),
         )
         .outerjoin(Invitation, Invitation.round_id == FeedbackRound.id)
-        .where(FeedbackRound.client_id == client_id)
+        .where(FeedbackRound.client_id == bindparam("client_id"))
         .group_by(FeedbackRound.id)
         .order_by(FeedbackRound.created_at, FeedbackRound.id)
-    ).all()
-    return [
-        RoundSummary(feedback_round, invited, answered)
-        for feedback_round, invited, answered in rows
-    ]
+    )
 
 
 def keys_of(feedback_round: FeedbackRound) -> list[str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from fieldapp.audit import services as audit
@@ -114,7 +115,21 @@ def on_file(client: Client) -> list[MentorOnFile]:
     """The client's current mentors, with the check-ins still to hold: one query of the few
     columns the client's file shows (the file is opened often; :func:`of_client` loads whole
     records and their every check-in)."""
-    rows = db.session.execute(
+    rows = db.session.execute(_on_file(), {"client_id": client.id})
+    mentors: dict[int, MentorOnFile] = {}
+    for row in rows:
+        mentor = mentors.get(row.id)
+        if mentor is None:  # the contact's name, else the counsellor's (as Mentorship.mentor_name)
+            name = row.contact_name if row.contact_name is not None else row.user_name
+            mentor = mentors[row.id] = MentorOnFile(name or "", [])
+        if row.check_in_id is not None:
+            mentor.open_check_ins.append(OpenCheckIn(row.check_in_id, row.due_on))
+    return list(mentors.values())
+
+
+@cache
+def _on_file() -> Select:
+    return (
         select(
             Mentorship.id,
             Contact.name.label("contact_name"),
@@ -125,18 +140,9 @@ def on_file(client: Client) -> list[MentorOnFile]:
         .outerjoin(Contact, Contact.id == Mentorship.mentor_contact_id)
         .outerjoin(User, User.id == Mentorship.mentor_user_id)
         .outerjoin(CheckIn, (CheckIn.mentorship_id == Mentorship.id) & CheckIn.done_on.is_(None))
-        .where(Mentorship.mentee_client_id == client.id, Mentorship.ended_on.is_(None))
+        .where(Mentorship.mentee_client_id == bindparam("client_id"), Mentorship.ended_on.is_(None))
         .order_by(Mentorship.id, CheckIn.due_on, CheckIn.id)
     )
-    mentors: dict[int, MentorOnFile] = {}
-    for row in rows:
-        mentor = mentors.get(row.id)
-        if mentor is None:  # the contact's name, else the counsellor's (as Mentorship.mentor_name)
-            name = row.contact_name if row.contact_name is not None else row.user_name
-            mentor = mentors[row.id] = MentorOnFile(name or "", [])
-        if row.check_in_id is not None:
-            mentor.open_check_ins.append(OpenCheckIn(row.check_in_id, row.due_on))
-    return list(mentors.values())
 
 
 def for_counsellors() -> list[Mentorship]:

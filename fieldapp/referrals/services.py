@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
@@ -78,10 +79,13 @@ def update(actor: User, referral: Referral, details: ReferralDetails) -> None:
 
 
 def of_client(client: Client) -> list[Referral]:
-    return list(
-        db.session.scalars(
-            select(Referral)
-            .where(Referral.client_id == client.id)
-            .order_by(Referral.created_at.desc())
-        )
+    return list(db.session.scalars(_of_client(), {"client_id": client.id}))
+
+
+@cache
+def _of_client() -> Select:
+    return (
+        select(Referral)
+        .where(Referral.client_id == bindparam("client_id"))
+        .order_by(Referral.created_at.desc())
     )

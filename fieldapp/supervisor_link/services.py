@@ -18,10 +18,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -64,9 +65,12 @@ TOLD_NOW = frozenset({ReportKind.ABSENCE, ReportKind.INCIDENT, ReportKind.QUESTI
 
 
 def link_of(trajectory: Trajectory) -> SupervisorLink | None:
-    return db.session.scalars(
-        select(SupervisorLink).where(SupervisorLink.trajectory_id == trajectory.id)
-    ).first()
+    return db.session.scalars(_link_of(), {"trajectory_id": trajectory.id}).first()
+
+
+@cache
+def _link_of() -> Select:
+    return select(SupervisorLink).where(SupervisorLink.trajectory_id == bindparam("trajectory_id"))
 
 
 def ends_at(trajectory: Trajectory) -> datetime | None:
@@ -492,13 +496,18 @@ class Summary:
 def summary_of(trajectory: Trajectory, months: int = 6) -> Summary:
     """The link and the latest ``months`` pulses, oldest first (only those are read: a long
     placement does not make the client's page slower)."""
-    latest = db.session.scalars(
+    latest = db.session.scalars(_latest_pulses(months), {"trajectory_id": trajectory.id})
+    return Summary(link_of(trajectory), list(reversed(list(latest))))
+
+
+@cache
+def _latest_pulses(months: int) -> Select:
+    return (
         select(Pulse)
-        .where(Pulse.trajectory_id == trajectory.id)
+        .where(Pulse.trajectory_id == bindparam("trajectory_id"))
         .order_by(Pulse.month.desc())
         .limit(months)
     )
-    return Summary(link_of(trajectory), list(reversed(list(latest))))
 
 
 @dataclass(frozen=True)

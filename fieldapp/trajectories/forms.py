@@ -7,6 +7,7 @@ from wtforms.validators import NumberRange, Optional
 
 from fieldapp.common.forms import (
     LONG_TEXT,
+    QuickSelect,
     choice,
     date_field,
     optional_choice,
@@ -43,7 +44,7 @@ class TrajectoryForm(FlaskForm):
 
 
 class PhaseForm(FlaskForm):
-    phase = SelectField(_l("Phase"), validators=[required])
+    phase = SelectField(_l("Phase"), validators=[required], widget=QuickSelect())
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, with_expression
 
 from fieldapp.audit import services as audit
@@ -177,10 +178,15 @@ def change_phase(actor: User, trajectory: Trajectory, phase: int) -> None:
 
 
 def answers_of(trajectory: Trajectory) -> dict[str, ChecklistAnswer]:
-    rows = db.session.scalars(
-        select(ChecklistAnswer).where(ChecklistAnswer.trajectory_id == trajectory.id)
-    )
+    rows = db.session.scalars(_answers_of(), {"trajectory_id": trajectory.id})
     return {row.item: row for row in rows}
+
+
+@cache
+def _answers_of() -> Select:
+    return select(ChecklistAnswer).where(
+        ChecklistAnswer.trajectory_id == bindparam("trajectory_id")
+    )
 
 
 def save_checklist(
@@ -328,9 +334,17 @@ def history(client: Client, on: date | None = None) -> list[Trajectory]:
     """The client's trajectories, newest first, with their worksite, floor supervisor and
     evaluations, and (given ``on``) their hours a week that day as ``hours_on`` (the same as
     :func:`current_hours`): one query for all that the client's page shows of them."""
+    if on is None:
+        return list(db.session.scalars(_history(False), {"client_id": client.id}).unique())
+    return list(db.session.scalars(_history(True), {"client_id": client.id, "on": on}).unique())
+
+
+@cache
+def _history(with_hours: bool) -> Select:
+    """The statement of :func:`history`, built once: every opening of a client's file runs it."""
     statement = (
         select(Trajectory)
-        .where(Trajectory.client_id == client.id)
+        .where(Trajectory.client_id == bindparam("client_id"))
         .options(
             joinedload(Trajectory.worksite),
             joinedload(Trajectory.supervisor),
@@ -338,10 +352,13 @@ def history(client: Client, on: date | None = None) -> list[Trajectory]:
         )
         .order_by(Trajectory.started_on.desc())
     )
-    if on is not None:
+    if with_hours:
         hours = (
             select(RegimePeriod.hours_per_week)
-            .where(RegimePeriod.trajectory_id == Trajectory.id, RegimePeriod.starts_on <= on)
+            .where(
+                RegimePeriod.trajectory_id == Trajectory.id,
+                RegimePeriod.starts_on <= bindparam("on"),
+            )
             # Said here: the tenant's criteria do not reach into a query expression.
             .where(RegimePeriod.organisation_id == Trajectory.organisation_id)
             .order_by(RegimePeriod.starts_on.desc(), RegimePeriod.id.desc())
@@ -352,7 +369,7 @@ def history(client: Client, on: date | None = None) -> list[Trajectory]:
         # populate_existing: a trajectory loaded earlier in the session gets its hours too.
         statement = statement.options(with_expression(Trajectory.hours_on, hours))
         statement = statement.execution_options(populate_existing=True)
-    return list(db.session.scalars(statement).unique())
+    return statement
 
 
 def placed_at(worksite: Worksite, visible: object) -> list[tuple[Client, Trajectory]]:

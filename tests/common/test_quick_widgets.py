@@ -1,0 +1,81 @@
+"""The quick input widgets (common/forms.py) write the same markup as WTForms' own."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from markupsafe import Markup
+from wtforms import DateField, DateTimeLocalField, Form, HiddenField, RadioField, StringField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import html_params
+
+from fieldapp.common.forms import (
+    QuickDateInput,
+    QuickDateTimeLocalInput,
+    QuickHiddenInput,
+    QuickRadioInput,
+    QuickTextInput,
+    choice,
+    quick_html_params,
+)
+
+CHOICES = [choice("a", "A"), choice("b", 'B "b" &')]
+
+ATTRIBUTES = [
+    {},
+    {"name": "note", "id": "f", "class_": "wide", "for_": "x"},
+    {"checked": True, "readonly": False, "value": 'Keuken "De Linde" & <co>'},
+    {"data_contact_id": 3, "aria_describedby": "a-hint a-error", "maxlength": 200},
+    {"value": Markup('<b title="x">bold</b>'), "placeholder": None, "autofocus": True},
+    {"value": "Café Ödön ' \\ é", "inputmode": "numeric", "rows": 2},
+]
+
+
+@pytest.mark.parametrize("attributes", ATTRIBUTES)
+def test_the_same_attributes_as_wtforms(attributes):
+    assert quick_html_params(**attributes) == html_params(**attributes)
+    assert isinstance(quick_html_params(**attributes), Markup)
+
+
+class Both(Form):
+    text_theirs = StringField(validators=[DataRequired(), Length(max=20)])
+    text_ours = StringField(validators=[DataRequired(), Length(max=20)], widget=QuickTextInput())
+    hidden_theirs = HiddenField()
+    hidden_ours = HiddenField(widget=QuickHiddenInput())
+    day_theirs = DateField()
+    day_ours = DateField(widget=QuickDateInput())
+    moment_theirs = DateTimeLocalField(format="%Y-%m-%dT%H:%M")
+    moment_ours = DateTimeLocalField(format="%Y-%m-%dT%H:%M", widget=QuickDateTimeLocalInput())
+    choice_theirs = RadioField(choices=CHOICES, validators=[DataRequired()])
+    choice_ours = RadioField(
+        choices=CHOICES,
+        validators=[DataRequired()],
+        option_widget=QuickRadioInput(),
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {
+            "text": 'Keuken "De Linde" & <co>',
+            "hidden": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+            "day": date(2026, 3, 12),
+            "moment": datetime(2026, 3, 12, 9, 30),
+            "choice": "b",
+        },
+    ],
+)
+def test_the_same_inputs_as_wtforms(data):
+    form = Both(
+        data={f"{name}_{who}": value for name, value in data.items() for who in ("theirs", "ours")}
+    )
+    for name in ("text", "hidden", "day", "moment"):
+        theirs, ours = form[f"{name}_theirs"], form[f"{name}_ours"]
+        for render in ({}, {"aria_describedby": "x-error", "autocomplete": "off", "class_": "c"}):
+            assert ours(**render).replace("_ours", "_theirs") == theirs(**render)
+    theirs_options, ours_options = list(form.choice_theirs), list(form.choice_ours)
+    for theirs, ours in zip(theirs_options, ours_options, strict=True):
+        assert ours().replace("_ours", "_theirs") == theirs()
