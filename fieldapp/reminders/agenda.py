@@ -80,6 +80,7 @@ OPEN_STATUSES = (
 )
 _PENDING = "fieldapp_agenda_pending"  # on session.info: organisation -> (clients, mentorships)
 
+PLANNED_AT_ONCE = 500  # files planned together: a few queries, no IN (...) of thousands
 _MENTORSHIP = "mentorship:"  # the scope of a mentorship's rows, before its id
 
 
@@ -440,8 +441,8 @@ def plan_organisation(organisation_id: int) -> None:
             Mentorship.organisation_id == organisation_id, Mentorship.mentee_user_id.is_not(None)
         )
     ).all()
-    for start in range(0, len(client_ids), 500):
-        plan(organisation_id, client_ids[start : start + 500])
+    for start in range(0, len(client_ids), PLANNED_AT_ONCE):
+        plan(organisation_id, client_ids[start : start + PLANNED_AT_ONCE])
     plan(organisation_id, (), mentorship_ids)
 
 
@@ -482,7 +483,12 @@ def _feedback_round_changed(feedback_round: FeedbackRound, **_: Any) -> None:
 def _plan_pending(session: Session) -> None:
     pending: dict[int, tuple[set[int], set[int]]] | None = session.info.pop(_PENDING, None)
     for organisation_id, (clients, mentorships) in (pending or {}).items():
-        plan(organisation_id, clients, mentorships)
+        client_ids = sorted(clients)
+        # In slices, as the nightly pass: thousands of files at once (a spreadsheet import) make
+        # no query with thousands of values in one IN (...).
+        for start in range(0, len(client_ids), PLANNED_AT_ONCE):
+            plan(organisation_id, client_ids[start : start + PLANNED_AT_ONCE])
+        plan(organisation_id, (), mentorships)
 
 
 def _forget(session: Session, previous_transaction: SessionTransaction) -> None:
