@@ -516,3 +516,28 @@ def test_a_duplicate_only_the_service_sees_is_refused_on_its_row(client, admin, 
     assert "This client already has a file" in chunk
     assert "This client already has a file" not in text[: text.index('data-row="clients-4"')]
     assert [count(db, m) for m in (Client, Trajectory)] == [0, 0]
+
+
+def test_the_confirmation_reads_in_batches(app, client, admin, db):
+    """New clients are opened and their trajectories started together: no query per row, so a
+    file of 40 new clients reads as often as one of 4 (inserts aside: SQLite makes one per row)."""
+    from bench.measure import counting_queries
+    from fieldapp.extensions import db as _db
+
+    with app.app_context():
+        engine = _db.engine
+
+    def reads_of_confirming(prefix: str, n: int) -> int:
+        end = days_from_today(300)
+        rows = [
+            client_row(f"{prefix}{i}", "Claes", None, "an@example.org", "art60", today(), end)
+            for i in range(n)
+        ]
+        page = upload(client, xlsx({"Clients": rows}))
+        assert page.status_code == 200, page.get_data(as_text=True)
+        with counting_queries(engine) as statements:
+            assert confirm(client, page.get_data(as_text=True)).status_code == 302
+        return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT"))
+
+    assert reads_of_confirming("Vier", 4) == reads_of_confirming("Veertig", 40)
+    assert count(db, Trajectory) == 44
