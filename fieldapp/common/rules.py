@@ -16,3 +16,12 @@ class RuleBroken(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class RefusedAt(Exception):
+    """A rule refused item ``index`` of a batch given to a service (``error`` says which rule).
+    Nothing of the batch is to be kept: the caller rolls the transaction back."""
+
+    def __init__(self, index: int, error: RuleBroken) -> None:
+        super().__init__(error.message)
+        self.index, self.error = index, error

@@ -17,7 +17,7 @@ from fieldapp.auth import services as auth_services
 from fieldapp.auth.models import User
 from fieldapp.clients import services as client_services
 from fieldapp.clients.models import Client
-from fieldapp.common.rules import RuleBroken
+from fieldapp.common.rules import RefusedAt, RuleBroken
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.imports.columns import Kind
@@ -28,6 +28,8 @@ from fieldapp.trajectories import services as trajectory_services
 from fieldapp.trajectories.models import Trajectory
 from fieldapp.worksites import services as worksite_services
 from fieldapp.worksites.models import Worksite
+
+NEW_CLIENTS_AT_ONCE = 500  # new clients' rows opened together: a few statements, one flush
 
 
 class RowRefused(Exception):
@@ -98,17 +100,27 @@ def run(actor: User, upload: ImportUpload, plan: Preview) -> dict[str, Counts]:
     counts = {kind.value: Counts() for kind in Kind}
     users = {e: u for e, u in plan.users.items() if u.organisation_id == actor.organisation_id}
     worksites = dict(plan.worksites)
+    new_clients: list[RowPlan] = []  # in a row, opened together
     for row in plan.rows:
         counts[row.kind.value].add(row.action)
+        if row.kind is Kind.CLIENTS and row.record is None:
+            new_clients.append(row)
+            if len(new_clients) == NEW_CLIENTS_AT_ONCE:
+                _new_clients(actor, new_clients, users, worksites)
+                new_clients = []
+            continue
+        _new_clients(actor, new_clients, users, worksites)
+        new_clients = []
         try:
             if row.kind is Kind.STAFF:
                 users[row.values["email"]] = _staff(actor, row)
             elif row.kind is Kind.WORKSITES:
                 worksites[row.values["name"].lower()] = _worksite(actor, row, worksites)
             else:
-                _client(actor, row, users, worksites)
+                _client(actor, row, worksites)
         except RuleBroken as error:
             raise RowRefused(row, error) from error
+    _new_clients(actor, new_clients, users, worksites)
     audit.record(
         "import.completed",
         organisation_id=actor.organisation_id,
@@ -174,35 +186,61 @@ def _worksite(actor: User, row: RowPlan, made: dict[str, Worksite]) -> Worksite:
     return worksite
 
 
-def _client(
-    actor: User, row: RowPlan, users: dict[str, User], worksites: dict[str, Worksite]
+def _new_clients(
+    actor: User, rows: list[RowPlan], users: dict[str, User], worksites: dict[str, Worksite]
 ) -> None:
-    details = row.values["details"]
-    client = row.record
-    if client is None:
-        counsellor = users[row.values["counsellor"]]
-        client = client_services.create_client(actor, details, counsellor)
-    elif row.action is Action.UPDATE and _client_changed(client, details):
-        client_services.update_client(actor, client, details)
-    trajectory = row.values.get("trajectory")
-    if trajectory is None or (row.trajectory is not None and row.action is Action.UNCHANGED):
+    """Rows of new clients, through the services' batch entry points: the same rules and records
+    as :func:`_client` row after row, in a few statements instead of a dozen per row."""
+    if not rows:
         return
-    worksite = None
-    if trajectory["worksite"]:
-        worksite = worksites[trajectory["worksite"]]
+    new = [(row.values["details"], users[row.values["counsellor"]]) for row in rows]
+    try:
+        clients = client_services.create_clients(actor, new)
+    except RefusedAt as refused:
+        raise RowRefused(rows[refused.index], refused.error) from refused
+    started = [(row, client) for row, client in zip(rows, clients, strict=True) if _starts(row)]
+    try:
+        trajectory_services.start_many(
+            actor,
+            [(client, _trajectory_plan(row, worksites, None), None) for row, client in started],
+        )
+    except RefusedAt as refused:
+        raise RowRefused(started[refused.index][0], refused.error) from refused
+
+
+def _starts(row: RowPlan) -> bool:
+    return row.values.get("trajectory") is not None
+
+
+def _client(actor: User, row: RowPlan, worksites: dict[str, Worksite]) -> None:
+    """A row of a client who has a file: its changes, its trajectory started or changed."""
+    client = row.record
+    if row.action is Action.UPDATE and _client_changed(client, row.values["details"]):
+        client_services.update_client(actor, client, row.values["details"])
+    if not _starts(row) or (row.trajectory is not None and row.action is Action.UNCHANGED):
+        return
     current = row.trajectory
+    plan = _trajectory_plan(row, worksites, current)
+    if current is None:
+        trajectory_services.start(actor, client, plan, None)
+    elif _trajectory_changed(current, plan):
+        trajectory_services.update(actor, current, plan)
+
+
+def _trajectory_plan(
+    row: RowPlan, worksites: dict[str, Worksite], current: Trajectory | None
+) -> trajectory_services.TrajectoryPlan:
+    """The row's trajectory; an unchanged worksite keeps ``current``'s floor supervisor."""
+    trajectory = row.values["trajectory"]
+    worksite = worksites[trajectory["worksite"]] if trajectory["worksite"] else None
     keeps_supervisor = current is not None and current.worksite_id == (worksite and worksite.id)
-    plan = trajectory_services.TrajectoryPlan(
+    return trajectory_services.TrajectoryPlan(
         trajectory["scheme"],
         trajectory["started_on"],
         trajectory["planned_end_on"],
         worksite.id if worksite else None,
         current.supervisor_id if keeps_supervisor else None,
     )
-    if current is None:
-        trajectory_services.start(actor, client, plan, None)
-    elif _trajectory_changed(current, plan):
-        trajectory_services.update(actor, current, plan)
 
 
 def _client_changed(client: Client, details: client_services.ClientDetails) -> bool:

@@ -80,6 +80,7 @@ OPEN_STATUSES = (
 )
 _PENDING = "fieldapp_agenda_pending"  # on session.info: organisation -> (clients, mentorships)
 
+PLANNED_AT_ONCE = 500  # files planned together: a few queries, no IN (...) of thousands
 _MENTORSHIP = "mentorship:"  # the scope of a mentorship's rows, before its id
 
 
@@ -303,9 +304,6 @@ def on_postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-_INSERT_SLICE = 1000  # rows per INSERT: 16 values each
-
-
 def insert_new(rows: list[dict[str, Any]]) -> None:
     """Insert reminder rows whose key is new; a key that exists, or that another transaction
     just inserted, is left alone. Each row gives at least its key, kind, scope, subject, user,
@@ -322,14 +320,17 @@ def insert_new(rows: list[dict[str, Any]]) -> None:
         "urgent": False,
     }
     insert = postgresql.insert if on_postgresql() else sqlite.insert
-    # In slices: one statement's bound values stay below SQLite's and PostgreSQL's limits even
-    # when a whole caseload is planned at once (a spreadsheet import).
-    for start in range(0, len(rows), _INSERT_SLICE):
-        db.session.execute(
-            insert(Reminder)
-            .values([{**fresh, **row} for row in rows[start : start + _INSERT_SLICE]])
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
+    statement = insert(Reminder.__table__).on_conflict_do_nothing(index_elements=["key"])
+    # One statement run for many rows (the driver's executemany, or SQLAlchemy's "insert many
+    # values" batches), compiled once: a whole caseload planned at once (a spreadsheet import)
+    # costs no statement of thousands of bound values compiled afresh. Rows are grouped by the
+    # columns they give, as every row of one executemany gives the same ones.
+    by_columns: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for row in rows:
+        values = {**fresh, **row}
+        by_columns.setdefault(frozenset(values), []).append(values)
+    for group in by_columns.values():
+        db.session.execute(statement, group)
 
 
 def client_of(scope: str) -> int | None:
@@ -440,8 +441,8 @@ def plan_organisation(organisation_id: int) -> None:
             Mentorship.organisation_id == organisation_id, Mentorship.mentee_user_id.is_not(None)
         )
     ).all()
-    for start in range(0, len(client_ids), 500):
-        plan(organisation_id, client_ids[start : start + 500])
+    for start in range(0, len(client_ids), PLANNED_AT_ONCE):
+        plan(organisation_id, client_ids[start : start + PLANNED_AT_ONCE])
     plan(organisation_id, (), mentorship_ids)
 
 
@@ -482,7 +483,12 @@ def _feedback_round_changed(feedback_round: FeedbackRound, **_: Any) -> None:
 def _plan_pending(session: Session) -> None:
     pending: dict[int, tuple[set[int], set[int]]] | None = session.info.pop(_PENDING, None)
     for organisation_id, (clients, mentorships) in (pending or {}).items():
-        plan(organisation_id, clients, mentorships)
+        client_ids = sorted(clients)
+        # In slices, as the nightly pass: thousands of files at once (a spreadsheet import) make
+        # no query with thousands of values in one IN (...).
+        for start in range(0, len(client_ids), PLANNED_AT_ONCE):
+            plan(organisation_id, client_ids[start : start + PLANNED_AT_ONCE])
+        plan(organisation_id, (), mentorships)
 
 
 def _forget(session: Session, previous_transaction: SessionTransaction) -> None:

@@ -235,7 +235,8 @@ def test_a_rule_a_service_refuses_rolls_everything_back(client, admin, db, monke
         raise RuleBroken("Refused by the rule.")
 
     page = upload(client, full_file()).get_data(as_text=True)
-    monkeypatch.setattr(trajectory_services, "start", refuse)
+    # The rule every start of a trajectory checks, one at a time or a batch of them.
+    monkeypatch.setattr(trajectory_services, "_check_plan", refuse)
     response = confirm(client, page)
     assert response.status_code == 422
     assert "Refused by the rule." in response.get_data(as_text=True)
@@ -411,3 +412,132 @@ def test_the_preview_reads_existing_records_in_batches(app, client, admin, db, m
     assert preview_queries(app, client, clients_file(40)) == preview_queries(
         app, client, clients_file(4)
     )
+
+
+def test_an_imported_file_is_the_file_opened_by_hand(client, admin, db):
+    """The import opens files and starts trajectories many at a time; what it makes is what the
+    new-client and new-trajectory forms' services make one at a time: evaluation moments, agenda
+    rows, timeline and audit trail."""
+    from fieldapp.clients import services as client_services
+    from fieldapp.clients.models import TimelineEvent
+    from fieldapp.method import Scheme
+    from fieldapp.reminders.models import Reminder
+    from fieldapp.trajectories import services as trajectory_services
+    from fieldapp.trajectories.models import Evaluation
+
+    an = db.session.scalars(select(User).where(User.email == "an@example.org")).one()
+    start, birth = days_from_today(-100), days_from_today(-9000)
+    end = start + timedelta(days=400)
+    details = client_services.ClientDetails("Mina", "Peeters", birth, "", "", "nl", "Gent")
+    by_hand = client_services.create_client(admin, details, an)
+    plan = trajectory_services.TrajectoryPlan(Scheme.ART60, start, end, None, None)
+    trajectory_services.start(admin, by_hand, plan, None)
+    db.session.commit()  # the agenda plans the file
+    rows = [
+        client_row(first, "Claes", birth, "an@example.org", "art60", start, end)
+        for first in ("Tom", "Lea", "Jo")
+    ]
+    page = upload(client, xlsx({"Clients": rows}))
+    assert confirm(client, page.get_data(as_text=True)).status_code == 302
+
+    def file_of(client_id: int) -> tuple:
+        found = db.session.get(Client, client_id)
+        trajectory = db.session.scalars(
+            select(Trajectory).where(Trajectory.client_id == client_id)
+        ).one()
+        evaluations = db.session.execute(
+            select(Evaluation.months, Evaluation.due_on, Evaluation.done_on, Evaluation.agreed)
+            .where(Evaluation.trajectory_id == trajectory.id)
+            .order_by(Evaluation.months)
+        ).all()
+        reminders = db.session.execute(
+            select(
+                Reminder.kind,
+                Reminder.moment,
+                Reminder.event_on,
+                Reminder.status,
+                Reminder.channel,
+                Reminder.user_id,
+                Reminder.next_attempt_at,
+                Reminder.organisation_id,
+            )
+            .where(Reminder.client_id == client_id)
+            .order_by(Reminder.kind, Reminder.moment)
+        ).all()
+        timeline = db.session.execute(
+            select(TimelineEvent.kind, TimelineEvent.data, TimelineEvent.actor_id)
+            .where(TimelineEvent.client_id == client_id)
+            .order_by(TimelineEvent.id)
+        ).all()
+        audit = db.session.execute(
+            select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.organisation_id)
+            .where(
+                ((AuditEvent.target_type == "client") & (AuditEvent.target_id == client_id))
+                | (
+                    (AuditEvent.target_type == "trajectory")
+                    & (AuditEvent.target_id == trajectory.id)
+                )
+            )
+            .order_by(AuditEvent.id)
+        ).all()
+        assert evaluations
+        assert reminders
+        return (
+            found.counsellor_id,
+            found.organisation_id,
+            (trajectory.scheme, trajectory.phase, trajectory.started_on, trajectory.planned_end_on),
+            evaluations,
+            reminders,
+            timeline,
+            audit,
+        )
+
+    imported = db.session.scalars(select(Client.id).where(Client.last_name == "Claes")).all()
+    assert len(imported) == 3
+    for client_id in imported:
+        assert file_of(client_id) == file_of(by_hand.id)
+
+
+def test_a_duplicate_only_the_service_sees_is_refused_on_its_row(client, admin, db):
+    """The same name once without and once with a birth date: two rows to the preview, one
+    client to the duplicate rule, which the import applies among the new files as well."""
+    rows = [
+        client_row("Jan", "Peeters", None, "an@example.org", "twe", today()),
+        client_row("Tom", "Claes", None, "an@example.org"),
+        client_row("Jan", "Peeters", days_from_today(-9000), "an@example.org", "twe", today()),
+    ]
+    page = upload(client, xlsx({"Clients": rows})).get_data(as_text=True)
+    assert 'data-count="clients-create">3<' in page
+    response = confirm(client, page)
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    chunk = text[text.index('data-row="clients-4"') :]
+    chunk = chunk[: chunk.index("</li>")]
+    assert "This client already has a file" in chunk
+    assert "This client already has a file" not in text[: text.index('data-row="clients-4"')]
+    assert [count(db, m) for m in (Client, Trajectory)] == [0, 0]
+
+
+def test_the_confirmation_reads_in_batches(app, client, admin, db):
+    """New clients are opened and their trajectories started together: no query per row, so a
+    file of 40 new clients reads as often as one of 4 (inserts aside: SQLite makes one per row)."""
+    from bench.measure import counting_queries
+    from fieldapp.extensions import db as _db
+
+    with app.app_context():
+        engine = _db.engine
+
+    def reads_of_confirming(prefix: str, n: int) -> int:
+        end = days_from_today(300)
+        rows = [
+            client_row(f"{prefix}{i}", "Claes", None, "an@example.org", "art60", today(), end)
+            for i in range(n)
+        ]
+        page = upload(client, xlsx({"Clients": rows}))
+        assert page.status_code == 200, page.get_data(as_text=True)
+        with counting_queries(engine) as statements:
+            assert confirm(client, page.get_data(as_text=True)).status_code == 302
+        return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT"))
+
+    assert reads_of_confirming("Vier", 4) == reads_of_confirming("Veertig", 40)
+    assert count(db, Trajectory) == 44
