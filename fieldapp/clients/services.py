@@ -116,7 +116,7 @@ def create_clients(actor: User, new: Sequence[tuple[ClientDetails, User]]) -> li
     clients = []
     for index, (details, counsellor) in enumerate(new):
         try:
-            if not may_follow(counsellor):
+            if not may_follow(counsellor) or counsellor.organisation_id != actor.organisation_id:
                 raise RuleBroken(
                     _("Choose the counsellor who follows this client."), field="counsellor"
                 )

@@ -166,7 +166,9 @@ class QuickSelect(Select):
     def render_option(cls, choice: Choice, **kwargs: Any) -> Markup:
         if choice.render_kw or kwargs or not isinstance(choice.value, str):
             return super().render_option(choice, **kwargs)
-        value, label = escape(choice.value), escape(choice.label or choice.value)
+        # A Markup value is not escaped again, but may hold a quote: as html_params writes it.
+        value = str(escape(choice.value)).replace('"', "&quot;")
+        label = escape(choice.label or choice.value)
         selected = "selected " if choice.selected else ""
         return Markup(f'<option {selected}value="{value}">{label}</option>')  # noqa: S704 (escaped)
 

@@ -18,10 +18,11 @@ class RuleBroken(Exception):
         self.field = field
 
 
-class RefusedAt(Exception):
+class RefusedAt(RuleBroken):
     """A rule refused item ``index`` of a batch given to a service (``error`` says which rule).
-    Nothing of the batch is to be kept: the caller rolls the transaction back."""
+    Nothing of the batch is to be kept: the caller rolls the transaction back. A caller that does
+    not look at the index still shows the rule's message, as for any ``RuleBroken``."""
 
     def __init__(self, index: int, error: RuleBroken) -> None:
-        super().__init__(error.message)
+        super().__init__(error.message, field=error.field)
         self.index, self.error = index, error

@@ -194,18 +194,40 @@ def _new_clients(
     if not rows:
         return
     new = [(row.values["details"], users[row.values["counsellor"]]) for row in rows]
+    plans = {
+        index: _trajectory_plan(row, worksites, None)
+        for index, row in enumerate(rows)
+        if _starts(row)
+    }
+    # One after the other, a row's plan was refused before the next row's client was made: the
+    # first refused row in the file is named, whichever of the two batches refuses it.
+    refused_plan = _first_refused_plan(actor, plans)
     try:
         clients = client_services.create_clients(actor, new)
     except RefusedAt as refused:
+        if refused_plan is not None and refused_plan.index < refused.index:
+            raise RowRefused(rows[refused_plan.index], refused_plan.error) from refused_plan
         raise RowRefused(rows[refused.index], refused.error) from refused
-    started = [(row, client) for row, client in zip(rows, clients, strict=True) if _starts(row)]
+    if refused_plan is not None:
+        raise RowRefused(rows[refused_plan.index], refused_plan.error) from refused_plan
+    started = [(index, clients[index]) for index in plans]
     try:
         trajectory_services.start_many(
-            actor,
-            [(client, _trajectory_plan(row, worksites, None), None) for row, client in started],
+            actor, [(client, plans[index], None) for index, client in started]
         )
     except RefusedAt as refused:
-        raise RowRefused(started[refused.index][0], refused.error) from refused
+        raise RowRefused(rows[started[refused.index][0]], refused.error) from refused
+
+
+def _first_refused_plan(
+    actor: User, plans: dict[int, trajectory_services.TrajectoryPlan]
+) -> RefusedAt | None:
+    for index, plan in plans.items():
+        try:
+            trajectory_services.check_plan(plan, actor.organisation_id)
+        except RuleBroken as error:
+            return RefusedAt(index, error)
+    return None
 
 
 def _starts(row: RowPlan) -> bool:

@@ -329,7 +329,11 @@ def insert_new(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         values = {**fresh, **row}
         by_columns.setdefault(frozenset(values), []).append(values)
-    for group in by_columns.values():
+    for columns, group in by_columns.items():
+        # An executemany leaves out a key that is no column, where a VALUES list refused it.
+        unknown = columns - set(Reminder.__table__.c.keys())
+        if unknown:
+            raise ValueError(f"not columns of reminder: {', '.join(sorted(unknown))}")
         db.session.execute(statement, group)
 
 

@@ -49,7 +49,9 @@ def open_trajectory(client: Client) -> Trajectory | None:
     ).first()
 
 
-def _check_plan(plan: TrajectoryPlan, organisation_id: int) -> None:
+def check_plan(plan: TrajectoryPlan, organisation_id: int) -> None:
+    """The rules of a plan itself (dates, scheme, worksite and supervisor of the organisation);
+    raises ``RuleBroken``."""
     if plan.planned_end_on is not None and plan.planned_end_on < plan.started_on:
         raise RuleBroken(_("The planned end is before the start."), field="planned_end_on")
     if plan.scheme is Scheme.ART60:
@@ -138,7 +140,7 @@ def start_many(
                 raise RuleBroken(_("This file is anonymised."))
             if client.id in opened:
                 raise RuleBroken(_("This client already has an open trajectory. End it first."))
-            _check_plan(plan, client.organisation_id)
+            check_plan(plan, client.organisation_id)
         except RuleBroken as error:
             raise RefusedAt(index, error) from error
         opened.add(client.id)
@@ -181,7 +183,7 @@ def start_many(
 def update(actor: User, trajectory: Trajectory, plan: TrajectoryPlan) -> None:
     if not trajectory.is_open:
         raise RuleBroken(_("This trajectory has ended and can no longer be changed."))
-    _check_plan(plan, trajectory.organisation_id)
+    check_plan(plan, trajectory.organisation_id)
     trajectory.scheme = plan.scheme.value
     trajectory.started_on = plan.started_on
     trajectory.planned_end_on = plan.planned_end_on

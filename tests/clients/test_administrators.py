@@ -3,6 +3,8 @@ sensitive part: not through a share, a hand-over or a file of his own, whatever 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import func, select
 
@@ -74,3 +76,19 @@ def test_a_share_stored_before_these_rules_gives_no_sensitive_part(client, db, a
     assert "schulden en huisvesting" not in client.get(f"/clients/{world.client.id}").get_data(
         as_text=True
     )
+
+
+def test_a_file_is_never_opened_for_a_counsellor_of_another_organisation(db, make):
+    """The form and the import offer only the organisation's counsellors; the service refuses
+    the others too, one file or a batch of them."""
+    ours, theirs = make.user(), make.user()
+    details = services.ClientDetails("Mina", "Peeters", None, "", "", "nl", "Gent")
+    with pytest.raises(RuleBroken):
+        services.create_client(ours, details, theirs)
+    db.session.rollback()
+    with pytest.raises(RuleBroken):
+        services.create_clients(
+            ours, [(details, ours), (replace(details, first_name="Tom"), theirs)]
+        )
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Client)) == 0

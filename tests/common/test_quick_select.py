@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectChoice, SelectField
 
@@ -46,6 +47,20 @@ def test_options_with_their_own_attributes_are_left_to_wtforms(app):
     with app.test_request_context():
         form = Marked(data={"theirs": "1", "ours": "1"})
         assert str(form.ours()).replace("ours", "theirs") == str(form.theirs())
+
+
+def test_a_value_already_marked_safe_cannot_end_its_attribute(app):
+    """A Markup value is not escaped again; a quote in it is written as WTForms writes it."""
+    sly = [SelectChoice(Markup('x" onmouseover="alert(1)'), "X"), choice(2, "Twee")]
+
+    class Sly(Form):
+        theirs = SelectField(choices=sly)
+        ours = SelectField(choices=sly, widget=QuickSelect())
+
+    with app.test_request_context():
+        form = Sly(data={"theirs": "2", "ours": "2"})
+        assert str(form.ours()).replace("ours", "theirs") == str(form.theirs())
+        assert 'onmouseover="' not in str(form.ours())
 
 
 class Filter(Form):

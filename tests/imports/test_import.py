@@ -236,12 +236,45 @@ def test_a_rule_a_service_refuses_rolls_everything_back(client, admin, db, monke
 
     page = upload(client, full_file()).get_data(as_text=True)
     # The rule every start of a trajectory checks, one at a time or a batch of them.
-    monkeypatch.setattr(trajectory_services, "_check_plan", refuse)
+    monkeypatch.setattr(trajectory_services, "check_plan", refuse)
     response = confirm(client, page)
     assert response.status_code == 422
     assert "Refused by the rule." in response.get_data(as_text=True)
     assert [count(db, m) for m in (Client, Worksite, Contact, Trajectory)] == [0, 0, 0, 0]
     assert count(db, User) == 2
+
+
+def test_of_two_rows_a_service_refuses_the_first_in_the_file_is_named(
+    client, admin, db, monkeypatch
+):
+    """Row 2's trajectory is refused by its plan's rule, row 4 is a duplicate only the service
+    sees (the preview let a client without a birth date through): row 2 is named, as when the
+    rows were saved one after the other."""
+    from fieldapp.common.rules import RuleBroken
+    from fieldapp.trajectories import services as trajectory_services
+
+    checked = trajectory_services.check_plan
+    refused_start = days_from_today(-5)
+
+    def refuse_one(plan, organisation_id):
+        if plan.started_on == refused_start:
+            raise RuleBroken("Refused by the rule.")
+        return checked(plan, organisation_id)
+
+    monkeypatch.setattr(trajectory_services, "check_plan", refuse_one)
+    rows = [
+        client_row("Jan", "Peeters", None, "an@example.org", "twe", refused_start),
+        client_row("Tom", "Claes", None, "an@example.org"),
+        client_row("Jan", "Peeters", days_from_today(-9000), "an@example.org", "twe", today()),
+    ]
+    page = upload(client, xlsx({"Clients": rows})).get_data(as_text=True)
+    response = confirm(client, page)
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    row_2 = text[text.index('data-row="clients-2"') :]
+    assert "Refused by the rule." in row_2[: row_2.index("</li>")]
+    assert "already has a file" not in text
+    assert count(db, Client) == 0
 
 
 @pytest.mark.parametrize("delimiter", [";", ","])

@@ -233,3 +233,25 @@ def test_anonymising_a_file_cancels_its_reminders(db, make):
     privacy.anonymise(counsellor, client)
     db.session.commit()
     assert rows(db, status="pending") == []
+
+
+def test_a_row_with_a_key_that_is_no_column_is_refused_not_saved_without_it(db, make):
+    """Rows go in as one statement run for many (executemany), which would leave a misspelt
+    column out silently; the agenda refuses such a row instead."""
+    counsellor = make.user()
+    row = {
+        "organisation_id": counsellor.organisation_id,
+        "key": "evaluation:1:20261204",
+        "kind": "evaluation",
+        "scope": "",
+        "subject_id": 1,
+        "user_id": counsellor.id,
+        "moment": today(),
+        "event_on": today(),
+        "next_attempt_at": now_utc(),
+        "urgnet": True,
+    }
+    with pytest.raises(ValueError, match="urgnet"):
+        agenda.insert_new([row])
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Reminder)) == 0
