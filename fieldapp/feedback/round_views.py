@@ -174,9 +174,8 @@ def report(feedback_round: FeedbackRound) -> ResponseReturnValue:
     user = acting_user()
     language = str(get_locale())
     threshold = user.organisation.feedback_threshold
-    reports = report_service.with_history(feedback_round, threshold, language)
-    current = reports[-1]
-    history = [(format_date(r.round.created_at, "d/M/yy"), r) for r in reports]
+    current, rounds = report_service.with_history(feedback_round, threshold, language)
+    history = [(format_date(earlier.created_at, "d/M/yy"), means) for earlier, means in rounds]
     return render_template(
         "feedback/report.html",
         report=current,

@@ -174,9 +174,11 @@ def test_the_trend_shows_the_rounds_up_to_this_one(client, auth, db, make):
     answer(db, first, RaterGroup.SUPERVISOR, 3)
     second, _ = make.feedback_round(world, rounds.Rater(RaterGroup.SELF, "Zelf"))
     answer(db, second, RaterGroup.SELF, 4)
-    built = report_service.with_history(second, 3, "en")
-    assert [r.round.id for r in built] == [first.id, second.id]
-    assert built[0].rows[0].own.mean == 2
+    built, history = report_service.with_history(second, 3, "en")
+    assert built.round is second
+    assert [r.id for r, _ in history] == [first.id, second.id]
+    assert history[0][1][0] == (KEY, 2, 3)  # the first round: self and the supervisor
+    assert history[1][1] == built.means
     auth.login(world.counsellor.email)
     assert 'id="trend-heading"' in client.get(f"/feedback/rounds/{second.id}/report").get_data(
         as_text=True
