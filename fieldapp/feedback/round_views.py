@@ -37,7 +37,12 @@ from fieldapp.feedback import report as report_service
 from fieldapp.feedback.loaders import INVITATION, ROUND
 from fieldapp.feedback.models import FeedbackRound, Invitation, RaterGroup
 from fieldapp.feedback.report_export import as_table
-from fieldapp.feedback.round_forms import GROUP_LABELS, DeadlineForm, StartRoundForm
+from fieldapp.feedback.round_forms import (
+    GROUP_LABELS,
+    DeadlineForm,
+    StartRoundForm,
+    group_labels,
+)
 from fieldapp.trajectories.loaders import TRAJECTORY
 from fieldapp.trajectories.models import Trajectory
 
@@ -181,7 +186,7 @@ def report(feedback_round: FeedbackRound) -> ResponseReturnValue:
         report=current,
         radar=charts.radar(current),
         trend=charts.trend(history) if len(history) > 1 else None,
-        group_labels=GROUP_LABELS,
+        group_labels=group_labels(),
         action_form=FlaskForm(),
     )
 
