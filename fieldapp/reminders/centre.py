@@ -13,8 +13,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from babel.dates import format_date
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import BindParameter, Row, Select, and_, bindparam, func, or_, select
 
@@ -23,6 +21,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common.paging import Page, paged, paginate_built
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import local_zone
+from fieldapp.common.urls import IdUrls
 from fieldapp.extensions import db
 from fieldapp.method.rules import RuleKind
 from fieldapp.reminders import agenda, messages
@@ -49,10 +48,17 @@ class Item:
     title: str
     client_name: str
     url: str
+    done_url: str  # the forms that mark it done and snooze it
+    snooze_url: str
     overdue: bool
     snooze_choices: list[SnoozeChoice]
     snoozed_until: datetime | None  # set while it waits to come back
-    day: str  # the day of the thing itself, as ``dateformat("EEEE d MMMM")`` writes it
+
+    @property
+    def preselected(self) -> str | None:
+        """The snooze its form starts on: tomorrow morning if it fits, else the earliest."""
+        values = [choice.value for choice in self.snooze_choices]
+        return "tomorrow" if "tomorrow" in values else next(iter(values), None)
 
 
 @dataclass(frozen=True)
@@ -184,24 +190,22 @@ def _items(reminders: list[Row[Any]], today: date, now: datetime) -> list[Item]:
     )
     starts = _visit_starts(reminders)
     later = _later(today, now)
-    locale = get_locale()
+    urls = IdUrls()  # one url_for a route, not three an item
     titles: dict[str, str] = {}  # translated once a kind
-    days: dict[date, str] = {}
     for reminder in reminders:
         if reminder.kind not in titles:
             titles[reminder.kind] = messages.title_of(reminder)
-        if reminder.event_on not in days:
-            days[reminder.event_on] = format_date(reminder.event_on, "EEEE d MMMM", locale=locale)
     return [
         Item(
             reminder,
             titles[reminder.kind],
             names.get(agenda.client_of(reminder.scope), ""),
-            messages.url_of(reminder),
+            messages.url_of(reminder, urls),
+            urls("reminders.done", "reminder_id", reminder.id),
+            urls("reminders.snooze", "reminder_id", reminder.id),
             reminder.event_on < today,
             snooze_choices(reminder, today, now, starts.get(reminder.subject_id), later),
             reminder.snoozed_until if _snoozed(reminder, now) else None,
-            days[reminder.event_on],
         )
         for reminder in reminders
     ]
