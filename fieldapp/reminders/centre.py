@@ -93,8 +93,7 @@ def _visit_starts(reminders: list[Reminder]) -> dict[int, datetime]:
     ids = {r.subject_id for r in reminders if r.kind == RuleKind.VISIT}
     if not ids:
         return {}
-    rows = db.session.execute(select(Visit.id, Visit.starts_at).where(Visit.id.in_(ids)))
-    return dict(rows.all())
+    return dict(db.session.execute(_lists().visit_starts, {"ids": list(ids)}).all())
 
 
 def about(reminder: Reminder, visit_starts: datetime | None = None) -> datetime:
@@ -183,11 +182,7 @@ SHOWN = (
 
 def _items(reminders: list[Row[Any]], today: date, now: datetime) -> list[Item]:
     client_ids = {agenda.client_of(r.scope) for r in reminders} - {None}
-    names = dict(
-        db.session.execute(
-            select(Client.id, Client.full_name).where(Client.id.in_(client_ids))
-        ).all()
-    )
+    names = dict(db.session.execute(_lists().names, {"ids": list(client_ids)}).all())
     starts = _visit_starts(reminders)
     later = _later(today, now)
     urls = IdUrls()  # one url_for a route, not three an item
@@ -224,6 +219,8 @@ class _Lists:
     due: Select
     coming: Select
     done: Select
+    names: Select  # the clients' names of the items, by id
+    visit_starts: Select
 
 
 @cache
@@ -231,8 +228,9 @@ def _lists() -> _Lists:
     """The page's three lists, built once (building them and their cache keys cost about a
     millisecond a request). Each request gives its values as parameters: ``user_id``,
     ``today``, ``now``, ``until`` (the last day coming up), ``done_since``, and the due page's
-    (see ``paging.paged``)."""
+    (see ``paging.paged``); the names and the visits' starts, their ``ids``."""
     user_id, now = bindparam("user_id"), bindparam("now")
+    ids = bindparam("ids", expanding=True)
     return _Lists(
         due=paged(
             select(*SHOWN)
@@ -256,6 +254,8 @@ def _lists() -> _Lists:
         )
         .order_by(Reminder.done_at.desc())
         .limit(20),
+        names=select(Client.id, Client.full_name).where(Client.id.in_(ids)),
+        visit_starts=select(Visit.id, Visit.starts_at).where(Visit.id.in_(ids)),
     )
 
 
