@@ -150,8 +150,8 @@ def _shown(group: RaterGroup, count: int, threshold: int) -> bool:
 @cache
 def _responses_statement() -> Select:
     """The responses of the rounds ``round_ids`` as they came in, as the columns of
-    :class:`Response` (whole records cost more to load than the report to work out). Built once:
-    a statement is immutable, and building it cost as much as running it."""
+    :class:`Response` rather than whole records. Built once: a statement is immutable, and
+    building it and its cache key cost some 0.4 ms a report."""
     return (
         select(
             FeedbackResponse.round_id,
