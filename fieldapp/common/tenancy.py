@@ -15,10 +15,11 @@ that code acts for the system, not for a user.
 from __future__ import annotations
 
 import weakref
+from functools import cache
 from typing import Any, TypeVar
 
 from flask import abort, g, has_app_context
-from sqlalchemy import ForeignKey, event, select
+from sqlalchemy import ForeignKey, bindparam, event, select
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
@@ -68,10 +69,19 @@ def get_or_404(model: type[T], ident: Any) -> T:
         abort(404)
     if isinstance(ident, int) and not 0 < ident <= MAX_ID:
         abort(404)
-    obj = db.session.execute(select(model).where(mapper_pk == ident)).scalar_one_or_none()
+    obj = db.session.execute(_by_key(model), {"ident": ident}).scalar_one_or_none()
     if obj is None:
         abort(404)
     return obj
+
+
+@cache
+def _by_key(model: type) -> Any:
+    """``model``'s record with the primary key ``ident``. Built once a model (see ``_scoped``):
+    every page that opens a record from its URL asks it, and building it, its tenant's criteria
+    and its cache key cost some 0.1 ms each time."""
+    key = model.__mapper__.primary_key[0]  # type: ignore[attr-defined]
+    return select(model).where(key == bindparam("ident"))
 
 
 def _add_tenant_criteria(state: ORMExecuteState) -> None:
