@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Row, Select
+from sqlalchemy import Row, Select, bindparam
 
 from fieldapp.extensions import db
 
@@ -37,4 +37,20 @@ def paginate_rows(statement: Select[Any], number: int, per_page: int) -> Page[Ro
     a page shows, without loading whole records)."""
     number = min(max(1, number), MAX_PAGE)
     rows = db.session.execute(statement.limit(per_page + 1).offset((number - 1) * per_page)).all()
+    return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
+def paged(statement: Select[Any]) -> Select[Any]:
+    """``statement`` a page at a time, for :func:`paginate_built`: to build once and run for any
+    page (limit and offset are parameters)."""
+    return statement.limit(bindparam("page_limit")).offset(bindparam("page_offset"))
+
+
+def paginate_built(
+    statement: Select[Any], values: dict[str, Any], number: int, per_page: int
+) -> Page[Row[Any]]:
+    """As :func:`paginate_rows`, for a statement made by :func:`paged` and its ``values``."""
+    number = min(max(1, number), MAX_PAGE)
+    page = {"page_limit": per_page + 1, "page_offset": (number - 1) * per_page}
+    rows = db.session.execute(statement, values | page).all()
     return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)

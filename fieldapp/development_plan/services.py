@@ -212,6 +212,20 @@ def blind_spot_goals(feedback_round: FeedbackRound) -> dict[str, Goal]:
     }
 
 
+@cache
+def _blind_spot_keys() -> Select:
+    """Built once: every 360° report asks it."""
+    return select(Goal.competence_key).where(
+        Goal.source == GoalSource.BLIND_SPOT.value, Goal.source_id == bindparam("round_id")
+    )
+
+
+def blind_spot_keys(feedback_round: FeedbackRound) -> set[str]:
+    """The competences of ``feedback_round`` whose blind spot has become a goal."""
+    keys = db.session.scalars(_blind_spot_keys(), {"round_id": feedback_round.id})
+    return {key or "" for key in keys}
+
+
 def _blind_spot_due(trajectory: Trajectory) -> date:
     due = today() + timedelta(weeks=BLIND_SPOT_WEEKS)
     last = last_day_of(trajectory)

@@ -94,6 +94,6 @@ def from_blind_spot(feedback_round: FeedbackRound) -> ResponseReturnValue:
 
 
 @bp.app_template_global()
-def blind_spot_goals(feedback_round: FeedbackRound) -> dict[str, Goal]:
-    """For the 360° report: the goals already made from its blind spots, by competence."""
-    return services.blind_spot_goals(feedback_round)
+def blind_spot_keys(feedback_round: FeedbackRound) -> set[str]:
+    """For the 360° report: the competences whose blind spot has become a goal."""
+    return services.blind_spot_keys(feedback_round)

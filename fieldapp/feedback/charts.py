@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from fieldapp.feedback.report import Report
+from fieldapp.feedback.report import Means, Report
 
 SCALE_MAX = 5
 
@@ -106,7 +106,7 @@ def _average(values: list[float | None]) -> float | None:
     return sum(present) / len(present) if present else None
 
 
-def trend(reports: list[tuple[str, Report]], width: int = 360, height: int = 200) -> Trend:
+def trend(rounds: list[tuple[str, Means]], width: int = 360, height: int = 200) -> Trend:
     """The average over all competences per round: self and all others, oldest round first."""
     left, right, top, bottom = 36, 16, 16, 36
 
@@ -115,15 +115,15 @@ def trend(reports: list[tuple[str, Report]], width: int = 360, height: int = 200
             return None
         return top + (SCALE_MAX - value) / (SCALE_MAX - 1) * (height - top - bottom)
 
-    step = (width - left - right) / max(len(reports) - 1, 1)
+    step = (width - left - right) / max(len(rounds) - 1, 1)
     points = [
         TrendPoint(
             left + index * step,
-            y_of(_average([row.own.mean for row in report.rows])),
-            y_of(_average([row.others.mean for row in report.rows])),
+            y_of(_average([own for _, own, _ in means])),
+            y_of(_average([others for _, _, others in means])),
             label,
         )
-        for index, (label, report) in enumerate(reports)
+        for index, (label, means) in enumerate(rounds)
     ]
 
     def line(attribute: str) -> str:

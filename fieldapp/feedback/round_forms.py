@@ -4,6 +4,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     EmailField,
@@ -28,6 +29,12 @@ GROUP_LABELS = {
     RaterGroup.COUNSELLOR: _l("Counsellor"),
 }
 EMPTY_ROWS = 6
+
+
+def group_labels() -> dict[RaterGroup, Markup]:
+    """The groups' labels in the reader's language, each translated once for a page that writes
+    them on every row; as markup, as the template writes a lazy label."""
+    return {group: Markup(label) for group, label in GROUP_LABELS.items()}  # noqa: S704
 
 
 class RaterForm(Form):

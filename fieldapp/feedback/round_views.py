@@ -37,7 +37,12 @@ from fieldapp.feedback import report as report_service
 from fieldapp.feedback.loaders import INVITATION, ROUND
 from fieldapp.feedback.models import FeedbackRound, Invitation, RaterGroup
 from fieldapp.feedback.report_export import as_table
-from fieldapp.feedback.round_forms import GROUP_LABELS, DeadlineForm, StartRoundForm
+from fieldapp.feedback.round_forms import (
+    GROUP_LABELS,
+    DeadlineForm,
+    StartRoundForm,
+    group_labels,
+)
 from fieldapp.trajectories.loaders import TRAJECTORY
 from fieldapp.trajectories.models import Trajectory
 
@@ -174,15 +179,14 @@ def report(feedback_round: FeedbackRound) -> ResponseReturnValue:
     user = acting_user()
     language = str(get_locale())
     threshold = user.organisation.feedback_threshold
-    reports = report_service.with_history(feedback_round, threshold, language)
-    current = reports[-1]
-    history = [(format_date(r.round.created_at, "d/M/yy"), r) for r in reports]
+    current, rounds = report_service.with_history(feedback_round, threshold, language)
+    history = [(format_date(earlier.created_at, "d/M/yy"), means) for earlier, means in rounds]
     return render_template(
         "feedback/report.html",
         report=current,
         radar=charts.radar(current),
         trend=charts.trend(history) if len(history) > 1 else None,
-        group_labels=GROUP_LABELS,
+        group_labels=group_labels(),
         action_form=FlaskForm(),
     )
 

@@ -13,16 +13,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from babel.dates import format_date
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import BindParameter, Row, Select, and_, bindparam, func, or_, select
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
-from fieldapp.common.paging import Page, paginate_rows
+from fieldapp.common.paging import Page, paged, paginate_built
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import local_zone
+from fieldapp.common.urls import IdUrls
 from fieldapp.extensions import db
 from fieldapp.method.rules import RuleKind
 from fieldapp.reminders import agenda, messages
@@ -49,10 +48,17 @@ class Item:
     title: str
     client_name: str
     url: str
+    done_url: str  # the forms that mark it done and snooze it
+    snooze_url: str
     overdue: bool
     snooze_choices: list[SnoozeChoice]
     snoozed_until: datetime | None  # set while it waits to come back
-    day: str  # the day of the thing itself, as ``dateformat("EEEE d MMMM")`` writes it
+
+    @property
+    def preselected(self) -> str | None:
+        """The snooze its form starts on: tomorrow morning if it fits, else the earliest."""
+        values = [choice.value for choice in self.snooze_choices]
+        return "tomorrow" if "tomorrow" in values else next(iter(values), None)
 
 
 @dataclass(frozen=True)
@@ -87,8 +93,7 @@ def _visit_starts(reminders: list[Reminder]) -> dict[int, datetime]:
     ids = {r.subject_id for r in reminders if r.kind == RuleKind.VISIT}
     if not ids:
         return {}
-    rows = db.session.execute(select(Visit.id, Visit.starts_at).where(Visit.id.in_(ids)))
-    return dict(rows.all())
+    return dict(db.session.execute(_lists().visit_starts, {"ids": list(ids)}).all())
 
 
 def about(reminder: Reminder, visit_starts: datetime | None = None) -> datetime:
@@ -177,31 +182,25 @@ SHOWN = (
 
 def _items(reminders: list[Row[Any]], today: date, now: datetime) -> list[Item]:
     client_ids = {agenda.client_of(r.scope) for r in reminders} - {None}
-    names = dict(
-        db.session.execute(
-            select(Client.id, Client.full_name).where(Client.id.in_(client_ids))
-        ).all()
-    )
+    names = dict(db.session.execute(_lists().names, {"ids": list(client_ids)}).all())
     starts = _visit_starts(reminders)
     later = _later(today, now)
-    locale = get_locale()
+    urls = IdUrls()  # one url_for a route, not three an item
     titles: dict[str, str] = {}  # translated once a kind
-    days: dict[date, str] = {}
     for reminder in reminders:
         if reminder.kind not in titles:
             titles[reminder.kind] = messages.title_of(reminder)
-        if reminder.event_on not in days:
-            days[reminder.event_on] = format_date(reminder.event_on, "EEEE d MMMM", locale=locale)
     return [
         Item(
             reminder,
             titles[reminder.kind],
             names.get(agenda.client_of(reminder.scope), ""),
-            messages.url_of(reminder),
+            messages.url_of(reminder, urls),
+            urls("reminders.done", "reminder_id", reminder.id),
+            urls("reminders.snooze", "reminder_id", reminder.id),
             reminder.event_on < today,
             snooze_choices(reminder, today, now, starts.get(reminder.subject_id), later),
             reminder.snoozed_until if _snoozed(reminder, now) else None,
-            days[reminder.event_on],
         )
         for reminder in reminders
     ]
@@ -215,40 +214,65 @@ def _comes_back(reminder: Reminder, now: datetime) -> tuple[datetime, int]:
     return due_at(reminder.moment), reminder.id
 
 
-def of_user(user: User, today: date, now: datetime, page: int = 1) -> Centre:
-    """Due: open, not snoozed, its day come, a page at a time. Coming: the next two weeks, and
-    every snoozed one. Done: the last week's."""
-    due = paginate_rows(
-        select(*SHOWN)
-        .where(*_open_for(user.id, now), Reminder.moment <= today)
-        .order_by(Reminder.moment, Reminder.id),
-        page,
-        DUE_PER_PAGE,
-    )
-    coming_rows = db.session.execute(
-        select(*SHOWN)
+@dataclass(frozen=True)
+class _Lists:
+    due: Select
+    coming: Select
+    done: Select
+    names: Select  # the clients' names of the items, by id
+    visit_starts: Select
+
+
+@cache
+def _lists() -> _Lists:
+    """The page's three lists, built once (building them and their cache keys cost about a
+    millisecond a request). Each request gives its values as parameters: ``user_id``,
+    ``today``, ``now``, ``until`` (the last day coming up), ``done_since``, and the due page's
+    (see ``paging.paged``); the names and the visits' starts, their ``ids``."""
+    user_id, now = bindparam("user_id"), bindparam("now")
+    ids = bindparam("ids", expanding=True)
+    return _Lists(
+        due=paged(
+            select(*SHOWN)
+            .where(*_open_for(user_id, now), Reminder.moment <= bindparam("today"))
+            .order_by(Reminder.moment, Reminder.id)
+        ),
+        coming=select(*SHOWN)
         .where(
-            *_open(user.id),
+            *_open(user_id),
             or_(
-                and_(
-                    Reminder.moment > today,
-                    Reminder.moment <= today + timedelta(days=UPCOMING_DAYS),
-                ),
+                and_(Reminder.moment > bindparam("today"), Reminder.moment <= bindparam("until")),
                 Reminder.snoozed_until > now,
             ),
         )
-        .order_by(Reminder.moment, Reminder.id)
-    ).all()
-    done_rows = db.session.execute(
-        select(*SHOWN)
+        .order_by(Reminder.moment, Reminder.id),
+        done=select(*SHOWN)
         .where(
-            Reminder.user_id == user.id,
+            Reminder.user_id == user_id,
             Reminder.kind != DIGEST,
-            Reminder.done_at >= now - timedelta(days=7),
+            Reminder.done_at >= bindparam("done_since"),
         )
         .order_by(Reminder.done_at.desc())
-        .limit(20)
-    ).all()
+        .limit(20),
+        names=select(Client.id, Client.full_name).where(Client.id.in_(ids)),
+        visit_starts=select(Visit.id, Visit.starts_at).where(Visit.id.in_(ids)),
+    )
+
+
+def of_user(user: User, today: date, now: datetime, page: int = 1) -> Centre:
+    """Due: open, not snoozed, its day come, a page at a time. Coming: the next two weeks, and
+    every snoozed one. Done: the last week's."""
+    lists = _lists()
+    values = {
+        "user_id": user.id,
+        "today": today,
+        "now": now,
+        "until": today + timedelta(days=UPCOMING_DAYS),
+        "done_since": now - timedelta(days=7),
+    }
+    due = paginate_built(lists.due, values, page, DUE_PER_PAGE)
+    coming_rows = db.session.execute(lists.coming, values).all()
+    done_rows = db.session.execute(lists.done, values).all()
     items = _items([*due.items, *coming_rows, *done_rows], today, now)
     by_id = {item.reminder.id: item for item in items}
     return Centre(

@@ -11,6 +11,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from fieldapp.common.urls import IdUrls
 from fieldapp.development_plan.models import AGENDA_KIND as GOAL
 from fieldapp.method.rules import RuleKind
 from fieldapp.reminders.agenda import CONTACT, DIGEST, RATERS, client_of
@@ -57,22 +58,35 @@ def text_of(reminder: Reminder) -> str:
     return str(TEXTS[reminder.kind])
 
 
-def url_of(reminder: Reminder, **options: Any) -> str:
-    """The page that holds the detail (needs a request context, as in the scheduler's jobs)."""
-    kind, subject_id = reminder.kind, reminder.subject_id
-    if kind == RuleKind.EVALUATION:
-        return url_for("trajectories.evaluation", evaluation_id=subject_id, **options)
-    if kind == RuleKind.VISIT:
-        return url_for("visits.show", visit_id=subject_id, **options)
-    if kind == RuleKind.FEEDBACK_DEADLINE:
-        return url_for("feedback_rounds.show", round_id=subject_id, **options)
-    if kind == RuleKind.REFERRAL:
-        return url_for("referrals.edit", referral_id=subject_id, **options)
-    if kind in (SUPERVISOR, SUPERVISOR_URGENT):
-        return url_for("supervisor_link.placement", trajectory_id=subject_id, **options)
-    if kind == RuleKind.AFTERCARE:
-        return url_for("aftercare.record", trajectory_id=subject_id, **options)
+# The page that holds a kind's detail: its route, and the argument the reminder's subject fills.
+# Any other kind leads to the client's file, or without one to the reminders page.
+PAGES: dict[str, tuple[str, str]] = {
+    RuleKind.EVALUATION: ("trajectories.evaluation", "evaluation_id"),
+    RuleKind.VISIT: ("visits.show", "visit_id"),
+    RuleKind.FEEDBACK_DEADLINE: ("feedback_rounds.show", "round_id"),
+    RuleKind.REFERRAL: ("referrals.edit", "referral_id"),
+    SUPERVISOR: ("supervisor_link.placement", "trajectory_id"),
+    SUPERVISOR_URGENT: ("supervisor_link.placement", "trajectory_id"),
+    RuleKind.AFTERCARE: ("aftercare.record", "trajectory_id"),
+}
+
+
+def _page_of(reminder: Reminder) -> tuple[str, str, int] | None:
+    """The route, argument and id of the page that holds the detail (None: the reminders page)."""
+    page = PAGES.get(reminder.kind)
+    if page is not None:
+        return *page, reminder.subject_id
     client_id = client_of(reminder.scope)
-    if client_id is not None:
-        return url_for("clients.show", client_id=client_id, **options)
-    return url_for("reminders.centre_page", **options)
+    return None if client_id is None else ("clients.show", "client_id", client_id)
+
+
+def url_of(reminder: Reminder, urls: IdUrls | None = None, **options: Any) -> str:
+    """The page that holds the detail (needs a request context, as in the scheduler's jobs);
+    ``urls`` makes the links of a page of reminders."""
+    page = _page_of(reminder)
+    if page is None:
+        return url_for("reminders.centre_page", **options)
+    endpoint, argument, ident = page
+    if urls is not None and not options:
+        return urls(endpoint, argument, ident)
+    return url_for(endpoint, **{argument: ident}, **options)

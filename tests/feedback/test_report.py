@@ -10,7 +10,9 @@ import itertools
 
 import pytest
 
+from bench.measure import counting_queries
 from fieldapp.common.time import now_utc
+from fieldapp.extensions import db as _db
 from fieldapp.feedback import report as report_service
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackResponse, Invitation, RaterGroup
@@ -174,9 +176,11 @@ def test_the_trend_shows_the_rounds_up_to_this_one(client, auth, db, make):
     answer(db, first, RaterGroup.SUPERVISOR, 3)
     second, _ = make.feedback_round(world, rounds.Rater(RaterGroup.SELF, "Zelf"))
     answer(db, second, RaterGroup.SELF, 4)
-    built = report_service.with_history(second, 3, "en")
-    assert [r.round.id for r in built] == [first.id, second.id]
-    assert built[0].rows[0].own.mean == 2
+    built, history = report_service.with_history(second, 3, "en")
+    assert built.round is second
+    assert [r.id for r, _ in history] == [first.id, second.id]
+    assert history[0][1][0] == (KEY, 2, 3)  # the first round: self and the supervisor
+    assert history[1][1] == built.means
     auth.login(world.counsellor.email)
     assert 'id="trend-heading"' in client.get(f"/feedback/rounds/{second.id}/report").get_data(
         as_text=True
@@ -184,3 +188,34 @@ def test_the_trend_shows_the_rounds_up_to_this_one(client, auth, db, make):
     assert 'id="trend-heading"' not in client.get(f"/feedback/rounds/{first.id}/report").get_data(
         as_text=True
     )
+
+
+def test_the_report_page_costs_the_same_queries_however_many_rounds_and_answers(
+    app, client, auth, db, make
+):
+    """One answer, or the third round of the trajectory after two with a dozen answers each
+    (comments, every group, blind spots): as many SQL statements."""
+    world = make.world()
+    first = world.feedback_round
+    answer(db, first, RaterGroup.SELF, 5)
+    auth.login(world.counsellor.email)
+    few = queries_for(app, client, f"/feedback/rounds/{first.id}/report")
+    answered = [first]
+    for _ in range(2):
+        later, _ = make.feedback_round(world, rounds.Rater(RaterGroup.SELF, "Zelf"))
+        answered.append(later)
+    for feedback_round in answered:
+        answer(db, feedback_round, RaterGroup.SELF, 5, comment="Ik ben altijd op tijd.")
+        for number in range(12):
+            group = [RaterGroup.SUPERVISOR, RaterGroup.COLLEAGUE, RaterGroup.NETWORK][number % 3]
+            answer(db, feedback_round, group, 1 + number % 3, comment=f"Opmerking {number}")
+    assert queries_for(app, client, f"/feedback/rounds/{answered[-1].id}/report") == few
+    assert queries_for(app, client, f"/feedback/rounds/{first.id}/report") == few
+
+
+def queries_for(app, client, url: str) -> int:
+    with app.app_context():
+        engine = _db.engine
+    with counting_queries(engine) as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)

@@ -6,8 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bench.measure import counting_queries
 from fieldapp.auth.roles import Role
 from fieldapp.common.dates import today
+from fieldapp.common.time import now_utc
+from fieldapp.extensions import db as _db
 from fieldapp.method import rules
 from fieldapp.method.models import ReminderRule
 from fieldapp.method.rules import RuleKind
@@ -91,6 +94,41 @@ def test_what_is_due_comes_a_page_at_a_time_oldest_first(client, auth, make, db)
     assert beyond.status_code == 200
     assert "Nothing more on this page." in beyond.get_data(as_text=True)
     assert client.get("/notifications?page=-3").status_code == 200
+
+
+def test_the_page_costs_the_same_queries_however_many_reminders(app, client, auth, make, db):
+    """A few reminders, or pages of them of every kind (due, coming, snoozed, done, about
+    visits, other clients' files): as many SQL statements."""
+    world = make.world()
+    visit_reminder = make.reminder(world.counsellor, world.client, today() + timedelta(days=1))
+    visit_reminder.kind, visit_reminder.subject_id = RuleKind.VISIT.value, world.visit.id
+    db.session.commit()
+    auth.login(world.counsellor.email)
+    few = [queries_for(app, client, url) for url in ("/notifications", "/notifications?page=2")]
+    kinds = [RuleKind.VISIT, RuleKind.REFERRAL, RuleKind.EVALUATION, RuleKind.AFTERCARE]
+    for number in range(60):
+        other = make.client(world.counsellor) if number % 10 == 0 else world.client
+        day = today() + timedelta(days=number % 30 - 15)
+        reminder = make.reminder(world.counsellor, other, day)
+        reminder.kind = kinds[number % 4].value
+        if reminder.kind == RuleKind.VISIT:
+            reminder.subject_id = world.visit.id
+        if number % 7 == 0:
+            reminder.snoozed_until = now_utc() + timedelta(hours=number)
+        if number % 9 == 0:
+            reminder.done_at = now_utc() - timedelta(days=1)
+    db.session.commit()
+    many = [queries_for(app, client, url) for url in ("/notifications", "/notifications?page=2")]
+    assert "data-done" in client.get("/notifications").get_data(as_text=True)
+    assert many == few
+
+
+def queries_for(app, client, url: str) -> int:
+    with app.app_context():
+        engine = _db.engine
+    with counting_queries(engine) as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
 
 
 def test_someone_elses_reminder_is_not_found(client, auth, make):
