@@ -18,7 +18,7 @@ from fieldapp.development_plan.models import Goal
 from fieldapp.evaluations.models import EvaluationRecord
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
-from tests.e2e.test_shell import sign_in
+from tests.e2e.test_shell import go_offline, sign_in
 from tests.evaluations.conftest import visit_with_note
 from tests.factories import days_from_today
 
@@ -82,7 +82,7 @@ def test_an_evaluation_cycle_on_a_phone(page, context, live_server, db, cycle):
     page.goto(f"{live_server.url}/clients/{client.id}")
     form = page.locator("[data-contact-form]")
     expect(form).to_have_attribute("data-enhanced", "true")
-    context.set_offline(True)
+    go_offline(page, context)
     page.get_by_text("Contact registreren", exact=True).first.click()
     form.get_by_label("Telefoongesprek").check()
     form.get_by_label("Korte notitie").fill("Belde over de evaluatie van volgende week.")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.e2e import test_offline_notes
 from tests.e2e.conftest import PHONE_CONTEXT
 from tests.e2e.test_offline_notes import EMAIL, notes_on_server, pending, ready, write_note
-from tests.e2e.test_shell import sign_in, wait_for_service_worker
+from tests.e2e.test_shell import go_offline, sign_in, wait_for_service_worker
 from tests.factories import DEFAULT_PASSWORD
 
 visits = test_offline_notes.visits  # the same two visits: today's and tomorrow's
@@ -41,7 +41,7 @@ def test_a_session_ended_elsewhere_deletes_the_kept_pages_and_keeps_the_unsent_n
     expect(page.locator("html")).to_have_attribute("data-offline-pages", "ready")
     assert set(visits) <= set(page.evaluate(KEPT_PAGES))
 
-    context.set_offline(True)
+    go_offline(page, context)
     page.goto(f"{live_server.url}{visits[0]}")
     ready(page)
     write_note(page, "Geschreven voor de telefoon zoekraakte.")
@@ -68,7 +68,7 @@ def test_a_session_ended_elsewhere_deletes_the_kept_pages_and_keeps_the_unsent_n
     assert notes_on_server(db) == {}
 
     # The kept visit page is not served offline any more.
-    context.set_offline(True)
+    go_offline(page, context)
     page.goto(f"{live_server.url}{visits[1]}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Je bent offline")
 
@@ -116,7 +116,7 @@ def test_a_page_kept_more_than_a_week_ago_is_not_served_offline(page, context, l
     page.evaluate(AGE_COPY, [today_visit, 6])
     page.evaluate(AGE_COPY, [tomorrow_visit, 8])
 
-    context.set_offline(True)
+    go_offline(page, context)
     page.goto(f"{live_server.url}{today_visit}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Amina El Idrissi")
     page.goto(f"{live_server.url}{tomorrow_visit}")

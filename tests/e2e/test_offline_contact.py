@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from fieldapp.contact_moments.models import ContactMoment
-from tests.e2e.test_shell import sign_in
+from tests.e2e.test_shell import go_offline, sign_in
 
 EMAIL = "an@example.org"
 
@@ -34,7 +34,7 @@ def test_a_phone_call_logged_offline_arrives_once(page, context, live_server, am
     form = page.locator("[data-contact-form]")
     expect(form).to_have_attribute("data-enhanced", "true")
 
-    context.set_offline(True)
+    go_offline(page, context)
     page.get_by_text("Contact registreren", exact=True).first.click()  # opens the form
     form.get_by_label("Telefoongesprek").check()
     form.get_by_label("Korte notitie").fill("Belde over het nieuwe uurrooster.")

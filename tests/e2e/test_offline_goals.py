@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.e2e import test_offline_notes
 from tests.e2e.test_offline_notes import EMAIL
-from tests.e2e.test_shell import sign_in, wait_for_service_worker
+from tests.e2e.test_shell import go_offline, sign_in, wait_for_service_worker
 
 visits = test_offline_notes.visits  # today's visit to Amina, who has an open trajectory
 GOAL = "Elke ochtend om 8 uur in werkkledij op de werkvloer"
@@ -32,7 +32,7 @@ def test_the_goals_are_on_the_visit_page_kept_for_offline_use(
     goals = page.locator("[data-visit-goals]")
     expect(goals.locator("[data-goal-text]")).to_have_text([GOAL])
 
-    context.set_offline(True)
+    go_offline(page, context)
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Amina El Idrissi")
     expect(page.get_by_text("Deze kopie van het bezoek staat op deze telefoon")).to_be_visible()

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from fieldapp.common.dates import today
 from fieldapp.visits import services as visit_services
 from fieldapp.visits.models import NoteRevision, Visit
-from tests.e2e.test_shell import sign_in, wait_for_service_worker
+from tests.e2e.test_shell import go_offline, sign_in, wait_for_service_worker
 from tests.factories import DEFAULT_PASSWORD
 
 EMAIL = "an@example.org"
@@ -66,7 +66,7 @@ def test_three_notes_written_offline_arrive_once_when_the_network_is_back(
     wait_for_service_worker(page)
     expect(page.locator("html")).to_have_attribute("data-offline-pages", "ready")
 
-    context.set_offline(True)
+    go_offline(page, context)
     first, second = (f"{live_server.url}{path}" for path in visits)
     page.goto(first)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Amina El Idrissi")
@@ -101,7 +101,7 @@ def test_a_lost_answer_and_a_dropped_connection_store_each_note_once(
     sign_in(page, live_server, EMAIL)
     page.goto(f"{live_server.url}{visits[0]}")
     ready(page)
-    context.set_offline(True)
+    go_offline(page, context)
     for text in ("Eerste notitie.", "Tweede notitie.", "Derde notitie."):
         write_note(page, text)
     expect(pending(page)).to_have_attribute("data-count", "3")
@@ -234,7 +234,7 @@ def test_signing_out_leaves_no_note_draft_or_page_on_the_phone(page, context, li
     # The service worker was removed with the rest; once the sign-in page has installed it again,
     # the visit page is not there without a network: only the offline page is.
     wait_for_service_worker(page)
-    context.set_offline(True)
+    go_offline(page, context)
     page.goto(f"{live_server.url}{visits[0]}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Je bent offline")
 
@@ -270,7 +270,7 @@ def test_a_note_the_server_fails_on_holds_back_none_of_the_notes_behind_it(
     sign_in(page, live_server, EMAIL)
     page.goto(f"{live_server.url}{visits[0]}")
     ready(page)
-    context.set_offline(True)
+    go_offline(page, context)
     for text in ("Giftige notitie.", "Eerste.", "Tweede.", "Derde."):
         write_note(page, text)
     expect(pending(page)).to_have_attribute("data-count", "4")
@@ -304,7 +304,7 @@ def test_two_taps_on_save_at_once_keep_one_note(page, context, live_server, visi
     sign_in(page, live_server, EMAIL)
     page.goto(f"{live_server.url}{visits[0]}")
     ready(page)
-    context.set_offline(True)
+    go_offline(page, context)
     page.locator("[data-note-form] textarea[name=body]").fill("Een keer bewaren.")
     page.evaluate(
         """() => {

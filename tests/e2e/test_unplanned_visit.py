@@ -17,7 +17,7 @@ from fieldapp.visits import services as visit_services
 from fieldapp.visits.models import NoteRevision, Visit
 from tests.e2e.test_offline_contact import contacts_on_server
 from tests.e2e.test_offline_notes import ready
-from tests.e2e.test_shell import sign_in, wait_for_service_worker
+from tests.e2e.test_shell import go_offline, sign_in, wait_for_service_worker
 
 EMAIL = "an@example.org"
 GOAL = "Elke ochtend om 8 uur in werkkledij op de werkvloer"
@@ -69,7 +69,7 @@ def test_a_note_for_an_unplanned_visit_without_signal_makes_one_visit_with_one_n
     expect(page.locator("html")).to_have_attribute("data-offline-pages", "ready")
 
     # At a worksite without signal, An opens the app: the offline page leads to the kept list.
-    context.set_offline(True)
+    go_offline(page, context)
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Je bent offline")
     page.get_by_role("link", name="Onaangekondigd bezoek").click()
@@ -182,7 +182,7 @@ def test_opening_the_home_screen_again_refreshes_only_the_kept_pages_that_change
     assert all(size == 0 for status, size in changed.values() if status == 304)
 
     # Without signal the phone shows the new copy.
-    context.set_offline(True)
+    go_offline(page, context)
     page.goto(f"{live_server.url}/visits/{caseload['visit']}")
     expect(page.get_by_text("Tweede gesprek")).to_be_visible()
     page.goto(f"{live_server.url}/visits/outbox")  # a confirmed copy is still served
@@ -198,7 +198,7 @@ def test_a_contact_with_any_own_client_is_recorded_without_signal_from_the_kept_
     wait_for_service_worker(page)
     expect(page.locator("html")).to_have_attribute("data-offline-pages", "ready")
 
-    context.set_offline(True)
+    go_offline(page, context)
     page.goto(f"{live_server.url}/visits/unplanned")
     page.get_by_role("link", name="Contact registreren").click()
     form = page.locator("[data-contact-form]")
