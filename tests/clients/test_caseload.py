@@ -5,11 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bench.measure import counting_queries
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as client_services
 from fieldapp.common.dates import today
-from fieldapp.extensions import db as _db
 from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mentorships import services as mentorships
@@ -17,6 +15,7 @@ from fieldapp.method import Scheme
 from fieldapp.trajectories import services as trajectories
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.worksites.models import WorksiteKind
+from tests.query_counts import queries_for
 
 
 @pytest.fixture
@@ -145,15 +144,6 @@ def build_caseload(make, db, counsellor, clients: int):
         )
     db.session.commit()
     return last
-
-
-def queries_for(app, client, url) -> int:
-    with app.app_context():
-        engine = _db.engine
-    with counting_queries(engine) as statements:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    return len(statements)
 
 
 @pytest.mark.parametrize("role", [Role.COUNSELLOR, Role.TEAM_LEAD])

@@ -8,14 +8,12 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
-from bench.measure import counting_queries
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as client_services
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.contact_moments import services as contacts
-from fieldapp.extensions import db as _db
 from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.method import Scheme
@@ -26,6 +24,7 @@ from fieldapp.reports import figures
 from fieldapp.visits import services as visits
 from fieldapp.visits.models import VisitStatus
 from tests.factories import days_from_today
+from tests.query_counts import queries_for
 
 
 def contact(counsellor, person, days_ago: int = 1, reached: bool = True) -> None:
@@ -141,15 +140,6 @@ def test_figures_per_counsellor_and_the_clients_behind_them(client, auth, db, ma
     auth.logout()
     auth.login("an@example.org")
     assert client.get("/team/figures").status_code == 403
-
-
-def queries_for(app, client, url) -> int:
-    with app.app_context():
-        engine = _db.engine
-    with counting_queries(engine) as statements:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    return len(statements)
 
 
 def build_team(make, db, lead, counsellors: int, clients_each: int):

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bench.measure import counting_queries
 from fieldapp.common.dates import today
 from fieldapp.common.requests import COPY_HEADER
 from fieldapp.development_plan import services
@@ -18,6 +17,7 @@ from fieldapp.feedback import shipped
 from fieldapp.method import Outcome
 from fieldapp.trajectories import services as trajectories
 from tests.factories import days_from_today
+from tests.query_counts import queries_for
 
 KEY = shipped.COMPETENCES[0]["key"]
 
@@ -214,14 +214,6 @@ def test_the_visit_page_shows_the_goals_also_in_the_copy_kept_offline(client, au
         assert 'data-goal-status="achieved"' in goals_part
         assert "achieved" in goals_part
         assert "/status" not in goals_part  # read on site; changed on the client's file
-
-
-def queries_for(app, client, url: str) -> int:
-    with app.app_context():
-        engine = _db.engine
-    with counting_queries(engine) as statements:
-        assert client.get(url).status_code == 200
-    return len(statements)
 
 
 def test_the_clients_page_costs_the_same_queries_with_many_goals(app, client, auth, db, make):

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from bench.measure import counting_queries
-from fieldapp.extensions import db as _db
 from tests.evaluations.conftest import FIRST, SECOND, correct_note, record_json, visit_with_note
-
-
-def queries_for(app, client, url) -> int:
-    with app.app_context():
-        engine = _db.engine
-    with counting_queries(engine) as statements:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    return len(statements)
+from tests.query_counts import queries_for
 
 
 def add_history(db, setting, notes: int) -> None:

@@ -10,14 +10,13 @@ import itertools
 
 import pytest
 
-from bench.measure import counting_queries
 from fieldapp.common.time import now_utc
-from fieldapp.extensions import db as _db
 from fieldapp.feedback import report as report_service
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackResponse, Invitation, RaterGroup
 from fieldapp.feedback.report import Flag
 from tests.factories import CaseloadFactories
+from tests.query_counts import queries_for
 from tests.spreadsheets import csv_rows
 
 KEY = "punctuality"
@@ -211,11 +210,3 @@ def test_the_report_page_costs_the_same_queries_however_many_rounds_and_answers(
             answer(db, feedback_round, group, 1 + number % 3, comment=f"Opmerking {number}")
     assert queries_for(app, client, f"/feedback/rounds/{answered[-1].id}/report") == few
     assert queries_for(app, client, f"/feedback/rounds/{first.id}/report") == few
-
-
-def queries_for(app, client, url: str) -> int:
-    with app.app_context():
-        engine = _db.engine
-    with counting_queries(engine) as statements:
-        assert client.get(url).status_code == 200
-    return len(statements)

@@ -6,16 +6,15 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bench.measure import counting_queries
 from fieldapp.auth.roles import Role
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
-from fieldapp.extensions import db as _db
 from fieldapp.method import rules
 from fieldapp.method.models import ReminderRule
 from fieldapp.method.rules import RuleKind
 from fieldapp.reminders import agenda, preferences
 from fieldapp.reminders.models import Reminder
+from tests.query_counts import queries_for
 
 
 def test_due_reminders_show_with_their_client_and_a_count_in_the_top_bar(client, auth, make, db):
@@ -121,14 +120,6 @@ def test_the_page_costs_the_same_queries_however_many_reminders(app, client, aut
     many = [queries_for(app, client, url) for url in ("/notifications", "/notifications?page=2")]
     assert "data-done" in client.get("/notifications").get_data(as_text=True)
     assert many == few
-
-
-def queries_for(app, client, url: str) -> int:
-    with app.app_context():
-        engine = _db.engine
-    with counting_queries(engine) as statements:
-        assert client.get(url).status_code == 200
-    return len(statements)
 
 
 def test_someone_elses_reminder_is_not_found(client, auth, make):
