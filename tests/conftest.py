@@ -218,10 +218,12 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
-def make(db: Any) -> CaseloadFactories:
+def make(db: Any, request: pytest.FixtureRequest) -> CaseloadFactories:
     """Factories that return committed records: ``make.organisation()``, ``make.user(...)``,
-    ``make.client(...)``, ``make.world()`` (a complete client file)."""
-    return CaseloadFactories(db)
+    ``make.client(...)``, ``make.world()`` (a complete client file). Where the clock stands
+    still, a world is built once and written back after (``tests/kept_worlds.py``)."""
+    ticking = request.node.get_closest_marker("e2e") is not None
+    return CaseloadFactories(db, keeps_worlds=not ticking)
 
 
 @pytest.fixture

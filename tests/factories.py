@@ -48,6 +48,8 @@ from fieldapp.visits import services as visit_services
 from fieldapp.visits.models import FollowUp, Visit
 from fieldapp.worksites import services as worksite_services
 from fieldapp.worksites.models import Contact, ContactRole, Worksite, WorksiteKind
+from tests import kept_worlds
+from tests.kept_worlds import database_is_empty
 
 DEFAULT_PASSWORD = "a sentence nobody guesses"
 _sequence = itertools.count(1)
@@ -59,8 +61,9 @@ def days_from_today(days: int) -> date:
 
 
 class Factories:
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, *, keeps_worlds: bool = False) -> None:
         self._db = db
+        self._keeps_worlds = keeps_worlds
 
     def organisation(self, name: str | None = None, slug: str | None = None) -> Organisation:
         n = next(_sequence)
@@ -196,6 +199,18 @@ class CaseloadFactories(Factories):
         return referral
 
     def world(self, organisation: Organisation | None = None) -> World:
+        """A complete client file; in a new organisation unless one is given. In an empty
+        database, at a moment that stands still, the one built before is written back
+        (``tests/kept_worlds.py``)."""
+        if organisation is not None or not self._keeps_worlds or not database_is_empty(self._db):
+            return self._build_world(organisation)
+        world = kept_worlds.restore(self._db, World)
+        if world is None:
+            world = self._build_world(None)
+            kept_worlds.keep(self._db, world)
+        return world
+
+    def _build_world(self, organisation: Organisation | None) -> World:
         counsellor = self.user(organisation)
         colleague = self.user(counsellor.organisation)
         worksite = self.worksite(counsellor)
