@@ -210,6 +210,7 @@ CHECKS_JS = """
   }
   return {
     width: document.documentElement.scrollWidth,
+    lang: document.documentElement.lang,
     smallText, smallTargets,
     texts: [...texts],
     body: norm(document.body.innerText) + " " + norm(document.title),
@@ -238,16 +239,8 @@ def check_page(
     findings: Findings,
     *,
     with_axe: bool,
-    missing: bool = False,
 ) -> None:
-    """Measure the page at ``url``. One that answers 403 or 404 is another role's page, one that
-    redirects (the sign-in page to a signed-in person) shows another page: both are skipped,
-    unless the page is ``missing`` on purpose (an error page, a wrong link). The answer is asked
-    for first without the browser, so that only pages to measure are rendered."""
-    asked = page.context.request.get(url, max_redirects=0)
-    asked.dispose()
-    if (asked.status in {403, 404} and not missing) or 300 <= asked.status < 400:
-        return
+    """Measure the page at ``url`` (one of ``pages_shown``)."""
     response = page.goto(url)
     status = response.status if response else 0
     if page.url != url:
@@ -266,8 +259,7 @@ def check_page(
     problems += [f"field text under {MIN_FIELD_TEXT} px: {el}" for el in measured["smallText"]]
     problems += [f"target under {MIN_TARGET} px: {el}" for el in measured["smallTargets"]]
     # A document in the client's language (the hand-over summary) is read in that language.
-    own = page.evaluate("document.documentElement.lang")
-    whole, phrases = english[own if own in english else language]
+    whole, phrases = english[measured["lang"] if measured["lang"] in english else language]
     leftovers = sorted({text for text in measured["texts"] if text.strip(PUNCTUATION) in whole})
     leftovers += sorted(phrase for phrase in phrases if phrase in measured["body"])
     problems += [f"English on a {language} page: {text!r}" for text in dict.fromkeys(leftovers)]
@@ -281,8 +273,25 @@ def check_page(
         page.screenshot(path=ARTIFACTS / f"walk-{name}.png", full_page=True)
 
 
+def pages_shown(
+    context: Any, base: str, urls: list[tuple[str, str]], missing: frozenset[str]
+) -> list[tuple[str, str]]:
+    """The pages to measure. One that answers 403 or 404 is another role's page, one that
+    redirects (the sign-in page to a signed-in person) shows another page: both are left out,
+    unless the page is ``missing`` on purpose (an error page, a wrong link). Each is asked for
+    once, without the browser, for both languages."""
+    shown = []
+    for endpoint, url in urls:
+        asked = context.request.get(base + url, max_redirects=0)
+        asked.dispose()
+        if (asked.status in {403, 404} and endpoint not in missing) or 300 <= asked.status < 400:
+            continue
+        shown.append((endpoint, url))
+    return shown
+
+
 def walk(
-    page: Any,
+    context: Any,
     base: str,
     urls: list[tuple[str, str]],
     who: str,
@@ -290,11 +299,18 @@ def walk(
     missing: frozenset[str] = frozenset(),
 ) -> None:
     """Every page in Dutch (with axe-core), then every page in French. The language is the one
-    chosen on the device (for a signed-in person, their setting); a rater's link has its own."""
+    chosen on the device (for a signed-in person, their setting); a rater's link has its own.
+    Each pass has a tab of its own: only the Dutch one takes axe-core into every page (an init
+    script, compiled once for the walk, which the French pages do not need)."""
     english = english_messages()
+    shown = pages_shown(context, base, urls, missing)
     for language in LANGUAGES:
-        page.context.request.post(f"{base}/language", form={"language": language, "next": "/"})
-        for endpoint, url in urls:
+        with_axe = language == LANGUAGES[0]
+        page = context.new_page()
+        if with_axe:
+            page.add_init_script(path=str(AXE))
+        context.request.post(f"{base}/language", form={"language": language, "next": "/"})
+        for endpoint, url in shown:
             target = f"{url}?lang={language}" if url.startswith(("/f/", "/s/")) else url
             check_page(
                 page,
@@ -303,9 +319,9 @@ def walk(
                 language,
                 english,
                 findings,
-                with_axe=language == LANGUAGES[0],
-                missing=endpoint in missing,
+                with_axe=with_axe,
             )
+        page.close()
 
 
 def report(findings: Findings, least: int, started: float) -> None:
@@ -315,11 +331,9 @@ def report(findings: Findings, least: int, started: float) -> None:
 
 
 def new_context(browser: Any) -> Any:
-    """A phone that takes axe-core into every page it opens, without the service worker: it
-    would keep every page of the walk for offline use, which other tests cover, and the walk
-    would wait. As an init script, axe-core is compiled once for the walk, not once a page."""
+    """A phone without the service worker: it would keep every page of the walk for offline
+    use, which other tests cover, and the walk would wait."""
     context = browser.new_context(**PHONE_CONTEXT, service_workers="block")
-    context.add_init_script(path=str(AXE))
     context.set_default_timeout(15_000)
     context.clock.install(time=frozen_moment())
     return context
@@ -346,8 +360,9 @@ def test_every_page_of_a_role(browser, live_server, app, make, db, role):
     try:
         page = context.new_page()
         sign_in(page, live_server, user.email)
+        page.close()
         findings = Findings()
-        walk(page, live_server.url, page_urls(app, world, secret), role.value, findings)
+        walk(context, live_server.url, page_urls(app, world, secret), role.value, findings)
     finally:
         context.close()
     report(findings, least=2 * 20, started=started)
@@ -369,7 +384,7 @@ def test_every_public_page(browser, live_server, app, make, db):
     context = new_context(browser)
     try:
         findings = Findings()
-        walk(context.new_page(), live_server.url, urls, "public", findings, frozenset(missing))
+        walk(context, live_server.url, urls, "public", findings, frozenset(missing))
     finally:
         context.close()
     report(findings, least=2 * 6, started=started)
