@@ -22,11 +22,17 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Integer, Table, func, inspect, literal, or_, select
+from sqlalchemy import Integer, Table, func, inspect, literal, or_, select, text
 
 from fieldapp.common.time import now_utc
 
 FRESH = os.environ.get("FIELDAPP_TEST_FRESH_WORLDS") == "1"
+
+# Every sequence of the test schema starts again at 1, as TRUNCATE ... RESTART IDENTITY did.
+RESTART_SEQUENCES = text(
+    "SELECT setval(oid::regclass, 1, false) FROM pg_class"
+    " WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace"
+)
 
 
 @dataclass(frozen=True)
@@ -50,12 +56,16 @@ def _key() -> tuple[Flask, datetime]:
 
 
 def restore(db: Any, world_type: type) -> Any | None:
-    """The world kept for this app and moment, written into the (empty) database; None if none."""
+    """The world kept for this app and moment, written into the (empty) database; None if none.
+    Then the ids start at 1, as in a new database, so that the world built next and kept has
+    the same ids whichever test builds it (a test may have written and deleted rows before)."""
     if FRESH:
         return None
     app, moment = _key()
     kept = _kept.get(app, {}).get(moment)
     if kept is None:
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(RESTART_SEQUENCES)
         return None
     db.session.expunge_all()
     for table, rows in kept.rows:
@@ -87,16 +97,18 @@ def keep(db: Any, world: Any) -> None:
 
 
 def _advance_sequences(db: Any, rows: list[tuple[Table, list[dict[str, Any]]]]) -> None:
-    """On PostgreSQL, ids given explicitly leave the sequences behind: move each past its rows
-    (SQLite takes the next id after the largest by itself)."""
+    """On PostgreSQL, ids given explicitly leave the sequences behind: move each past its rows,
+    all in one statement (SQLite takes the next id after the largest by itself)."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    for table, found in rows:
-        for column in table.primary_key.columns:
-            if isinstance(column.type, Integer) and column.autoincrement in (True, "auto"):
-                highest = max(row[column.name] for row in found)
-                db.session.execute(
-                    select(
-                        func.setval(func.pg_get_serial_sequence(table.name, column.name), highest)
-                    )
-                )
+    moves = [
+        func.setval(
+            func.pg_get_serial_sequence(table.name, column.name),
+            max(row[column.name] for row in found),
+        )
+        for table, found in rows
+        for column in table.primary_key.columns
+        if isinstance(column.type, Integer) and column.autoincrement in (True, "auto")
+    ]
+    if moves:
+        db.session.execute(select(*moves))

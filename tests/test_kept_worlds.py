@@ -12,9 +12,15 @@ from tests.factories import CaseloadFactories, World
 
 
 def rows_of(db: Any) -> dict[str, list[dict[str, Any]]]:
+    """Every table's rows, in the order of their keys."""
     db.session.commit()
     return {
-        table.name: [dict(row) for row in db.session.execute(table.select()).mappings()]
+        table.name: [
+            dict(row)
+            for row in db.session.execute(
+                table.select().order_by(*table.primary_key.columns)
+            ).mappings()
+        ]
         for table in db.metadata.sorted_tables
     }
 
