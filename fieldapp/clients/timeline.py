@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, bindparam, select
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client, TimelineEvent
-from fieldapp.common.paging import Page, paginate_rows
+from fieldapp.common.paging import Page, paged, paginate_built
 from fieldapp.extensions import db
 
 KINDS: dict[str, Any] = {
@@ -53,7 +54,13 @@ def add(client: Client, kind: str, actor: User | None, **data: Any) -> TimelineE
 def page_of(client: Client, number: int, per_page: int = 20) -> Page[Row[Any]]:
     """Newest first: each event's ``kind``, ``data``, ``at`` and ``actor_name`` (None without an
     actor), only the columns the file shows."""
-    statement = (
+    return paginate_built(_events(), {"client_id": client.id}, number, per_page)
+
+
+@cache
+def _events() -> Select:
+    """The statement of :func:`page_of`, built once: the client's file reads it on every opening."""
+    return paged(
         select(
             TimelineEvent.kind,
             TimelineEvent.data,
@@ -61,7 +68,6 @@ def page_of(client: Client, number: int, per_page: int = 20) -> Page[Row[Any]]:
             User.name.label("actor_name"),
         )
         .outerjoin(User, User.id == TimelineEvent.actor_id)
-        .where(TimelineEvent.client_id == client.id)
+        .where(TimelineEvent.client_id == bindparam("client_id"))
         .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
     )
-    return paginate_rows(statement, number, per_page)
