@@ -14,6 +14,7 @@ from fieldapp.common.forms import (
     QuickDateInput,
     QuickDateTimeLocalInput,
     QuickHiddenInput,
+    QuickRadioField,
     QuickRadioInput,
     QuickTextInput,
     choice,
@@ -38,6 +39,9 @@ def test_the_same_attributes_as_wtforms(attributes):
     assert isinstance(quick_html_params(**attributes), Markup)
 
 
+KW = {"x": 1, "class_": "a", "data_k": "v"}
+
+
 class Both(Form):
     text_theirs = StringField(validators=[DataRequired(), Length(max=20)])
     text_ours = StringField(validators=[DataRequired(), Length(max=20)], widget=QuickTextInput())
@@ -53,6 +57,8 @@ class Both(Form):
         validators=[DataRequired()],
         option_widget=QuickRadioInput(),
     )
+    radio_theirs = RadioField(choices=CHOICES, validators=[DataRequired()], render_kw=KW)
+    radio_ours = QuickRadioField(choices=CHOICES, validators=[DataRequired()], render_kw=KW)
 
 
 @pytest.mark.parametrize(
@@ -79,3 +85,25 @@ def test_the_same_inputs_as_wtforms(data):
     theirs_options, ours_options = list(form.choice_theirs), list(form.choice_ours)
     for theirs, ours in zip(theirs_options, ours_options, strict=True):
         assert ours().replace("_ours", "_theirs") == theirs()
+
+
+@pytest.mark.parametrize("chosen", [None, "a", "b"])
+def test_the_quick_radio_field_writes_the_same_options_as_wtforms(chosen):
+    form = Both(data={"radio_theirs": chosen, "radio_ours": chosen})
+    theirs_options, ours_options = list(form.radio_theirs), list(form.radio_ours)
+    assert len(ours_options) == len(CHOICES)
+    for theirs, ours in zip(theirs_options, ours_options, strict=True):
+        assert (ours.id, ours.data, ours.checked) == (
+            theirs.id.replace("_theirs", "_ours"),
+            theirs.data,
+            theirs.checked,
+        )
+        assert ours.label.text == theirs.label.text
+        assert ours.label() == theirs.label().replace("_theirs", "_ours")
+        for render in (
+            {},
+            {"aria-describedby": "x-error"},
+            {"x": 2, "checked": False, "class": "b", "data-k": "w"},
+        ):
+            assert ours(**render).replace("_ours", "_theirs") == theirs(**render)
+        assert ours.__html__() == ours()
