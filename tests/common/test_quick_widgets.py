@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import DateField, DateTimeLocalField, Form, HiddenField, RadioField, StringField
 from wtforms.validators import DataRequired, Length
@@ -18,6 +19,7 @@ from fieldapp.common.forms import (
     QuickRadioInput,
     QuickTextInput,
     choice,
+    hidden_tag,
     quick_html_params,
 )
 
@@ -107,3 +109,25 @@ def test_the_quick_radio_field_writes_the_same_options_as_wtforms(chosen):
         ):
             assert ours(**render).replace("_ours", "_theirs") == theirs(**render)
         assert ours.__html__() == ours()
+
+
+class WithHidden(FlaskForm):
+    note = StringField()
+    uuid = HiddenField(widget=QuickHiddenInput())
+    back = HiddenField(render_kw={"data_x": 'a "b"'})
+
+
+@pytest.mark.parametrize("csrf", [True, False])
+def test_hidden_tag_writes_what_flask_wtf_writes(app, csrf):
+    with app.test_request_context("/"):
+        form = WithHidden(meta={"csrf": csrf}, data={"uuid": "7c9e", "back": "file & <b>"})
+        assert hidden_tag(form) == form.hidden_tag()
+        assert ("csrf_token" in hidden_tag(form)) is csrf
+        assert hidden_tag(PlainForm()) == PlainForm().hidden_tag() == ""
+
+
+class PlainForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    note = StringField()
