@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import pytest
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.auth.models import User, UserSession
 from fieldapp.auth.roles import Role
-from fieldapp.common.tenancy import CrossTenantWrite, activate_tenant, get_or_404
+from fieldapp.common.tenancy import (
+    CrossTenantRead,
+    CrossTenantWrite,
+    TenantCriteriaMissing,
+    activate_tenant,
+    get_or_404,
+    tenant_rows,
+)
 from fieldapp.extensions import db
 from tests.factories import CaseloadFactories
 
@@ -121,6 +128,42 @@ def test_a_statement_built_once_sees_the_organisation_of_each_request(app, make,
         with app.test_request_context():
             activate_tenant(user.organisation_id)
             assert db.session.scalars(kept).all() == [user.name]
+
+
+def test_a_statement_with_its_own_criteria_reads_only_the_organisation_it_names(app, make, db):
+    """tenant_rows runs a statement that carries its tenant's criteria itself, for the active
+    organisation only, and refuses one that reads a tenant table without them."""
+    first = make.user(name="First")
+    second = make.user(name="Second")
+    organisation_id = bindparam("organisation_id")
+    names = select(User.name).where(User.organisation_id == organisation_id, User.active)
+    with app.test_request_context():
+        activate_tenant(first.organisation_id)
+        assert [row.name for row in tenant_rows(names, first.organisation_id, {})] == ["First"]
+        with pytest.raises(CrossTenantRead):
+            tenant_rows(names, second.organisation_id, {})
+        unfiltered = select(User.name).where(User.active)
+        with pytest.raises(TenantCriteriaMissing):
+            tenant_rows(unfiltered, first.organisation_id, {})
+        joined_unfiltered = (
+            select(User.name, AuditEvent.action)
+            .outerjoin(AuditEvent, AuditEvent.actor_id == User.id)
+            .where(User.organisation_id == organisation_id)
+        )
+        with pytest.raises(TenantCriteriaMissing, match="audit_event"):
+            tenant_rows(joined_unfiltered, first.organisation_id, {})
+        joined = (
+            select(User.name, AuditEvent.action)
+            .outerjoin(
+                AuditEvent,
+                and_(AuditEvent.actor_id == User.id, AuditEvent.organisation_id == organisation_id),
+            )
+            .where(User.organisation_id == organisation_id)
+        )
+        assert [row.name for row in tenant_rows(joined, first.organisation_id, {})] == ["First"]
+    # Outside a request (commands, the scheduler) the organisation named is read.
+    with app.app_context():
+        assert [row.name for row in tenant_rows(names, second.organisation_id, {})] == ["Second"]
 
 
 def test_writing_into_another_organisation_is_refused(app, make, db):

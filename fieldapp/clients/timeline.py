@@ -6,11 +6,11 @@ from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import Row, Select, and_, bindparam, select
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client, TimelineEvent
-from fieldapp.common.paging import Page, paged, paginate_built
+from fieldapp.common.paging import Page, paged, paginate_tenant
 from fieldapp.extensions import db
 
 KINDS: dict[str, Any] = {
@@ -54,12 +54,16 @@ def add(client: Client, kind: str, actor: User | None, **data: Any) -> TimelineE
 def page_of(client: Client, number: int, per_page: int = 20) -> Page[Row[Any]]:
     """Newest first: each event's ``kind``, ``data``, ``at`` and ``actor_name`` (None without an
     actor), only the columns the file shows."""
-    return paginate_built(_events(), {"client_id": client.id}, number, per_page)
+    return paginate_tenant(
+        _events(), client.organisation_id, {"client_id": client.id}, number, per_page
+    )
 
 
 @cache
 def _events() -> Select:
-    """The statement of :func:`page_of`, built once: the client's file reads it on every opening."""
+    """The statement of :func:`page_of`, built once with its tenant's criteria (the client's file
+    reads it on every opening, see ``tenancy.tenant_rows``)."""
+    organisation_id = bindparam("organisation_id")
     return paged(
         select(
             TimelineEvent.kind,
@@ -67,7 +71,12 @@ def _events() -> Select:
             TimelineEvent.at,
             User.name.label("actor_name"),
         )
-        .outerjoin(User, User.id == TimelineEvent.actor_id)
-        .where(TimelineEvent.client_id == bindparam("client_id"))
+        .outerjoin(
+            User, and_(User.id == TimelineEvent.actor_id, User.organisation_id == organisation_id)
+        )
+        .where(
+            TimelineEvent.client_id == bindparam("client_id"),
+            TimelineEvent.organisation_id == organisation_id,
+        )
         .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
     )
