@@ -20,6 +20,7 @@ from sqlalchemy import Row, Select, bindparam, select
 
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import local_date
+from fieldapp.common.tenancy import tenant_rows
 from fieldapp.common.time import local_zone
 from fieldapp.evaluations import services as evaluations
 from fieldapp.extensions import db
@@ -144,7 +145,8 @@ def round_points(scope: Scope) -> list[Point]:
     if scope.trajectory is not None:
         rounds = [r for r in rounds if r.trajectory_id == scope.trajectory.id]
     answers: dict[int, list[Row[Any]]] = {feedback_round.id: [] for feedback_round in rounds}
-    for answer in db.session.execute(_answers(), {"round_ids": list(answers)}):
+    values = {"round_ids": list(answers)}
+    for answer in tenant_rows(_answers(), scope.client.organisation_id, values):
         answers[answer.round_id].append(answer)
     points = []
     for feedback_round in rounds:
@@ -167,7 +169,8 @@ def _rounds() -> Select:
 
 @cache
 def _answers() -> Select:
-    """What the figures read of the answers to the rounds ``round_ids``."""
+    """What the figures read of the answers to the rounds ``round_ids``; with its tenant's
+    criteria (see ``tenancy.tenant_rows``)."""
     return (
         select(
             FeedbackResponse.round_id,
@@ -175,7 +178,10 @@ def _answers() -> Select:
             FeedbackResponse.scores,
             FeedbackResponse.submitted_at,
         )
-        .where(FeedbackResponse.round_id.in_(bindparam("round_ids", expanding=True)))
+        .where(
+            FeedbackResponse.round_id.in_(bindparam("round_ids", expanding=True)),
+            FeedbackResponse.organisation_id == bindparam("organisation_id"),
+        )
         .order_by(FeedbackResponse.id)
     )
 
