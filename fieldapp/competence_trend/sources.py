@@ -85,10 +85,11 @@ def _period(trajectory: Trajectory) -> tuple[datetime, datetime | None]:
     return starts, datetime.combine(trajectory.ended_on + timedelta(days=1), time.min, zone)
 
 
-def newest_revisions(revisions: list[NoteRevision]) -> list[NoteRevision]:
+def newest_revisions(revisions: list[Any]) -> list[Any]:
     """Of each note, only its newest revision: the head that no other revision corrects (the
     newest of them when a note has two heads, see ``fieldapp.visits.notes``). ``revisions`` are
-    ordered oldest first."""
+    ordered oldest first; records or rows of their columns ``revision_uuid``, ``note_uuid``,
+    ``parent_uuid`` and ``replaces``."""
     corrected = {r.parent_uuid for r in revisions if r.parent_uuid}
     corrected.update(uuid for r in revisions for uuid in r.replaces or ())
     newest: dict[str, NoteRevision] = {}
@@ -106,7 +107,8 @@ def note_points(scope: Scope) -> list[Point]:
         params["starts"], params["ends"] = _period(scope.trajectory)
     statement = _revisions(scope.trajectory is not None, params.get("ends") is not None)
     points = []
-    for revision in newest_revisions(list(db.session.scalars(statement, params))):
+    revisions = tenant_rows(statement, scope.client.organisation_id, params)
+    for revision in newest_revisions(list(revisions)):
         on = local_date(revision.written_at)
         for key, score in (revision.observations or {}).items():
             if key.startswith(COMPETENCE_PREFIX) and isinstance(score, int):
@@ -118,12 +120,26 @@ def note_points(scope: Scope) -> list[Point]:
 
 @cache
 def _revisions(from_start: bool, until_end: bool) -> Select:
-    """The client's note revisions (from ``starts``, until ``ends``), built once for each kind of
-    period: the client's page draws the trend on every opening."""
+    """The client's note revisions (from ``starts``, until ``ends``), the columns the points are
+    made of, built once for each kind of period with its tenant's criteria (see
+    ``tenancy.tenant_rows``): the client's page draws the trend on every opening."""
+    organisation_id = bindparam("organisation_id")
     statement = (
-        select(NoteRevision)
-        .join(Visit, Visit.id == NoteRevision.visit_id)
-        .where(Visit.client_id == bindparam("client_id"))
+        select(
+            NoteRevision.revision_uuid,
+            NoteRevision.note_uuid,
+            NoteRevision.parent_uuid,
+            NoteRevision.replaces,
+            NoteRevision.observations,
+            NoteRevision.written_at,
+        )
+        .join(
+            Visit, (Visit.id == NoteRevision.visit_id) & (Visit.organisation_id == organisation_id)
+        )
+        .where(
+            Visit.client_id == bindparam("client_id"),
+            NoteRevision.organisation_id == organisation_id,
+        )
         .order_by(NoteRevision.written_at, NoteRevision.id)
     )
     if from_start:
