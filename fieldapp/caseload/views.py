@@ -119,6 +119,7 @@ def show(client: Client) -> ResponseReturnValue:
     services.record_viewed(user, client)
     framework = framework_in_use(client.organisation_id, str(get_locale()))
     rounds = feedback_rounds.of_client(client.id)  # listed for the open trajectory, and the trend
+    events = timeline.page_of(client, request.args.get("timeline", 1, type=int))
     page = render_template(
         "clients/show.html",
         client=client,
@@ -152,8 +153,9 @@ def show(client: Client) -> ResponseReturnValue:
             framework=framework,
             rounds=[summary.round for summary in rounds],
         ),
-        timeline=timeline.page_of(client, request.args.get("timeline", 1, type=int)),
-        timeline_kinds=timeline.KINDS,
+        timeline=events,
+        timeline_kinds=timeline.kinds_of(events.items),
+        phase_labels={number: str(label) for number, label in PHASES.items()},
         supervisor=supervisor_link.summary_of(current) if current else None,
         pulse_questions=list(PulseQuestion),
         report_labels={kind.value: label for kind, label in REPORT_LABELS.items()},

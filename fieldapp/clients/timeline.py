@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import Row, Select, and_, bindparam, select
 
 from fieldapp.auth.models import User
@@ -34,6 +36,14 @@ KINDS: dict[str, Any] = {
     "supervisor_pulse": _l("Pulse from the floor supervisor"),
     "supervisor_report": _l("Message from the floor supervisor"),
 }
+
+
+def kinds_of(events: Sequence[Row[Any]]) -> dict[str, Markup]:
+    """The labels of the kinds of ``events``, each worded once for a page (its twenty events are
+    mostly of one or two kinds) and written as the template writes a lazy label: unescaped, as
+    its ``__html__`` gives it."""
+    kinds = {event.kind for event in events}
+    return {kind: Markup(KINDS[kind].__html__()) for kind in kinds if kind in KINDS}  # noqa: S704 (our catalog)
 
 
 def add(client: Client, kind: str, actor: User | None, **data: Any) -> TimelineEvent:
