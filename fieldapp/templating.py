@@ -11,7 +11,7 @@ from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_decimal, format_time
 from markupsafe import Markup
 
-from fieldapp.common.forms import hidden_tag
+from fieldapp.common.forms import hidden_tag, label_tag
 from fieldapp.mail.services import one_line
 from fieldapp.method import PHASES, Outcome, Scheme
 from fieldapp.pwa.page_strings import page_strings
@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
         "datetimeformat": _kept(_at_any_moment(format_datetime)),
         "timeformat": _kept(_at_any_moment(format_time)),
         "hidden_tag": hidden_tag,
+        "label_tag": label_tag,
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals["time_element"] = _time_element(filters["dateformat"])

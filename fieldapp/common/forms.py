@@ -25,6 +25,7 @@ from wtforms.widgets import (
     HiddenInput,
     RadioInput,
     Select,
+    TextArea,
     TextInput,
 )
 from wtforms.widgets.core import clean_key
@@ -174,6 +175,29 @@ class QuickRadioField(RadioField):
         }
         for index, choice in enumerate(self._iter_choices_normalized()):
             yield QuickRadioOption(self, index, choice, flags)
+
+
+class QuickTextArea(TextArea):
+    """WTForms' textarea, its attributes written by :func:`quick_html_params`."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for key in dir(flags):
+            if key in self.validation_attrs and key not in kwargs:
+                kwargs[key] = getattr(flags, key)
+        params = quick_html_params(name=field.name, **kwargs)
+        text = escape(field._value())
+        return Markup(f"<textarea {params}>\r\n{text}</textarea>")  # noqa: S704 (escaped)
+
+
+def label_tag(label: Label) -> Markup:
+    """A field's ``label()`` as WTForms writes it (its ``for`` the field's id, none when that is
+    False, the text escaped), through :func:`quick_html_params` instead of ``html_params``: the
+    form field macro writes one for every field of every form."""
+    attributes = quick_html_params(**{"for": label.field_id})
+    attributes = Markup(f" {attributes}") if attributes else attributes  # noqa: S704 (escaped)
+    return Markup(f"<label{attributes}>{escape(label.text)}</label>")  # noqa: S704 (escaped)
 
 
 class QuickDateInput(QuickParams, DateInput):

@@ -21,6 +21,7 @@ from fieldapp.common.forms import (
     QuickDateTimeLocalInput,
     QuickHiddenInput,
     QuickRadioField,
+    QuickTextArea,
     choice,
     required,
     short_text,
@@ -54,6 +55,7 @@ class ContactForm(FlaskForm):
         filters=[strip],
         render_kw={"rows": 2},
         id="contact-note",  # ids of their own: the client's file holds other forms with a note
+        widget=QuickTextArea(),
     )
     happened_at = DateTimeLocalField(
         _l("When"),

@@ -7,7 +7,15 @@ from datetime import date, datetime
 import pytest
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import DateField, DateTimeLocalField, Form, HiddenField, RadioField, StringField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    Form,
+    HiddenField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import html_params
 
@@ -17,9 +25,11 @@ from fieldapp.common.forms import (
     QuickHiddenInput,
     QuickRadioField,
     QuickRadioInput,
+    QuickTextArea,
     QuickTextInput,
     choice,
     hidden_tag,
+    label_tag,
     quick_html_params,
 )
 
@@ -47,6 +57,8 @@ KW = {"x": 1, "class_": "a", "data_k": "v"}
 class Both(Form):
     text_theirs = StringField(validators=[DataRequired(), Length(max=20)])
     text_ours = StringField(validators=[DataRequired(), Length(max=20)], widget=QuickTextInput())
+    area_theirs = TextAreaField(validators=[DataRequired(), Length(max=20)])
+    area_ours = TextAreaField(validators=[DataRequired(), Length(max=20)], widget=QuickTextArea())
     hidden_theirs = HiddenField()
     hidden_ours = HiddenField(widget=QuickHiddenInput())
     day_theirs = DateField()
@@ -69,6 +81,7 @@ class Both(Form):
         {},
         {
             "text": 'Keuken "De Linde" & <co>',
+            "area": "Twee\nlijnen & <b>",
             "hidden": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
             "day": date(2026, 3, 12),
             "moment": datetime(2026, 3, 12, 9, 30),
@@ -80,7 +93,7 @@ def test_the_same_inputs_as_wtforms(data):
     form = Both(
         data={f"{name}_{who}": value for name, value in data.items() for who in ("theirs", "ours")}
     )
-    for name in ("text", "hidden", "day", "moment"):
+    for name in ("text", "area", "hidden", "day", "moment"):
         theirs, ours = form[f"{name}_theirs"], form[f"{name}_ours"]
         for render in ({}, {"aria_describedby": "x-error", "autocomplete": "off", "class_": "c"}):
             assert ours(**render).replace("_ours", "_theirs") == theirs(**render)
@@ -131,3 +144,12 @@ class PlainForm(FlaskForm):
         csrf = False
 
     note = StringField()
+
+
+def test_label_tag_writes_what_a_wtforms_label_writes():
+    form = Both()
+    form.text_theirs.label.text = 'Naam "kort" & <b>'
+    for field in (form.text_theirs, form.area_ours, form.choice_theirs, form.radio_ours):
+        assert label_tag(field.label) == field.label()
+    for option in [*form.radio_theirs, *form.radio_ours]:
+        assert label_tag(option.label) == option.label()
