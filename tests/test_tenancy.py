@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import pytest
 from flask import url_for
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import (
+    and_,
+    bindparam,
+    column,
+    exists,
+    literal_column,
+    not_,
+    or_,
+    select,
+    table,
+    text,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import aliased
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.auth.models import User, UserSession
@@ -164,6 +178,140 @@ def test_a_statement_with_its_own_criteria_reads_only_the_organisation_it_names(
     # Outside a request (commands, the scheduler) the organisation named is read.
     with app.app_context():
         assert [row.name for row in tenant_rows(names, second.organisation_id, {})] == ["Second"]
+
+
+ORGANISATION = bindparam("organisation_id")
+OTHER_USER = aliased(User, name="other_app_user")  # its name ends as the table's
+
+
+def _statements_that_leak() -> dict[str, object]:
+    """Statements that would read the users of every organisation, each with the text
+    ``app_user.organisation_id = :organisation_id`` somewhere in it."""
+    own = User.organisation_id == ORGANISATION
+    return {
+        "ored": select(User.name).where(or_(own, User.active)),
+        "literal organisation": select(User.name).where(User.organisation_id == 1),
+        "another parameter": select(User.name).where(
+            User.organisation_id == bindparam("organisation_id_any")
+        ),
+        "alias without it": select(User.name, OTHER_USER.name)
+        .join(OTHER_USER, OTHER_USER.email != User.email)
+        .where(own),
+        "condition on the alias only": select(User.name)
+        .join(OTHER_USER, OTHER_USER.email != User.email)
+        .where(OTHER_USER.organisation_id == ORGANISATION),
+        "uncorrelated exists": select(User.name).where(
+            exists(select(User.id).where(own)).correlate(None)
+        ),
+        "condition as a column": select(User.name, own.label("own")),
+        "outer join ON for its left side": select(User.name, AuditEvent.action).outerjoin(
+            AuditEvent,
+            and_(
+                AuditEvent.actor_id == User.id,
+                AuditEvent.organisation_id == ORGANISATION,
+                own,
+            ),
+        ),
+        "one arm of a union": union_all(
+            select(User.name).where(own), select(OTHER_USER.name).where(true())
+        ),
+        "negated": select(User.name).where(not_(or_(own, User.active))),
+        "subquery joined": select(User.name)
+        .join(select(OTHER_USER.id).subquery("everyone"), literal_column("1") == 1)
+        .where(own),
+        "scalar subquery": select(
+            User.name, select(OTHER_USER.name).limit(1).scalar_subquery()
+        ).where(own),
+        "lightweight table": select(literal_column("name"))
+        .select_from(table("app_user", column("organisation_id")))
+        .where(exists(select(User.id).where(own))),
+        "alias of an alias": select(aliased(OTHER_USER, name="again").name).where(own),
+        "text": select(literal_column("name")).select_from(text("app_user")),
+        "CTE": select(literal_column("name"))
+        .select_from(select(OTHER_USER.name).cte("everyone"))
+        .where(exists(select(User.id).where(own))),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_statements_that_leak()))
+def test_a_statement_without_its_criteria_is_refused_however_its_text_reads(app, make, db, kind):
+    """tenant_rows checks the statement's structure, not whether its text mentions the
+    criterion: each of these would read the users of another organisation."""
+    first = make.user(name="First")
+    make.user(name="Second")
+    statement = _statements_that_leak()[kind]
+    with app.test_request_context():
+        activate_tenant(first.organisation_id)
+        with pytest.raises(TenantCriteriaMissing):
+            tenant_rows(statement, first.organisation_id, {"organisation_id_any": 0})
+
+
+def test_statements_with_their_criteria_everywhere_are_run(app, make, db):
+    first = make.user(name="First", email="first@example.org")
+    make.user(name="Second")
+    own = User.organisation_id == ORGANISATION
+    statements = [
+        select(User.name).where(ORGANISATION == User.organisation_id, User.active),  # noqa: SIM300
+        select(User.name)
+        .join(
+            OTHER_USER,
+            and_(OTHER_USER.id == User.id, OTHER_USER.organisation_id == ORGANISATION),
+        )
+        .where(own),
+        select(User.name).where(
+            exists(select(OTHER_USER.id).where(OTHER_USER.organisation_id == ORGANISATION)),
+            own,
+        ),
+        union_all(
+            select(User.name).where(own),
+            select(OTHER_USER.name).where(OTHER_USER.organisation_id == ORGANISATION),
+        ),
+    ]
+    with app.test_request_context():
+        activate_tenant(first.organisation_id)
+        for statement in statements:
+            assert {row[0] for row in tenant_rows(statement, first.organisation_id, {})} == {
+                "First"
+            }
+
+
+def test_a_checked_statement_reads_the_organisation_of_each_request(app, make, db):
+    """The check is made once per statement, the organisation given on every run."""
+    first = make.user(name="First")
+    second = make.user(name="Second")
+    names = select(User.name).where(User.organisation_id == ORGANISATION)
+    for user in (first, second, first):
+        with app.test_request_context():
+            activate_tenant(user.organisation_id)
+            assert [row.name for row in tenant_rows(names, user.organisation_id, {})] == [user.name]
+
+
+def test_the_statements_of_the_branch_carry_their_criteria(app, db):
+    """Every statement run through tenant_rows passes the structural check."""
+    from fieldapp.clients import timeline
+    from fieldapp.common.tenancy import _check_criteria
+    from fieldapp.competence_trend import sources
+    from fieldapp.evaluations import services as evaluations
+    from fieldapp.mentorships import services as mentorships
+    from fieldapp.referrals import services as referrals
+    from fieldapp.reminders import centre
+    from fieldapp.trajectories import services as trajectories
+    from fieldapp.visits import services as visits
+
+    for built in (
+        timeline._events,
+        centre._due_count,
+        sources._answers,
+        evaluations._judgements_of,
+        mentorships._on_file,
+        referrals._on_file,
+        trajectories._shown_answers_of,
+        visits._planned_on_file,
+    ):
+        _check_criteria(built())
+    for from_start in (False, True):
+        for until_end in (False, True):
+            _check_criteria(sources._revisions(from_start, until_end))
 
 
 def test_writing_into_another_organisation_is_refused(app, make, db):

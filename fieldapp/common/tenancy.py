@@ -15,7 +15,7 @@ that code acts for the system, not for a user.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
@@ -29,7 +29,16 @@ from sqlalchemy.orm import (
     mapped_column,
     with_loader_criteria,
 )
-from sqlalchemy.sql.util import find_tables
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import (
+    BinaryExpression,
+    BindParameter,
+    BooleanClauseList,
+    ColumnClause,
+    Grouping,
+    TextClause,
+)
+from sqlalchemy.sql.selectable import AliasedReturnsRows, Join, TableClause
 
 from fieldapp.common.urls import MAX_ID
 
@@ -124,23 +133,82 @@ _CHECKED: weakref.WeakSet[Any] = weakref.WeakSet()
 
 def _check_criteria(statement: Select) -> None:
     """Refuse a statement for :func:`tenant_rows` that reads a tenant table without its
-    criterion (``<table>.organisation_id = :organisation_id``, in a WHERE or a join's ON)."""
+    criterion: in every SELECT of the statement (subqueries, unions, CTEs, EXISTS too), each
+    tenant table or alias of one in its FROM must be compared, ``<it>.organisation_id =
+    :organisation_id``, in a condition ANDed into that SELECT's WHERE or into the ON of a join
+    that filters its rows (an inner join, or the right side of a left outer join). Checked on the
+    statement's structure, not its text: an ORed condition, a literal organisation, a condition on
+    another alias of the table or in another SELECT do not count. A correlated subquery must repeat
+    the criterion of the table it correlates with (refused otherwise: failing closed)."""
     if statement in _CHECKED:
         return
-    text = str(statement)
-    for table in find_tables(statement, include_joins=True, include_aliases=True):
-        name = getattr(table, "name", None)
-        if table in _tenant_tables() and f"{name}.organisation_id = :organisation_id" not in text:
-            raise TenantCriteriaMissing(f"{name} is read without its organisation: {text}")
+    tenant_names = _tenant_table_names()
+    for element in visitors.iterate(statement):
+        if isinstance(element, Select):
+            guarded = _guarded(element.whereclause)
+            for from_ in element.get_final_froms():
+                _check_from(from_, guarded, tenant_names, statement)
     _CHECKED.add(statement)
 
 
-@cache
-def _tenant_tables() -> frozenset[Any]:
+def _check_from(
+    from_: Any, guarded: set[Any], tenant_names: frozenset[str], statement: Any
+) -> None:
+    if isinstance(from_, Join):
+        on = _guarded(from_.onclause)
+        left = guarded if from_.isouter else guarded | on
+        right = guarded if from_.full else guarded | on
+        _check_from(from_.left, left, tenant_names, statement)
+        _check_from(from_.right, right, tenant_names, statement)
+        return
+    if isinstance(from_, TextClause):
+        raise TenantCriteriaMissing(f"a FROM of text cannot be checked: {statement}")
+    table = from_
+    while isinstance(table, AliasedReturnsRows):
+        table = table.element  # an alias of an alias of a table...
+    if isinstance(table, TableClause) and table.name in tenant_names and from_ not in guarded:
+        name = getattr(from_, "name", None)
+        raise TenantCriteriaMissing(f"{name} is read without its organisation: {statement}")
+
+
+def _guarded(clause: Any) -> set[Any]:
+    """The tables and aliases that ``clause`` compares with ``:organisation_id`` in one of the
+    conditions it ANDs."""
+    guarded: set[Any] = set()
+    for condition in _conjuncts(clause):
+        if not isinstance(condition, BinaryExpression) or condition.operator is not operators.eq:
+            continue
+        for column, other in ((condition.left, condition.right), (condition.right, condition.left)):
+            if (
+                isinstance(other, BindParameter)
+                and other.key == "organisation_id"
+                and isinstance(column, ColumnClause)
+                and column.name == "organisation_id"
+                and column.table is not None
+            ):
+                guarded.add(column.table)
+    return guarded
+
+
+def _conjuncts(clause: Any) -> Iterator[Any]:
+    while isinstance(clause, Grouping):
+        clause = clause.element
+    if clause is None:
+        return
+    if isinstance(clause, BooleanClauseList) and clause.operator is operators.and_:
+        for part in clause.clauses:
+            yield from _conjuncts(part)
+    else:
+        yield clause
+
+
+def _tenant_table_names() -> frozenset[str]:
+    """The names of the tenant tables, looked up for each statement checked (once): a cached set
+    would miss the models imported after the first check."""
     from fieldapp.extensions import db
 
     return frozenset(
-        mapper.local_table
+        mapper.local_table.name
         for mapper in db.Model.registry.mappers
         if issubclass(mapper.class_, TenantScoped)
     )
