@@ -17,6 +17,7 @@ from sqlalchemy import (
     text,
     true,
     union_all,
+    update,
 )
 from sqlalchemy.orm import aliased
 
@@ -227,6 +228,20 @@ def _statements_that_leak() -> dict[str, object]:
         .where(exists(select(User.id).where(own))),
         "alias of an alias": select(aliased(OTHER_USER, name="again").name).where(own),
         "text": select(literal_column("name")).select_from(text("app_user")),
+        "textual subquery": select(literal_column("name")).select_from(
+            text("SELECT name FROM app_user").columns(column("name")).subquery("everyone")
+        ),
+        "a text": text(
+            "SELECT name FROM app_user WHERE app_user.organisation_id = :organisation_id OR 1 = 1"
+        ),
+        "update": update(User).where(or_(own, User.active)).values(name="Changed"),
+        "update in a CTE": select(literal_column("id")).select_from(
+            update(User)
+            .where(or_(own, User.active))
+            .values(name="Changed")
+            .returning(User.id)
+            .cte("changed")
+        ),
         "CTE": select(literal_column("name"))
         .select_from(select(OTHER_USER.name).cte("everyone"))
         .where(exists(select(User.id).where(own))),
@@ -244,6 +259,8 @@ def test_a_statement_without_its_criteria_is_refused_however_its_text_reads(app,
         activate_tenant(first.organisation_id)
         with pytest.raises(TenantCriteriaMissing):
             tenant_rows(statement, first.organisation_id, {"organisation_id_any": 0})
+    db.session.rollback()
+    assert "Changed" not in db.session.scalars(select(User.name)).all()
 
 
 def test_statements_with_their_criteria_everywhere_are_run(app, make, db):

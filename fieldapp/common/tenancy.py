@@ -36,9 +36,8 @@ from sqlalchemy.sql.elements import (
     BooleanClauseList,
     ColumnClause,
     Grouping,
-    TextClause,
 )
-from sqlalchemy.sql.selectable import AliasedReturnsRows, Join, TableClause
+from sqlalchemy.sql.selectable import AliasedReturnsRows, CompoundSelect, Join, TableClause
 
 from fieldapp.common.urls import MAX_ID
 
@@ -142,6 +141,9 @@ def _check_criteria(statement: Select) -> None:
     the criterion of the table it correlates with (refused otherwise: failing closed)."""
     if statement in _CHECKED:
         return
+    if not isinstance(statement, Select | CompoundSelect):
+        # An UPDATE or DELETE (run before .all() fails), a text: not a statement of columns.
+        raise TenantCriteriaMissing(f"not a SELECT: {statement}")
     tenant_names = _tenant_table_names()
     for element in visitors.iterate(statement):
         if isinstance(element, Select):
@@ -161,12 +163,15 @@ def _check_from(
         _check_from(from_.left, left, tenant_names, statement)
         _check_from(from_.right, right, tenant_names, statement)
         return
-    if isinstance(from_, TextClause):
-        raise TenantCriteriaMissing(f"a FROM of text cannot be checked: {statement}")
     table = from_
     while isinstance(table, AliasedReturnsRows):
-        table = table.element  # an alias of an alias of a table...
-    if isinstance(table, TableClause) and table.name in tenant_names and from_ not in guarded:
+        table = table.element  # an alias of an alias of a table, a subquery, a CTE...
+    if isinstance(table, Select | CompoundSelect):
+        return  # checked as a SELECT of its own
+    if not isinstance(table, TableClause):
+        # A text, a textual SELECT, an UPDATE ... RETURNING in a CTE, a function: unchecked.
+        raise TenantCriteriaMissing(f"{type(table).__name__} cannot be checked: {statement}")
+    if table.name in tenant_names and from_ not in guarded:
         name = getattr(from_, "name", None)
         raise TenantCriteriaMissing(f"{name} is read without its organisation: {statement}")
 
