@@ -9,6 +9,7 @@ from sqlalchemy import (
     bindparam,
     column,
     exists,
+    func,
     literal_column,
     not_,
     or_,
@@ -251,7 +252,7 @@ def _statements_that_leak() -> dict[str, object]:
 @pytest.mark.parametrize("kind", list(_statements_that_leak()))
 def test_a_statement_without_its_criteria_is_refused_however_its_text_reads(app, make, db, kind):
     """tenant_rows checks the statement's structure, not whether its text mentions the
-    criterion: each of these would read the users of another organisation."""
+    criterion: each of these would read (or change) the users of another organisation."""
     first = make.user(name="First")
     make.user(name="Second")
     statement = _statements_that_leak()[kind]
@@ -283,6 +284,13 @@ def test_statements_with_their_criteria_everywhere_are_run(app, make, db):
             select(User.name).where(own),
             select(OTHER_USER.name).where(OTHER_USER.organisation_id == ORGANISATION),
         ),
+        # A correlated subquery repeats the criterion of the table it correlates with.
+        select(
+            User.name,
+            select(func.count(AuditEvent.id))
+            .where(AuditEvent.actor_id == User.id, AuditEvent.organisation_id == ORGANISATION, own)
+            .scalar_subquery(),
+        ).where(own),
     ]
     with app.test_request_context():
         activate_tenant(first.organisation_id)
