@@ -7,10 +7,12 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_time
 from markupsafe import Markup
 
+from fieldapp.common.forms import hidden_tag, label_tag
+from fieldapp.i18n.kept import kept
 from fieldapp.mail.services import one_line
 from fieldapp.method import PHASES, Outcome, Scheme
 from fieldapp.pwa.page_strings import page_strings
@@ -19,7 +21,7 @@ from fieldapp.worksites.models import ContactRole, WorksiteKind
 
 
 def init_app(app: Flask) -> None:
-    decimal = _kept(lambda number, format: format_decimal(number, format=format))
+    decimal = kept(lambda number, format: format_decimal(number, format=format))
     filters = {
         "scheme_label": lambda code: Scheme(code).label,
         "outcome_label": lambda code: Outcome(code).label if code else "—",
@@ -31,9 +33,11 @@ def init_app(app: Flask) -> None:
         "one_decimal": lambda number: decimal(number, "0.0"),
         "signed_decimal": lambda number: decimal(number, "+0.0;-0.0"),
         "one_line": one_line,
-        "dateformat": _kept(format_date),
-        "datetimeformat": _kept(_at_any_moment(format_datetime)),
-        "timeformat": _kept(_at_any_moment(format_time)),
+        "dateformat": kept(format_date),
+        "datetimeformat": kept(_at_any_moment(format_datetime)),
+        "timeformat": kept(_at_any_moment(format_time)),
+        "hidden_tag": hidden_tag,
+        "label_tag": label_tag,
     }
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals["time_element"] = _time_element(filters["dateformat"])
@@ -51,37 +55,6 @@ def _at_any_moment(
             return format_moment(value, format)
         except OverflowError:
             return f"{value:%Y-%m-%d %H:%M} UTC" if isinstance(value, datetime) else str(value)
-
-    return formatted
-
-
-KEPT_FORMATS = 4096  # made texts kept per filter; a page shows a few dozen distinct moments
-
-
-def _kept(format_value: Callable[[Any, str | None], str]) -> Callable[[Any, str | None], str]:
-    """``format_value``, with each text kept once made for the same value, format, language and
-    (for a moment) time zone. A list shows the same few days and scores again and again (visits
-    of this week, the due dates of evaluations, a 360° report's means), and Babel makes each of
-    them from its patterns every time."""
-    made: dict[tuple[Any, ...], str] = {}
-
-    def formatted(value: Any, format: str | None = None) -> str:
-        context = g.get("_flask_babel")
-        locale = getattr(context, "babel_locale", None)
-        # A moment is moved into the reader's time zone; a day or a number reads the same in all.
-        moment = isinstance(value, datetime | time)
-        zone = getattr(context, "babel_tzinfo", None) if moment else None
-        if value is None or locale is None or (moment and zone is None):
-            # None is "now" to Babel, which is not to be kept; and without a language or a zone
-            # chosen yet in this request, Babel chooses them.
-            return format_value(value, format)
-        key = (locale, zone, type(value), value, format)
-        text = made.get(key)
-        if text is None:
-            if len(made) >= KEPT_FORMATS:
-                made.clear()
-            text = made[key] = format_value(value, format)
-        return text
 
     return formatted
 

@@ -4,12 +4,35 @@ from __future__ import annotations
 
 import pytest
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import (
+    and_,
+    bindparam,
+    column,
+    exists,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    table,
+    text,
+    true,
+    union_all,
+    update,
+)
+from sqlalchemy.orm import aliased
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.auth.models import User, UserSession
 from fieldapp.auth.roles import Role
-from fieldapp.common.tenancy import CrossTenantWrite, activate_tenant, get_or_404
+from fieldapp.common.tenancy import (
+    CrossTenantRead,
+    CrossTenantWrite,
+    TenantCriteriaMissing,
+    activate_tenant,
+    get_or_404,
+    tenant_rows,
+)
 from fieldapp.extensions import db
 from tests.factories import CaseloadFactories
 
@@ -121,6 +144,199 @@ def test_a_statement_built_once_sees_the_organisation_of_each_request(app, make,
         with app.test_request_context():
             activate_tenant(user.organisation_id)
             assert db.session.scalars(kept).all() == [user.name]
+
+
+def test_a_statement_with_its_own_criteria_reads_only_the_organisation_it_names(app, make, db):
+    """tenant_rows runs a statement that carries its tenant's criteria itself, for the active
+    organisation only, and refuses one that reads a tenant table without them."""
+    first = make.user(name="First")
+    second = make.user(name="Second")
+    organisation_id = bindparam("organisation_id")
+    names = select(User.name).where(User.organisation_id == organisation_id, User.active)
+    with app.test_request_context():
+        activate_tenant(first.organisation_id)
+        assert [row.name for row in tenant_rows(names, first.organisation_id, {})] == ["First"]
+        with pytest.raises(CrossTenantRead):
+            tenant_rows(names, second.organisation_id, {})
+        unfiltered = select(User.name).where(User.active)
+        with pytest.raises(TenantCriteriaMissing):
+            tenant_rows(unfiltered, first.organisation_id, {})
+        joined_unfiltered = (
+            select(User.name, AuditEvent.action)
+            .outerjoin(AuditEvent, AuditEvent.actor_id == User.id)
+            .where(User.organisation_id == organisation_id)
+        )
+        with pytest.raises(TenantCriteriaMissing, match="audit_event"):
+            tenant_rows(joined_unfiltered, first.organisation_id, {})
+        joined = (
+            select(User.name, AuditEvent.action)
+            .outerjoin(
+                AuditEvent,
+                and_(AuditEvent.actor_id == User.id, AuditEvent.organisation_id == organisation_id),
+            )
+            .where(User.organisation_id == organisation_id)
+        )
+        assert [row.name for row in tenant_rows(joined, first.organisation_id, {})] == ["First"]
+    # Outside a request (commands, the scheduler) the organisation named is read.
+    with app.app_context():
+        assert [row.name for row in tenant_rows(names, second.organisation_id, {})] == ["Second"]
+
+
+ORGANISATION = bindparam("organisation_id")
+OTHER_USER = aliased(User, name="other_app_user")  # its name ends as the table's
+
+
+def _statements_that_leak() -> dict[str, object]:
+    """Statements that would read the users of every organisation, each with the text
+    ``app_user.organisation_id = :organisation_id`` somewhere in it."""
+    own = User.organisation_id == ORGANISATION
+    return {
+        "ored": select(User.name).where(or_(own, User.active)),
+        "literal organisation": select(User.name).where(User.organisation_id == 1),
+        "another parameter": select(User.name).where(
+            User.organisation_id == bindparam("organisation_id_any")
+        ),
+        "alias without it": select(User.name, OTHER_USER.name)
+        .join(OTHER_USER, OTHER_USER.email != User.email)
+        .where(own),
+        "condition on the alias only": select(User.name)
+        .join(OTHER_USER, OTHER_USER.email != User.email)
+        .where(OTHER_USER.organisation_id == ORGANISATION),
+        "uncorrelated exists": select(User.name).where(
+            exists(select(User.id).where(own)).correlate(None)
+        ),
+        "condition as a column": select(User.name, own.label("own")),
+        "outer join ON for its left side": select(User.name, AuditEvent.action).outerjoin(
+            AuditEvent,
+            and_(
+                AuditEvent.actor_id == User.id,
+                AuditEvent.organisation_id == ORGANISATION,
+                own,
+            ),
+        ),
+        "one arm of a union": union_all(
+            select(User.name).where(own), select(OTHER_USER.name).where(true())
+        ),
+        "negated": select(User.name).where(not_(or_(own, User.active))),
+        "subquery joined": select(User.name)
+        .join(select(OTHER_USER.id).subquery("everyone"), literal_column("1") == 1)
+        .where(own),
+        "scalar subquery": select(
+            User.name, select(OTHER_USER.name).limit(1).scalar_subquery()
+        ).where(own),
+        "lightweight table": select(literal_column("name"))
+        .select_from(table("app_user", column("organisation_id")))
+        .where(exists(select(User.id).where(own))),
+        "alias of an alias": select(aliased(OTHER_USER, name="again").name).where(own),
+        "text": select(literal_column("name")).select_from(text("app_user")),
+        "textual subquery": select(literal_column("name")).select_from(
+            text("SELECT name FROM app_user").columns(column("name")).subquery("everyone")
+        ),
+        "a text": text(
+            "SELECT name FROM app_user WHERE app_user.organisation_id = :organisation_id OR 1 = 1"
+        ),
+        "update": update(User).where(or_(own, User.active)).values(name="Changed"),
+        "update in a CTE": select(literal_column("id")).select_from(
+            update(User)
+            .where(or_(own, User.active))
+            .values(name="Changed")
+            .returning(User.id)
+            .cte("changed")
+        ),
+        "CTE": select(literal_column("name"))
+        .select_from(select(OTHER_USER.name).cte("everyone"))
+        .where(exists(select(User.id).where(own))),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_statements_that_leak()))
+def test_a_statement_without_its_criteria_is_refused_however_its_text_reads(app, make, db, kind):
+    """tenant_rows checks the statement's structure, not whether its text mentions the
+    criterion: each of these would read (or change) the users of another organisation."""
+    first = make.user(name="First")
+    make.user(name="Second")
+    statement = _statements_that_leak()[kind]
+    with app.test_request_context():
+        activate_tenant(first.organisation_id)
+        with pytest.raises(TenantCriteriaMissing):
+            tenant_rows(statement, first.organisation_id, {"organisation_id_any": 0})
+    db.session.rollback()
+    assert "Changed" not in db.session.scalars(select(User.name)).all()
+
+
+def test_statements_with_their_criteria_everywhere_are_run(app, make, db):
+    first = make.user(name="First", email="first@example.org")
+    make.user(name="Second")
+    own = User.organisation_id == ORGANISATION
+    statements = [
+        select(User.name).where(ORGANISATION == User.organisation_id, User.active),  # noqa: SIM300
+        select(User.name)
+        .join(
+            OTHER_USER,
+            and_(OTHER_USER.id == User.id, OTHER_USER.organisation_id == ORGANISATION),
+        )
+        .where(own),
+        select(User.name).where(
+            exists(select(OTHER_USER.id).where(OTHER_USER.organisation_id == ORGANISATION)),
+            own,
+        ),
+        union_all(
+            select(User.name).where(own),
+            select(OTHER_USER.name).where(OTHER_USER.organisation_id == ORGANISATION),
+        ),
+        # A correlated subquery repeats the criterion of the table it correlates with.
+        select(
+            User.name,
+            select(func.count(AuditEvent.id))
+            .where(AuditEvent.actor_id == User.id, AuditEvent.organisation_id == ORGANISATION, own)
+            .scalar_subquery(),
+        ).where(own),
+    ]
+    with app.test_request_context():
+        activate_tenant(first.organisation_id)
+        for statement in statements:
+            assert {row[0] for row in tenant_rows(statement, first.organisation_id, {})} == {
+                "First"
+            }
+
+
+def test_a_checked_statement_reads_the_organisation_of_each_request(app, make, db):
+    """The check is made once per statement, the organisation given on every run."""
+    first = make.user(name="First")
+    second = make.user(name="Second")
+    names = select(User.name).where(User.organisation_id == ORGANISATION)
+    for user in (first, second, first):
+        with app.test_request_context():
+            activate_tenant(user.organisation_id)
+            assert [row.name for row in tenant_rows(names, user.organisation_id, {})] == [user.name]
+
+
+def test_the_statements_of_the_branch_carry_their_criteria(app, db):
+    """Every statement run through tenant_rows passes the structural check."""
+    from fieldapp.clients import timeline
+    from fieldapp.common.tenancy import _check_criteria
+    from fieldapp.competence_trend import sources
+    from fieldapp.evaluations import services as evaluations
+    from fieldapp.mentorships import services as mentorships
+    from fieldapp.referrals import services as referrals
+    from fieldapp.reminders import centre
+    from fieldapp.trajectories import services as trajectories
+    from fieldapp.visits import services as visits
+
+    for built in (
+        timeline._events,
+        centre._due_count,
+        sources._answers,
+        evaluations._judgements_of,
+        mentorships._on_file,
+        referrals._on_file,
+        trajectories._shown_answers_of,
+        visits._planned_on_file,
+    ):
+        _check_criteria(built())
+    for from_start in (False, True):
+        for until_end in (False, True):
+            _check_criteria(sources._revisions(from_start, until_end))
 
 
 def test_writing_into_another_organisation_is_refused(app, make, db):

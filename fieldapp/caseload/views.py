@@ -119,6 +119,12 @@ def show(client: Client) -> ResponseReturnValue:
     services.record_viewed(user, client)
     framework = framework_in_use(client.organisation_id, str(get_locale()))
     rounds = feedback_rounds.of_client(client.id)  # listed for the open trajectory, and the trend
+    events = timeline.page_of(client, request.args.get("timeline", 1, type=int))
+    goals = development_plan.goals_of(current) if current else []
+    # A form is made only for a part of the page that shows it (making one binds and processes
+    # each of its fields): an erased file takes no contact, goal or status, and a consent is
+    # recorded once.
+    editable = not client.anonymised_at
     page = render_template(
         "clients/show.html",
         client=client,
@@ -128,23 +134,23 @@ def show(client: Client) -> ResponseReturnValue:
         may_reassign=opened_file().reassign,
         checklist_phase=phase,
         checklist=[i for i in checklist_for(phase) if sensitive or not i.sensitive],
-        answers=trajectories.answers_of(current) if current else {},
+        answers=trajectories.shown_answers_of(current) if current else {},
         phase_form=PhaseForm(phase=str(current.phase)) if current else None,
-        referrals=referrals.of_client(client),
+        referrals=referrals.on_file(client),
         mentorships=mentorships.on_file(client),
-        visits=visits.of_client(client),
+        visits=visits.planned_on_file(client),
         contacts=contacts.latest_of(client, 3),
-        new_contact_form=ContactForm(),
+        new_contact_form=None if client.anonymised_at else ContactForm(),
         contact_kinds=KIND_LABELS,
         feedback_rounds=[
             summary
             for summary in reversed(rounds)  # newest first
             if current and summary.round.trajectory_id == current.id
         ],
-        goals=development_plan.goals_of(current) if current else [],
+        goals=goals,
         goal_labels=framework.labels(),
-        goal_form=GoalForm(framework, formdata=None),
-        status_form=StatusForm(formdata=None),
+        goal_form=GoalForm(framework, formdata=None) if current and editable else None,
+        status_form=StatusForm(formdata=None) if goals and editable else None,
         hours=current.hours_on if current else None,
         trend=competence_trend.trend_of(
             client,
@@ -152,13 +158,14 @@ def show(client: Client) -> ResponseReturnValue:
             framework=framework,
             rounds=[summary.round for summary in rounds],
         ),
-        timeline=timeline.page_of(client, request.args.get("timeline", 1, type=int)),
-        timeline_kinds=timeline.KINDS,
+        timeline=events,
+        timeline_kinds=timeline.kinds_of(events.items),
+        phase_labels={number: str(label) for number, label in PHASES.items()},
         supervisor=supervisor_link.summary_of(current) if current else None,
         pulse_questions=list(PulseQuestion),
         report_labels={kind.value: label for kind, label in REPORT_LABELS.items()},
         today=today(),
-        consent_form=ConsentForm(),
+        consent_form=None if client.consent_at else ConsentForm(),
     )
     db.session.commit()
     return page

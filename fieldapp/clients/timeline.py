@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, select
+from markupsafe import Markup
+from sqlalchemy import Row, Select, and_, bindparam, select
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client, TimelineEvent
-from fieldapp.common.paging import Page, paginate_rows
+from fieldapp.common.paging import Page, paged, paginate_tenant
 from fieldapp.extensions import db
 
 KINDS: dict[str, Any] = {
@@ -35,6 +38,14 @@ KINDS: dict[str, Any] = {
 }
 
 
+def kinds_of(events: Sequence[Row[Any]]) -> dict[str, Markup]:
+    """The labels of the kinds of ``events``, each worded once for a page (its twenty events are
+    mostly of one or two kinds) and written as the template writes a lazy label: unescaped, as
+    its ``__html__`` gives it."""
+    kinds = {event.kind for event in events}
+    return {kind: Markup(KINDS[kind].__html__()) for kind in kinds if kind in KINDS}  # noqa: S704 (our catalog)
+
+
 def add(client: Client, kind: str, actor: User | None, **data: Any) -> TimelineEvent:
     """Add an event to ``client``'s timeline; ``data`` must hold nothing sensitive."""
     if kind not in KINDS:
@@ -53,15 +64,29 @@ def add(client: Client, kind: str, actor: User | None, **data: Any) -> TimelineE
 def page_of(client: Client, number: int, per_page: int = 20) -> Page[Row[Any]]:
     """Newest first: each event's ``kind``, ``data``, ``at`` and ``actor_name`` (None without an
     actor), only the columns the file shows."""
-    statement = (
+    return paginate_tenant(
+        _events(), client.organisation_id, {"client_id": client.id}, number, per_page
+    )
+
+
+@cache
+def _events() -> Select:
+    """The statement of :func:`page_of`, built once with its tenant's criteria (the client's file
+    reads it on every opening, see ``tenancy.tenant_rows``)."""
+    organisation_id = bindparam("organisation_id")
+    return paged(
         select(
             TimelineEvent.kind,
             TimelineEvent.data,
             TimelineEvent.at,
             User.name.label("actor_name"),
         )
-        .outerjoin(User, User.id == TimelineEvent.actor_id)
-        .where(TimelineEvent.client_id == client.id)
+        .outerjoin(
+            User, and_(User.id == TimelineEvent.actor_id, User.organisation_id == organisation_id)
+        )
+        .where(
+            TimelineEvent.client_id == bindparam("client_id"),
+            TimelineEvent.organisation_id == organisation_id,
+        )
         .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
     )
-    return paginate_rows(statement, number, per_page)

@@ -10,7 +10,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from wtforms import Choice, DateField, Field, Form, SelectChoice, SelectField
+from wtforms import Choice, DateField, Field, Form, Label, RadioField, SelectChoice, SelectField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -25,6 +25,7 @@ from wtforms.widgets import (
     HiddenInput,
     RadioInput,
     Select,
+    TextArea,
     TextInput,
 )
 from wtforms.widgets.core import clean_key
@@ -125,12 +126,106 @@ class QuickRadioInput(QuickParams, RadioInput):
     pass
 
 
+class QuickRadioOption:
+    """One radio button of a :class:`QuickRadioField`, as the template uses WTForms' option
+    subfield: called (with attributes) for its input, ``label.text`` and ``checked``."""
+
+    __slots__ = ("_field", "_flags", "checked", "data", "id", "label")
+
+    def __init__(
+        self, field: RadioField, index: int, choice: Choice, flags: dict[str, Any]
+    ) -> None:
+        self._field = field
+        self._flags = flags
+        self.id = f"{field.id}-{index}"
+        self.data = choice.value
+        self.checked = choice.selected
+        self.label = Label(self.id, choice.label or choice.value)
+
+    def __call__(self, **kwargs: Any) -> Markup:
+        # As Field.__call__ and RadioInput: the field's render_kw under the call's attributes,
+        # then id, type, checked, value and the validators' flags unless the call gives them.
+        kwargs = {clean_key(key): value for key, value in kwargs.items()}
+        if self._field.render_kw:
+            render_kw = {clean_key(key): value for key, value in self._field.render_kw.items()}
+            kwargs = dict(render_kw, **kwargs)
+        attributes: dict[str, Any] = {"id": self.id, "type": "radio"}
+        if self.checked:
+            attributes["checked"] = True
+        attributes["value"] = str(self.data)
+        attributes.update(self._flags)
+        attributes.update(kwargs)
+        return Markup(f"<input {quick_html_params(name=self._field.name, **attributes)}>")  # noqa: S704 (escaped)
+
+    __html__ = __call__
+
+
+class QuickRadioField(RadioField):
+    """A radio field whose options are written by :class:`QuickRadioOption` (with
+    :func:`quick_html_params`) instead of WTForms' option subfields: the same markup, without
+    making, binding and processing a whole field for every option and looking the validators'
+    flags up for every input, on every opening of the client's file (the contact form)."""
+
+    def __iter__(self) -> Any:
+        flags = {
+            name: value() if callable(value) else value
+            for name in dir(self.flags)
+            if name in RadioInput.validation_attrs
+            for value in (getattr(self.flags, name),)
+        }
+        for index, choice in enumerate(self._iter_choices_normalized()):
+            yield QuickRadioOption(self, index, choice, flags)
+
+
+class QuickTextArea(TextArea):
+    """WTForms' textarea, its attributes written by :func:`quick_html_params`."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for key in dir(flags):
+            if key in self.validation_attrs and key not in kwargs:
+                kwargs[key] = getattr(flags, key)
+        params = quick_html_params(name=field.name, **kwargs)
+        text = escape(field._value())
+        return Markup(f"<textarea {params}>\r\n{text}</textarea>")  # noqa: S704 (escaped)
+
+
+def label_tag(label: Label) -> Markup:
+    """A field's ``label()`` as WTForms writes it (its ``for`` the field's id, none when that is
+    False, the text escaped), through :func:`quick_html_params` instead of ``html_params``: the
+    form field macro writes one for every field of every form."""
+    attributes = quick_html_params(**{"for": label.field_id})
+    attributes = Markup(f" {attributes}") if attributes else attributes  # noqa: S704 (escaped)
+    return Markup(f"<label{attributes}>{escape(label.text)}</label>")  # noqa: S704 (escaped)
+
+
 class QuickDateInput(QuickParams, DateInput):
     pass
 
 
 class QuickDateTimeLocalInput(QuickParams, DateTimeLocalInput):
     pass
+
+
+_QUICK_HIDDEN = QuickHiddenInput()
+
+
+def hidden_tag(form: Form) -> Markup:
+    """Flask-WTF's ``form.hidden_tag()``, the same markup: the form's hidden inputs (its CSRF
+    token, a uuid) one a line, those with WTForms' own hidden widget written by
+    :func:`quick_html_params` instead of ``Markup.format`` for each attribute (the client's file
+    writes four forms' on every opening)."""
+    inputs = []
+    for field in form:
+        if not isinstance(field.widget, HiddenInput):
+            continue
+        if type(field.widget) in (HiddenInput, QuickHiddenInput):
+            attributes = {clean_key(key): value for key, value in (field.render_kw or {}).items()}
+            inputs.append(_QUICK_HIDDEN(field, **attributes))
+        else:
+            inputs.append(str(field))
+    return Markup("\n".join(inputs))  # noqa: S704 (each input escaped by its widget)
 
 
 def date_field(
@@ -156,7 +251,31 @@ class QuickSelect(Select):
     """WTForms' select, each option written as one string: the same markup (``selected`` before
     ``value``, as ``html_params`` sorts them), without looking its own renderer's signature up
     (``inspect.signature``) for every select and its attributes up for every option. A caseload
-    filter with forty worksites spent most of the form's time there."""
+    filter with forty worksites spent most of the form's time there. The ``<select>`` tag's own
+    attributes are written by :func:`quick_html_params`."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        # As Select.__call__, with quick_html_params for the select's attributes.
+        kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
+        flags = getattr(field, "flags", {})
+        for key in dir(flags):
+            if key in self.validation_attrs and key not in kwargs:
+                kwargs[key] = getattr(flags, key)
+        html = [f"<select {quick_html_params(name=field.name, **kwargs)}>"]
+        render = type(self)._dispatch_render_option()
+        if field.has_groups():
+            for optgroup, choices in field._iter_groups_normalized():
+                if optgroup is not None:
+                    html.append(f"<optgroup {quick_html_params(label=optgroup)}>")
+                html.extend(render(choice) for choice in choices)
+                if optgroup is not None:
+                    html.append("</optgroup>")
+        else:
+            html.extend(render(choice) for choice in field._iter_choices_normalized())
+        html.append("</select>")
+        return Markup("".join(html))  # noqa: S704 (every part escaped)
 
     @classmethod
     def _dispatch_render_option(cls) -> Any:

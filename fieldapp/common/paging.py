@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Row, Select, bindparam
 
+from fieldapp.common.tenancy import tenant_rows
 from fieldapp.extensions import db
 
 T = TypeVar("T")
@@ -53,4 +54,15 @@ def paginate_built(
     number = min(max(1, number), MAX_PAGE)
     page = {"page_limit": per_page + 1, "page_offset": (number - 1) * per_page}
     rows = db.session.execute(statement, values | page).all()
+    return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
+def paginate_tenant(
+    statement: Select[Any], organisation_id: int, values: dict[str, Any], number: int, per_page: int
+) -> Page[Row[Any]]:
+    """As :func:`paginate_built`, for a statement that carries its tenant's criteria itself, run
+    by :func:`fieldapp.common.tenancy.tenant_rows`."""
+    number = min(max(1, number), MAX_PAGE)
+    page = {"page_limit": per_page + 1, "page_offset": (number - 1) * per_page}
+    rows = tenant_rows(statement, organisation_id, values | page)
     return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from fieldapp.competence_trend.sources import Point, SourceKind
 from fieldapp.feedback.frameworks import FrameworkText
+from fieldapp.i18n.kept import kept
 
 SCALE_MIN, SCALE_MAX = 1, 5
 SCALE_WORDS: dict[int, Any] = {
@@ -233,8 +234,14 @@ def _wrap(parts: list[str], width: int) -> list[str]:
     return lines
 
 
+# Kept once made for each language (fieldapp.i18n.kept): a chart's table formats the same days
+# and mean scores on every opening of the client's file.
+_day = kept(format_date)
+_decimal = kept(lambda number, format: format_decimal(number, format=format))
+
+
 def day_label(day: date) -> str:
-    return format_date(day, "d MMM yy")
+    return _day(day, "d MMM yy")
 
 
 def describe(kinds: list[SourceKind]) -> str:
@@ -268,9 +275,9 @@ def _table_rows(points: list[Point], labels: dict[str, str]) -> list[TableRow]:
             point.on,
             point.source,
             point.score,
-            days.get(point.on) or days.setdefault(point.on, format_date(point.on, "d MMM yyyy")),
+            days.get(point.on) or days.setdefault(point.on, _day(point.on, "d MMM yyyy")),
             sources[point.source],
-            scores.get(point.score) or scores.setdefault(point.score, format_decimal(point.score)),
+            scores.get(point.score) or scores.setdefault(point.score, _decimal(point.score, None)),
         )
         for key, own in by_competence.items()
         for point in own

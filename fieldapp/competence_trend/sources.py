@@ -20,6 +20,7 @@ from sqlalchemy import Row, Select, bindparam, select
 
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import local_date
+from fieldapp.common.tenancy import tenant_rows
 from fieldapp.common.time import local_zone
 from fieldapp.evaluations import services as evaluations
 from fieldapp.extensions import db
@@ -84,10 +85,11 @@ def _period(trajectory: Trajectory) -> tuple[datetime, datetime | None]:
     return starts, datetime.combine(trajectory.ended_on + timedelta(days=1), time.min, zone)
 
 
-def newest_revisions(revisions: list[NoteRevision]) -> list[NoteRevision]:
+def newest_revisions(revisions: list[Any]) -> list[Any]:
     """Of each note, only its newest revision: the head that no other revision corrects (the
     newest of them when a note has two heads, see ``fieldapp.visits.notes``). ``revisions`` are
-    ordered oldest first."""
+    ordered oldest first; records or rows of their columns ``revision_uuid``, ``note_uuid``,
+    ``parent_uuid`` and ``replaces``."""
     corrected = {r.parent_uuid for r in revisions if r.parent_uuid}
     corrected.update(uuid for r in revisions for uuid in r.replaces or ())
     newest: dict[str, NoteRevision] = {}
@@ -105,7 +107,8 @@ def note_points(scope: Scope) -> list[Point]:
         params["starts"], params["ends"] = _period(scope.trajectory)
     statement = _revisions(scope.trajectory is not None, params.get("ends") is not None)
     points = []
-    for revision in newest_revisions(list(db.session.scalars(statement, params))):
+    revisions = tenant_rows(statement, scope.client.organisation_id, params)
+    for revision in newest_revisions(list(revisions)):
         on = local_date(revision.written_at)
         for key, score in (revision.observations or {}).items():
             if key.startswith(COMPETENCE_PREFIX) and isinstance(score, int):
@@ -117,12 +120,26 @@ def note_points(scope: Scope) -> list[Point]:
 
 @cache
 def _revisions(from_start: bool, until_end: bool) -> Select:
-    """The client's note revisions (from ``starts``, until ``ends``), built once for each kind of
-    period: the client's page draws the trend on every opening."""
+    """The client's note revisions (from ``starts``, until ``ends``), the columns the points are
+    made of, built once for each kind of period with its tenant's criteria (see
+    ``tenancy.tenant_rows``): the client's page draws the trend on every opening."""
+    organisation_id = bindparam("organisation_id")
     statement = (
-        select(NoteRevision)
-        .join(Visit, Visit.id == NoteRevision.visit_id)
-        .where(Visit.client_id == bindparam("client_id"))
+        select(
+            NoteRevision.revision_uuid,
+            NoteRevision.note_uuid,
+            NoteRevision.parent_uuid,
+            NoteRevision.replaces,
+            NoteRevision.observations,
+            NoteRevision.written_at,
+        )
+        .join(
+            Visit, (Visit.id == NoteRevision.visit_id) & (Visit.organisation_id == organisation_id)
+        )
+        .where(
+            Visit.client_id == bindparam("client_id"),
+            NoteRevision.organisation_id == organisation_id,
+        )
         .order_by(NoteRevision.written_at, NoteRevision.id)
     )
     if from_start:
@@ -144,7 +161,8 @@ def round_points(scope: Scope) -> list[Point]:
     if scope.trajectory is not None:
         rounds = [r for r in rounds if r.trajectory_id == scope.trajectory.id]
     answers: dict[int, list[Row[Any]]] = {feedback_round.id: [] for feedback_round in rounds}
-    for answer in db.session.execute(_answers(), {"round_ids": list(answers)}):
+    values = {"round_ids": list(answers)}
+    for answer in tenant_rows(_answers(), scope.client.organisation_id, values):
         answers[answer.round_id].append(answer)
     points = []
     for feedback_round in rounds:
@@ -167,7 +185,8 @@ def _rounds() -> Select:
 
 @cache
 def _answers() -> Select:
-    """What the figures read of the answers to the rounds ``round_ids``."""
+    """What the figures read of the answers to the rounds ``round_ids``; with its tenant's
+    criteria (see ``tenancy.tenant_rows``)."""
     return (
         select(
             FeedbackResponse.round_id,
@@ -175,7 +194,10 @@ def _answers() -> Select:
             FeedbackResponse.scores,
             FeedbackResponse.submitted_at,
         )
-        .where(FeedbackResponse.round_id.in_(bindparam("round_ids", expanding=True)))
+        .where(
+            FeedbackResponse.round_id.in_(bindparam("round_ids", expanding=True)),
+            FeedbackResponse.organisation_id == bindparam("organisation_id"),
+        )
         .order_by(FeedbackResponse.id)
     )
 

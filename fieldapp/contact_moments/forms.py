@@ -11,7 +11,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     HiddenField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -21,7 +20,8 @@ from wtforms.validators import Optional
 from fieldapp.common.forms import (
     QuickDateTimeLocalInput,
     QuickHiddenInput,
-    QuickRadioInput,
+    QuickRadioField,
+    QuickTextArea,
     choice,
     required,
     short_text,
@@ -35,21 +35,19 @@ REACHED = [choice("yes", _l("Reached")), choice("no", _l("Not reached"))]
 
 
 class ContactForm(FlaskForm):
-    kind = RadioField(
+    kind = QuickRadioField(
         _l("Kind of contact"),
         choices=[choice(kind.value, KIND_LABELS[kind]) for kind in ContactKind],
         default=ContactKind.PHONE_CALL.value,
         validators=[required],
         id="contact-kind",
-        option_widget=QuickRadioInput(),
     )
-    reached = RadioField(
+    reached = QuickRadioField(
         _l("Reached?"),
         choices=REACHED,
         default="yes",
         validators=[required],
         id="contact-reached",
-        option_widget=QuickRadioInput(),
     )
     note = TextAreaField(
         _l("Short note"),
@@ -57,6 +55,7 @@ class ContactForm(FlaskForm):
         filters=[strip],
         render_kw={"rows": 2},
         id="contact-note",  # ids of their own: the client's file holds other forms with a note
+        widget=QuickTextArea(),
     )
     happened_at = DateTimeLocalField(
         _l("When"),

@@ -6,6 +6,7 @@ from wtforms import SelectField, TextAreaField
 
 from fieldapp.common.forms import (
     QuickSelect,
+    QuickTextArea,
     choice,
     date_field,
     optional_choice,
@@ -23,6 +24,7 @@ class GoalForm(FlaskForm):
         validators=[required, short_text(MAX_TEXT)],
         filters=[strip],
         render_kw={"rows": 2, "maxlength": MAX_TEXT},
+        widget=QuickTextArea(),  # on the client's file
     )
     # QuickSelect: the client's file writes both selects on every opening.
     competence_key = SelectField(

@@ -18,6 +18,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common import events
 from fieldapp.common.dates import today
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import tenant_rows
 from fieldapp.common.time import now_utc
 from fieldapp.evaluations.forms import GrowthPoint, Participant, RecordDraft
 from fieldapp.evaluations.models import (
@@ -273,7 +274,7 @@ def judgements_of(client: Client) -> list[tuple[date, str, int]]:
     """The agreed judgements of the client's closed records (their newest version), oldest first:
     ``(day held, competence key, score)``; for the competence trend. One query of the few
     columns it needs, records and judgements together (the client's page asks it each time)."""
-    rows = db.session.execute(_judgements_of(), {"client_id": client.id})
+    rows = tenant_rows(_judgements_of(), client.organisation_id, {"client_id": client.id})
     # As in _valid_closed: of each evaluation, its newest closed version (the last in this order).
     newest: dict[int, tuple[int, date | None, list[tuple[str, int]]]] = {}
     for record_id, evaluation_id, held_on, key, score in rows:
@@ -294,6 +295,8 @@ def judgements_of(client: Client) -> list[tuple[date, str, int]]:
 
 @cache
 def _judgements_of() -> Select:
+    """Built once with its tenant's criteria (see ``tenancy.tenant_rows``)."""
+    organisation_id = bindparam("organisation_id")
     return (
         select(
             EvaluationRecord.id,
@@ -302,10 +305,15 @@ def _judgements_of() -> Select:
             EvaluationJudgement.competence_key,
             EvaluationJudgement.score,
         )
-        .outerjoin(EvaluationJudgement, EvaluationJudgement.record_id == EvaluationRecord.id)
+        .outerjoin(
+            EvaluationJudgement,
+            (EvaluationJudgement.record_id == EvaluationRecord.id)
+            & (EvaluationJudgement.organisation_id == organisation_id),
+        )
         .where(
             EvaluationRecord.client_id == bindparam("client_id"),
             EvaluationRecord.status == RecordStatus.CLOSED.value,
+            EvaluationRecord.organisation_id == organisation_id,
         )
         .order_by(
             EvaluationRecord.evaluation_id,

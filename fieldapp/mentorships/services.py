@@ -16,6 +16,7 @@ from fieldapp.clients import timeline
 from fieldapp.clients.models import Client
 from fieldapp.common import events
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import tenant_rows
 from fieldapp.extensions import db
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.method import rules
@@ -115,7 +116,7 @@ def on_file(client: Client) -> list[MentorOnFile]:
     """The client's current mentors, with the check-ins still to hold: one query of the few
     columns the client's file shows (the file is opened often; :func:`of_client` loads whole
     records and their every check-in)."""
-    rows = db.session.execute(_on_file(), {"client_id": client.id})
+    rows = tenant_rows(_on_file(), client.organisation_id, {"client_id": client.id})
     mentors: dict[int, MentorOnFile] = {}
     for row in rows:
         mentor = mentors.get(row.id)
@@ -129,6 +130,8 @@ def on_file(client: Client) -> list[MentorOnFile]:
 
 @cache
 def _on_file() -> Select:
+    """Built once with its tenant's criteria (see ``tenancy.tenant_rows``)."""
+    organisation_id = bindparam("organisation_id")
     return (
         select(
             Mentorship.id,
@@ -137,10 +140,25 @@ def _on_file() -> Select:
             CheckIn.id.label("check_in_id"),
             CheckIn.due_on,
         )
-        .outerjoin(Contact, Contact.id == Mentorship.mentor_contact_id)
-        .outerjoin(User, User.id == Mentorship.mentor_user_id)
-        .outerjoin(CheckIn, (CheckIn.mentorship_id == Mentorship.id) & CheckIn.done_on.is_(None))
-        .where(Mentorship.mentee_client_id == bindparam("client_id"), Mentorship.ended_on.is_(None))
+        .outerjoin(
+            Contact,
+            (Contact.id == Mentorship.mentor_contact_id)
+            & (Contact.organisation_id == organisation_id),
+        )
+        .outerjoin(
+            User, (User.id == Mentorship.mentor_user_id) & (User.organisation_id == organisation_id)
+        )
+        .outerjoin(
+            CheckIn,
+            (CheckIn.mentorship_id == Mentorship.id)
+            & CheckIn.done_on.is_(None)
+            & (CheckIn.organisation_id == organisation_id),
+        )
+        .where(
+            Mentorship.mentee_client_id == bindparam("client_id"),
+            Mentorship.ended_on.is_(None),
+            Mentorship.organisation_id == organisation_id,
+        )
         .order_by(Mentorship.id, CheckIn.due_on, CheckIn.id)
     )
 

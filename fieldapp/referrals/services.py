@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, select
@@ -16,6 +17,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common import events
 from fieldapp.common.dates import today
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import tenant_rows
 from fieldapp.extensions import db
 from fieldapp.referrals.models import Referral, ReferralStatus
 
@@ -80,6 +82,38 @@ def update(actor: User, referral: Referral, details: ReferralDetails) -> None:
 
 def of_client(client: Client) -> list[Referral]:
     return list(db.session.scalars(_of_client(), {"client_id": client.id}))
+
+
+class ReferralOnFile(NamedTuple):
+    """What the client's file shows of a referral."""
+
+    id: int
+    partner: str
+    status: str
+    follow_up_on: date | None
+
+    @property
+    def status_enum(self) -> ReferralStatus:
+        return ReferralStatus(self.status)
+
+
+def on_file(client: Client) -> list[ReferralOnFile]:
+    """The client's referrals, newest first, as :func:`of_client` orders them: only the columns
+    the client's file shows (one query, see ``tenancy.tenant_rows``)."""
+    rows = tenant_rows(_on_file(), client.organisation_id, {"client_id": client.id})
+    return [ReferralOnFile(*row) for row in rows]
+
+
+@cache
+def _on_file() -> Select:
+    return (
+        select(Referral.id, Referral.partner, Referral.status, Referral.follow_up_on)
+        .where(
+            Referral.client_id == bindparam("client_id"),
+            Referral.organisation_id == bindparam("organisation_id"),
+        )
+        .order_by(Referral.created_at.desc())
+    )
 
 
 @cache

@@ -20,6 +20,7 @@ from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
 from fieldapp.common.paging import Page, paged, paginate_built
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import tenant_rows
 from fieldapp.common.time import local_zone
 from fieldapp.common.urls import IdUrls
 from fieldapp.extensions import db
@@ -151,18 +152,20 @@ def snooze_choices(
 def due_count(user: User, today: date, now: datetime) -> int:
     """The bell's number: what is due to ``user`` by ``today`` and not snoozed at ``now``."""
     values = {"user_id": user.id, "today": today, "now": now}
-    return db.session.scalar(_due_count(), values) or 0
+    return tenant_rows(_due_count(), user.organisation_id, values)[0][0] or 0
 
 
 @cache
 def _due_count() -> Select:
-    """Built once: every page with the top bar asks it."""
+    """Built once with its tenant's criteria: every page with the top bar asks it (see
+    ``tenancy.tenant_rows``)."""
     return (
         select(func.count())
         .select_from(Reminder)
         .where(
             *_open_for(bindparam("user_id"), bindparam("now")),
             Reminder.moment <= bindparam("today"),
+            Reminder.organisation_id == bindparam("organisation_id"),
         )
     )
 

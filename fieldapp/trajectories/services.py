@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import joinedload, with_expression
 
 from fieldapp.audit import services as audit
@@ -20,6 +21,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common import events
 from fieldapp.common.dates import add_months
 from fieldapp.common.rules import RefusedAt, RuleBroken
+from fieldapp.common.tenancy import tenant_rows
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.method import (
@@ -224,6 +226,22 @@ def change_phase(actor: User, trajectory: Trajectory, phase: int) -> None:
 def answers_of(trajectory: Trajectory) -> dict[str, ChecklistAnswer]:
     rows = db.session.scalars(_answers_of(), {"trajectory_id": trajectory.id})
     return {row.item: row for row in rows}
+
+
+def shown_answers_of(trajectory: Trajectory) -> dict[str, Row[Any]]:
+    """As :func:`answers_of`, each answer's ``item`` and ``answer`` only, which the client's file
+    shows (see ``tenancy.tenant_rows``)."""
+    values = {"trajectory_id": trajectory.id}
+    rows = tenant_rows(_shown_answers_of(), trajectory.organisation_id, values)
+    return {row.item: row for row in rows}
+
+
+@cache
+def _shown_answers_of() -> Select:
+    return select(ChecklistAnswer.item, ChecklistAnswer.answer).where(
+        ChecklistAnswer.trajectory_id == bindparam("trajectory_id"),
+        ChecklistAnswer.organisation_id == bindparam("organisation_id"),
+    )
 
 
 @cache

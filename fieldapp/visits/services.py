@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from fieldapp.audit import services as audit
@@ -17,6 +19,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common import events
 from fieldapp.common.dates import local_date
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import tenant_rows
 from fieldapp.common.time import local_zone, now_utc
 from fieldapp.extensions import db
 from fieldapp.trajectories.services import open_trajectory
@@ -133,6 +136,29 @@ def agenda(user: User, first_day: date, days: int) -> dict[date, list[Visit]]:
 def of_client(client: Client) -> list[Visit]:
     since = now_utc() - timedelta(days=1)
     return list(db.session.scalars(_of_client(), {"client_id": client.id, "since": since}))
+
+
+def planned_on_file(client: Client) -> Sequence[Row[Any]]:
+    """As :func:`of_client`, only each visit's ``id`` and ``starts_at``, which the client's file
+    shows (see ``tenancy.tenant_rows``)."""
+    since = now_utc() - timedelta(days=1)
+    values = {"client_id": client.id, "since": since}
+    return tenant_rows(_planned_on_file(), client.organisation_id, values)
+
+
+@cache
+def _planned_on_file() -> Select:
+    return (
+        select(Visit.id, Visit.starts_at)
+        .where(
+            Visit.client_id == bindparam("client_id"),
+            Visit.starts_at >= bindparam("since"),
+            Visit.status == VisitStatus.PLANNED.value,
+            Visit.organisation_id == bindparam("organisation_id"),
+        )
+        .order_by(Visit.starts_at)
+        .limit(5)
+    )
 
 
 @cache

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from fieldapp.audit.models import AuditEvent
@@ -159,3 +161,53 @@ def test_team_lead_creates_a_file_for_a_counsellor(client, auth, make, db):
     auth.login("lead@example.org")
     new_client(client, counsellor=str(counsellor.id))
     assert db.session.scalars(select(Client)).one().counsellor_id == counsellor.id
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_every_form_of_the_file_carries_a_csrf_token_that_works(client, auth, make, db):
+    """The file's forms write their hidden inputs with the hidden_tag filter: each post form holds
+    one CSRF token, the session's, which its endpoint accepts; a forged one is refused."""
+    world = make.world()
+    login = client.get("/login").get_data(as_text=True)
+    auth.login(world.counsellor.email, csrf_token=_token_in(login))
+    page = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
+    forms = re.findall(r'<form[^>]*method="post"[^>]*>.*?</form>', page, re.DOTALL)
+    actions = {re.search(r'action="([^"]*)"', form)[1] for form in forms}
+    # The consent, phase, contact, goal and goal status forms (and the top bar's).
+    assert {
+        f"/clients/{world.client.id}/consent",
+        f"/trajectories/{world.trajectory.id}/phase",
+        f"/goals/{world.goal.id}/status",
+    } <= actions, actions
+    tokens = [_tokens_in(form) for form in forms]
+    missing = [
+        re.search(r"<form[^>]*>", f)[0] for f, t in zip(forms, tokens, strict=True) if len(t) != 1
+    ]
+    assert not missing, missing
+    assert len({found[0] for found in tokens}) == 1
+    token = tokens[0][0]
+    forged = client.post(
+        f"/goals/{world.goal.id}/status", data={"status": "achieved", "csrf_token": "x"}
+    )
+    assert forged.status_code == 400
+    bad = client.post(f"/goals/{world.goal.id}/status", data={"status": "no", "csrf_token": token})
+    assert bad.status_code == 422
+    done = client.post(
+        f"/goals/{world.goal.id}/status", data={"status": "achieved", "csrf_token": token}
+    )
+    assert done.status_code in (302, 303)
+    consent = client.post(
+        f"/clients/{world.client.id}/consent", data={"note": "signed", "csrf_token": token}
+    )
+    assert consent.status_code == 302
+    page = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
+    assert f"/clients/{world.client.id}/consent" not in page  # recorded: no form any more
+
+
+def _token_in(page: str) -> str:
+    return _tokens_in(page)[0]
+
+
+def _tokens_in(html: str) -> list[str]:
+    inputs = re.findall(r'<input[^>]*name="csrf_token"[^>]*>', html)
+    return [re.search(r'value="([^"]+)"', found)[1] for found in inputs]

@@ -76,3 +76,32 @@ def test_an_optional_select_checks_only_a_choice_that_was_sent(app, sent, errors
         form = Filter(MultiDict(sent))
         assert form.validate() == (not errors)
         assert ["bad" for _ in form.worksite.errors] == errors
+
+
+def test_a_required_multiple_or_grouped_select_is_written_as_wtforms_writes_it(app):
+    from wtforms import SelectMultipleField
+    from wtforms.validators import DataRequired
+
+    groups = [
+        SelectChoice("1", "De Linde", optgroup="Keukens"),
+        SelectChoice("2", 'Het "Hof"', optgroup='Keukens & "co"'),
+        choice(3, "Drie"),
+    ]
+
+    class Kinds(Form):
+        required_theirs = SelectField(choices=CHOICES, validators=[DataRequired()])
+        required_ours = SelectField(
+            choices=CHOICES, validators=[DataRequired()], widget=QuickSelect()
+        )
+        many_theirs = SelectMultipleField(choices=CHOICES)
+        many_ours = SelectMultipleField(choices=CHOICES, widget=QuickSelect(multiple=True))
+        grouped_theirs = SelectField(choices=groups)
+        grouped_ours = SelectField(choices=groups, widget=QuickSelect())
+
+    with app.test_request_context():
+        form = Kinds(data={"many_theirs": ["1"], "many_ours": ["1"], "grouped_theirs": "2"})
+        form.grouped_ours.data = "2"
+        for name in ("required", "many", "grouped"):
+            theirs, ours = form[f"{name}_theirs"], form[f"{name}_ours"]
+            for render in ({}, {"class_": "wide", "aria-describedby": "x-error"}):
+                assert str(ours(**render)).replace("_ours", "_theirs") == str(theirs(**render))
