@@ -8,6 +8,12 @@ another organisation simply does not exist for it and ``get_or_404`` answers 404
 are stamped with the active organisation, and a record stamped with another one is refused at
 flush time.
 
+One exception, for the lists a page reads on every opening (the bell's count, the client's
+timeline): :func:`tenant_rows` runs a statement of columns built once on the session's connection,
+without the ORM's execution and so without the added filter. Such a statement writes its
+organisation's criterion itself, for every tenant table it reads, and is refused, before it runs,
+when its structure does not show one (:func:`_check_criteria`).
+
 Outside a request (CLI, scheduler, tests' setup) no tenant is active and queries see all rows;
 that code acts for the system, not for a user.
 """
