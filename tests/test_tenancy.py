@@ -311,12 +311,13 @@ def test_a_checked_statement_reads_the_organisation_of_each_request(app, make, d
             assert [row.name for row in tenant_rows(names, user.organisation_id, {})] == [user.name]
 
 
-def test_the_statements_of_the_branch_carry_their_criteria(app, db):
+def test_every_statement_run_through_tenant_rows_carries_its_criteria(app, db):
     """Every statement run through tenant_rows passes the structural check."""
     from fieldapp.clients import timeline
     from fieldapp.common.tenancy import _check_criteria
     from fieldapp.competence_trend import sources
     from fieldapp.evaluations import services as evaluations
+    from fieldapp.home import services as home
     from fieldapp.mentorships import services as mentorships
     from fieldapp.referrals import services as referrals
     from fieldapp.reminders import centre
@@ -337,6 +338,9 @@ def test_the_statements_of_the_branch_carry_their_criteria(app, db):
     for from_start in (False, True):
         for until_end in (False, True):
             _check_criteria(sources._revisions(from_start, until_end))
+    lists = home._lists()
+    for listed in (lists.evaluations, lists.referrals, lists.no_contact):
+        _check_criteria(listed)
 
 
 def test_writing_into_another_organisation_is_refused(app, make, db):

@@ -15,11 +15,12 @@ from datetime import date, timedelta
 from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import CompoundSelect, Row, Select, bindparam, func, select, union
+from sqlalchemy import ColumnElement, CompoundSelect, Row, Select, bindparam, func, select, union
 from sqlalchemy.orm import joinedload
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
+from fieldapp.common.tenancy import tenant_rows
 from fieldapp.development_plan.models import AGENDA_KIND as GOAL
 from fieldapp.development_plan.models import Goal
 from fieldapp.extensions import db
@@ -74,19 +75,31 @@ def _due(kind: str, until: str = "week") -> CompoundSelect:
     """The subjects of ``kind`` with an open row due by ``until``, for the user ``user_id``: the
     rows of the files they follow, and those addressed to them (a mentor's check-ins, and those
     of the mentorships in which they are the mentored colleague). Indexed selects (by client, by
-    user, by scope) rather than one OR across a join, which would read every row."""
-    due = (agenda.is_open(), Reminder.kind == kind, Reminder.moment <= bindparam(until))
-    my_clients = select(Client.id).where(Client.counsellor_id == bindparam("user_id"))
+    user, by scope) rather than one OR across a join, which would read every row. Each select
+    names its organisation (``organisation_id``), as ``tenancy.tenant_rows`` asks."""
+    due = (
+        agenda.is_open(),
+        Reminder.kind == kind,
+        Reminder.moment <= bindparam(until),
+        _in_organisation(Reminder),
+    )
+    my_clients = select(Client.id).where(
+        Client.counsellor_id == bindparam("user_id"), _in_organisation(Client)
+    )
     of_my_files = select(Reminder.subject_id).where(Reminder.client_id.in_(my_clients), *due)
     to_me = select(Reminder.subject_id).where(Reminder.user_id == bindparam("user_id"), *due)
     if kind != RuleKind.CHECK_IN:
         return union(of_my_files, to_me)
     # The mentorships in which the user is the mentored colleague, as their agenda scopes.
     my_mentorships = select(agenda.mentorship_scope_in_sql(Mentorship.id)).where(
-        Mentorship.mentee_user_id == bindparam("user_id")
+        Mentorship.mentee_user_id == bindparam("user_id"), _in_organisation(Mentorship)
     )
     as_mentee = select(Reminder.subject_id).where(Reminder.scope.in_(my_mentorships), *due)
     return union(of_my_files, to_me, as_mentee)
+
+
+def _in_organisation(model: type) -> ColumnElement[bool]:
+    return model.organisation_id == bindparam("organisation_id")  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -103,7 +116,9 @@ class _Lists:
 def _lists() -> _Lists:
     """The home screen's lists, built once: a statement is immutable, and building these six
     (with their unions) cost the home screen more than running them. Each request gives its
-    values as parameters (``user_id``, ``week``, ``today``)."""
+    values as parameters (``user_id``, ``week``, ``today``, ``organisation_id``). The lists of
+    columns are run through ``tenancy.tenant_rows`` (without the ORM's execution: some three
+    times the query), so every select in them names its organisation."""
     evaluations = _due(RuleKind.EVALUATION).subquery()
     check_ins = _due(RuleKind.CHECK_IN).subquery()
     referrals = _due(RuleKind.REFERRAL).subquery()
@@ -120,6 +135,7 @@ def _lists() -> _Lists:
         .join(evaluations, evaluations.c.subject_id == Evaluation.id)
         .join(Trajectory, Trajectory.id == Evaluation.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
+        .where(*map(_in_organisation, (Evaluation, Trajectory, Client)))
         .order_by(Evaluation.due_on, Evaluation.id)
         .limit(SHOWN + 1),
         check_ins=select(CheckIn, Mentorship)
@@ -137,6 +153,7 @@ def _lists() -> _Lists:
         )
         .join(referrals, referrals.c.subject_id == Referral.id)
         .join(Client, Client.id == Referral.client_id)
+        .where(_in_organisation(Referral), _in_organisation(Client))
         .order_by(Referral.follow_up_on, Referral.id)
         .limit(SHOWN + 1),
         no_contact=select(
@@ -146,7 +163,12 @@ def _lists() -> _Lists:
         )
         .join(no_contact, no_contact.c.subject_id == Client.id)
         .join(Reminder, Reminder.client_id == Client.id)
-        .where(Reminder.kind == agenda.CONTACT, agenda.is_open())
+        .where(
+            Reminder.kind == agenda.CONTACT,
+            agenda.is_open(),
+            _in_organisation(Client),
+            _in_organisation(Reminder),
+        )
         .group_by(Client.id)
         .order_by(func.min(Reminder.moment), Client.id)
         .limit(SHOWN + 1),
@@ -166,15 +188,17 @@ def _lists() -> _Lists:
 def home_screen(user: User, today: date) -> HomeScreen:
     """Items for ``user``'s own clients (and their own mentorships), late ones included."""
     screen = HomeScreen(visits_today=visit_agenda(user, today, 1)[today])
+    organisation_id = user.organisation_id
     values = {"user_id": user.id, "week": today + WEEK, "today": today}
+    scoped = values | {"organisation_id": organisation_id}
     lists = _lists()
     screen.follow_ups = follow_ups.due_for(user, today, limit=SHOWN_WITHOUT_ELSEWHERE)
-    screen.check_ins = list(db.session.execute(lists.check_ins, values).all())
-    screen.evaluations = _first(screen, db.session.execute(lists.evaluations, values).all())
-    screen.referrals = _first(screen, db.session.execute(lists.referrals, values).all())
-    screen.no_contact = _first(screen, db.session.execute(lists.no_contact, values).all())
-    screen.goals = _first(screen, db.session.scalars(lists.goals, values).all())
-    ending = db.session.scalars(lists.contracts_ending, values).all()
+    screen.check_ins = list(db.session.execute(lists.check_ins, scoped).all())
+    screen.evaluations = _first(screen, tenant_rows(lists.evaluations, organisation_id, values))
+    screen.referrals = _first(screen, tenant_rows(lists.referrals, organisation_id, values))
+    screen.no_contact = _first(screen, tenant_rows(lists.no_contact, organisation_id, values))
+    screen.goals = _first(screen, db.session.scalars(lists.goals, scoped).all())
+    ending = db.session.scalars(lists.contracts_ending, scoped).all()
     screen.contracts_ending = _first(screen, ending)
     return screen
 
