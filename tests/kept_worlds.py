@@ -19,10 +19,11 @@ import os
 import weakref
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Integer, Table, func, inspect, literal, or_, select, text
+from sqlalchemy import Integer, MetaData, Select, Table, func, inspect, literal, or_, select, text
 
 from fieldapp.common.time import now_utc
 
@@ -46,9 +47,13 @@ _kept: weakref.WeakKeyDictionary[Flask, dict[datetime, KeptWorld]] = weakref.Wea
 
 def database_is_empty(db: Any) -> bool:
     """No table holds a row: one statement over every table."""
-    tables = db.metadata.sorted_tables
-    anything = or_(*(select(literal(1)).select_from(table).exists() for table in tables))
-    return not db.session.execute(select(anything)).scalar()
+    return not db.session.execute(_anything_stored(db.metadata)).scalar()
+
+
+@cache
+def _anything_stored(metadata: MetaData) -> Select:
+    tables = metadata.sorted_tables
+    return select(or_(*(select(literal(1)).select_from(table).exists() for table in tables)))
 
 
 def _key() -> tuple[Flask, datetime]:
