@@ -208,6 +208,8 @@ def test_a_contact_with_any_own_client_is_recorded_without_signal_from_the_kept_
     form.get_by_label("Korte notitie").fill("Bram belde: ziek vandaag.")
     form.get_by_role("button", name="Contact bewaren").click()
     expect(form.locator("[data-contact-feedback]")).to_contain_text("bewaard op deze telefoon")
+    # Waiting on the phone, counted: the count of the page as it opened was already "0".
+    expect(page.locator("[data-outbox-status]")).to_have_attribute("data-count", "1")
     assert contacts_on_server(db) == []
 
     context.set_offline(False)
