@@ -13,6 +13,7 @@ from sqlalchemy import Row, Select, and_, bindparam, select
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client, TimelineEvent
 from fieldapp.common.paging import Page, paged, paginate_tenant
+from fieldapp.common.tenancy import of_tenant
 from fieldapp.extensions import db
 
 KINDS: dict[str, Any] = {
@@ -73,7 +74,6 @@ def page_of(client: Client, number: int, per_page: int = 20) -> Page[Row[Any]]:
 def _events() -> Select:
     """The statement of :func:`page_of`, built once with its tenant's criteria (the client's file
     reads it on every opening, see ``tenancy.tenant_rows``)."""
-    organisation_id = bindparam("organisation_id")
     return paged(
         select(
             TimelineEvent.kind,
@@ -81,12 +81,10 @@ def _events() -> Select:
             TimelineEvent.at,
             User.name.label("actor_name"),
         )
-        .outerjoin(
-            User, and_(User.id == TimelineEvent.actor_id, User.organisation_id == organisation_id)
-        )
+        .outerjoin(User, and_(User.id == TimelineEvent.actor_id, of_tenant(User)))
         .where(
             TimelineEvent.client_id == bindparam("client_id"),
-            TimelineEvent.organisation_id == organisation_id,
+            of_tenant(TimelineEvent),
         )
         .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
     )

@@ -26,7 +26,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from flask import abort, g, has_app_context
-from sqlalchemy import ForeignKey, Row, Select, bindparam, event, select
+from sqlalchemy import ColumnElement, ForeignKey, Row, Select, bindparam, event, select
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
@@ -107,6 +107,17 @@ def _by_key(model: type) -> Select:
     return select(model).where(model.__mapper__.primary_key[0] == bindparam("ident"))  # type: ignore[attr-defined]
 
 
+# The parameter that a statement for :func:`tenant_rows` compares each tenant table with.
+TENANT_PARAMETER = "organisation_id"
+
+
+def of_tenant(model: Any) -> ColumnElement[bool]:
+    """``<model>.organisation_id = :organisation_id``: the criterion that a statement for
+    :func:`tenant_rows` writes, in its WHERE or a join's ON, for each tenant table (or alias of
+    one) that it reads."""
+    return model.organisation_id == bindparam(TENANT_PARAMETER)
+
+
 def tenant_rows(
     statement: Select, organisation_id: int, values: dict[str, Any]
 ) -> Sequence[Row[Any]]:
@@ -129,7 +140,7 @@ def tenant_rows(
     if session.autoflush:
         session.flush()
     return (
-        session.connection().execute(statement, values | {"organisation_id": organisation_id}).all()
+        session.connection().execute(statement, values | {TENANT_PARAMETER: organisation_id}).all()
     )
 
 
@@ -192,7 +203,7 @@ def _guarded(clause: Any) -> set[Any]:
         for column, other in ((condition.left, condition.right), (condition.right, condition.left)):
             if (
                 isinstance(other, BindParameter)
-                and other.key == "organisation_id"
+                and other.key == TENANT_PARAMETER
                 and isinstance(column, ColumnClause)
                 and column.name == "organisation_id"
                 and column.table is not None

@@ -20,7 +20,7 @@ from sqlalchemy import Row, Select, bindparam, select
 
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import local_date
-from fieldapp.common.tenancy import tenant_rows
+from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.common.time import local_zone
 from fieldapp.evaluations import services as evaluations
 from fieldapp.extensions import db
@@ -123,7 +123,6 @@ def _revisions(from_start: bool, until_end: bool) -> Select:
     """The client's note revisions (from ``starts``, until ``ends``), the columns the points are
     made of, built once for each kind of period with its tenant's criteria (see
     ``tenancy.tenant_rows``): the client's page draws the trend on every opening."""
-    organisation_id = bindparam("organisation_id")
     statement = (
         select(
             NoteRevision.revision_uuid,
@@ -133,12 +132,10 @@ def _revisions(from_start: bool, until_end: bool) -> Select:
             NoteRevision.observations,
             NoteRevision.written_at,
         )
-        .join(
-            Visit, (Visit.id == NoteRevision.visit_id) & (Visit.organisation_id == organisation_id)
-        )
+        .join(Visit, (Visit.id == NoteRevision.visit_id) & (of_tenant(Visit)))
         .where(
             Visit.client_id == bindparam("client_id"),
-            NoteRevision.organisation_id == organisation_id,
+            of_tenant(NoteRevision),
         )
         .order_by(NoteRevision.written_at, NoteRevision.id)
     )
@@ -196,7 +193,7 @@ def _answers() -> Select:
         )
         .where(
             FeedbackResponse.round_id.in_(bindparam("round_ids", expanding=True)),
-            FeedbackResponse.organisation_id == bindparam("organisation_id"),
+            of_tenant(FeedbackResponse),
         )
         .order_by(FeedbackResponse.id)
     )

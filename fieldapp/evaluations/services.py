@@ -18,7 +18,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common import events
 from fieldapp.common.dates import today
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.tenancy import tenant_rows
+from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.common.time import now_utc
 from fieldapp.evaluations.forms import GrowthPoint, Participant, RecordDraft
 from fieldapp.evaluations.models import (
@@ -296,7 +296,6 @@ def judgements_of(client: Client) -> list[tuple[date, str, int]]:
 @cache
 def _judgements_of() -> Select:
     """Built once with its tenant's criteria (see ``tenancy.tenant_rows``)."""
-    organisation_id = bindparam("organisation_id")
     return (
         select(
             EvaluationRecord.id,
@@ -308,12 +307,12 @@ def _judgements_of() -> Select:
         .outerjoin(
             EvaluationJudgement,
             (EvaluationJudgement.record_id == EvaluationRecord.id)
-            & (EvaluationJudgement.organisation_id == organisation_id),
+            & (of_tenant(EvaluationJudgement)),
         )
         .where(
             EvaluationRecord.client_id == bindparam("client_id"),
             EvaluationRecord.status == RecordStatus.CLOSED.value,
-            EvaluationRecord.organisation_id == organisation_id,
+            of_tenant(EvaluationRecord),
         )
         .order_by(
             EvaluationRecord.evaluation_id,

@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, CompoundSelect, Row, Select, bindparam, func, select, union
+from sqlalchemy import CompoundSelect, Row, Select, bindparam, func, select, union
 from sqlalchemy.orm import joinedload
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
-from fieldapp.common.tenancy import tenant_rows
+from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.development_plan.models import AGENDA_KIND as GOAL
 from fieldapp.development_plan.models import Goal
 from fieldapp.extensions import db
@@ -81,10 +81,10 @@ def _due(kind: str, until: str = "week") -> CompoundSelect:
         agenda.is_open(),
         Reminder.kind == kind,
         Reminder.moment <= bindparam(until),
-        _in_organisation(Reminder),
+        of_tenant(Reminder),
     )
     my_clients = select(Client.id).where(
-        Client.counsellor_id == bindparam("user_id"), _in_organisation(Client)
+        Client.counsellor_id == bindparam("user_id"), of_tenant(Client)
     )
     of_my_files = select(Reminder.subject_id).where(Reminder.client_id.in_(my_clients), *due)
     to_me = select(Reminder.subject_id).where(Reminder.user_id == bindparam("user_id"), *due)
@@ -92,14 +92,10 @@ def _due(kind: str, until: str = "week") -> CompoundSelect:
         return union(of_my_files, to_me)
     # The mentorships in which the user is the mentored colleague, as their agenda scopes.
     my_mentorships = select(agenda.mentorship_scope_in_sql(Mentorship.id)).where(
-        Mentorship.mentee_user_id == bindparam("user_id"), _in_organisation(Mentorship)
+        Mentorship.mentee_user_id == bindparam("user_id"), of_tenant(Mentorship)
     )
     as_mentee = select(Reminder.subject_id).where(Reminder.scope.in_(my_mentorships), *due)
     return union(of_my_files, to_me, as_mentee)
-
-
-def _in_organisation(model: type) -> ColumnElement[bool]:
-    return model.organisation_id == bindparam("organisation_id")  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -135,7 +131,7 @@ def _lists() -> _Lists:
         .join(evaluations, evaluations.c.subject_id == Evaluation.id)
         .join(Trajectory, Trajectory.id == Evaluation.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
-        .where(*map(_in_organisation, (Evaluation, Trajectory, Client)))
+        .where(*map(of_tenant, (Evaluation, Trajectory, Client)))
         .order_by(Evaluation.due_on, Evaluation.id)
         .limit(SHOWN + 1),
         check_ins=select(CheckIn, Mentorship)
@@ -153,7 +149,7 @@ def _lists() -> _Lists:
         )
         .join(referrals, referrals.c.subject_id == Referral.id)
         .join(Client, Client.id == Referral.client_id)
-        .where(_in_organisation(Referral), _in_organisation(Client))
+        .where(of_tenant(Referral), of_tenant(Client))
         .order_by(Referral.follow_up_on, Referral.id)
         .limit(SHOWN + 1),
         no_contact=select(
@@ -166,8 +162,8 @@ def _lists() -> _Lists:
         .where(
             Reminder.kind == agenda.CONTACT,
             agenda.is_open(),
-            _in_organisation(Client),
-            _in_organisation(Reminder),
+            of_tenant(Client),
+            of_tenant(Reminder),
         )
         .group_by(Client.id)
         .order_by(func.min(Reminder.moment), Client.id)

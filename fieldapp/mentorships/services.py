@@ -16,7 +16,7 @@ from fieldapp.clients import timeline
 from fieldapp.clients.models import Client
 from fieldapp.common import events
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.tenancy import tenant_rows
+from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.extensions import db
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.method import rules
@@ -131,7 +131,6 @@ def on_file(client: Client) -> list[MentorOnFile]:
 @cache
 def _on_file() -> Select:
     """Built once with its tenant's criteria (see ``tenancy.tenant_rows``)."""
-    organisation_id = bindparam("organisation_id")
     return (
         select(
             Mentorship.id,
@@ -142,22 +141,19 @@ def _on_file() -> Select:
         )
         .outerjoin(
             Contact,
-            (Contact.id == Mentorship.mentor_contact_id)
-            & (Contact.organisation_id == organisation_id),
+            (Contact.id == Mentorship.mentor_contact_id) & (of_tenant(Contact)),
         )
-        .outerjoin(
-            User, (User.id == Mentorship.mentor_user_id) & (User.organisation_id == organisation_id)
-        )
+        .outerjoin(User, (User.id == Mentorship.mentor_user_id) & (of_tenant(User)))
         .outerjoin(
             CheckIn,
             (CheckIn.mentorship_id == Mentorship.id)
             & CheckIn.done_on.is_(None)
-            & (CheckIn.organisation_id == organisation_id),
+            & (of_tenant(CheckIn)),
         )
         .where(
             Mentorship.mentee_client_id == bindparam("client_id"),
             Mentorship.ended_on.is_(None),
-            Mentorship.organisation_id == organisation_id,
+            of_tenant(Mentorship),
         )
         .order_by(Mentorship.id, CheckIn.due_on, CheckIn.id)
     )

@@ -17,7 +17,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common import events
 from fieldapp.common.dates import today
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.tenancy import tenant_rows
+from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.extensions import db
 from fieldapp.referrals.models import Referral, ReferralStatus
 
@@ -110,7 +110,7 @@ def _on_file() -> Select:
         select(Referral.id, Referral.partner, Referral.status, Referral.follow_up_on)
         .where(
             Referral.client_id == bindparam("client_id"),
-            Referral.organisation_id == bindparam("organisation_id"),
+            of_tenant(Referral),
         )
         .order_by(Referral.created_at.desc())
     )

@@ -20,7 +20,7 @@ from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
 from fieldapp.common.paging import Page, paged, paginate_built
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.tenancy import tenant_rows
+from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.common.time import local_zone
 from fieldapp.common.urls import IdUrls
 from fieldapp.extensions import db
@@ -165,7 +165,7 @@ def _due_count() -> Select:
         .where(
             *_open_for(bindparam("user_id"), bindparam("now")),
             Reminder.moment <= bindparam("today"),
-            Reminder.organisation_id == bindparam("organisation_id"),
+            of_tenant(Reminder),
         )
     )
 

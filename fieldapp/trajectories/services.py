@@ -21,7 +21,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common import events
 from fieldapp.common.dates import add_months
 from fieldapp.common.rules import RefusedAt, RuleBroken
-from fieldapp.common.tenancy import tenant_rows
+from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.method import (
@@ -240,7 +240,7 @@ def shown_answers_of(trajectory: Trajectory) -> dict[str, Row[Any]]:
 def _shown_answers_of() -> Select:
     return select(ChecklistAnswer.item, ChecklistAnswer.answer).where(
         ChecklistAnswer.trajectory_id == bindparam("trajectory_id"),
-        ChecklistAnswer.organisation_id == bindparam("organisation_id"),
+        of_tenant(ChecklistAnswer),
     )
 
 

@@ -19,7 +19,7 @@ from fieldapp.clients.models import Client
 from fieldapp.common import events
 from fieldapp.common.dates import local_date
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.tenancy import tenant_rows
+from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.common.time import local_zone, now_utc
 from fieldapp.extensions import db
 from fieldapp.trajectories.services import open_trajectory
@@ -154,7 +154,7 @@ def _planned_on_file() -> Select:
             Visit.client_id == bindparam("client_id"),
             Visit.starts_at >= bindparam("since"),
             Visit.status == VisitStatus.PLANNED.value,
-            Visit.organisation_id == bindparam("organisation_id"),
+            of_tenant(Visit),
         )
         .order_by(Visit.starts_at)
         .limit(5)
