@@ -26,7 +26,7 @@ from fieldapp.common.access import signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.forms import SelectChoice, choice, form_status
 from fieldapp.common.tenancy import get_or_404
-from fieldapp.common.views import committed, made, saved
+from fieldapp.common.views import commit_rendered, committed, made, saved
 from fieldapp.competence_trend import services as competence_trend
 from fieldapp.contact_moments import services as contacts
 from fieldapp.contact_moments.forms import ContactForm
@@ -107,8 +107,8 @@ def create() -> ResponseReturnValue:
 def show(client: Client) -> ResponseReturnValue:
     """A client's file: the current trajectory, its checklist, referrals, mentor and timeline.
 
-    Every opening is written to the audit log, in the one commit after the page is rendered:
-    committing earlier would expire everything loaded and read it all again."""
+    Every opening is written to the audit log once the page is rendered, and committed: a
+    commit earlier would expire everything loaded and read it all again."""
     user = acting_user()
     sensitive = opened_file().sensitive
     history = trajectories.history(client, on=today())
@@ -116,7 +116,6 @@ def show(client: Client) -> ResponseReturnValue:
     phase = request.args.get("phase", type=int) or (current.phase if current else 1)
     if phase not in PHASES:
         abort(404)
-    services.record_viewed(user, client)
     framework = framework_in_use(client.organisation_id, str(get_locale()))
     rounds = feedback_rounds.of_client(client.id)  # listed for the open trajectory, and the trend
     events = timeline.page_of(client, request.args.get("timeline", 1, type=int))
@@ -167,7 +166,8 @@ def show(client: Client) -> ResponseReturnValue:
         today=today(),
         consent_form=None if client.consent_at else ConsentForm(),
     )
-    db.session.commit()
+    services.record_viewed(user, client)
+    commit_rendered()
     return page
 
 

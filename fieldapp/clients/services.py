@@ -147,7 +147,7 @@ def update_client(actor: User, client: Client, details: ClientDetails) -> None:
 
 
 def record_viewed(actor: User, client: Client) -> None:
-    audit.record(
+    audit.record_now(
         "client.viewed", organisation_id=client.organisation_id, actor=actor, target=client
     )
 

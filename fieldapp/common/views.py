@@ -46,6 +46,14 @@ def committed(
     return result
 
 
+def commit_rendered() -> None:
+    """Commit what a page wrote while it was read (its audit record), once the page is rendered.
+    Nothing it loaded is read again, so the commit leaves those objects as they are instead of
+    expiring every one of them."""
+    db.session().expire_on_commit = False  # this request's session; the next gets a new one
+    db.session.commit()
+
+
 def made(form: Any, change: Callable[[], T], *, field: str | None = None) -> T | None:
     """Run ``change`` and commit, and hand back what it made; if a rule refuses it, roll back, put
     the message on the form (on ``field`` when the rule names none) and answer None, so that the

@@ -14,13 +14,13 @@ from fieldapp.clients.file_access import Permission, requires
 from fieldapp.clients.models import Client
 from fieldapp.common import downloads
 from fieldapp.common.pdf import html_to_pdf
+from fieldapp.common.views import commit_rendered
 from fieldapp.documents import evaluation, handover
 from fieldapp.documents.handover import RegionalService
 from fieldapp.evaluations import document
 from fieldapp.evaluations import services as evaluations
 from fieldapp.evaluations.loaders import RECORD
 from fieldapp.evaluations.models import EvaluationRecord
-from fieldapp.extensions import db
 from fieldapp.trajectories.loaders import TRAJECTORY
 from fieldapp.trajectories.models import Trajectory
 
@@ -82,7 +82,7 @@ def handover_summary(trajectory: Trajectory) -> ResponseReturnValue:
     """The summary of an ended trajectory; of an open one, a preview of it."""
     page = handover_html(trajectory, _chosen_service())
     client_services.record_viewed(acting_user(), trajectory.client)
-    db.session.commit()
+    commit_rendered()
     return page
 
 
@@ -92,5 +92,5 @@ def handover_pdf(trajectory: Trajectory) -> ResponseReturnValue:
     """The same summary as a PDF to send to the employment service."""
     body = html_to_pdf(handover_html(trajectory, _chosen_service()))
     client_services.record_viewed(acting_user(), trajectory.client)
-    db.session.commit()
+    commit_rendered()
     return downloads.pdf(body, handover.handover_filename(trajectory))
