@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
@@ -54,14 +56,8 @@ def last_contacts(client_ids: Iterable[int]) -> dict[int, date]:
     last: dict[int, date] = {}
     if not ids:
         return last
-    reached = select(ContactMoment.client_id, func.max(ContactMoment.happened_at)).where(
-        ContactMoment.client_id.in_(ids), ContactMoment.reached.is_(True)
-    )
-    visited = select(Visit.client_id, func.max(Visit.starts_at)).where(
-        Visit.client_id.in_(ids), Visit.status == VisitStatus.DONE.value
-    )
-    for statement, column in ((reached, ContactMoment.client_id), (visited, Visit.client_id)):
-        for client_id, moment in db.session.execute(statement.group_by(column)):
+    for statement in _last_contacts():
+        for client_id, moment in db.session.execute(statement, {"ids": ids}):
             if moment is None:
                 continue
             day = local_date(_aware(moment))
@@ -82,18 +78,8 @@ def due_contacts(organisation_id: int, client_ids: Iterable[int]) -> Iterator[Du
     if not ids:
         return
     per_phase = organisation_rhythm.of_organisation(organisation_id)
-    rows = db.session.execute(
-        select(Client.id, Client.counsellor_id, Trajectory.phase, Trajectory.started_on)
-        .join(Trajectory, and_(Trajectory.client_id == Client.id, Trajectory.ended_on.is_(None)))
-        .where(Client.id.in_(ids), Client.anonymised_at.is_(None))
-    ).all()
-    own = dict(
-        db.session.execute(
-            select(ClientContactRhythm.client_id, ClientContactRhythm.days).where(
-                ClientContactRhythm.client_id.in_(ids)
-            )
-        ).all()
-    )
+    rows = db.session.execute(_open_trajectories(), {"ids": ids}).all()
+    own = dict(db.session.execute(_own_rhythms(), {"ids": ids}).all())
     last = last_contacts(row[0] for row in rows)
     for client_id, counsellor_id, phase, started_on in rows:
         days = own.get(client_id) or per_phase.get(phase)
@@ -103,6 +89,46 @@ def due_contacts(organisation_id: int, client_ids: Iterable[int]) -> Iterator[Du
         if base is None or base < started_on:
             base = started_on
         yield DueContact(client_id, counsellor_id, base, days)
+
+
+# The statements of the agenda's planning, built once: every commit that touches a file runs them.
+
+
+def _ids() -> Any:
+    return bindparam("ids", expanding=True)
+
+
+@cache
+def _last_contacts() -> tuple[Select, Select]:
+    """Per client of ``ids``, the last reached contact moment, and the last done visit."""
+    reached = (
+        select(ContactMoment.client_id, func.max(ContactMoment.happened_at))
+        .where(ContactMoment.client_id.in_(_ids()), ContactMoment.reached.is_(True))
+        .group_by(ContactMoment.client_id)
+    )
+    visited = (
+        select(Visit.client_id, func.max(Visit.starts_at))
+        .where(Visit.client_id.in_(_ids()), Visit.status == VisitStatus.DONE.value)
+        .group_by(Visit.client_id)
+    )
+    return reached, visited
+
+
+@cache
+def _open_trajectories() -> Select:
+    """The open trajectory's phase and start of each client of ``ids`` not anonymised."""
+    return (
+        select(Client.id, Client.counsellor_id, Trajectory.phase, Trajectory.started_on)
+        .join(Trajectory, and_(Trajectory.client_id == Client.id, Trajectory.ended_on.is_(None)))
+        .where(Client.id.in_(_ids()), Client.anonymised_at.is_(None))
+    )
+
+
+@cache
+def _own_rhythms() -> Select:
+    return select(ClientContactRhythm.client_id, ClientContactRhythm.days).where(
+        ClientContactRhythm.client_id.in_(_ids())
+    )
 
 
 def rhythm_of(client: Client) -> tuple[int | None, int | None]:

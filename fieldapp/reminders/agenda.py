@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, event, literal, select
+from sqlalchemy import ColumnElement, Select, String, and_, bindparam, cast, event, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
@@ -195,16 +195,7 @@ def _goal_moments(clients: dict[int, Client]) -> Iterator[Planned]:
     """An open goal's due date on an open trajectory, for the file's counsellor: whoever acts on
     it (the client, the floor supervisor, a mentor or the counsellor), the counsellor checks it.
     Achieving or dropping the goal takes its moment away."""
-    for goal in db.session.scalars(
-        select(Goal)
-        .join(Trajectory, Trajectory.id == Goal.trajectory_id)
-        .where(
-            Goal.client_id.in_(list(clients)),
-            Goal.status == GoalStatus.OPEN.value,
-            Goal.due_on.is_not(None),
-            Trajectory.ended_on.is_(None),
-        )
-    ):
+    for goal in db.session.scalars(_open_goals(), {"ids": list(clients)}):
         assert goal.due_on is not None
         due, scope = goal.due_on, client_scope(goal.client_id)
         yield Planned(GOAL, goal.id, scope, clients[goal.client_id].counsellor_id, due, due)
@@ -213,27 +204,17 @@ def _goal_moments(clients: dict[int, Client]) -> Iterator[Planned]:
 def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned]:
     clients = {
         client.id: client
-        for client in db.session.scalars(select(Client).where(Client.id.in_(client_ids)))
+        for client in db.session.scalars(_of_clients(Client, Client.id), {"ids": client_ids})
         if client.anonymised_at is None
     }
-    ids = list(clients)
-    if not ids:
+    ids = {"ids": list(clients)}
+    if not clients:
         return
-    for trajectory in db.session.scalars(
-        select(Trajectory)
-        .where(Trajectory.client_id.in_(ids))
-        .options(selectinload(Trajectory.evaluations))
-    ):
+    for trajectory in db.session.scalars(_trajectories(), ids):
         yield from _trajectory_moments(
             trajectory, ruleset, clients[trajectory.client_id].counsellor_id
         )
-    for referral in db.session.scalars(
-        select(Referral).where(
-            Referral.client_id.in_(ids),
-            Referral.status.in_(OPEN_REFERRALS),
-            Referral.follow_up_on.is_not(None),
-        )
-    ):
+    for referral in db.session.scalars(_open_referrals(), ids):
         assert referral.follow_up_on is not None
         for days in ruleset.of(RuleKind.REFERRAL):
             yield Planned(
@@ -245,13 +226,7 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
                 referral.follow_up_on,
             )
     since = now_utc() - timedelta(days=VISIT_HISTORY_DAYS)
-    for visit in db.session.scalars(
-        select(Visit).where(
-            Visit.client_id.in_(ids),
-            Visit.status == VisitStatus.PLANNED.value,
-            Visit.starts_at >= since,
-        )
-    ):
+    for visit in db.session.scalars(_planned_visits(), {**ids, "since": since}):
         day = local_date(visit.starts_at)
         for days in ruleset.of(RuleKind.VISIT):
             yield Planned(
@@ -262,22 +237,14 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
                 add_days(day, -days),
                 day,
             )
-    for mentorship in db.session.scalars(
-        select(Mentorship)
-        .where(Mentorship.mentee_client_id.in_(ids))
-        .options(selectinload(Mentorship.check_ins))
-    ):
+    for mentorship in db.session.scalars(_mentorships_of_clients(), ids):
         assert mentorship.mentee_client_id is not None
         yield from _check_in_moments(
             mentorship,
             client_scope(mentorship.mentee_client_id),
             clients[mentorship.mentee_client_id].counsellor_id,
         )
-    for feedback_round in db.session.scalars(
-        select(FeedbackRound)
-        .where(FeedbackRound.client_id.in_(ids))
-        .options(selectinload(FeedbackRound.invitations))
-    ):
+    for feedback_round in db.session.scalars(_feedback_rounds(), ids):
         yield from _round_moments(
             feedback_round, ruleset, clients[feedback_round.client_id].counsellor_id
         )
@@ -292,12 +259,96 @@ def _contact_moments(organisation_id: int, client_ids: list[int]) -> Iterator[Pl
 
 
 def _colleague_moments(mentorship_ids: list[int]) -> Iterator[Planned]:
-    for mentorship in db.session.scalars(
-        select(Mentorship)
-        .where(Mentorship.id.in_(mentorship_ids), Mentorship.mentee_user_id.is_not(None))
-        .options(selectinload(Mentorship.check_ins))
-    ):
+    if not mentorship_ids:
+        return
+    for mentorship in db.session.scalars(_colleague_mentorships(), {"ids": mentorship_ids}):
         yield from _check_in_moments(mentorship, mentorship_scope(mentorship.id), None)
+
+
+# --- the statements ---------------------------------------------------------------------------
+# Built once: every commit that touches a file plans it, and an ORM statement built afresh costs
+# more to build, and to give its tenant's criteria (``fieldapp.common.tenancy``), than to run.
+
+
+def _ids() -> Any:
+    return bindparam("ids", expanding=True)
+
+
+@cache
+def _of_clients(model: Any, client_column: Any) -> Select:
+    """Rows of ``model`` whose ``client_column`` is one of the clients ``ids``."""
+    return select(model).where(client_column.in_(_ids()))
+
+
+@cache
+def _trajectories() -> Select:
+    return _of_clients(Trajectory, Trajectory.client_id).options(
+        selectinload(Trajectory.evaluations)
+    )
+
+
+@cache
+def _open_referrals() -> Select:
+    return _of_clients(Referral, Referral.client_id).where(
+        Referral.status.in_(OPEN_REFERRALS), Referral.follow_up_on.is_not(None)
+    )
+
+
+@cache
+def _planned_visits() -> Select:
+    """Planned visits of the clients ``ids`` from ``since`` on."""
+    return _of_clients(Visit, Visit.client_id).where(
+        Visit.status == VisitStatus.PLANNED.value, Visit.starts_at >= bindparam("since")
+    )
+
+
+@cache
+def _mentorships_of_clients() -> Select:
+    return _of_clients(Mentorship, Mentorship.mentee_client_id).options(
+        selectinload(Mentorship.check_ins)
+    )
+
+
+@cache
+def _feedback_rounds() -> Select:
+    return _of_clients(FeedbackRound, FeedbackRound.client_id).options(
+        selectinload(FeedbackRound.invitations)
+    )
+
+
+@cache
+def _open_goals() -> Select:
+    """Open goals with a due date of the clients ``ids``, on open trajectories."""
+    return (
+        _of_clients(Goal, Goal.client_id)
+        .join(Trajectory, Trajectory.id == Goal.trajectory_id)
+        .where(
+            Goal.status == GoalStatus.OPEN.value,
+            Goal.due_on.is_not(None),
+            Trajectory.ended_on.is_(None),
+        )
+    )
+
+
+@cache
+def _colleague_mentorships() -> Select:
+    """The mentorships ``ids`` between colleagues (a mentee who is a user)."""
+    return (
+        select(Mentorship)
+        .where(Mentorship.id.in_(_ids()), Mentorship.mentee_user_id.is_not(None))
+        .options(selectinload(Mentorship.check_ins))
+    )
+
+
+@cache
+def _reminders_of_scopes() -> Select:
+    """The reminder rows of the files and mentorships ``scopes``: of every organisation, as the
+    scheduler plans without one (a scope names one file, which belongs to one)."""
+    return (
+        select(Reminder)
+        .where(Reminder.scope.in_(bindparam("scopes", expanding=True)))
+        .execution_options(all_tenants=True)
+    )
 
 
 def on_postgresql() -> bool:
@@ -379,9 +430,7 @@ def plan(
     wanted.update((row.key, row) for row in _contact_moments(organisation_id, client_ids))
     existing = {
         reminder.key: reminder
-        for reminder in db.session.scalars(
-            select(Reminder).where(Reminder.scope.in_(scopes)).execution_options(all_tenants=True)
-        )
+        for reminder in db.session.scalars(_reminders_of_scopes(), {"scopes": scopes})
     }
     first_day, now = today(), now_utc()
     for key, reminder in existing.items():
