@@ -191,6 +191,7 @@ def report(feedback_round: FeedbackRound) -> ResponseReturnValue:
         radar=charts.radar(current),
         trend=trend,
         group_labels=group_labels(),
+        action_form=FlaskForm(),
     )
 
 
