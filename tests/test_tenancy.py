@@ -332,6 +332,7 @@ def test_every_statement_run_through_tenant_rows_carries_its_criteria(app, db):
         sources._answers,
         development_plan._blind_spot_keys,
         report._responses_statement,
+        report._rounds_before,
         evaluations._judgements_of,
         mentorships._on_file,
         referrals._on_file,

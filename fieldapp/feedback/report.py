@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
 from typing import Any, Protocol, TypeVar
@@ -26,9 +26,9 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Select, and_, bindparam, or_, select
 
 from fieldapp.common.tenancy import of_tenant, tenant_rows
-from fieldapp.extensions import db
+from fieldapp.common.time import now_utc
 from fieldapp.feedback.frameworks import in_language
-from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, RaterGroup
+from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, RaterGroup, closing_moment
 
 
 class Answer(Protocol):
@@ -238,7 +238,7 @@ def build(
 
 
 def _counted(
-    feedback_round: FeedbackRound, closed: bool, responses: list[R]
+    feedback_round: FeedbackRound | EarlierRound, closed: bool, responses: list[R]
 ) -> tuple[list[tuple[RaterGroup, R]], dict[RaterGroup, int]]:
     """The answers that count in the round's figures, each with its group (read once), and how
     many answers each group gave."""
@@ -299,7 +299,9 @@ def _row(
     )
 
 
-def means(feedback_round: FeedbackRound, responses: list[R], threshold: int) -> Means:
+def means(
+    feedback_round: FeedbackRound | EarlierRound, responses: list[R], threshold: int
+) -> Means:
     """Per competence of the round, the client's own mean and the others' mean as the round's
     report shows them (None where it shows none), without the rest of the report (labels,
     spreads, comments): what the competence trend draws. ``responses`` need only their group,
@@ -321,14 +323,41 @@ def means(feedback_round: FeedbackRound, responses: list[R], threshold: int) -> 
     return result
 
 
+@dataclass(frozen=True)
+class EarlierRound:
+    """What the trend reads of an earlier round of the trajectory, its columns rather than the
+    record: when it started, when it closes (as :attr:`FeedbackRound.closes_at`) and its
+    competences."""
+
+    id: int
+    created_at: datetime
+    deadline: date
+    closed_at: datetime | None
+    competences: list[dict[str, Any]]
+
+    @property
+    def closes_at(self) -> datetime:
+        return closing_moment(self.deadline, self.closed_at)
+
+    def is_closed(self) -> bool:
+        return now_utc() >= self.closes_at
+
+
 @cache
 def _rounds_before() -> Select:
     """The rounds of the trajectory ``trajectory_id`` started before the round ``round_id``
     (started at ``created_at``), oldest first: those started earlier, and those started in the
-    same instant with a smaller id. Built once (see :func:`_responses_statement`)."""
+    same instant with a smaller id; the columns of :class:`EarlierRound`, with its tenant's
+    criteria (see ``tenancy.tenant_rows``). Built once (see :func:`_responses_statement`)."""
     created_at = bindparam("created_at")
     return (
-        select(FeedbackRound)
+        select(
+            FeedbackRound.id,
+            FeedbackRound.created_at,
+            FeedbackRound.deadline,
+            FeedbackRound.closed_at,
+            FeedbackRound.competences,
+        )
         .where(
             FeedbackRound.trajectory_id == bindparam("trajectory_id"),
             or_(
@@ -338,6 +367,7 @@ def _rounds_before() -> Select:
                     FeedbackRound.id < bindparam("round_id"),
                 ),
             ),
+            of_tenant(FeedbackRound),
         )
         .order_by(FeedbackRound.created_at, FeedbackRound.id)
     )
@@ -345,20 +375,19 @@ def _rounds_before() -> Select:
 
 def with_history(
     feedback_round: FeedbackRound, threshold: int, language: str
-) -> tuple[Report, list[tuple[FeedbackRound, Means]]]:
+) -> tuple[Report, list[tuple[FeedbackRound | EarlierRound, Means]]]:
     """This round's report, and the means of the trajectory's rounds up to and including this
     one, oldest first (this one last), for the trend: the whole report of this round only. Two
-    queries however many rounds there are (this one, loaded already, is not read again)."""
-    earlier_rounds = db.session.scalars(
-        _rounds_before(),
-        {
-            "trajectory_id": feedback_round.trajectory_id,
-            "created_at": feedback_round.created_at,
-            "round_id": feedback_round.id,
-        },
-    )
-    rounds = [*earlier_rounds, feedback_round]
-    grouped = _responses_of(feedback_round.organisation_id, [earlier.id for earlier in rounds])
+    queries however many rounds there are (this one, loaded already, is not read again), both
+    through ``tenancy.tenant_rows``."""
+    organisation_id = feedback_round.organisation_id
+    values = {
+        "trajectory_id": feedback_round.trajectory_id,
+        "created_at": feedback_round.created_at,
+        "round_id": feedback_round.id,
+    }
+    earlier = [EarlierRound(*row) for row in tenant_rows(_rounds_before(), organisation_id, values)]
+    grouped = _responses_of(organisation_id, [*(r.id for r in earlier), feedback_round.id])
     report = build(feedback_round, threshold, language, grouped[feedback_round.id])
-    history = [(earlier, means(earlier, grouped[earlier.id], threshold)) for earlier in rounds[:-1]]
+    history = [(r, means(r, grouped[r.id], threshold)) for r in earlier]
     return report, [*history, (feedback_round, report.means)]

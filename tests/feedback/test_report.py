@@ -208,6 +208,26 @@ def test_the_trend_orders_the_rounds_by_when_they_started_then_by_id(db, make):
     assert trend_of(third) == [second.id, first.id, third.id]
 
 
+def test_an_earlier_rounds_anonymous_group_counts_in_the_trend_only_once_it_closed(db, make):
+    world = make.world()
+    first = world.feedback_round
+    answer(db, first, RaterGroup.SELF, 2)
+    answer(db, first, RaterGroup.SUPERVISOR, 4)
+    for _ in range(3):
+        answer(db, first, RaterGroup.COLLEAGUE, 1)
+    second, _ = make.feedback_round(world, rounds.Rater(RaterGroup.SELF, "Zelf"))
+
+    def means_of_first():
+        history = report_service.with_history(second, 3, "en")[1]
+        assert [r.id for r, _ in history] == [first.id, second.id]
+        return history[0][1][0]
+
+    assert means_of_first() == (KEY, 2, 4)  # open: the colleagues count nowhere yet
+    first.closed_at = now_utc()
+    db.session.commit()
+    assert means_of_first() == (KEY, 2, 1.75)  # closed: the supervisor and three colleagues
+
+
 def test_the_report_page_costs_the_same_queries_however_many_rounds_and_answers(
     app, client, auth, db, make
 ):
