@@ -63,10 +63,9 @@ GAP = 1.0  # a difference of a whole point between self and the others is worth 
 GROUPS = tuple(RaterGroup)
 OTHERS = tuple(group for group in GROUPS if group is not RaterGroup.SELF)
 ANONYMOUS = frozenset(group for group in GROUPS if group.anonymous)
-# An answer's group by its stored code (or by the group itself), as RaterGroup(code) gives it.
-_GROUP_OF: dict[str, RaterGroup] = {group.value: group for group in GROUPS} | {
-    group: group for group in GROUPS
-}
+# An answer's group by its stored code, as RaterGroup(code) gives it (a group itself, a str
+# equal to its code and hashed as it, finds itself too).
+_GROUP_OF: dict[str, RaterGroup] = {group.value: group for group in GROUPS}
 
 
 class Flag(StrEnum):
