@@ -316,7 +316,9 @@ def test_every_statement_run_through_tenant_rows_carries_its_criteria(app, db):
     from fieldapp.clients import timeline
     from fieldapp.common.tenancy import _check_criteria
     from fieldapp.competence_trend import sources
+    from fieldapp.development_plan import services as development_plan
     from fieldapp.evaluations import services as evaluations
+    from fieldapp.feedback import report
     from fieldapp.home import services as home
     from fieldapp.mentorships import services as mentorships
     from fieldapp.referrals import services as referrals
@@ -328,6 +330,9 @@ def test_every_statement_run_through_tenant_rows_carries_its_criteria(app, db):
         timeline._events,
         centre._due_count,
         sources._answers,
+        development_plan._blind_spot_keys,
+        report._responses_statement,
+        report._rounds_before,
         evaluations._judgements_of,
         mentorships._on_file,
         referrals._on_file,

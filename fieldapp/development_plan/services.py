@@ -22,6 +22,7 @@ from fieldapp.auth.models import User
 from fieldapp.common import events
 from fieldapp.common.dates import today
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.development_plan.models import (
     MAX_TEXT,
     Goal,
@@ -214,16 +215,22 @@ def blind_spot_goals(feedback_round: FeedbackRound) -> dict[str, Goal]:
 
 @cache
 def _blind_spot_keys() -> Select:
-    """Built once: every 360° report asks it."""
+    """Built once: every 360° report asks it. With its tenant's criteria (see
+    ``tenancy.tenant_rows``)."""
     return select(Goal.competence_key).where(
-        Goal.source == GoalSource.BLIND_SPOT.value, Goal.source_id == bindparam("round_id")
+        Goal.source == GoalSource.BLIND_SPOT.value,
+        Goal.source_id == bindparam("round_id"),
+        of_tenant(Goal),
     )
 
 
 def blind_spot_keys(feedback_round: FeedbackRound) -> set[str]:
-    """The competences of ``feedback_round`` whose blind spot has become a goal."""
-    keys = db.session.scalars(_blind_spot_keys(), {"round_id": feedback_round.id})
-    return {key or "" for key in keys}
+    """The competences of ``feedback_round`` whose blind spot has become a goal: run through
+    ``tenancy.tenant_rows``, without the ORM's execution (the report asks it on every opening)."""
+    rows = tenant_rows(
+        _blind_spot_keys(), feedback_round.organisation_id, {"round_id": feedback_round.id}
+    )
+    return {key or "" for (key,) in rows}
 
 
 def _blind_spot_due(trajectory: Trajectory) -> date:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 from fieldapp.feedback.report import Means, Report
 
@@ -48,35 +49,62 @@ def _polygon(points: list[tuple[float, float]]) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
-def radar(report: Report, width: int = 520, height: int = 380, radius: float = 110) -> Radar:
-    """Self against all others, one spoke per competence; a missing score sits at the centre.
-    The drawing is wider than the circle, so that the labels beside it fit."""
-    count = max(len(report.rows), 3)
+@dataclass(frozen=True)
+class _Frame:
+    """What a radar of ``count`` spokes draws whatever the scores: its rings, each spoke's end,
+    its label's place and anchor, and each spoke's direction (cosine, sine)."""
+
+    rings: tuple[str, ...]
+    spokes: tuple[tuple[float, float, float, float, str], ...]
+    directions: tuple[tuple[float, float], ...]
+
+
+@cache
+def _frame(count: int, width: int, height: int, radius: float) -> _Frame:
+    """The frame of a radar, worked out once for every report of as many competences (the same
+    points as :func:`_point` gives)."""
     centre = (width / 2, height / 2)
-    rings = [
+    rings = tuple(
         _polygon([_point(centre, radius, i, count, level) for i in range(count)])
         for level in range(1, SCALE_MAX + 1)
-    ]
-    axes = []
-    for index, row in enumerate(report.rows):
+    )
+    spokes = []
+    for index in range(count):
         x, y = _point(centre, radius, index, count, SCALE_MAX)
         lx, ly = _point(centre, radius + 18, index, count, SCALE_MAX)
         anchor = "middle" if abs(lx - centre[0]) < 8 else ("start" if lx > centre[0] else "end")
-        axes.append(Axis(x, y, lx, ly, anchor, row.label))
+        spokes.append((x, y, lx, ly, anchor))
+    directions = []
+    for index in range(count):
+        angle = 2 * math.pi * index / count - math.pi / 2
+        directions.append((math.cos(angle), math.sin(angle)))
+    return _Frame(rings, tuple(spokes), tuple(directions))
+
+
+def radar(report: Report, width: int = 520, height: int = 380, radius: float = 110) -> Radar:
+    """Self against all others, one spoke per competence; a missing score sits at the centre.
+    The drawing is wider than the circle, so that the labels beside it fit. Its frame (rings,
+    spokes, labels' places) is worked out once for as many competences."""
+    count = max(len(report.rows), 3)
+    centre_x, centre_y = width / 2, height / 2
+    frame = _frame(count, width, height, radius)
+    axes = [Axis(*spoke, row.label) for spoke, row in zip(frame.spokes, report.rows, strict=False)]
 
     def shape(values: list[float | None]) -> str:
         if all(value is None for value in values):
             return ""
-        return _polygon(
-            [_point(centre, radius, i, count, value or 0) for i, value in enumerate(values)]
-        )
+        points = []
+        for (cos, sin), value in zip(frame.directions, values, strict=False):
+            distance = radius * (value or 0) / SCALE_MAX
+            points.append((centre_x + distance * cos, centre_y + distance * sin))
+        return _polygon(points)
 
     return Radar(
         width,
         height,
-        centre[0],
-        centre[1],
-        rings,
+        centre_x,
+        centre_y,
+        list(frame.rings),
         axes,
         shape([row.own.mean for row in report.rows]),
         shape([row.others.mean for row in report.rows]),

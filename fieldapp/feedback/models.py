@@ -84,6 +84,15 @@ class RaterGroup(StrEnum):
         return self in (RaterGroup.COLLEAGUE, RaterGroup.NETWORK)
 
 
+def closing_moment(deadline: date, closed_at: datetime | None) -> datetime:
+    """The moment a round stops taking answers, for good: when the counsellor closed it, or else
+    the end of the deadline day (local midnight after it). Links stop then, and only then does the
+    report show the anonymous groups, so no answer of theirs can be read by comparing the report
+    before and after it arrives."""
+    day_after = datetime.combine(deadline + timedelta(days=1), time.min, local_zone())
+    return min(closed_at, day_after) if closed_at else day_after
+
+
 class FeedbackRound(TenantScoped, db.Model):
     """A 360° round for one trajectory. It keeps the competences it started with (``competences``:
     key, label and description per language), whatever happens to the framework afterwards."""
@@ -114,12 +123,8 @@ class FeedbackRound(TenantScoped, db.Model):
 
     @property
     def closes_at(self) -> datetime:
-        """The moment the round stops taking answers, for good: when the counsellor closed it, or
-        else the end of the deadline day (local midnight after it). Links stop then, and only then
-        does the report show the anonymous groups, so no answer of theirs can be read by comparing
-        the report before and after it arrives."""
-        day_after = datetime.combine(self.deadline + timedelta(days=1), time.min, local_zone())
-        return min(self.closed_at, day_after) if self.closed_at else day_after
+        """The moment the round stops taking answers, for good: see :func:`closing_moment`."""
+        return closing_moment(self.deadline, self.closed_at)
 
     def is_closed(self, moment: datetime | None = None) -> bool:
         return (moment or now_utc()) >= self.closes_at

@@ -180,12 +180,16 @@ def report(feedback_round: FeedbackRound) -> ResponseReturnValue:
     language = str(get_locale())
     threshold = user.organisation.feedback_threshold
     current, rounds = report_service.with_history(feedback_round, threshold, language)
-    history = [(format_date(earlier.created_at, "d/M/yy"), means) for earlier, means in rounds]
+    trend = None
+    if len(rounds) > 1:  # a trend of one round is not drawn: its day is not written either
+        trend = charts.trend(
+            [(format_date(earlier.created_at, "d/M/yy"), means) for earlier, means in rounds]
+        )
     return render_template(
         "feedback/report.html",
         report=current,
         radar=charts.radar(current),
-        trend=charts.trend(history) if len(history) > 1 else None,
+        trend=trend,
         group_labels=group_labels(),
         action_form=FlaskForm(),
     )

@@ -7,6 +7,7 @@ altogether: see test_anonymity.py)."""
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
 import pytest
 
@@ -187,6 +188,44 @@ def test_the_trend_shows_the_rounds_up_to_this_one(client, auth, db, make):
     assert 'id="trend-heading"' not in client.get(f"/feedback/rounds/{first.id}/report").get_data(
         as_text=True
     )
+
+
+def test_the_trend_orders_the_rounds_by_when_they_started_then_by_id(db, make):
+    """A round started earlier comes first whatever its id; rounds started in the same instant
+    (the clock stands still here) come by id, a round's trend ending with itself."""
+    world = make.world()
+    first = world.feedback_round
+    second, _ = make.feedback_round(world, rounds.Rater(RaterGroup.SELF, "Zelf"))
+    third, _ = make.feedback_round(world, rounds.Rater(RaterGroup.SELF, "Zelf"))
+    second.created_at = first.created_at - timedelta(days=30)
+    db.session.commit()
+
+    def trend_of(feedback_round):
+        return [r.id for r, _ in report_service.with_history(feedback_round, 3, "en")[1]]
+
+    assert trend_of(second) == [second.id]
+    assert trend_of(first) == [second.id, first.id]
+    assert trend_of(third) == [second.id, first.id, third.id]
+
+
+def test_an_earlier_rounds_anonymous_group_counts_in_the_trend_only_once_it_closed(db, make):
+    world = make.world()
+    first = world.feedback_round
+    answer(db, first, RaterGroup.SELF, 2)
+    answer(db, first, RaterGroup.SUPERVISOR, 4)
+    for _ in range(3):
+        answer(db, first, RaterGroup.COLLEAGUE, 1)
+    second, _ = make.feedback_round(world, rounds.Rater(RaterGroup.SELF, "Zelf"))
+
+    def means_of_first():
+        history = report_service.with_history(second, 3, "en")[1]
+        assert [r.id for r, _ in history] == [first.id, second.id]
+        return history[0][1][0]
+
+    assert means_of_first() == (KEY, 2, 4)  # open: the colleagues count nowhere yet
+    first.closed_at = now_utc()
+    db.session.commit()
+    assert means_of_first() == (KEY, 2, 1.75)  # closed: the supervisor and three colleagues
 
 
 def test_the_report_page_costs_the_same_queries_however_many_rounds_and_answers(
