@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from fieldapp.audit import services as audit
 from fieldapp.audit.models import AuditEvent
 from fieldapp.auth.models import User, UserSession
 from fieldapp.auth.roles import Role
@@ -358,6 +359,24 @@ def test_writing_into_another_organisation_is_refused(app, make, db):
         )
         with pytest.raises(CrossTenantWrite):
             db.session.flush()
+        db.session.rollback()
+
+
+def test_an_audit_event_written_at_once_into_another_organisation_is_refused(app, make, db):
+    """``audit.record_now`` writes past the unit of work, so it checks what a flush checks."""
+    first = make.user()
+    second = make.user()
+    events = (
+        select(AuditEvent.organisation_id)
+        .where(AuditEvent.action == "user.invited")
+        .execution_options(all_tenants=True)
+    )
+    with app.test_request_context():
+        activate_tenant(first.organisation_id)
+        with pytest.raises(CrossTenantWrite):
+            audit.record_now("user.invited", organisation_id=second.organisation_id)
+        audit.record_now("user.invited", organisation_id=first.organisation_id)
+        assert db.session.scalars(events).all() == [first.organisation_id]
         db.session.rollback()
 
 

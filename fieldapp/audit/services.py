@@ -13,6 +13,7 @@ from sqlalchemy import insert
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.common.requests import client_ip, user_agent
+from fieldapp.common.tenancy import CrossTenantWrite, current_tenant
 from fieldapp.extensions import db
 
 
@@ -127,7 +128,13 @@ def record_now(
 ) -> None:
     """:func:`record`, written at once by one INSERT in the current transaction instead of
     through the unit of work: for a read audited every time it happens (a client's file opened),
-    which has nothing else to save and need not build an object to flush."""
+    which has nothing else to save and need not build an object to flush. Past the unit of work,
+    it makes the check that a flush makes (``tenancy._stamp_and_check``) itself."""
+    tenant_id = current_tenant()
+    if tenant_id is not None and organisation_id != tenant_id:
+        raise CrossTenantWrite(
+            f"audit event of organisation {organisation_id} written while acting for {tenant_id}"
+        )
     db.session.execute(
         insert(AuditEvent.__table__), _columns(action, organisation_id, actor, target, detail)
     )

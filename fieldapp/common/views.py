@@ -50,8 +50,12 @@ def commit_rendered() -> None:
     """Commit what a page wrote while it was read (its audit record), once the page is rendered.
     Nothing it loaded is read again, so the commit leaves those objects as they are instead of
     expiring every one of them."""
-    db.session().expire_on_commit = False  # this request's session; the next gets a new one
-    db.session.commit()
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
 
 
 def made(form: Any, change: Callable[[], T], *, field: str | None = None) -> T | None:

@@ -8,12 +8,15 @@ import re
 
 from flask_babel import force_locale
 from pypdf import PdfReader
+from sqlalchemy import select
 
+from fieldapp.audit.models import AuditEvent
 from fieldapp.clients import services as client_services
 from fieldapp.common.dates import today
 from fieldapp.documents.handover import RegionalService, service_for
 from fieldapp.method import Outcome, Scheme
 from fieldapp.trajectories import services as trajectory_services
+from tests.clock import frozen_moment
 from tests.competence_trend.conftest import note
 
 
@@ -180,3 +183,32 @@ def test_only_who_may_open_the_file_gets_the_summary(client, auth, make, db):
     other = make.world()  # another organisation
     auth.login(other.counsellor.email)
     assert client.get(url).status_code == 404
+
+
+def test_reading_the_summary_is_audited_as_an_opening_of_the_file(client, auth, make, db):
+    """The summary and its PDF show the client's file: each reading is one audit row, with who,
+    from where and when, as an opening of the file is."""
+    world = ended_world(make, db, "nl")
+    auth.login(world.counsellor.email)
+    url = f"/trajectories/{world.trajectory.id}/handover-summary"
+    for path in (url, f"{url}.pdf"):
+        assert client.get(path, headers={"User-Agent": "Telefoon/1.0"}).status_code == 200
+    views = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "client.viewed", AuditEvent.target_id == world.client.id
+        )
+    ).all()
+    assert [
+        (e.organisation_id, e.actor_id, e.target_type, e.ip, e.user_agent, e.at, e.detail)
+        for e in views
+    ] == 2 * [
+        (
+            world.organisation.id,
+            world.counsellor.id,
+            "client",
+            "127.0.0.1",
+            "Telefoon/1.0",
+            frozen_moment(),
+            {},
+        )
+    ]
