@@ -325,6 +325,7 @@ def test_every_statement_run_through_tenant_rows_carries_its_criteria(app, db):
     from fieldapp.referrals import services as referrals
     from fieldapp.reminders import centre
     from fieldapp.trajectories import services as trajectories
+    from fieldapp.visits import follow_ups
     from fieldapp.visits import services as visits
 
     for built in (
@@ -339,13 +340,22 @@ def test_every_statement_run_through_tenant_rows_carries_its_criteria(app, db):
         referrals._on_file,
         trajectories._shown_answers_of,
         visits._planned_on_file,
+        visits._of_day,
+        follow_ups._open_until,
     ):
         _check_criteria(built())
     for from_start in (False, True):
         for until_end in (False, True):
             _check_criteria(sources._revisions(from_start, until_end))
     lists = home._lists()
-    for listed in (lists.evaluations, lists.referrals, lists.no_contact):
+    for listed in (
+        lists.evaluations,
+        lists.check_ins,
+        lists.referrals,
+        lists.no_contact,
+        lists.goals,
+        lists.contracts_ending,
+    ):
         _check_criteria(listed)
 
 

@@ -15,15 +15,13 @@ from datetime import date, timedelta
 from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import CompoundSelect, Row, Select, bindparam, func, select, union
-from sqlalchemy.orm import joinedload
+from sqlalchemy import CompoundSelect, Row, Select, and_, bindparam, func, select, union
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
 from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.development_plan.models import AGENDA_KIND as GOAL
-from fieldapp.development_plan.models import Goal
-from fieldapp.extensions import db
+from fieldapp.development_plan.models import Goal, GoalActor
 from fieldapp.mentorships.models import CheckIn, Mentorship
 from fieldapp.method.rules import RuleKind
 from fieldapp.referrals.models import Referral
@@ -31,8 +29,7 @@ from fieldapp.reminders import agenda
 from fieldapp.reminders.models import Reminder
 from fieldapp.trajectories.models import Evaluation, Trajectory
 from fieldapp.visits import follow_ups
-from fieldapp.visits.models import FollowUp, Visit
-from fieldapp.visits.services import agenda as visit_agenda
+from fieldapp.visits.services import visits_of_day
 
 T = TypeVar("T")
 WEEK = timedelta(days=7)
@@ -48,15 +45,20 @@ SHOWN_WITHOUT_ELSEWHERE = 50
 
 @dataclass
 class HomeScreen:
-    visits_today: list[Visit] = field(default_factory=list)
+    # id, starts_at, client_name, worksite_id, worksite_name
+    visits_today: Sequence[Row] = field(default_factory=list)
     evaluations: list[Row] = field(default_factory=list)  # id, due_on, months, client_name
-    check_ins: list[tuple[CheckIn, Mentorship]] = field(default_factory=list)
+    # id, due_on, mentee_client_id, client_name (a client mentored), user_name (a colleague)
+    check_ins: list[Row] = field(default_factory=list)
     # id, client_id, follow_up_on, partner, client_name
     referrals: list[Row] = field(default_factory=list)
-    contracts_ending: list[Trajectory] = field(default_factory=list)
-    follow_ups: list[FollowUp] = field(default_factory=list)
+    # id, client_id, scheme, planned_end_on, client_name
+    contracts_ending: list[Row] = field(default_factory=list)
+    # id, visit_id, text, due_on, client_name
+    follow_ups: Sequence[Row] = field(default_factory=list)
     no_contact: list[Row] = field(default_factory=list)  # client_id, client_name, since
-    goals: list[Goal] = field(default_factory=list)
+    # (id, client_id, text, actor, due_on, client_name; who acts)
+    goals: list[tuple[Row, GoalActor]] = field(default_factory=list)
     more_due: bool = False  # a list holds only its first SHOWN: the rest are on the reminders page
 
     @property
@@ -112,9 +114,10 @@ class _Lists:
 def _lists() -> _Lists:
     """The home screen's lists, built once: a statement is immutable, and building these six
     (with their unions) cost the home screen more than running them. Each request gives its
-    values as parameters (``user_id``, ``week``, ``today``, ``organisation_id``). The lists of
-    columns are run through ``tenancy.tenant_rows`` (without the ORM's execution: some three
-    times the query), so every select in them names its organisation."""
+    values as parameters (``user_id``, ``week``, ``today``, ``organisation_id``). They are lists
+    of columns run through ``tenancy.tenant_rows`` (without the ORM's execution: some three
+    times the query), so every select in them names its organisation, the tables joined for a
+    name too."""
     evaluations = _due(RuleKind.EVALUATION).subquery()
     check_ins = _due(RuleKind.CHECK_IN).subquery()
     referrals = _due(RuleKind.REFERRAL).subquery()
@@ -134,10 +137,19 @@ def _lists() -> _Lists:
         .where(*map(of_tenant, (Evaluation, Trajectory, Client)))
         .order_by(Evaluation.due_on, Evaluation.id)
         .limit(SHOWN + 1),
-        check_ins=select(CheckIn, Mentorship)
+        check_ins=select(
+            CheckIn.id,
+            CheckIn.due_on,
+            Client.id.label("mentee_client_id"),
+            Client.full_name.label("client_name"),
+            User.name.label("user_name"),
+        )
         .join(check_ins, check_ins.c.subject_id == CheckIn.id)
         .join(Mentorship, Mentorship.id == CheckIn.mentorship_id)
-        .options(joinedload(Mentorship.mentee_client), joinedload(Mentorship.mentee_user))
+        # A mentorship has a client or a colleague as its mentee.
+        .outerjoin(Client, and_(Client.id == Mentorship.mentee_client_id, of_tenant(Client)))
+        .outerjoin(User, and_(User.id == Mentorship.mentee_user_id, of_tenant(User)))
+        .where(of_tenant(CheckIn), of_tenant(Mentorship))
         .order_by(CheckIn.due_on, CheckIn.id)
         .limit(SHOWN_WITHOUT_ELSEWHERE),
         referrals=select(
@@ -168,14 +180,29 @@ def _lists() -> _Lists:
         .group_by(Client.id)
         .order_by(func.min(Reminder.moment), Client.id)
         .limit(SHOWN + 1),
-        goals=select(Goal)
+        goals=select(
+            Goal.id,
+            Goal.client_id,
+            Goal.text,
+            Goal.actor,
+            Goal.due_on,
+            Client.full_name.label("client_name"),
+        )
         .join(goals, goals.c.subject_id == Goal.id)
-        .options(joinedload(Goal.client))
+        .join(Client, Client.id == Goal.client_id)
+        .where(of_tenant(Goal), of_tenant(Client))
         .order_by(Goal.due_on, Goal.id)
         .limit(SHOWN + 1),
-        contracts_ending=select(Trajectory)
+        contracts_ending=select(
+            Trajectory.id,
+            Trajectory.client_id,
+            Trajectory.scheme,
+            Trajectory.planned_end_on,
+            Client.full_name.label("client_name"),
+        )
         .join(ending, ending.c.subject_id == Trajectory.id)
-        .options(joinedload(Trajectory.client))
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(of_tenant(Trajectory), of_tenant(Client))
         .order_by(Trajectory.planned_end_on, Trajectory.id)
         .limit(SHOWN + 1),
     )
@@ -183,19 +210,21 @@ def _lists() -> _Lists:
 
 def home_screen(user: User, today: date) -> HomeScreen:
     """Items for ``user``'s own clients (and their own mentorships), late ones included."""
-    screen = HomeScreen(visits_today=visit_agenda(user, today, 1)[today])
     organisation_id = user.organisation_id
+    screen = HomeScreen(visits_today=visits_of_day(user, today))
     values = {"user_id": user.id, "week": today + WEEK, "today": today}
-    scoped = values | {"organisation_id": organisation_id}
     lists = _lists()
+
+    def rows(statement: Select) -> Sequence[Row]:
+        return tenant_rows(statement, organisation_id, values)
+
     screen.follow_ups = follow_ups.due_for(user, today, limit=SHOWN_WITHOUT_ELSEWHERE)
-    screen.check_ins = list(db.session.execute(lists.check_ins, scoped).all())
-    screen.evaluations = _first(screen, tenant_rows(lists.evaluations, organisation_id, values))
-    screen.referrals = _first(screen, tenant_rows(lists.referrals, organisation_id, values))
-    screen.no_contact = _first(screen, tenant_rows(lists.no_contact, organisation_id, values))
-    screen.goals = _first(screen, db.session.scalars(lists.goals, scoped).all())
-    ending = db.session.scalars(lists.contracts_ending, scoped).all()
-    screen.contracts_ending = _first(screen, ending)
+    screen.check_ins = list(rows(lists.check_ins))
+    screen.evaluations = _first(screen, rows(lists.evaluations))
+    screen.referrals = _first(screen, rows(lists.referrals))
+    screen.no_contact = _first(screen, rows(lists.no_contact))
+    screen.goals = [(goal, GoalActor(goal.actor)) for goal in _first(screen, rows(lists.goals))]
+    screen.contracts_ending = _first(screen, rows(lists.contracts_ending))
     return screen
 
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from fieldapp.auth.access import acting_user
 from fieldapp.common.access import signed_in
 from fieldapp.common.dates import today
+from fieldapp.common.urls import IdUrls
 from fieldapp.home.services import home_screen
 
 bp = Blueprint("home", __name__)
@@ -22,4 +23,5 @@ def index() -> ResponseReturnValue:
         today=day,
         screen=home_screen(acting_user(), day),
         done_form=FlaskForm(),
+        urls=IdUrls(),  # one url_for a route, not one a line of its lists
     )

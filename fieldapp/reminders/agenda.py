@@ -401,12 +401,18 @@ def is_open() -> ColumnElement[bool]:
     still show what is due.
 
     Made once: a clause is immutable, and building its three comparisons again cost the home
-    screen, which asks eight times, half a millisecond each time."""
+    screen, which asks eight times, half a millisecond each time. Its lists are one bound value
+    each (``IN (?, ?, ?)``, the SQL an expanding ``IN`` becomes), not an expanding ``IN``, which
+    SQLAlchemy writes out in the statement's text again on every execution."""
     return and_(
-        Reminder.status.in_(OPEN_STATUSES),
+        Reminder.status.in_(_values(Reminder.status, OPEN_STATUSES)),
         Reminder.done_at.is_(None),
-        Reminder.kind.not_in((DIGEST, RATERS)),
+        Reminder.kind.not_in(_values(Reminder.kind, (DIGEST, RATERS))),
     )
+
+
+def _values(column: Any, values: Iterable[str]) -> list[ColumnElement[str]]:
+    return [literal(value, column.type) for value in values]
 
 
 def _late(row: Planned) -> dict[str, Any] | None:

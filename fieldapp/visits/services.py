@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import Row, Select, and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from fieldapp.audit import services as audit
@@ -24,6 +24,7 @@ from fieldapp.common.time import local_zone, now_utc
 from fieldapp.extensions import db
 from fieldapp.trajectories.services import open_trajectory
 from fieldapp.visits.models import Visit, VisitStatus
+from fieldapp.worksites.models import Worksite
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,8 @@ def set_status(actor: User, visit: Visit, status: VisitStatus) -> None:
 
 @cache
 def _visits_between() -> Select:
-    """A counsellor's visits from ``start`` until ``end``, not cancelled. Built once: the home
-    screen asks it on every open."""
+    """A counsellor's visits from ``start`` until ``end``, not cancelled, built once (the home
+    screen reads its day's visits as columns, see :func:`visits_of_day`)."""
     return (
         select(Visit)
         .options(joinedload(Visit.client), joinedload(Visit.worksite))
@@ -131,6 +132,40 @@ def agenda(user: User, first_day: date, days: int) -> dict[date, list[Visit]]:
     for visit in visits:
         grouped[local_date(visit.starts_at)].append(visit)
     return grouped
+
+
+def visits_of_day(user: User, day: date) -> Sequence[Row[Any]]:
+    """As :func:`agenda` for one day, only what the home screen shows of each visit: its
+    ``id``, ``starts_at``, ``client_name``, ``worksite_id`` and ``worksite_name`` (see
+    ``tenancy.tenant_rows``)."""
+    start = local_datetime(day, time.min)
+    end = local_datetime(day + timedelta(days=1), time.min)
+    values = {"counsellor_id": user.id, "start": start, "end": end}
+    return tenant_rows(_of_day(), user.organisation_id, values)
+
+
+@cache
+def _of_day() -> Select:
+    return (
+        select(
+            Visit.id,
+            Visit.starts_at,
+            Client.full_name.label("client_name"),
+            Worksite.id.label("worksite_id"),
+            Worksite.name.label("worksite_name"),
+        )
+        .join(Client, Client.id == Visit.client_id)
+        .outerjoin(Worksite, and_(Worksite.id == Visit.worksite_id, of_tenant(Worksite)))
+        .where(
+            Visit.counsellor_id == bindparam("counsellor_id"),
+            Visit.status != VisitStatus.CANCELLED.value,
+            Visit.starts_at >= bindparam("start"),
+            Visit.starts_at < bindparam("end"),
+            of_tenant(Visit),
+            of_tenant(Client),
+        )
+        .order_by(Visit.starts_at)
+    )
 
 
 def of_client(client: Client) -> list[Visit]:

@@ -46,7 +46,7 @@ def seen(db, user: User) -> Seen:
     return Seen(
         home={f"evaluation:{e.id}" for e in screen.evaluations}
         | {f"referral:{r.id}" for r in screen.referrals}
-        | {f"check_in:{c.id}" for c, _ in screen.check_ins}
+        | {f"check_in:{c.id}" for c in screen.check_ins}
         | {f"contract_end:{t.id}" for t in screen.contracts_ending},
         attention={row.client.id for row in attention.items},
         next_due={row.client.id: str(row.next_due.label) for row in rows.items if row.next_due},
