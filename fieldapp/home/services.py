@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import CompoundSelect, Row, Select, and_, bindparam, func, select, union
+from sqlalchemy import CompoundSelect, Row, Select, and_, bindparam, func, or_, select, union
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
@@ -150,6 +150,9 @@ def _lists() -> _Lists:
         .outerjoin(Client, and_(Client.id == Mentorship.mentee_client_id, of_tenant(Client)))
         .outerjoin(User, and_(User.id == Mentorship.mentee_user_id, of_tenant(User)))
         .where(of_tenant(CheckIn), of_tenant(Mentorship))
+        # A mentee outside the organisation (a foreign key written around the guards) is no
+        # line with an empty name ("None"): dropped, as the other lists drop such rows.
+        .where(or_(Client.id.is_not(None), User.id.is_not(None)))
         .order_by(CheckIn.due_on, CheckIn.id)
         .limit(SHOWN_WITHOUT_ELSEWHERE),
         referrals=select(
