@@ -36,7 +36,8 @@ def language_of(client: Client) -> str:
 @bp.get("/evaluation-records/<id:record_id>/document.pdf")
 @requires(Permission.READ, RECORD)
 def evaluation_pdf(record: EvaluationRecord) -> ResponseReturnValue:
-    """The evaluation document with the plan, the trend and the signature lines."""
+    """The evaluation document with the plan, the trend and the signature lines; reading it is
+    an opening of the client's file, and audited as one."""
     language = language_of(record.client)
     with force_locale(language):
         html = render_template(
@@ -46,7 +47,10 @@ def evaluation_pdf(record: EvaluationRecord) -> ResponseReturnValue:
             client=record.client,
             **evaluation.contents(record, language),
         )
-    return downloads.pdf(html_to_pdf(html), document.filename(record))
+    body = html_to_pdf(html)
+    client_services.record_viewed(acting_user(), record.client)
+    commit_rendered()
+    return downloads.pdf(body, document.filename(record))
 
 
 def handover_html(trajectory: Trajectory, service: RegionalService | None = None) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from fieldapp.common.pdf import BASE_URL, StaticFilesOnly
 from fieldapp.evaluations.models import EvaluationRecord
+from tests.audit_views import USER_AGENT, a_view_by_the_counsellor, views_of
 from tests.evaluations.conftest import FIRST, record_json, visit_with_note
 from tests.factories import days_from_today
 
@@ -94,3 +95,15 @@ def test_the_pdf_fetches_only_the_apps_static_files(app):
     ):
         with pytest.raises(ValueError):  # noqa: PT011 (WeasyPrint catches any exception)
             fetcher.fetch(refused)
+
+
+def test_reading_the_pdf_is_audited_as_an_opening_of_the_file(client, db, signed_in):
+    record = closed_record(client, db, signed_in)
+    world = signed_in.world
+
+    response = client.get(
+        f"/evaluation-records/{record.id}/document.pdf", headers={"User-Agent": USER_AGENT}
+    )
+
+    assert response.status_code == 200
+    assert views_of(db, world.client.id) == [a_view_by_the_counsellor(world)]
