@@ -207,14 +207,15 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
         for client in db.session.scalars(_of_clients(Client, Client.id), {"ids": client_ids})
         if client.anonymised_at is None
     }
-    ids = {"ids": list(clients)}
+    of_these = {"ids": list(clients)}
     if not clients:
         return
-    for trajectory in db.session.scalars(_trajectories(), ids):
+    trajectories = _loading(Trajectory.client_id, Trajectory.evaluations)
+    for trajectory in db.session.scalars(trajectories, of_these):
         yield from _trajectory_moments(
             trajectory, ruleset, clients[trajectory.client_id].counsellor_id
         )
-    for referral in db.session.scalars(_open_referrals(), ids):
+    for referral in db.session.scalars(_open_referrals(), of_these):
         assert referral.follow_up_on is not None
         for days in ruleset.of(RuleKind.REFERRAL):
             yield Planned(
@@ -226,7 +227,7 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
                 referral.follow_up_on,
             )
     since = now_utc() - timedelta(days=VISIT_HISTORY_DAYS)
-    for visit in db.session.scalars(_planned_visits(), {**ids, "since": since}):
+    for visit in db.session.scalars(_planned_visits(), {**of_these, "since": since}):
         day = local_date(visit.starts_at)
         for days in ruleset.of(RuleKind.VISIT):
             yield Planned(
@@ -237,14 +238,16 @@ def _client_moments(client_ids: list[int], ruleset: RuleSet) -> Iterator[Planned
                 add_days(day, -days),
                 day,
             )
-    for mentorship in db.session.scalars(_mentorships_of_clients(), ids):
+    mentorships = _loading(Mentorship.mentee_client_id, Mentorship.check_ins)
+    for mentorship in db.session.scalars(mentorships, of_these):
         assert mentorship.mentee_client_id is not None
         yield from _check_in_moments(
             mentorship,
             client_scope(mentorship.mentee_client_id),
             clients[mentorship.mentee_client_id].counsellor_id,
         )
-    for feedback_round in db.session.scalars(_feedback_rounds(), ids):
+    rounds = _loading(FeedbackRound.client_id, FeedbackRound.invitations)
+    for feedback_round in db.session.scalars(rounds, of_these):
         yield from _round_moments(
             feedback_round, ruleset, clients[feedback_round.client_id].counsellor_id
         )
@@ -281,10 +284,10 @@ def _of_clients(model: Any, client_column: Any) -> Select:
 
 
 @cache
-def _trajectories() -> Select:
-    return _of_clients(Trajectory, Trajectory.client_id).options(
-        selectinload(Trajectory.evaluations)
-    )
+def _loading(client_column: Any, related: Any) -> Select:
+    """Rows whose ``client_column`` is one of the clients ``ids``, with their ``related`` rows
+    loaded in one more query."""
+    return _of_clients(client_column.class_, client_column).options(selectinload(related))
 
 
 @cache
@@ -299,20 +302,6 @@ def _planned_visits() -> Select:
     """Planned visits of the clients ``ids`` from ``since`` on."""
     return _of_clients(Visit, Visit.client_id).where(
         Visit.status == VisitStatus.PLANNED.value, Visit.starts_at >= bindparam("since")
-    )
-
-
-@cache
-def _mentorships_of_clients() -> Select:
-    return _of_clients(Mentorship, Mentorship.mentee_client_id).options(
-        selectinload(Mentorship.check_ins)
-    )
-
-
-@cache
-def _feedback_rounds() -> Select:
-    return _of_clients(FeedbackRound, FeedbackRound.client_id).options(
-        selectinload(FeedbackRound.invitations)
     )
 
 
