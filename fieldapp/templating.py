@@ -12,6 +12,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_tim
 from markupsafe import Markup
 
 from fieldapp.common.forms import hidden_tag, label_tag
+from fieldapp.competence_trend.services import drawn as drawn_trend_chart
 from fieldapp.i18n.kept import kept
 from fieldapp.mail.services import one_line
 from fieldapp.method import PHASES, Outcome, Scheme
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals["time_element"] = _time_element(filters["dateformat"])
     app.jinja_env.globals["page_strings"] = page_strings
+    app.jinja_env.globals["trend_chart"] = drawn_trend_chart
 
 
 def _at_any_moment(

@@ -187,6 +187,10 @@ class Chart:
     rows: list[TableRow]
     unscored: list[str] = field(default_factory=list)  # competences without any score yet
     description: str = ""
+    # Its HTML by (prefix, with table, locale), kept with the chart (``services.drawn``).
+    drawn: dict[tuple[str, bool, str], Markup] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def table_rows(self) -> Markup:

@@ -6,15 +6,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
+
+from flask import current_app
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from fieldapp.clients.models import Client
 from fieldapp.competence_trend import chart as charts
-from fieldapp.competence_trend.sources import Scope, SourceKind, points_of
+from fieldapp.competence_trend.sources import Point, Scope, SourceKind, points_of
 from fieldapp.extensions import db
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
 from fieldapp.feedback.models import FeedbackRound
 from fieldapp.organisation.models import Organisation
 from fieldapp.trajectories.models import Trajectory
+
+KEPT_CHARTS = 64  # charts of files opened lately, per process (each some 20 kB drawn)
 
 
 def _threshold(client: Client) -> int:
@@ -42,7 +49,27 @@ def trend_of(
     )
     if framework is None:
         framework = framework_in_use(client.organisation_id, language)
-    return charts.build(points_of(scope), framework)
+    return _chart(tuple(points_of(scope)), framework, str(get_locale()))
+
+
+@lru_cache(maxsize=KEPT_CHARTS)
+def _chart(points: tuple[Point, ...], framework: FrameworkText, locale: str) -> charts.Chart:
+    """The chart of ``points``, built once for the same scores, competences and language (the
+    locale its dates and numbers are written in): a file is opened again and again between two
+    new scores. Every input is in the key, so a new score, a renamed competence or another
+    language is another chart; nothing needs to be forgotten."""
+    return charts.build(list(points), framework)
+
+
+def drawn(chart: charts.Chart, prefix: str = "trend", with_table: bool = True) -> Markup:
+    """The chart as HTML (``competence_trend/_chart.html``), drawn once for each chart that
+    :func:`trend_of` keeps, in the language it was built in."""
+    key = (prefix, with_table, str(get_locale()))
+    html = chart.drawn.get(key)
+    if html is None:
+        template = current_app.jinja_env.get_template("competence_trend/_chart.html")
+        html = chart.drawn[key] = template.module.draw(chart, prefix, with_table)
+    return html
 
 
 class Direction(StrEnum):

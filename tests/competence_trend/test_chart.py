@@ -11,6 +11,7 @@ from flask_babel import force_locale
 
 from fieldapp.common.time import now_utc
 from fieldapp.competence_trend import chart as charts
+from fieldapp.competence_trend import services as trend
 from fieldapp.competence_trend.sources import Point, SourceKind
 from fieldapp.feedback.frameworks import shipped_framework
 from fieldapp.feedback.models import RaterGroup
@@ -219,3 +220,64 @@ def test_scores_keep_their_decimals_in_the_table(client, auth, make, db):
     auth.login(world.counsellor.email)
     page = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
     assert re.search(r'data-score="3.5">3.5<', page)
+
+
+def test_a_chart_drawn_before_shows_a_new_score_at_the_next_opening(client, auth, make, db):
+    """The drawn chart is kept for the same scores (``services.drawn``): a new score, a score
+    corrected away and another language each draw another one."""
+    world = scored_world(make, db)
+    auth.login(world.counsellor.email)
+    path = f"/clients/{world.client.id}"
+    assert read(client.get(path).get_data(as_text=True)).markers[("punctuality", "note")] == 2
+
+    latest = note(db, world, {"competence:punctuality": 5}, -1)
+    reader = read(client.get(path).get_data(as_text=True))
+    assert reader.markers[("punctuality", "note")] == 3
+    assert ["Punctuality and attendance", "Visit note", "5"] in [
+        [row[0], row[2], row[3]] for row in reader.cells
+    ]
+
+    note(db, world, {"competence:punctuality": 1}, -1, parent=latest)  # corrected: 5 becomes 1
+    reader = read(client.get(path).get_data(as_text=True))
+    scores = [row[3] for row in reader.cells if row[2] == "Visit note" and row[0].startswith("P")]
+    assert scores == ["3", "4", "1"]
+
+
+def test_the_same_scores_are_drawn_in_each_readers_language(client, auth, make, db):
+    world = scored_world(make, db)
+    path = f"/clients/{world.client.id}"
+    titles = {}
+    for language in ("en", "nl", "fr", "en"):
+        world.counsellor.language = language
+        db.session.commit()
+        auth.login(world.counsellor.email)
+        reader = read(client.get(path).get_data(as_text=True))
+        title_id, _desc_id = reader.svg["aria-labelledby"].split()
+        titles[language] = (reader.ids[title_id], reader.cells[1][2])
+        auth.logout()
+    assert titles == {
+        "en": ("Competence trend", "Visit note"),
+        "nl": ("Verloop van de competenties", "Bezoeknotitie"),
+        "fr": ("Évolution des compétences", "Note de visite"),
+    }
+
+
+def test_a_renamed_competence_is_another_chart(app, db):
+    shipped = shipped_framework("en")
+    renamed = shipped.__class__(
+        shipped.id,
+        shipped.name,
+        tuple(
+            competence.__class__(competence.key, "Being on time", competence.description)
+            if competence.key == "punctuality"
+            else competence
+            for competence in shipped.competences
+        ),
+    )
+    points = (Point(days_from_today(-1), "punctuality", 4, SourceKind.NOTE),)
+    with app.test_request_context(), force_locale("en"):
+        before = trend._chart(points, shipped, "en")
+        after = trend._chart(points, renamed, "en")
+        assert trend._chart(points, shipped, "en") is before  # the same scores: drawn once
+    assert [panel.label for panel in before.panels] == ["Punctuality and attendance"]
+    assert [panel.label for panel in after.panels] == ["Being on time"]
