@@ -29,7 +29,7 @@ from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import commit_rendered, committed, made, saved
 from fieldapp.competence_trend import services as competence_trend
 from fieldapp.contact_moments import services as contacts
-from fieldapp.contact_moments.forms import ContactForm
+from fieldapp.contact_moments.kept_form import fresh_form as fresh_contact_form
 from fieldapp.contact_moments.models import KIND_LABELS
 from fieldapp.development_plan import services as development_plan
 from fieldapp.development_plan.forms import GoalForm, StatusForm
@@ -139,7 +139,7 @@ def show(client: Client) -> ResponseReturnValue:
         mentorships=mentorships.on_file(client),
         visits=visits.planned_on_file(client),
         contacts=contacts.latest_of(client, 3),
-        new_contact_form=None if client.anonymised_at else ContactForm(),
+        contact_form=None if client.anonymised_at else fresh_contact_form(client.id, back="file"),
         contact_kinds=KIND_LABELS,
         feedback_rounds=[
             summary

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -32,6 +32,7 @@ from fieldapp.contact_moments.models import KIND_LABELS, ContactKind
 from fieldapp.contact_moments.services import MAX_NOTE
 
 REACHED = [choice("yes", _l("Reached")), choice("no", _l("Not reached"))]
+MOMENT_FORMAT = "%Y-%m-%dT%H:%M"  # an <input type="datetime-local">'s value, to the minute
 
 
 class ContactForm(FlaskForm):
@@ -59,7 +60,7 @@ class ContactForm(FlaskForm):
     )
     happened_at = DateTimeLocalField(
         _l("When"),
-        format="%Y-%m-%dT%H:%M",
+        format=MOMENT_FORMAT,
         validators=[Optional()],
         description=_l("Now, unless you change it."),
         id="contact-happened-at",
@@ -73,9 +74,7 @@ class ContactForm(FlaskForm):
         super().__init__(*args, **kwargs)
         if not self.is_submitted():
             self.uuid.data = str(uuid.uuid4())
-            self.happened_at.data = local_moment(now_utc()).replace(
-                second=0, microsecond=0, tzinfo=None
-            )
+            self.happened_at.data = now_to_the_minute()
 
     def payload(self) -> dict[str, Any]:
         """The fields as the phone sends them (read by ``services.parse``)."""
@@ -92,6 +91,11 @@ class ContactForm(FlaskForm):
             "note": self.note.data or "",
             "happened_at": text,
         }
+
+
+def now_to_the_minute() -> datetime:
+    """A new contact's moment, as the form shows it: now, on the wall clock of the organisation."""
+    return local_moment(now_utc()).replace(second=0, microsecond=0, tzinfo=None)
 
 
 class HomeContactForm(ContactForm):
