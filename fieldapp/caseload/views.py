@@ -32,7 +32,8 @@ from fieldapp.contact_moments import services as contacts
 from fieldapp.contact_moments.kept_form import fresh_form as fresh_contact_form
 from fieldapp.contact_moments.models import KIND_LABELS
 from fieldapp.development_plan import services as development_plan
-from fieldapp.development_plan.forms import GoalForm, StatusForm
+from fieldapp.development_plan.forms import StatusForm
+from fieldapp.development_plan.kept_form import fresh_fields as fresh_goal_fields
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.feedback.frameworks import framework_in_use
@@ -148,7 +149,7 @@ def show(client: Client) -> ResponseReturnValue:
         ],
         goals=goals,
         goal_labels=framework.labels(),
-        goal_form=GoalForm(framework, formdata=None) if current and editable else None,
+        goal_fields=fresh_goal_fields(framework) if current and editable else None,
         status_form=StatusForm(formdata=None) if goals and editable else None,
         hours=current.hours_on if current else None,
         trend=competence_trend.trend_of(

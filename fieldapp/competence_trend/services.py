@@ -21,7 +21,8 @@ from fieldapp.feedback.models import FeedbackRound
 from fieldapp.organisation.models import Organisation
 from fieldapp.trajectories.models import Trajectory
 
-KEPT_CHARTS = 64  # charts of files opened lately, per process (each some 20 kB drawn)
+KEPT_CHARTS = 64  # charts of files opened lately, per process
+KEPT_POINTS = 400  # the longest chart kept (some 100 kB with its drawings)
 
 
 def _threshold(client: Client) -> int:
@@ -49,7 +50,10 @@ def trend_of(
     )
     if framework is None:
         framework = framework_in_use(client.organisation_id, language)
-    return _chart(tuple(points_of(scope)), framework, str(get_locale()))
+    points = points_of(scope)
+    if len(points) > KEPT_POINTS:  # a chart this long is built for its page only
+        return charts.build(points, framework)
+    return _chart(tuple(points), framework, str(get_locale()))
 
 
 @lru_cache(maxsize=KEPT_CHARTS)
@@ -57,7 +61,8 @@ def _chart(points: tuple[Point, ...], framework: FrameworkText, locale: str) -> 
     """The chart of ``points``, built once for the same scores, competences and language (the
     locale its dates and numbers are written in): a file is opened again and again between two
     new scores. Every input is in the key, so a new score, a renamed competence or another
-    language is another chart; nothing needs to be forgotten."""
+    language is another chart; nothing needs to be forgotten. A kept chart is shared by every
+    page that shows the same scores: nothing changes it once built."""
     return charts.build(list(points), framework)
 
 
@@ -68,7 +73,9 @@ def drawn(chart: charts.Chart, prefix: str = "trend", with_table: bool = True) -
     html = chart.drawn.get(key)
     if html is None:
         template = current_app.jinja_env.get_template("competence_trend/_chart.html")
-        html = chart.drawn[key] = template.module.draw(chart, prefix, with_table)
+        html = template.module.draw(chart, prefix, with_table)
+        if not current_app.jinja_env.auto_reload:  # else drawn again as the template changes
+            chart.drawn[key] = html
     return html
 
 

@@ -281,3 +281,13 @@ def test_a_renamed_competence_is_another_chart(app, db):
         assert trend._chart(points, shipped, "en") is before  # the same scores: drawn once
     assert [panel.label for panel in before.panels] == ["Punctuality and attendance"]
     assert [panel.label for panel in after.panels] == ["Being on time"]
+
+
+def test_a_long_chart_is_built_for_its_page_only(client, auth, make, db, monkeypatch):
+    world = scored_world(make, db)
+    monkeypatch.setattr(trend, "KEPT_POINTS", 2)  # the world's file has more scores than this
+    trend._chart.cache_clear()
+    auth.login(world.counsellor.email)
+    page = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
+    assert read(page).markers[("punctuality", "note")] == 2
+    assert trend._chart.cache_info().currsize == 0
