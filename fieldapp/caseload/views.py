@@ -43,7 +43,8 @@ from fieldapp.referrals import services as referrals
 from fieldapp.supervisor_link import services as supervisor_link
 from fieldapp.supervisor_link.models import REPORT_LABELS, PulseQuestion
 from fieldapp.trajectories import services as trajectories
-from fieldapp.trajectories.forms import PhaseForm, phase_choices, scheme_choices
+from fieldapp.trajectories.forms import phase_choices, scheme_choices
+from fieldapp.trajectories.kept_form import fresh_fields as fresh_phase_fields
 from fieldapp.visits import services as visits
 from fieldapp.worksites import services as worksites
 
@@ -135,7 +136,7 @@ def show(client: Client) -> ResponseReturnValue:
         checklist_phase=phase,
         checklist=[i for i in checklist_for(phase) if sensitive or not i.sensitive],
         answers=trajectories.shown_answers_of(current) if current else {},
-        phase_form=PhaseForm(phase=str(current.phase)) if current else None,
+        phase_fields=fresh_phase_fields(current.phase) if current else None,
         referrals=referrals.on_file(client),
         mentorships=mentorships.on_file(client),
         visits=visits.planned_on_file(client),
