@@ -25,6 +25,7 @@ from fieldapp.clients.models import Client, ClientShare
 from fieldapp.common.access import signed_in
 from fieldapp.common.dates import today
 from fieldapp.common.forms import SelectChoice, choice, form_status
+from fieldapp.common.kept_forms import fresh_fields
 from fieldapp.common.tenancy import get_or_404
 from fieldapp.common.views import commit_rendered, committed, made, saved
 from fieldapp.competence_trend import services as competence_trend
@@ -32,8 +33,7 @@ from fieldapp.contact_moments import services as contacts
 from fieldapp.contact_moments.kept_form import fresh_form as fresh_contact_form
 from fieldapp.contact_moments.models import KIND_LABELS
 from fieldapp.development_plan import services as development_plan
-from fieldapp.development_plan.forms import StatusForm
-from fieldapp.development_plan.kept_form import fresh_fields as fresh_goal_fields
+from fieldapp.development_plan.forms import GoalForm, StatusForm
 from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.feedback.frameworks import framework_in_use
@@ -43,8 +43,7 @@ from fieldapp.referrals import services as referrals
 from fieldapp.supervisor_link import services as supervisor_link
 from fieldapp.supervisor_link.models import REPORT_LABELS, PulseQuestion
 from fieldapp.trajectories import services as trajectories
-from fieldapp.trajectories.forms import phase_choices, scheme_choices
-from fieldapp.trajectories.kept_form import fresh_fields as fresh_phase_fields
+from fieldapp.trajectories.forms import PhaseForm, phase_choices, scheme_choices
 from fieldapp.visits import services as visits
 from fieldapp.worksites import services as worksites
 
@@ -124,8 +123,21 @@ def show(client: Client) -> ResponseReturnValue:
     goals = development_plan.goals_of(current) if current else []
     # A form is made only for a part of the page that shows it (making one binds and processes
     # each of its fields): an erased file takes no contact, goal or status, and a consent is
-    # recorded once.
+    # recorded once. The fresh contact, phase and goal forms are drawn once (common.kept_forms).
     editable = not client.anonymised_at
+    phase_fields = goal_fields = None
+    if current:
+        phase_fields = fresh_fields(
+            "trajectories/_phase_fields.html",
+            current.phase,
+            lambda: PhaseForm(phase=str(current.phase)),
+        )
+    if current and editable:
+        goal_fields = fresh_fields(
+            "development_plan/_goal_fields.html",
+            framework,
+            lambda: GoalForm(framework, formdata=None),
+        )
     page = render_template(
         "clients/show.html",
         client=client,
@@ -136,7 +148,7 @@ def show(client: Client) -> ResponseReturnValue:
         checklist_phase=phase,
         checklist=[i for i in checklist_for(phase) if sensitive or not i.sensitive],
         answers=trajectories.shown_answers_of(current) if current else {},
-        phase_fields=fresh_phase_fields(current.phase) if current else None,
+        phase_fields=phase_fields,
         referrals=referrals.on_file(client),
         mentorships=mentorships.on_file(client),
         visits=visits.planned_on_file(client),
@@ -150,7 +162,7 @@ def show(client: Client) -> ResponseReturnValue:
         ],
         goals=goals,
         goal_labels=framework.labels(),
-        goal_fields=fresh_goal_fields(framework) if current and editable else None,
+        goal_fields=goal_fields,
         status_form=StatusForm(formdata=None) if goals and editable else None,
         hours=current.hours_on if current else None,
         trend=competence_trend.trend_of(

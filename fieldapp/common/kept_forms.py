@@ -1,12 +1,12 @@
 """Fresh forms of a busy page, drawn once and filled in for each page.
 
-The client's file carries forms that are opened now and then (record a contact, add a goal) on
-every opening, and binding and writing their choices and fields cost more than a tenth of the
-file. A fresh form differs from another fresh form of its kind only in a few values (its CSRF
-token, a uuid, a moment, a record's id); so it is drawn once per app with marks in their places,
-kept by everything that changes its HTML otherwise (its language, the app's root, a framework),
-and each page writes its own values into the marks. A form with errors is never drawn from here:
-it is the one the person sent, with its messages.
+The client's file carries forms that are used now and then (record a contact, add a goal,
+change the phase) on every opening, and binding and writing their choices and fields cost more
+than a tenth of the file. A fresh form differs from another fresh form of its kind only in a few
+values (its CSRF token, a uuid, a moment, a record's id); so it is drawn once per app with marks
+in their places, kept by everything that changes its HTML otherwise (its language, the app's
+root, a framework, a phase), and each page writes its own values into the marks. A form with
+errors is never drawn from here: it is the one the person sent, with its messages.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Hashable
 
-from flask import current_app, request
+from flask import current_app, render_template, request
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
@@ -52,3 +52,9 @@ def filled(html: str) -> Markup:
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, str(escape(generate_csrf())))
     return Markup(html)  # noqa: S704 (drawn by a template, the token escaped)
+
+
+def fresh_fields(template: str, key: Hashable, make: Callable[[], FlaskForm]) -> Markup:
+    """``template`` (a page's part that writes a ``form``) for the fresh form ``make`` makes,
+    drawn once for ``key`` (what else its HTML depends on) with this session's CSRF token."""
+    return filled(kept(template, key, lambda: render_template(template, form=marked(make()))))

@@ -13,7 +13,7 @@ from fieldapp.common.time import now_utc
 from fieldapp.competence_trend import chart as charts
 from fieldapp.competence_trend import services as trend
 from fieldapp.competence_trend.sources import Point, SourceKind
-from fieldapp.feedback.frameworks import shipped_framework
+from fieldapp.feedback.frameworks import CompetenceText, FrameworkText, shipped_framework
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.feedback.rounds import Rater
 from tests.clients.test_caseload import queries_for
@@ -264,11 +264,11 @@ def test_the_same_scores_are_drawn_in_each_readers_language(client, auth, make, 
 
 def test_a_renamed_competence_is_another_chart(app, db):
     shipped = shipped_framework("en")
-    renamed = shipped.__class__(
+    renamed = FrameworkText(
         shipped.id,
         shipped.name,
         tuple(
-            competence.__class__(competence.key, "Being on time", competence.description)
+            CompetenceText(competence.key, "Being on time", competence.description)
             if competence.key == "punctuality"
             else competence
             for competence in shipped.competences
