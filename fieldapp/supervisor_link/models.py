@@ -116,9 +116,6 @@ class Pulse(TenantScoped, db.Model):
     line: Mapped[str] = mapped_column(String(MAX_LINE), default="")
     given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
-    def rating(self, question: PulseQuestion) -> int:
-        return int(getattr(self, question.value))
-
 
 class ReportKind(StrEnum):
     ABSENCE = "absence"

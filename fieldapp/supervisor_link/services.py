@@ -19,10 +19,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import Row, Select, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -33,6 +34,7 @@ from fieldapp.common import secret_links
 from fieldapp.common.dates import today
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.secret_links import LinkRefused, Refusal
+from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.common.time import local_zone, now_utc
 from fieldapp.common.urls import MAX_ID
 from fieldapp.development_plan import services as development_plan
@@ -487,26 +489,37 @@ def reports_of(trajectory: Trajectory, limit: int = 20) -> list[SupervisorReport
 
 @dataclass(frozen=True)
 class Summary:
-    """The placement's link and its latest pulses, for the client's file."""
+    """The placement's link (its ``revoked_at``, when there is one) and its latest pulses (rows of
+    the columns a pulse table shows), for the client's file."""
 
-    link: SupervisorLink | None
-    pulses: list[Pulse]
+    link: Row[Any] | None
+    pulses: list[Row[Any]]
 
 
 def summary_of(trajectory: Trajectory, months: int = 6) -> Summary:
     """The link and the latest ``months`` pulses, oldest first (only those are read: a long
-    placement does not make the client's page slower)."""
-    latest = db.session.scalars(_latest_pulses(months), {"trajectory_id": trajectory.id})
-    return Summary(link_of(trajectory), list(reversed(list(latest))))
+    placement does not make the client's page slower). Rows of columns, not records (see
+    ``tenancy.tenant_rows``): the client's page reads them on every opening."""
+    organisation_id, values = trajectory.organisation_id, {"trajectory_id": trajectory.id}
+    latest = tenant_rows(_latest_pulses(months), organisation_id, values)
+    link = tenant_rows(_link_state(), organisation_id, values)
+    return Summary(link[0] if link else None, list(reversed(latest)))
 
 
 @cache
 def _latest_pulses(months: int) -> Select:
     return (
-        select(Pulse)
-        .where(Pulse.trajectory_id == bindparam("trajectory_id"))
+        select(Pulse.given_at, Pulse.going, Pulse.attendance, Pulse.attitude, Pulse.line)
+        .where(Pulse.trajectory_id == bindparam("trajectory_id"), of_tenant(Pulse))
         .order_by(Pulse.month.desc())
         .limit(months)
+    )
+
+
+@cache
+def _link_state() -> Select:
+    return select(SupervisorLink.revoked_at).where(
+        SupervisorLink.trajectory_id == bindparam("trajectory_id"), of_tenant(SupervisorLink)
     )
 
 
