@@ -65,6 +65,11 @@ class ContactMoment(TenantScoped, db.Model):
     def kind_enum(self) -> ContactKind:
         return ContactKind(self.kind)
 
+    @property
+    def recorded_by_name(self) -> str | None:
+        """As a contact list's rows name it (``services.latest_of``)."""
+        return self.recorded_by.name if self.recorded_by else None
+
 
 class ClientContactRhythm(TenantScoped, db.Model):
     """A counsellor's own rhythm for one client, instead of the organisation's for its phase."""
