@@ -118,7 +118,7 @@ def show(client: Client) -> ResponseReturnValue:
     if phase not in PHASES:
         abort(404)
     framework = framework_in_use(client.organisation_id, str(get_locale()))
-    rounds = feedback_rounds.of_client(client.id)  # listed for the open trajectory, and the trend
+    rounds = feedback_rounds.of_client(client)  # listed for the open trajectory, and the trend
     events = timeline.page_of(client, request.args.get("timeline", 1, type=int))
     goals = development_plan.goals_of(current) if current else []
     # A form is made only for a part of the page that shows it (making one binds and processes

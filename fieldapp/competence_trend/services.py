@@ -18,6 +18,7 @@ from fieldapp.competence_trend.sources import Point, Scope, SourceKind, points_o
 from fieldapp.extensions import db
 from fieldapp.feedback.frameworks import FrameworkText, framework_in_use
 from fieldapp.feedback.models import FeedbackRound
+from fieldapp.feedback.rounds import ListedRound
 from fieldapp.organisation.models import Organisation
 from fieldapp.trajectories.models import Trajectory
 
@@ -35,7 +36,7 @@ def trend_of(
     language: str,
     trajectory: Trajectory | None = None,
     framework: FrameworkText | None = None,
-    rounds: Sequence[FeedbackRound] | None = None,
+    rounds: Sequence[FeedbackRound | ListedRound] | None = None,
 ) -> charts.Chart:
     """The chart of the client's whole file (or of one trajectory), for the competences of the
     framework in use (``framework``, when the caller has it in ``language`` already); a fixed

@@ -26,6 +26,7 @@ from fieldapp.evaluations import services as evaluations
 from fieldapp.extensions import db
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound
 from fieldapp.feedback.report import means
+from fieldapp.feedback.rounds import ListedRound
 from fieldapp.trajectories.models import Trajectory
 from fieldapp.visits.models import NoteRevision, Visit
 from fieldapp.visits.notes import COMPETENCE_PREFIX
@@ -70,7 +71,7 @@ class Scope:
     language: str = "nl"
     # The client's 360° rounds (of every trajectory, oldest first) when the caller has read them
     # already; None: the source reads them.
-    rounds: tuple[FeedbackRound, ...] | None = None
+    rounds: tuple[FeedbackRound | ListedRound, ...] | None = None
 
 
 Source = Callable[[Scope], list[Point]]

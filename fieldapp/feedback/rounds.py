@@ -15,14 +15,17 @@ from sqlalchemy.exc import IntegrityError
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
 from fieldapp.clients import timeline
+from fieldapp.clients.models import Client
 from fieldapp.common import events
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.secret_links import LinkRefused, Refusal
+from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from fieldapp.feedback import frameworks, links
 from fieldapp.feedback.answers_form import answers_form
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation, RaterGroup
+from fieldapp.feedback.report import EarlierRound
 from fieldapp.i18n import RATER_LANGUAGES
 from fieldapp.mail.models import OutgoingMail
 from fieldapp.mail.services import mails_about, queue_mail, render_message
@@ -97,8 +100,15 @@ def link_mails(feedback_round: FeedbackRound) -> dict[int, OutgoingMail]:
 
 
 @dataclass(frozen=True)
+class ListedRound(EarlierRound):
+    """What the client's page lists and its trend reads of a round: its columns, not the record."""
+
+    trajectory_id: int
+
+
+@dataclass(frozen=True)
 class RoundSummary:
-    round: FeedbackRound
+    round: ListedRound
     invited: int
     answered: int
 
@@ -115,13 +125,14 @@ def assisted_invitations(feedback_round: FeedbackRound) -> set[int]:
     )
 
 
-def of_client(client_id: int) -> list[RoundSummary]:
+def of_client(client: Client) -> list[RoundSummary]:
     """The client's rounds of every trajectory, oldest first, with how many people answered (one
-    query: the client's page lists the open trajectory's and draws the trend from all)."""
-    rows = db.session.execute(_of_client(), {"client_id": client_id}).all()
+    query, of columns: the client's page lists the open trajectory's and draws the trend from all
+    on every opening, see ``tenancy.tenant_rows``)."""
+    rows = tenant_rows(_of_client(), client.organisation_id, {"client_id": client.id})
     return [
-        RoundSummary(feedback_round, invited, answered)
-        for feedback_round, invited, answered in rows
+        RoundSummary(ListedRound(*columns), invited, answered)
+        for *columns, invited, answered in rows
     ]
 
 
@@ -129,12 +140,17 @@ def of_client(client_id: int) -> list[RoundSummary]:
 def _of_client() -> Select:
     return (
         select(
-            FeedbackRound,
+            FeedbackRound.id,
+            FeedbackRound.created_at,
+            FeedbackRound.deadline,
+            FeedbackRound.closed_at,
+            FeedbackRound.competences,
+            FeedbackRound.trajectory_id,
             func.count(Invitation.id),
             func.count(Invitation.submitted_at),
         )
-        .outerjoin(Invitation, Invitation.round_id == FeedbackRound.id)
-        .where(FeedbackRound.client_id == bindparam("client_id"))
+        .outerjoin(Invitation, (Invitation.round_id == FeedbackRound.id) & of_tenant(Invitation))
+        .where(FeedbackRound.client_id == bindparam("client_id"), of_tenant(FeedbackRound))
         .group_by(FeedbackRound.id)
         .order_by(FeedbackRound.created_at, FeedbackRound.id)
     )
