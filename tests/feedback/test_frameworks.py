@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from fieldapp.auth.roles import Role
-from fieldapp.feedback import shipped
+from fieldapp.feedback import frameworks, shipped
 from fieldapp.feedback.frameworks import LANGUAGES
 from fieldapp.feedback.models import Competence, Framework
 from fieldapp.i18n import RATER_LANGUAGES
@@ -200,3 +200,25 @@ def test_editing_keeps_the_arabic_and_turkish_texts_until_the_dutch_one_changes(
     db.session.expire_all()
     assert set(first.label) == {"nl", "fr", "en"}
     assert first.description["ar"] == shipped_description["ar"]  # its Dutch did not change
+
+
+def test_the_framework_in_use_is_the_organisations_own_in_its_order_and_language(db, make):
+    """Read as columns in one query: each organisation gets its own framework in use, its
+    competences in their order and in the reader's language (else the first that has a text), and
+    the shipped framework when none is in use."""
+    ours, theirs = make.organisation(), make.organisation()
+    actor = make.user(organisation=ours, role=Role.ADMIN, email="a@ours.example")
+    framework = frameworks.copy(actor, None, "Ons kader")
+    framework.competences[0].position, framework.competences[1].position = 1, 0
+    framework.competences[1].label = {"nl": "Samen", "fr": "Ensemble"}
+    framework.in_use = True
+    db.session.commit()
+
+    in_use = frameworks.framework_in_use(ours.id, "fr")
+    assert (in_use.id, in_use.name) == (framework.id, "Ons kader")
+    keys = [item["key"] for item in shipped.COMPETENCES]
+    assert [c.key for c in in_use.competences] == [keys[1], keys[0], *keys[2:]]
+    assert in_use.competences[0].label == "Ensemble"
+    assert frameworks.framework_in_use(ours.id, "en").competences[0].label == "Samen"
+    assert frameworks.framework_in_use(theirs.id, "fr") == frameworks.shipped_framework("fr")
+    assert frameworks.framework_in_use(theirs.id, "fr").id is None
