@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_time
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from fieldapp.common.forms import hidden_tag, label_tag
 from fieldapp.competence_trend.services import drawn as drawn_trend_chart
@@ -70,8 +70,9 @@ def _time_element(dateformat: Callable[[Any, str | None], str]) -> Callable[...,
     def time_element(value: date | datetime | None, fmt: str = "d MMM yyyy") -> Markup:
         if not value:
             return Markup("—")
-        return Markup('<time datetime="{}">{}</time>').format(
-            value.isoformat(), dateformat(value, fmt)
-        )
+        # Written out rather than through Markup.format (string.Formatter, ten times the cost):
+        # a list calls it on every row. The ISO form holds digits and separators only.
+        text = escape(dateformat(value, fmt))
+        return Markup(f'<time datetime="{value.isoformat()}">{text}</time>')  # noqa: S704
 
     return time_element
