@@ -49,15 +49,20 @@ class StaticVersions:
     def __init__(self, watch: bool) -> None:
         self._watch = watch  # hash a file again when its modification time changes
         self._known: dict[str, tuple[int, str]] = {}
+        # (folder, filename) -> version, of files found (a name that finds none is not kept).
+        self._by_name: dict[tuple[str, str], str] = {}
         self._import_maps: dict[tuple[str, str], tuple[object, Markup, str]] = {}
 
     def of(self, folder: str, filename: str) -> str | None:
         """The version of ``filename`` under ``folder``; None when there is no such file."""
+        if not self._watch and (version := self._by_name.get((folder, filename))) is not None:
+            return version  # every page asks for its stylesheet and scripts: no path work
         path = safe_join(folder, filename)
         if path is None:
             return None
         known = self._known.get(path)
         if known is not None and not self._watch:
+            self._by_name[folder, filename] = known[1]
             return known[1]
         try:
             stamp = os.stat(path).st_mtime_ns

@@ -128,3 +128,6 @@ def test_versions_are_computed_once_unless_watched(tmp_path):
     assert watched.of(str(tmp_path), "a.css") != first  # development: the new file's version
     assert once.of(str(tmp_path), "../etc/passwd") is None
     assert once.of(str(tmp_path), "missing.css") is None
+    (tmp_path / "missing.css").write_text("b {}")  # a name that found nothing is not kept
+    assert once.of(str(tmp_path), "missing.css") == once.of(str(tmp_path), "missing.css")
+    assert once.of(str(tmp_path), "missing.css") is not None
