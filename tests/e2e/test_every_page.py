@@ -7,7 +7,8 @@ in French; the public pages (sign-in, a rater's link, the offline page…) are w
 On every page that a role may open:
 
 - nothing scrolls sideways: the document is at most 360 px wide;
-- axe-core finds no critical or serious violation (Dutch pass; the French pass would find the same);
+- axe-core finds no critical or serious violation (Dutch pass; the French pass would find the same;
+  the rules whose every violation is minor or moderate are not run, see ``AXE_JS``);
 - every field's text is at least 16 px (a phone zooms in on smaller text);
 - every link, button and field in the main content is at least 44 × 44 px, except a link inside
   running text (WCAG 2.5.8's inline exception, see ``CHECKS_JS``);
@@ -23,6 +24,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -111,10 +113,12 @@ def page_urls(app: Flask, world: World, token: str) -> list[tuple[str, str]]:
     return urls
 
 
+@cache
 def english_messages() -> dict[str, tuple[set[str], set[str]]]:
     """Per language: the English msgids that must not show (whole texts, and phrases of three
     words or more that must not appear anywhere). A msgid spelled the same in that language
-    ("Team", "Stage") or equal to any translation there is not English to that reader."""
+    ("Team", "Stage") or equal to any translation there is not English to that reader. Read once
+    per process (the catalogs do not change while the tests run); the walks only read it."""
     with (PROJECT_ROOT / "fieldapp/translations/en/LC_MESSAGES/messages.po").open("rb") as handle:
         english = read_po(handle, locale="en")
     found = {}
@@ -218,15 +222,36 @@ CHECKS_JS = """
 }
 """
 
+# Only critical and serious violations count, so only the rules that can find one run. A rule
+# with an impact of its own gives that impact to every violation it finds (axe-core's
+# finalizeRuleResult sets each failed check's impact to the rule's before they are aggregated):
+# one whose impact is minor or moderate ("region", the landmark rules, "heading-order"...) never
+# finds a critical or serious one, and running it only cost time (some 10 of 65 ms a page). A
+# rule without an impact of its own takes its checks' and runs.
 AXE_JS = """
 async () => {
-  const results = await axe.run(document, { resultTypes: ["violations"] });
+  const neverSerious = axe._audit.rules
+    .filter((rule) => ["minor", "moderate"].includes(rule.impact));
+  const results = await axe.run(document, {
+    resultTypes: ["violations"],
+    rules: Object.fromEntries(neverSerious.map((rule) => [rule.id, { enabled: false }])),
+  });
   return results.violations
     .filter((v) => v.impact === "critical" || v.impact === "serious")
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ` +
       v.nodes.slice(0, 4).map((n) => n.target.join(" ")).join(" | ") +
       (v.nodes.length > 4 ? ` (+${v.nodes.length - 4})` : ""));
 }
+"""
+
+# The measures and, on the pass that looks for them, axe-core's violations, in one call: one round
+# trip to the browser a page instead of two.
+PAGE_JS = f"""
+async ({{minTarget, minText, withAxe}}) => {{
+  const measured = ({CHECKS_JS})({{minTarget, minText}});
+  measured.axe = withAxe ? await ({AXE_JS})() : [];
+  return measured;
+}}
 """
 
 
@@ -253,7 +278,9 @@ def check_page(
         return
     findings.pages += 1
     problems = []
-    measured = page.evaluate(CHECKS_JS, {"minTarget": MIN_TARGET, "minText": MIN_FIELD_TEXT})
+    measured = page.evaluate(
+        PAGE_JS, {"minTarget": MIN_TARGET, "minText": MIN_FIELD_TEXT, "withAxe": with_axe}
+    )
     if measured["width"] > PHONE["width"]:
         problems.append(f"is {measured['width']} px wide")
     problems += [f"field text under {MIN_FIELD_TEXT} px: {el}" for el in measured["smallText"]]
@@ -263,8 +290,7 @@ def check_page(
     leftovers = sorted({text for text in measured["texts"] if text.strip(PUNCTUATION) in whole})
     leftovers += sorted(phrase for phrase in phrases if phrase in measured["body"])
     problems += [f"English on a {language} page: {text!r}" for text in dict.fromkeys(leftovers)]
-    if with_axe:
-        problems += [f"axe {violation}" for violation in page.evaluate(AXE_JS)]
+    problems += [f"axe {violation}" for violation in measured["axe"]]
     for problem, times in Counter(problems).items():
         findings.add(where, problem + (f" (×{times})" if times > 1 else ""))
     if problems:
