@@ -36,11 +36,13 @@ POSTGRES_URL = os.environ.get("FIELDAPP_TEST_DATABASE_URL")
 
 
 def schema_url(base_url: str, schema: str) -> str:
-    """The PostgreSQL URL whose connections use ``schema`` as their search path."""
+    """The PostgreSQL URL whose connections use ``schema`` as their search path, and whose commits
+    do not wait until the server has written them to disk (``synchronous_commit=off``, as
+    ``PRAGMA synchronous=OFF`` on SQLite below): the schema is dropped after the run; a commit
+    is still atomic and seen by every other connection at once."""
     url = make_url(normalise_database_url(base_url))
-    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False
-    )
+    options = f"-csearch_path={schema} -csynchronous_commit=off"
+    return url.update_query_dict({"options": options}).render_as_string(hide_password=False)
 
 
 def create_schema(base_url: str, prefix: str) -> tuple[str, Callable[[], None]]:
