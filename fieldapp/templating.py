@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from fieldapp.common.forms import hidden_tag, label_tag
 from fieldapp.competence_trend.services import drawn as drawn_trend_chart
 from fieldapp.contact_moments.models import ContactKind
+from fieldapp.development_plan.models import GoalActor, GoalStatus
 from fieldapp.i18n.kept import kept
 from fieldapp.mail.services import one_line
 from fieldapp.method import PHASES, Outcome, Scheme
@@ -32,6 +33,8 @@ def init_app(app: Flask) -> None:
         "contact_role_label": lambda code: ContactRole(code).label,
         "referral_status_label": lambda code: ReferralStatus(code).label,
         "contact_kind_label": lambda code: ContactKind(code).label,
+        "goal_actor_label": lambda code: GoalActor(code).label,
+        "goal_status_label": lambda code: GoalStatus(code).label,
         # One decimal, with the reader's decimal sign: 3,5 in Dutch and French, 3.5 in English.
         "one_decimal": lambda number: decimal(number, "0.0"),
         "signed_decimal": lambda number: decimal(number, "+0.0;-0.0"),

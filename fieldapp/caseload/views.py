@@ -120,7 +120,7 @@ def show(client: Client) -> ResponseReturnValue:
     framework = framework_in_use(client.organisation_id, str(get_locale()))
     rounds = feedback_rounds.of_client(client)  # listed for the open trajectory, and the trend
     events = timeline.page_of(client, request.args.get("timeline", 1, type=int))
-    goals = development_plan.goals_of(current) if current else []
+    goals = development_plan.listed_goals_of(current) if current else []
     # A form is made only for a part of the page that shows it (making one binds and processes
     # each of its fields): an erased file takes no contact, goal or status, and a consent is
     # recorded once. The fresh contact, phase and goal forms are drawn once (common.kept_forms).

@@ -9,12 +9,14 @@ Every change sends ``client_file_changed``, so the agenda plans (or drops) the g
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from fieldapp.audit import services as audit
@@ -65,6 +67,31 @@ def goals_of(trajectory: Trajectory) -> list[Goal]:
 @cache
 def _goals_of() -> Select:
     return select(Goal).where(Goal.trajectory_id == bindparam("trajectory_id")).order_by(*_LISTED)
+
+
+def listed_goals_of(trajectory: Trajectory) -> Sequence[Row[Any]]:
+    """:func:`goals_of` as rows of the columns a goal list shows, with ``is_open`` (one query of
+    columns, see ``tenancy.tenant_rows``: the client's page lists them on every opening)."""
+    values = {"trajectory_id": trajectory.id}
+    return tenant_rows(_listed_goals_of(), trajectory.organisation_id, values)
+
+
+@cache
+def _listed_goals_of() -> Select:
+    return (
+        select(
+            Goal.id,
+            Goal.text,
+            Goal.competence_key,
+            Goal.actor,
+            Goal.due_on,
+            Goal.status,
+            Goal.status_on,
+            (Goal.status == GoalStatus.OPEN.value).label("is_open"),
+        )
+        .where(Goal.trajectory_id == bindparam("trajectory_id"), of_tenant(Goal))
+        .order_by(*_LISTED)
+    )
 
 
 def goals_of_open_trajectory(client_id: int) -> list[Goal]:

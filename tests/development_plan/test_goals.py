@@ -69,13 +69,18 @@ def test_a_goal_added_by_hand_is_on_the_clients_file(client, auth, db, make):
 def test_a_goals_status_changes_with_its_day(client, auth, db, make):
     world = make.world()
     auth.login(world.counsellor.email)
+    page = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
+    assert f'data-goal="{world.goal.id}" data-goal-status="open">' in page
+    assert '<span class="tag tag--warn">open</span>' in page
     response = client.post(f"/goals/{world.goal.id}/status", data={"status": "achieved"})
     assert response.status_code == 303
     db.session.expire_all()
     goal = db.session.get(Goal, world.goal.id)
     assert (goal.status, goal.status_on) == ("achieved", today())
     page = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
-    assert f'data-goal="{goal.id}" data-goal-status="achieved"' in page
+    assert f'data-goal="{goal.id}" data-goal-status="achieved" class="muted"' in page
+    day = f'<time datetime="{today().isoformat()}">'
+    assert f'<span class="tag">achieved {day}' in page  # no longer open: not marked to act on
 
     client.post(f"/goals/{world.goal.id}/status", data={"status": "dropped"})
     db.session.expire_all()
