@@ -6,10 +6,11 @@ record are committed, or rolled back, together.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Protocol
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert
+from sqlalchemy import Insert, insert
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.common.requests import client_ip, user_agent
@@ -135,9 +136,14 @@ def record_now(
         raise CrossTenantWrite(
             f"audit event of organisation {organisation_id} written while acting for {tenant_id}"
         )
-    db.session.execute(
-        insert(AuditEvent.__table__), _columns(action, organisation_id, actor, target, detail)
+    db.session.connection().execute(
+        _insert_event(), _columns(action, organisation_id, actor, target, detail)
     )
+
+
+@cache
+def _insert_event() -> Insert:
+    return insert(AuditEvent.__table__)
 
 
 def _columns(
