@@ -49,7 +49,8 @@ class StaticVersions:
     def __init__(self, watch: bool) -> None:
         self._watch = watch  # hash a file again when its modification time changes
         self._known: dict[str, tuple[int, str]] = {}
-        # (folder, filename) -> version, of files found (a name that finds none is not kept).
+        # (folder, filename) -> version, of files found under their plain name (a name that finds
+        # none, or another spelling of a path that a request can send, is not kept).
         self._by_name: dict[tuple[str, str], str] = {}
         self._import_maps: dict[tuple[str, str], tuple[object, Markup, str]] = {}
 
@@ -62,7 +63,8 @@ class StaticVersions:
             return None
         known = self._known.get(path)
         if known is not None and not self._watch:
-            self._by_name[folder, filename] = known[1]
+            if path == posixpath.join(folder, filename):  # kept under its one plain spelling,
+                self._by_name[folder, filename] = known[1]  # not "css/./app.css" from a URL
             return known[1]
         try:
             stamp = os.stat(path).st_mtime_ns

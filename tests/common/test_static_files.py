@@ -131,3 +131,8 @@ def test_versions_are_computed_once_unless_watched(tmp_path):
     (tmp_path / "missing.css").write_text("b {}")  # a name that found nothing is not kept
     assert once.of(str(tmp_path), "missing.css") == once.of(str(tmp_path), "missing.css")
     assert once.of(str(tmp_path), "missing.css") is not None
+    # Other spellings of a file's path, as a request can send them, find it and keep nothing.
+    kept = len(once._by_name)
+    for spelling in ("./a.css", "././a.css", "x/../a.css", "./" * 50 + "a.css"):
+        assert once.of(str(tmp_path), spelling) == once.of(str(tmp_path), "a.css")
+    assert len(once._by_name) == kept
