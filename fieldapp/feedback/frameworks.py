@@ -120,7 +120,7 @@ def _in_use_texts() -> Select:
         )
         .outerjoin(Competence, (Competence.framework_id == Framework.id) & of_tenant(Competence))
         .where(Framework.in_use.is_(True), of_tenant(Framework))
-        .order_by(Competence.position)
+        .order_by(Competence.position, Competence.id)
     )
 
 

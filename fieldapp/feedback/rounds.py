@@ -131,8 +131,19 @@ def of_client(client: Client) -> list[RoundSummary]:
     on every opening, see ``tenancy.tenant_rows``)."""
     rows = tenant_rows(_of_client(), client.organisation_id, {"client_id": client.id})
     return [
-        RoundSummary(ListedRound(*columns), invited, answered)
-        for *columns, invited, answered in rows
+        RoundSummary(
+            ListedRound(
+                id=row.id,
+                created_at=row.created_at,
+                deadline=row.deadline,
+                closed_at=row.closed_at,
+                competences=row.competences,
+                trajectory_id=row.trajectory_id,
+            ),
+            row.invited,
+            row.answered,
+        )
+        for row in rows
     ]
 
 
@@ -146,8 +157,8 @@ def _of_client() -> Select:
             FeedbackRound.closed_at,
             FeedbackRound.competences,
             FeedbackRound.trajectory_id,
-            func.count(Invitation.id),
-            func.count(Invitation.submitted_at),
+            func.count(Invitation.id).label("invited"),
+            func.count(Invitation.submitted_at).label("answered"),
         )
         .outerjoin(Invitation, (Invitation.round_id == FeedbackRound.id) & of_tenant(Invitation))
         .where(FeedbackRound.client_id == bindparam("client_id"), of_tenant(FeedbackRound))
