@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, g, request, url_for
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from werkzeug.security import safe_join
@@ -80,7 +80,7 @@ class StaticVersions:
         (when watching, again after a module changed: a page asks for it twice a request, and
         reading every module each time cost some 7 ms a page)."""
         key = (folder, request.script_root)
-        stamp = _modules_stamp(Path(folder)) if self._watch else None
+        stamp = _modules_stamp_of_this_request(folder) if self._watch else None
         made = self._import_maps.get(key)
         if made is None or made[0] != stamp:
             imports = {}
@@ -92,6 +92,16 @@ class StaticVersions:
             made = (stamp, text, f"'sha256-{digest}'")
             self._import_maps[key] = made
         return made[1], made[2]
+
+
+def _modules_stamp_of_this_request(folder: str) -> tuple[tuple[str, int], ...]:
+    """:func:`_modules_stamp`, read once a request: a page asks for its import map twice (the
+    script and its Content-Security-Policy), and each reading walks the whole static folder."""
+    stamps: dict[str, tuple[tuple[str, int], ...]] = g.setdefault("fieldapp_module_stamps", {})
+    stamp = stamps.get(folder)
+    if stamp is None:
+        stamp = stamps[folder] = _modules_stamp(Path(folder))
+    return stamp
 
 
 def _modules_stamp(root: Path) -> tuple[tuple[str, int], ...]:

@@ -13,6 +13,7 @@ import brotli
 import pytest
 
 from fieldapp import PROJECT_ROOT
+from fieldapp.common import static_files
 from fieldapp.common.static_files import StaticVersions
 from fieldapp.config import config_from_env
 
@@ -136,3 +137,39 @@ def test_versions_are_computed_once_unless_watched(tmp_path):
     for spelling in ("./a.css", "././a.css", "x/../a.css", "./" * 50 + "a.css"):
         assert once.of(str(tmp_path), spelling) == once.of(str(tmp_path), "a.css")
     assert len(once._by_name) == kept
+
+
+@pytest.mark.own_app
+def test_a_watched_import_map_follows_a_changed_module_reading_the_folder_once_a_page(
+    app, client, tmp_path, monkeypatch
+):
+    """In development the import map is made again after a module changed; its folder is read
+    once a page, though the page asks for the map twice (its script and its policy)."""
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "app.js").write_text('import "./b.js";\n')
+    module = tmp_path / "js" / "b.js"
+    module.write_text("export const b = 1;\n")
+    app.static_folder = str(tmp_path)
+    readings = []
+    real = static_files._modules_stamp
+    monkeypatch.setattr(
+        static_files, "_modules_stamp", lambda root: readings.append(root) or real(root)
+    )
+
+    def mapped() -> str:
+        with client.get("/login") as response:
+            page = response.get_data(as_text=True)
+            csp = response.headers["Content-Security-Policy"]
+        text = IMPORT_MAP.search(page).group(1)
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp  # the policy allows the map that the page carries
+        return json.loads(text)["imports"]["/static/js/b.js"]
+
+    first = mapped()
+    assert len(readings) == 1
+    module.write_text("export const b = 2;\n")
+    os.utime(module, ns=(1, 1))  # a modification time that surely differs
+    second = mapped()
+    assert len(readings) == 2
+    assert first != second
+    assert second.endswith(hashlib.sha256(module.read_bytes()).hexdigest()[:12])
