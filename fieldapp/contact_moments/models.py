@@ -62,10 +62,6 @@ class ContactMoment(TenantScoped, db.Model):
     recorded_by: Mapped[User | None] = relationship()
 
     @property
-    def kind_enum(self) -> ContactKind:
-        return ContactKind(self.kind)
-
-    @property
     def recorded_by_name(self) -> str | None:
         """As a contact list's rows name it (``services.latest_of``)."""
         return self.recorded_by.name if self.recorded_by else None

@@ -108,16 +108,8 @@ class Goal(TenantScoped, db.Model):
     client: Mapped[Client] = relationship()
 
     @property
-    def actor_enum(self) -> GoalActor:
-        return GoalActor(self.actor)
-
-    @property
     def status_enum(self) -> GoalStatus:
         return GoalStatus(self.status)
-
-    @property
-    def source_enum(self) -> GoalSource:
-        return GoalSource(self.source)
 
     @property
     def is_open(self) -> bool:

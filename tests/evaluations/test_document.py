@@ -4,6 +4,7 @@ when it is Dutch or French, made without any network access."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -67,6 +68,8 @@ def test_the_pdf_holds_the_record_and_the_signature_lines(client, db, signed_in)
         "Trajectbegeleider:",
     ):
         assert expected in text, expected
+    # The plan's goal with who acts and its status, in the client's language.
+    assert re.search(r"Elke dag om 8 uur op de werkvloer Cliënt \d+ \w+ \d{4} open ", text)
 
 
 def test_a_french_client_gets_the_document_in_french(client, db, signed_in):
