@@ -414,3 +414,30 @@ def test_every_public_page(browser, live_server, app, make, db):
     finally:
         context.close()
     report(findings, least=2 * 6, started=started)
+
+
+# A page broken on purpose: critical and serious faults, and minor and moderate ones.
+BROKEN_PAGE = """<!doctype html><html><head><title>Broken</title></head><body>
+<div><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text">
+<p style="color:#bbb;background:#fff">Faint text</p><ul><div>not a list item</div></ul>
+<a href="/x"></a><button></button><h1>One</h1><h4>Skipped levels</h4>
+<div role="banner">A</div><div role="banner">B</div></div></body></html>"""
+
+FULL_AXE_JS = """
+async () => (await axe.run(document, { resultTypes: ["violations"] })).violations
+  .map((v) => `${v.impact} ${v.id}`)
+"""
+
+
+def test_the_walks_axe_run_finds_every_critical_and_serious_violation_of_a_full_run(page):
+    """``AXE_JS`` leaves out the rules that cannot find a critical or serious violation: on a page
+    broken on purpose it finds exactly the critical and serious ones of a full run. Fails when a
+    new axe-core gives a left-out rule a graver violation."""
+    page.set_content(BROKEN_PAGE)
+    page.add_script_tag(path=str(AXE))
+    full = page.evaluate(FULL_AXE_JS)
+    graver = {v for v in full if v.split()[0] in ("critical", "serious")}
+    assert len(graver) >= 5, full  # the page is broken enough to tell
+    assert any(v.split()[0] in ("minor", "moderate") for v in full), full
+    restricted = {" ".join(v.split(":")[0].split()) for v in page.evaluate(AXE_JS)}
+    assert restricted == graver
