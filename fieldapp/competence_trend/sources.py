@@ -15,6 +15,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, Select, bindparam, select
 
@@ -150,26 +151,77 @@ def _revisions(from_start: bool, until_end: bool) -> Select:
 def round_points(scope: Scope) -> list[Point]:
     """Per 360° round, the client's own score and the others' mean, as the round's report shows
     them: an open round shows no anonymous group, a small anonymous group counts only as the
-    report's rules allow (two queries: the rounds unless given, and what the figures read of their
-    answers)."""
+    report's rules allow (at most two queries: the rounds unless given, and what the figures read
+    of the answers of the rounds whose points are not kept, see :func:`_kept_key`)."""
     if scope.rounds is None:
         rounds = list(db.session.scalars(_rounds(), {"client_id": scope.client.id}))
     else:
         rounds = list(scope.rounds)
     if scope.trajectory is not None:
         rounds = [r for r in rounds if r.trajectory_id == scope.trajectory.id]
-    answers: dict[int, list[Row[Any]]] = {feedback_round.id: [] for feedback_round in rounds}
-    values = {"round_ids": list(answers)}
-    for answer in tenant_rows(_answers(), scope.client.organisation_id, values):
-        answers[answer.round_id].append(answer)
-    points = []
+    keys = {
+        feedback_round.id: _kept_key(feedback_round, scope.threshold) for feedback_round in rounds
+    }
+    kept_rounds = _kept_rounds()
+    found = {round_id: kept_rounds.get(key) for round_id, key in keys.items() if key}
+    answers: dict[int, list[Row[Any]]] = {r.id: [] for r in rounds if found.get(r.id) is None}
+    if answers:
+        values = {"round_ids": list(answers)}
+        for answer in tenant_rows(_answers(), scope.client.organisation_id, values):
+            answers[answer.round_id].append(answer)
+    points: list[Point] = []
     for feedback_round in rounds:
-        on = local_date(feedback_round.created_at)
-        for key, own, others in means(feedback_round, answers[feedback_round.id], scope.threshold):
-            for kind, mean in ((SourceKind.SELF, own), (SourceKind.OTHERS, others)):
-                if mean is not None:
-                    points.append(Point(on, key, round(mean, 2), kind))
+        kept = found.get(feedback_round.id)
+        if kept is None:
+            kept = _points_of_round(feedback_round, answers[feedback_round.id], scope.threshold)
+            if (key := keys[feedback_round.id]) is not None:
+                if len(kept_rounds) >= KEPT_ROUNDS:
+                    kept_rounds.clear()
+                kept_rounds[key] = kept
+        points.extend(kept)
     return points
+
+
+KEPT_ROUNDS = 1024  # rounds whose points an app keeps (a few hundred bytes each)
+
+
+def _kept_rounds() -> dict[tuple[Any, ...], tuple[Point, ...]]:
+    """The points this app keeps per round (an app's own: another app has other rounds)."""
+    return current_app.extensions.setdefault("fieldapp_kept_round_points", {})
+
+
+def _kept_key(
+    feedback_round: FeedbackRound | ListedRound, threshold: int
+) -> tuple[Any, ...] | None:
+    """What fixes a listed round's points: the round (its id, and when it was made: an id can come
+    back on SQLite after a deletion); its answers, stored once and never changed, counted by
+    ``answered`` (see ``feedback.rounds.ListedRound``); when and whether it closes, which
+    decides the answers that count and the groups shown; the anonymity threshold; its
+    competences. A client's page draws the trend on every opening, and a round's answers are read
+    and averaged only when one of these changed. None for a record: it carries no count."""
+    if not isinstance(feedback_round, ListedRound):
+        return None
+    return (
+        feedback_round.id,
+        feedback_round.created_at,
+        feedback_round.answered,
+        feedback_round.closes_at,
+        feedback_round.is_closed(),
+        threshold,
+        tuple(competence["key"] for competence in feedback_round.competences),
+    )
+
+
+def _points_of_round(
+    feedback_round: FeedbackRound | ListedRound, answers: list[Row[Any]], threshold: int
+) -> tuple[Point, ...]:
+    on = local_date(feedback_round.created_at)
+    return tuple(
+        Point(on, key, round(mean, 2), kind)
+        for key, own, others in means(feedback_round, answers, threshold)
+        for kind, mean in ((SourceKind.SELF, own), (SourceKind.OTHERS, others))
+        if mean is not None
+    )
 
 
 @cache

@@ -101,16 +101,24 @@ def link_mails(feedback_round: FeedbackRound) -> dict[int, OutgoingMail]:
 
 @dataclass(frozen=True)
 class ListedRound(EarlierRound):
-    """What the client's page lists and its trend reads of a round: its columns, not the record."""
+    """What the client's page lists and its trend reads of a round: its columns, not the record,
+    and how many answered (its answers counted). An answer is stored once, one per invitation,
+    and its scores never change (see :func:`submit`), so the round's figures are fixed by its
+    answer count and when it closes: the trend keeps them by that (see
+    ``competence_trend.sources``)."""
 
     trajectory_id: int
+    answered: int
 
 
 @dataclass(frozen=True)
 class RoundSummary:
     round: ListedRound
     invited: int
-    answered: int
+
+    @property
+    def answered(self) -> int:
+        return self.round.answered
 
 
 def assisted_invitations(feedback_round: FeedbackRound) -> set[int]:
@@ -139,9 +147,9 @@ def of_client(client: Client) -> list[RoundSummary]:
                 closed_at=row.closed_at,
                 competences=row.competences,
                 trajectory_id=row.trajectory_id,
+                answered=row.answered,
             ),
             row.invited,
-            row.answered,
         )
         for row in rows
     ]
@@ -158,9 +166,14 @@ def _of_client() -> Select:
             FeedbackRound.competences,
             FeedbackRound.trajectory_id,
             func.count(Invitation.id).label("invited"),
-            func.count(Invitation.submitted_at).label("answered"),
+            func.count(FeedbackResponse.id).label("answered"),
         )
         .outerjoin(Invitation, (Invitation.round_id == FeedbackRound.id) & of_tenant(Invitation))
+        # At most one answer an invitation (a unique key): no row is counted twice.
+        .outerjoin(
+            FeedbackResponse,
+            (FeedbackResponse.invitation_id == Invitation.id) & of_tenant(FeedbackResponse),
+        )
         .where(FeedbackRound.client_id == bindparam("client_id"), of_tenant(FeedbackRound))
         .group_by(FeedbackRound.id)
         .order_by(FeedbackRound.created_at, FeedbackRound.id)

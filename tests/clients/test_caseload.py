@@ -118,7 +118,8 @@ def test_the_caseload_pages(client, auth, make, db, counsellor):
 
 def build_caseload(make, db, counsellor, clients: int):
     """``clients`` clients with a trajectory, referral, and for half a mentor and a share, and
-    360° rounds on the last one; returns the last client and trajectory."""
+    360° rounds on the last one (one for every ten clients, at least one: a file without a round
+    reads no answers); returns the last client and trajectory."""
     kitchen = make.worksite(counsellor)
     contact = make.contact(counsellor, kitchen)
     colleague = make.user(counsellor.organisation)
@@ -134,7 +135,7 @@ def build_caseload(make, db, counsellor, clients: int):
             )
             client_services.share(counsellor, person, colleague, include_sensitive=False)
         last = (person, trajectory)
-    for _ in range(clients // 10):  # 360° rounds on the last file: none for a small caseload
+    for _ in range(max(1, clients // 10)):  # 360° rounds on the last file: one for a small one
         feedback_rounds.start(
             counsellor,
             last[1],

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace
 
+from bench.measure import counting_queries
 from fieldapp.common.dates import local_date, today
 from fieldapp.common.time import now_utc
 from fieldapp.competence_trend.sources import Point, Scope, SourceKind, points_of
+from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from tests.competence_trend.conftest import answers, note
 
@@ -117,3 +119,54 @@ def test_the_agreed_judgements_of_closed_records_are_a_source(make, db):
     )
     earlier = Scope(world.client, ended)
     assert not [p for p in points_of(earlier) if p.source is SourceKind.EVALUATION]
+
+
+def _listed(world) -> Scope:
+    """The scope the client's page gives: its rounds as listed, with their answer counts."""
+    listed = tuple(summary.round for summary in rounds.of_client(world.client))
+    return Scope(world.client, rounds=listed)
+
+
+def _punctuality(scope: Scope) -> set[tuple[SourceKind, float]]:
+    return {(p.source, p.score) for p in points_of(scope) if p.competence == "punctuality"}
+
+
+def _answer_reads(db, scope: Scope) -> int:
+    with counting_queries(db.engine) as statements:
+        points_of(scope)
+    return sum("feedback_response" in statement for statement in statements)
+
+
+def test_a_listed_rounds_points_are_read_again_only_when_an_answer_comes_or_it_closes(
+    make, db, clock
+):
+    world = make.world()
+    feedback_round = world.feedback_round  # open until its deadline
+    answers(db, feedback_round, RaterGroup.SELF, {"punctuality": 2})
+    answers(db, feedback_round, RaterGroup.SUPERVISOR, {"punctuality": 4})
+    answers(db, feedback_round, RaterGroup.COLLEAGUE, *([{"punctuality": 1}] * 3))
+
+    assert _punctuality(_listed(world)) == {(SourceKind.SELF, 2), (SourceKind.OTHERS, 4)}
+    assert _answer_reads(db, _listed(world)) == 0  # nothing changed: kept
+
+    answers(db, feedback_round, RaterGroup.SUPERVISOR, {"punctuality": 2})
+    assert _punctuality(_listed(world)) == {(SourceKind.SELF, 2), (SourceKind.OTHERS, 3)}
+
+    # The deadline passes: the round closes by itself, and the colleagues count now.
+    clock.move_to(feedback_round.closes_at + timedelta(minutes=1))
+    assert _punctuality(_listed(world)) == {
+        (SourceKind.SELF, 2),
+        (SourceKind.OTHERS, round((4 + 2 + 1 + 1 + 1) / 5, 2)),
+    }
+    assert _answer_reads(db, _listed(world)) == 0
+
+
+def test_the_points_kept_of_a_round_are_those_of_its_own_answers(make, db):
+    world = make.world()
+    other = make.world(world.organisation)
+    answers(db, world.feedback_round, RaterGroup.SELF, {"punctuality": 2})
+    answers(db, other.feedback_round, RaterGroup.SELF, {"punctuality": 5})
+
+    assert _punctuality(_listed(world)) == {(SourceKind.SELF, 2)}
+    assert _punctuality(_listed(other)) == {(SourceKind.SELF, 5)}
+    assert _punctuality(_listed(world)) == {(SourceKind.SELF, 2)}
