@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
+from fieldapp.caseload import file_trajectories
 from fieldapp.caseload import services as caseload
 from fieldapp.caseload.rows import shown
 from fieldapp.clients import access, services, timeline
@@ -112,7 +113,7 @@ def show(client: Client) -> ResponseReturnValue:
     commit earlier would expire everything loaded and read it all again."""
     user = acting_user()
     sensitive = opened_file().sensitive
-    history = trajectories.history(client, on=today())
+    history = file_trajectories.trajectories_of(client, today())
     current = next((t for t in history if t.is_open), None)
     phase = request.args.get("phase", type=int) or (current.phase if current else 1)
     if phase not in PHASES:
@@ -174,7 +175,7 @@ def show(client: Client) -> ResponseReturnValue:
         timeline=events,
         timeline_kinds=timeline.kinds_of(events.items),
         phase_labels={number: str(label) for number, label in PHASES.items()},
-        supervisor=supervisor_link.summary_of(current) if current else None,
+        pulses=supervisor_link.latest_pulses(current) if current else None,
         pulse_questions=list(PulseQuestion),
         report_labels={kind.value: label for kind, label in REPORT_LABELS.items()},
         today=today(),

@@ -36,7 +36,7 @@ from fieldapp.extensions import db
 from fieldapp.feedback import report as feedback_report
 from fieldapp.feedback.frameworks import framework_in_use
 from fieldapp.feedback.models import FeedbackRound
-from fieldapp.trajectories.models import Trajectory
+from fieldapp.trajectories.models import Trajectory, TrajectoryRef
 from fieldapp.trajectories.services import open_trajectory
 
 BLIND_SPOT_WEEKS = 4  # a goal made from a blind spot is due this many weeks later
@@ -69,7 +69,7 @@ def _goals_of() -> Select:
     return select(Goal).where(Goal.trajectory_id == bindparam("trajectory_id")).order_by(*_LISTED)
 
 
-def listed_goals_of(trajectory: Trajectory) -> Sequence[Row[Any]]:
+def listed_goals_of(trajectory: TrajectoryRef) -> Sequence[Row[Any]]:
     """:func:`goals_of` as rows of the columns a goal list shows, with ``is_open`` (one query of
     columns, see ``tenancy.tenant_rows``: the client's page lists them on every opening)."""
     values = {"trajectory_id": trajectory.id}

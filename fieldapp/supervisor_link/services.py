@@ -53,7 +53,7 @@ from fieldapp.supervisor_link.models import (
     SupervisorLink,
     SupervisorReport,
 )
-from fieldapp.trajectories.models import Trajectory
+from fieldapp.trajectories.models import Trajectory, TrajectoryRef
 from fieldapp.visits import services as visits
 from fieldapp.visits.models import Visit, VisitStatus
 
@@ -487,23 +487,12 @@ def reports_of(trajectory: Trajectory, limit: int = 20) -> list[SupervisorReport
     )
 
 
-@dataclass(frozen=True)
-class Summary:
-    """The placement's link (its ``revoked_at``, when there is one) and its latest pulses (rows of
-    the columns a pulse table shows), for the client's file."""
-
-    link: Row[Any] | None
-    pulses: list[Row[Any]]
-
-
-def summary_of(trajectory: Trajectory, months: int = 6) -> Summary:
-    """The link and the latest ``months`` pulses, oldest first (only those are read: a long
-    placement does not make the client's page slower). Rows of columns, not records (see
+def latest_pulses(trajectory: TrajectoryRef, months: int = 6) -> list[Row[Any]]:
+    """The latest ``months`` pulses, oldest first (only those are read: a long placement does not
+    make the client's page slower). Rows of the columns a pulse table shows, not records (see
     ``tenancy.tenant_rows``): the client's page reads them on every opening."""
-    organisation_id, values = trajectory.organisation_id, {"trajectory_id": trajectory.id}
-    latest = tenant_rows(_latest_pulses(months), organisation_id, values)
-    link = tenant_rows(_link_state(), organisation_id, values)
-    return Summary(link[0] if link else None, list(reversed(latest)))
+    values = {"trajectory_id": trajectory.id}
+    return list(reversed(tenant_rows(_latest_pulses(months), trajectory.organisation_id, values)))
 
 
 @cache
@@ -513,13 +502,6 @@ def _latest_pulses(months: int) -> Select:
         .where(Pulse.trajectory_id == bindparam("trajectory_id"), of_tenant(Pulse))
         .order_by(Pulse.month.desc())
         .limit(months)
-    )
-
-
-@cache
-def _link_state() -> Select:
-    return select(SupervisorLink.revoked_at).where(
-        SupervisorLink.trajectory_id == bindparam("trajectory_id"), of_tenant(SupervisorLink)
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import (
     Boolean,
@@ -15,13 +16,24 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.clients.models import Client
 from fieldapp.common.tenancy import TenantScoped
 from fieldapp.common.time import UTCDateTime, now_utc
 from fieldapp.extensions import db
 from fieldapp.worksites.models import Contact, Worksite
+
+
+class TrajectoryRef(Protocol):
+    """A trajectory as far as a query of its rows needs it: a record, or what a page listed of
+    one (``caseload.file_trajectories``)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def organisation_id(self) -> int: ...
 
 
 class Trajectory(TenantScoped, db.Model):
@@ -63,9 +75,6 @@ class Trajectory(TenantScoped, db.Model):
     evaluations: Mapped[list[Evaluation]] = relationship(
         order_by="Evaluation.due_on", cascade="all, delete-orphan"
     )
-    # The hours a week on a day, read along when a query asks for it (services.history); None
-    # otherwise, and without a regime started by that day.
-    hours_on: Mapped[Decimal | None] = query_expression()
 
     @property
     def is_open(self) -> bool:

@@ -12,7 +12,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Row, Select, bindparam, select
-from sqlalchemy.orm import joinedload, with_expression
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
@@ -32,7 +31,13 @@ from fieldapp.method import (
     Scheme,
     rules,
 )
-from fieldapp.trajectories.models import ChecklistAnswer, Evaluation, RegimePeriod, Trajectory
+from fieldapp.trajectories.models import (
+    ChecklistAnswer,
+    Evaluation,
+    RegimePeriod,
+    Trajectory,
+    TrajectoryRef,
+)
 from fieldapp.worksites.models import Contact, Worksite
 
 
@@ -228,7 +233,7 @@ def answers_of(trajectory: Trajectory) -> dict[str, ChecklistAnswer]:
     return {row.item: row for row in rows}
 
 
-def shown_answers_of(trajectory: Trajectory) -> dict[str, Row[Any]]:
+def shown_answers_of(trajectory: TrajectoryRef) -> dict[str, Row[Any]]:
     """As :func:`answers_of`, each answer's ``item`` and ``answer`` only, which the client's file
     shows (see ``tenancy.tenant_rows``)."""
     values = {"trajectory_id": trajectory.id}
@@ -390,48 +395,6 @@ def end(actor: User, trajectory: Trajectory, ended_on: date, outcome: Outcome) -
     )
     db.session.flush()
     events.client_file_changed.send(trajectory.client)
-
-
-def history(client: Client, on: date | None = None) -> list[Trajectory]:
-    """The client's trajectories, newest first, with their worksite, floor supervisor and
-    evaluations, and (given ``on``) their hours a week that day as ``hours_on`` (the same as
-    :func:`current_hours`): one query for all that the client's page shows of them."""
-    if on is None:
-        return list(db.session.scalars(_history(False), {"client_id": client.id}).unique())
-    return list(db.session.scalars(_history(True), {"client_id": client.id, "on": on}).unique())
-
-
-@cache
-def _history(with_hours: bool) -> Select:
-    """The statement of :func:`history`, built once: every opening of a client's file runs it."""
-    statement = (
-        select(Trajectory)
-        .where(Trajectory.client_id == bindparam("client_id"))
-        .options(
-            joinedload(Trajectory.worksite),
-            joinedload(Trajectory.supervisor),
-            joinedload(Trajectory.evaluations),
-        )
-        .order_by(Trajectory.started_on.desc())
-    )
-    if with_hours:
-        hours = (
-            select(RegimePeriod.hours_per_week)
-            .where(
-                RegimePeriod.trajectory_id == Trajectory.id,
-                RegimePeriod.starts_on <= bindparam("on"),
-            )
-            # Said here: the tenant's criteria do not reach into a query expression.
-            .where(RegimePeriod.organisation_id == Trajectory.organisation_id)
-            .order_by(RegimePeriod.starts_on.desc(), RegimePeriod.id.desc())
-            .limit(1)
-            .correlate(Trajectory)
-            .scalar_subquery()
-        )
-        # populate_existing: a trajectory loaded earlier in the session gets its hours too.
-        statement = statement.options(with_expression(Trajectory.hours_on, hours))
-        statement = statement.execution_options(populate_existing=True)
-    return statement
 
 
 def placed_at(worksite: Worksite, visible: object) -> list[tuple[Client, Trajectory]]:

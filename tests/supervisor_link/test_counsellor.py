@@ -276,3 +276,19 @@ def test_the_subject_access_export_holds_what_the_supervisor_said(client, db, au
     assert [p["line"] for p in data["supervisor_pulses"]] == ["Komt soms te laat"]
     assert [r["text"] for r in data["supervisor_reports"]] == ["Vrijdag vrij?"]
     assert {r["kind"] for r in data["reminders"]} >= {"supervisor"}
+
+
+def test_the_clients_file_says_whether_the_supervisor_has_a_link(client, db, auth, make):
+    world = make.world()
+    auth.login(world.counsellor.email)
+    base = f"/trajectories/{world.trajectory.id}/supervisor-link"
+
+    def file_link() -> str:
+        page = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
+        return page.split("data-supervisor-link-page>", 1)[1].split("</a>", 1)[0]
+
+    assert file_link() == "Give the floor supervisor a link"
+    client.post(f"{base}/new")
+    assert file_link() == "The link, the pulses and what the supervisor reported"
+    client.post(f"{base}/stop")
+    assert file_link() == "Give the floor supervisor a link"
