@@ -49,9 +49,11 @@ class ListedTrajectory:
     worksite_id: int | None
     worksite_name: str | None
     supervisor_name: str | None
-    hours_on: Decimal | None  # the hours a week on the day asked, as trajectories.current_hours
+    # The hours a week on the day asked: of the regime periods started by then, the latest (of two
+    # starting the same day, the one made last); None without one.
+    hours_on: Decimal | None
     link_given: bool  # the floor supervisor has a link that is not revoked
-    evaluations: tuple[ListedEvaluation, ...]  # by due date
+    evaluations: tuple[ListedEvaluation, ...]  # by due date; read for the open trajectory only
 
     @property
     def is_open(self) -> bool:
@@ -62,9 +64,9 @@ def trajectories_of(client: Client, on: date) -> list[ListedTrajectory]:
     """The client's trajectories, newest first, with their hours a week on the day ``on``."""
     rows = tenant_rows(_trajectories(), client.organisation_id, {"client_id": client.id, "on": on})
     by_trajectory: dict[int, list[Row[Any]]] = {}  # in the rows' order: newest first
-    for row in rows:  # one row for each evaluation of a trajectory, one without any
+    for row in rows:  # one row for each evaluation of the open trajectory, one for any other
         by_trajectory.setdefault(row.id, []).append(row)
-    return [_listed(rows) for rows in by_trajectory.values()]
+    return [_listed(its_rows) for its_rows in by_trajectory.values()]
 
 
 def _listed(rows: list[Row[Any]]) -> ListedTrajectory:
@@ -135,9 +137,15 @@ def _trajectories() -> Select:
             SupervisorLink,
             (SupervisorLink.trajectory_id == Trajectory.id) & of_tenant(SupervisorLink),
         )
-        .outerjoin(Evaluation, (Evaluation.trajectory_id == Trajectory.id) & of_tenant(Evaluation))
-        .where(Trajectory.client_id == bindparam("client_id"), of_tenant(Trajectory))
-        .order_by(
-            Trajectory.started_on.desc(), Trajectory.id.desc(), Evaluation.due_on, Evaluation.id
+        # The file shows the evaluations of the open trajectory: a long history adds no rows.
+        .outerjoin(
+            Evaluation,
+            (Evaluation.trajectory_id == Trajectory.id)
+            & Trajectory.ended_on.is_(None)
+            & of_tenant(Evaluation),
         )
+        .where(Trajectory.client_id == bindparam("client_id"), of_tenant(Trajectory))
+        # Newest first; of two started the same day, the one made first (as the file always
+        # listed them).
+        .order_by(Trajectory.started_on.desc(), Trajectory.id, Evaluation.due_on, Evaluation.id)
     )

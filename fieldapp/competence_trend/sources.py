@@ -182,7 +182,7 @@ def round_points(scope: Scope) -> list[Point]:
     return points
 
 
-KEPT_ROUNDS = 1024  # rounds whose points an app keeps (a few hundred bytes each)
+KEPT_ROUNDS = 256  # rounds whose points an app keeps (some 10 kB each with ten competences)
 
 
 def _kept_rounds() -> dict[tuple[Any, ...], tuple[Point, ...]]:
@@ -194,9 +194,9 @@ def _kept_key(
     feedback_round: FeedbackRound | ListedRound, threshold: int
 ) -> tuple[Any, ...] | None:
     """What fixes a listed round's points: the round (its id, and when it was made: an id can come
-    back on SQLite after a deletion); its answers, stored once and never changed, counted by
-    ``answered`` (see ``feedback.rounds.ListedRound``); when and whether it closes, which
-    decides the answers that count and the groups shown; the anonymity threshold; its
+    back on SQLite after a deletion); its answers, stored once and never changed, by their count
+    and the last one's moment (see ``feedback.rounds.ListedRound``); when and whether it closes,
+    which decides the answers that count and the groups shown; the anonymity threshold; its
     competences. A client's page draws the trend on every opening, and a round's answers are read
     and averaged only when one of these changed. None for a record: it carries no count."""
     if not isinstance(feedback_round, ListedRound):
@@ -205,6 +205,7 @@ def _kept_key(
         feedback_round.id,
         feedback_round.created_at,
         feedback_round.answered,
+        feedback_round.last_answer_at,
         feedback_round.closes_at,
         feedback_round.is_closed(),
         threshold,

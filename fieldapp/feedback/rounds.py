@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -102,13 +102,15 @@ def link_mails(feedback_round: FeedbackRound) -> dict[int, OutgoingMail]:
 @dataclass(frozen=True)
 class ListedRound(EarlierRound):
     """What the client's page lists and its trend reads of a round: its columns, not the record,
-    and how many answered (its answers counted). An answer is stored once, one per invitation,
-    and its scores never change (see :func:`submit`), so the round's figures are fixed by its
-    answer count and when it closes: the trend keeps them by that (see
-    ``competence_trend.sources``)."""
+    how many answered (its answers counted) and when the last one came. An answer is stored
+    once, one per invitation, and its scores never change (see :func:`submit`), so the round's
+    figures are fixed by these two and when it closes: the trend keeps them by that (see
+    ``competence_trend.sources``). The moment tells an answer that came in the place of one
+    that was lost (a restored database) from the one that was."""
 
     trajectory_id: int
     answered: int
+    last_answer_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ def of_client(client: Client) -> list[RoundSummary]:
                 competences=row.competences,
                 trajectory_id=row.trajectory_id,
                 answered=row.answered,
+                last_answer_at=row.last_answer_at,
             ),
             row.invited,
         )
@@ -167,6 +170,7 @@ def _of_client() -> Select:
             FeedbackRound.trajectory_id,
             func.count(Invitation.id).label("invited"),
             func.count(FeedbackResponse.id).label("answered"),
+            func.max(FeedbackResponse.submitted_at).label("last_answer_at"),
         )
         .outerjoin(Invitation, (Invitation.round_id == FeedbackRound.id) & of_tenant(Invitation))
         # At most one answer an invitation (a unique key): no row is counted twice.

@@ -316,11 +316,6 @@ def change_regime(
     db.session.flush()
 
 
-def current_hours(trajectory: Trajectory, on: date) -> Decimal | None:
-    started = [r for r in trajectory.regimes if r.starts_on <= on]
-    return started[-1].hours_per_week if started else None
-
-
 def hold_evaluation(actor: User, evaluation: Evaluation, held_on: date, note: str) -> None:
     trajectory = db.session.get(Trajectory, evaluation.trajectory_id)
     if evaluation.done_on is not None:
