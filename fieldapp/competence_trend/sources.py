@@ -159,9 +159,9 @@ def round_points(scope: Scope) -> list[Point]:
         rounds = list(scope.rounds)
     if scope.trajectory is not None:
         rounds = [r for r in rounds if r.trajectory_id == scope.trajectory.id]
-    keys = {
-        feedback_round.id: _kept_key(feedback_round, scope.threshold) for feedback_round in rounds
-    }
+    # The clock is read once a round: its key and its figures say the same about its closing.
+    closed = {feedback_round.id: feedback_round.is_closed() for feedback_round in rounds}
+    keys = {r.id: _kept_key(r, closed[r.id], scope.threshold) for r in rounds}
     kept_rounds = _kept_rounds()
     found = {round_id: kept_rounds.get(key) for round_id, key in keys.items() if key}
     answers: dict[int, list[Row[Any]]] = {r.id: [] for r in rounds if found.get(r.id) is None}
@@ -173,7 +173,12 @@ def round_points(scope: Scope) -> list[Point]:
     for feedback_round in rounds:
         kept = found.get(feedback_round.id)
         if kept is None:
-            kept = _points_of_round(feedback_round, answers[feedback_round.id], scope.threshold)
+            kept = _points_of_round(
+                feedback_round,
+                answers[feedback_round.id],
+                closed[feedback_round.id],
+                scope.threshold,
+            )
             if (key := keys[feedback_round.id]) is not None:
                 if len(kept_rounds) >= KEPT_ROUNDS:
                     kept_rounds.clear()
@@ -191,7 +196,7 @@ def _kept_rounds() -> dict[tuple[Any, ...], tuple[Point, ...]]:
 
 
 def _kept_key(
-    feedback_round: FeedbackRound | ListedRound, threshold: int
+    feedback_round: FeedbackRound | ListedRound, closed: bool, threshold: int
 ) -> tuple[Any, ...] | None:
     """What fixes a listed round's points: the round (its id, and when it was made: an id can come
     back on SQLite after a deletion); its answers, stored once and never changed, by their count
@@ -207,19 +212,22 @@ def _kept_key(
         feedback_round.answered,
         feedback_round.last_answer_at,
         feedback_round.closes_at,
-        feedback_round.is_closed(),
+        closed,
         threshold,
         tuple(competence["key"] for competence in feedback_round.competences),
     )
 
 
 def _points_of_round(
-    feedback_round: FeedbackRound | ListedRound, answers: list[Row[Any]], threshold: int
+    feedback_round: FeedbackRound | ListedRound,
+    answers: list[Row[Any]],
+    closed: bool,
+    threshold: int,
 ) -> tuple[Point, ...]:
     on = local_date(feedback_round.created_at)
     return tuple(
         Point(on, key, round(mean, 2), kind)
-        for key, own, others in means(feedback_round, answers, threshold)
+        for key, own, others in means(feedback_round, answers, threshold, closed)
         for kind, mean in ((SourceKind.SELF, own), (SourceKind.OTHERS, others))
         if mean is not None
     )

@@ -299,13 +299,19 @@ def _row(
 
 
 def means(
-    feedback_round: FeedbackRound | EarlierRound, responses: list[R], threshold: int
+    feedback_round: FeedbackRound | EarlierRound,
+    responses: list[R],
+    threshold: int,
+    closed: bool | None = None,
 ) -> Means:
     """Per competence of the round, the client's own mean and the others' mean as the round's
     report shows them (None where it shows none), without the rest of the report (labels,
     spreads, comments): what the competence trend draws. ``responses`` need only their group,
-    scores and moment of submission."""
-    counted, _ = _counted(feedback_round, feedback_round.is_closed(), responses)
+    scores and moment of submission. ``closed``: whether the round is closed, when the caller
+    looked at the clock already (the figures are then those of that moment)."""
+    if closed is None:
+        closed = feedback_round.is_closed()
+    counted, _ = _counted(feedback_round, closed, responses)
     scored = _scored(counted)
     result = []
     for competence in feedback_round.competences:
