@@ -11,7 +11,9 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_time
 from markupsafe import Markup, escape
 
+from fieldapp.common import static_files
 from fieldapp.common.forms import hidden_tag, label_tag
+from fieldapp.common.urls import KeptUrls
 from fieldapp.competence_trend.services import drawn as drawn_trend_chart
 from fieldapp.contact_moments.models import ContactKind
 from fieldapp.development_plan.models import GoalActor, GoalStatus
@@ -50,6 +52,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["page_strings"] = page_strings
     app.jinja_env.globals["trend_chart"] = drawn_trend_chart
     app.jinja_env.globals["icon"] = _kept_icons(app)
+    app.jinja_env.globals["url_for"] = KeptUrls(
+        app, static_hooks=static_files.URL_HOOKS, static_fixed=not static_files.watched(app)
+    )
 
 
 def _kept_icons(app: Flask) -> Callable[[str], Markup]:

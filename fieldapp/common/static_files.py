@@ -179,6 +179,10 @@ def _add_version(endpoint: str, values: dict[str, object]) -> None:
             values[VERSION_ARG] = version
 
 
+# The url_defaults hooks of this module: they add values to the static files' addresses only.
+URL_HOOKS = (_add_version,)
+
+
 def _cache_for_a_year_when_current(response: Response) -> Response:
     """A static file asked for under its current version is kept a year; any other is checked."""
     if request.endpoint != "static" or response.status_code not in (200, 206, 304):
@@ -201,8 +205,13 @@ def _cache_for_a_year_when_current(response: Response) -> Response:
     return response
 
 
+def watched(app: Flask) -> bool:
+    """Whether the static files' versions follow changes of the files (in development)."""
+    return app.debug or app.config["FIELDAPP_ENV"] == "development"
+
+
 def init_app(app: Flask) -> None:
-    watch = app.debug or app.config["FIELDAPP_ENV"] == "development"
+    watch = watched(app)
     app.extensions["fieldapp_static_versions"] = StaticVersions(watch=watch)
     app.url_defaults(_add_version)
     app.after_request(_cache_for_a_year_when_current)
