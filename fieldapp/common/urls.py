@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter, Map
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: larger ids cannot exist, so they are plain 404s
 KEPT_URLS = 4096  # addresses kept per app (routes, with their phases, pages, file names…)
 STAND_IN = str(MAX_ID)
+KEPT_TEXT = 100  # a longer value (a `next` path, a search) is url_for's: it is not kept
 
 
 class IdConverter(IntegerConverter):
@@ -47,9 +48,11 @@ class KeptUrls:
     phase, a page, a file name) are part of what is kept.
 
     The call is url_for's with an option (``_external``, ``_anchor``…), an endpoint relative to
-    the blueprint, a value other than text or a number, two ids, outside a request, for the static
-    files while their addresses follow changes of the files (development), and for every call in
-    an app with a ``url_defaults`` hook other than ``static_hooks``, which touch only the static
+    the blueprint or of several routes (Werkzeug picks one by the request's method), a value
+    other than text or a number, a text longer than ``KEPT_TEXT`` (a path to come back to: one
+    person could fill the store with them), two ids, outside a request, for the static files
+    while their addresses follow changes of the files (development), and for every call in an
+    app with a ``url_defaults`` hook other than ``static_hooks``, which touch only the static
     files' addresses (another hook could make an address depend on the request). Hooks and routes
     are registered before the first request (Flask refuses them after), so they are looked at
     once."""
@@ -62,6 +65,7 @@ class KeptUrls:
         self._static_fixed = static_fixed  # the static files' addresses stay for the process
         self._keeps: bool | None = None  # decided at the first call, in a request
         self._ids: dict[tuple[str, str], bool] = {}
+        self._one_rule: dict[str, bool] = {}
         self._made: dict[tuple[Any, ...], str | tuple[str, str]] = {}
 
     def __call__(self, endpoint: str, **values: Any) -> str:
@@ -69,7 +73,12 @@ class KeptUrls:
             return url_for(endpoint, **values)
         stand_in, ident, kept = None, 0, []
         for name, value in values.items():
-            if type(value) not in (int, str) or name.startswith("_") or STAND_IN in str(value):
+            if (
+                type(value) not in (int, str)
+                or name.startswith("_")
+                or STAND_IN in str(value)
+                or (type(value) is str and len(value) > KEPT_TEXT)
+            ):
                 return url_for(endpoint, **values)
             if type(value) is int and 0 < value <= MAX_ID and self._an_id(endpoint, name):
                 if stand_in is not None:
@@ -77,7 +86,8 @@ class KeptUrls:
                 stand_in, ident = name, value
             else:
                 kept.append((name, value))
-        key = (request.script_root, endpoint, stand_in, tuple(sorted(kept)))
+        # In the order of the call: url_for writes the query in that order.
+        key = (request.script_root, endpoint, stand_in, tuple(kept))
         made = self._made.get(key)
         if made is None:
             if stand_in is None:
@@ -85,6 +95,11 @@ class KeptUrls:
             else:
                 address = url_for(endpoint, **dict(kept), **{stand_in: MAX_ID})
                 head, _, tail = address.rpartition(STAND_IN)
+                # A quoted value may hold the stand-in ('"147483647' is %22147483647): the
+                # split is the id's only if another id is written there too.
+                other = url_for(endpoint, **dict(kept), **{stand_in: MAX_ID - 1})
+                if other != f"{head}{MAX_ID - 1}{tail}":
+                    return url_for(endpoint, **values)
                 made = (head, tail)
             if len(self._made) >= KEPT_URLS:
                 self._made.clear()
@@ -101,7 +116,12 @@ class KeptUrls:
         if self._keeps is None:
             hooks = self._app.url_default_functions.values()
             self._keeps = all(hook in self._static_hooks for listed in hooks for hook in listed)
-        return self._keeps
+        # Werkzeug builds with the request's method first: of several rules, the one chosen
+        # may depend on the request.
+        one = self._one_rule.get(endpoint)
+        if one is None:
+            one = self._one_rule[endpoint] = len(self._rules(endpoint)) == 1
+        return self._keeps and one
 
     def _an_id(self, endpoint: str, name: str) -> bool:
         """Whether every route of ``endpoint`` takes ``name`` through the ``id`` converter: then
@@ -109,7 +129,14 @@ class KeptUrls:
         the address changes."""
         known = self._ids.get((endpoint, name))
         if known is None:
-            rules = list(self._app.url_map.iter_rules(endpoint))
+            rules = self._rules(endpoint)
             known = bool(rules) and all(f"<id:{name}>" in rule.rule for rule in rules)
             self._ids[endpoint, name] = known
         return known
+
+    def _rules(self, endpoint: str) -> list[Any]:
+        """The routes of ``endpoint``; none for an unknown one (url_for's BuildError says so)."""
+        try:
+            return list(self._app.url_map.iter_rules(endpoint))
+        except KeyError:
+            return []

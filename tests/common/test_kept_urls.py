@@ -4,12 +4,14 @@ what it cannot keep."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from flask import Flask, g, url_for
-from werkzeug.routing import AnyConverter, IntegerConverter
+from werkzeug.routing import AnyConverter, BuildError, IntegerConverter
 
 from fieldapp.common import static_files
-from fieldapp.common.urls import MAX_ID, IdConverter, KeptUrls
+from fieldapp.common.urls import KEPT_URLS, MAX_ID, IdConverter, KeptUrls
 
 ROOTS = ["", "/ocmw", f"/{MAX_ID}"]
 
@@ -115,3 +117,82 @@ def test_outside_a_request_it_is_url_fors(app):
     app.config["SERVER_NAME"] = "fieldapp.example"
     with app.app_context():
         assert urls("clients.show", client_id=5) == "http://fieldapp.example/clients/5"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"147483647',  # '"' is %22: the quoted value holds 2147483647, the raw text does not
+        "â147483647",  # â is %C3%A2
+        "!47483647",  # '!' is left as it is in a query: fine, as a control
+    ],
+)
+def test_a_value_whose_quoted_form_holds_the_stand_in_is_url_fors(app, text):
+    urls = app.jinja_env.globals["url_for"]
+    with app.test_request_context("/"):
+        for ident in (5, 6):
+            made = urls("clients.show", client_id=ident, next=text)
+            assert made == url_for("clients.show", client_id=ident, next=text)
+
+
+def test_the_query_keeps_the_order_of_the_call(app):
+    """url_for writes the query in the order of the values (url_map.sort_parameters is off)."""
+    urls = app.jinja_env.globals["url_for"]
+    with app.test_request_context("/"):
+        urls("clients.show", client_id=5, phase=3, next="/x")
+        again = urls("clients.show", client_id=5, next="/x", phase=3)
+        assert again == url_for("clients.show", client_id=5, next="/x", phase=3)
+
+
+def test_an_endpoint_with_a_rule_per_method_follows_the_requests_method():
+    """Werkzeug builds with the request's method first (MapAdapter.default_method): an endpoint
+    with a GET and a POST rule has another address in a POST request (a form shown again)."""
+    app = Flask(__name__)
+    app.url_map.converters["id"] = IdConverter
+
+    def view(**_values: object) -> str:
+        return ""
+
+    app.add_url_rule("/c/<id:client_id>", "show", view, methods=["GET"])
+    app.add_url_rule("/c/<id:client_id>/save", "show", view, methods=["POST"])
+    app.add_url_rule("/about", "about", view, methods=["GET"])
+    app.add_url_rule("/about/send", "about", view, methods=["POST"])
+    urls = KeptUrls(app, static_hooks=static_files.URL_HOOKS, static_fixed=True)
+    made = {}
+    for method in ("POST", "GET"):
+        with app.test_request_context("/", method=method):
+            made[method] = (urls("show", client_id=5), urls("about"))
+            assert made[method] == (url_for("show", client_id=5), url_for("about")), method
+
+
+def test_long_values_are_not_kept(app):
+    """What one person can make it keep: 4096 addresses with a `next` of 4,000 characters (a
+    client's page under /clients/000…05, whose signed-out banner links to
+    auth.login?next=<request.path>; a rater's form with ?q=… in four languages)."""
+    urls = KeptUrls(app, static_hooks=static_files.URL_HOOKS, static_fixed=True)
+    with app.test_request_context("/"):
+        for n in range(KEPT_URLS - 1):
+            urls("auth.login", next=f"/clients/{n:0>4000}")
+    kept = urls._made
+    size = sum(sys.getsizeof(k[3][0][1]) + sys.getsizeof(v) for k, v in kept.items())
+    assert size < 4_000_000, f"{len(kept)} addresses, {size / 1e6:.1f} MB"
+
+
+def test_a_page_under_a_long_spelling_keeps_no_long_address(client, auth, make):
+    """The id converter takes /clients/000…05 (leading zeros); every page's signed-out banner
+    links to auth.login?next=<request.path>: one signed-in person makes kept addresses of
+    4,000 characters, one a request."""
+    world = make.world()
+    auth.login(world.counsellor.email)
+    urls = client.application.jinja_env.globals["url_for"]
+    path = f"/clients/{'0' * 3000}{world.client.id}"
+    assert client.get(path).status_code == 200
+    longest = max(len(v) for key in urls._made for _, v in key[3] if isinstance(v, str))
+    assert longest <= 100
+
+
+def test_an_unknown_endpoint_is_url_fors_build_error(app):
+    """A typo in a template: url_for's BuildError ("Did you mean…"), not a KeyError."""
+    urls = app.jinja_env.globals["url_for"]
+    with app.test_request_context("/"), pytest.raises(BuildError):
+        urls("clients.shwo", client_id=5)
