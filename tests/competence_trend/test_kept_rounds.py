@@ -30,6 +30,19 @@ def _fresh(world) -> list:
     return sorted(round_points(Scope(world.client, threshold=threshold)), key=repr)
 
 
+def _threshold(db, world, threshold: int) -> None:
+    """The administrator sets the organisation's anonymity threshold."""
+    organisation = world.organisation
+    update_settings(
+        world.counsellor,
+        organisation,
+        retention_months=organisation.retention_months,
+        language=organisation.default_language,
+        feedback_threshold=threshold,
+    )
+    db.session.commit()
+
+
 def _same(world) -> list:
     kept, fresh = _kept(world), _fresh(world)
     assert kept == fresh
@@ -58,14 +71,7 @@ def test_the_kept_points_follow_every_change_of_a_round(make, db, clock):
     assert _same(world) == open_points
 
     # The threshold goes down to 2 while the round is open: still no anonymous group.
-    update_settings(
-        counsellor,
-        world.organisation,
-        retention_months=world.organisation.retention_months,
-        language=world.organisation.default_language,
-        feedback_threshold=2,
-    )
-    db.session.commit()
+    _threshold(db, world, 2)
     assert _same(world) == open_points
 
     # Closed early: the two colleagues count now (threshold 2).
@@ -75,14 +81,7 @@ def test_the_kept_points_follow_every_change_of_a_round(make, db, clock):
     assert closed_points != open_points
 
     # The threshold back to 3: the two colleagues count nowhere again.
-    update_settings(
-        counsellor,
-        world.organisation,
-        retention_months=world.organisation.retention_months,
-        language=world.organisation.default_language,
-        feedback_threshold=3,
-    )
-    db.session.commit()
+    _threshold(db, world, 3)
     three = _same(world)
     assert three != closed_points
 
