@@ -52,9 +52,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["page_strings"] = page_strings
     app.jinja_env.globals["trend_chart"] = drawn_trend_chart
     app.jinja_env.globals["icon"] = _kept_icons(app)
-    app.jinja_env.globals["url_for"] = KeptUrls(
+    urls = KeptUrls(
         app, static_hooks=static_files.URL_HOOKS, static_fixed=not static_files.watched(app)
     )
+    app.extensions[KeptUrls.EXTENSION] = app.jinja_env.globals["url_for"] = urls
 
 
 def _kept_icons(app: Flask) -> Callable[[str], Markup]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from flask import Flask, has_request_context, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from werkzeug.routing import IntegerConverter, Map
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: larger ids cannot exist, so they are plain 404s
@@ -23,19 +23,13 @@ class IdConverter(IntegerConverter):
 
 class IdUrls:
     """``url_for(endpoint, **{argument: ident})`` for a page that links many records to a few
-    routes whose only variable is the record's id, at the cost of one ``url_for`` a route: its
-    URL is made once with a stand-in id (the largest, written nowhere else in a route), and each
-    id is written in its place. Still url_for's URL: the script root, the rule, the converter."""
-
-    def __init__(self) -> None:
-        self._made: dict[tuple[str, str], tuple[str, str]] = {}
+    routes whose only variable is the record's id: the app's kept addresses (:class:`KeptUrls`,
+    which makes such an address once and writes each id in its place), called the way the home
+    screen's and the reminders' lists call it."""
 
     def __call__(self, endpoint: str, argument: str, ident: int) -> str:
-        made = self._made.get((endpoint, argument))
-        if made is None:
-            head, _, tail = url_for(endpoint, **{argument: MAX_ID}).rpartition(str(MAX_ID))
-            made = self._made[endpoint, argument] = (head, tail)
-        return f"{made[0]}{int(ident)}{made[1]}"
+        kept: KeptUrls = current_app.extensions[KeptUrls.EXTENSION]
+        return kept(endpoint, **{argument: int(ident)})
 
 
 class KeptUrls:
@@ -56,6 +50,8 @@ class KeptUrls:
     files' addresses (another hook could make an address depend on the request). Hooks and routes
     are registered before the first request (Flask refuses them after), so they are looked at
     once."""
+
+    EXTENSION = "fieldapp_urls"  # where an app has its own (``app.extensions``)
 
     def __init__(
         self, app: Flask, static_hooks: Collection[Callable[..., Any]], static_fixed: bool
