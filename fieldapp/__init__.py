@@ -22,6 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from fieldapp import templating
 from fieldapp.common import (
     access,
+    connection_check,
     cookie_session,
     errors,
     log_lines,
@@ -102,6 +103,8 @@ def _init_extensions(app: Flask) -> None:
     # First, so that its after_request hook runs last, on the response every other hook made.
     compress.init_app(app)
     db.init_app(app)
+    with app.app_context():
+        connection_check.install(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -48,7 +48,8 @@ def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "FIELDAPP_ENV": environment,
         "SECRET_KEY": env.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or None,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pool_pre_ping: a connection is checked without a round trip (common/connection_check).
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         # Sessions: short-lived, HttpOnly, SameSite=Lax, Secure outside development.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=session_hours),
         "SESSION_COOKIE_NAME": "fieldapp_session",

@@ -1,0 +1,43 @@
+"""A pooled PostgreSQL connection is checked before a request uses it, without a round trip.
+
+SQLAlchemy's ``pool_pre_ping`` sends ``SELECT 1`` to the server each time a connection leaves the
+pool: one more round trip on every page, which costs a page about as much as one of its queries.
+A connection that the server has closed (a restart, a failover, ``pg_terminate_backend``, an idle
+timeout) shows it on its socket instead: the server's last words (an error, then the end of the
+stream) wait there to be read. A socket with nothing to read is a connection the server still
+holds; one with something to read while no query runs is handed back to the pool as lost, and the
+pool opens a fresh connection for the request. A rare harmless message (a notice) only costs a new
+connection. What neither check can see, a network that drops packets without a word, makes the
+first query wait for the network's timeout, as ``SELECT 1`` would.
+
+SQLite needs no check: its connections open a file and are never closed from the other side.
+"""
+
+from __future__ import annotations
+
+import select
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+
+
+def install(engine: Engine) -> None:
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "checkout", _refuse_if_closed)
+
+
+def _refuse_if_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """The pool's checkout hook: raising ``DisconnectionError`` makes the pool replace the
+    connection (twice at most) before the request gets it."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("the connection is closed")
+    if _has_something_to_read(dbapi_connection.fileno()):
+        raise DisconnectionError("the database server spoke on an idle connection")
+
+
+def _has_something_to_read(socket: int) -> bool:
+    poller = select.poll()
+    poller.register(socket, select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))  # returns at once; a hang-up or an error counts too
