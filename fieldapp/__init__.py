@@ -35,6 +35,7 @@ from fieldapp.common import (
 from fieldapp.common.urls import IdConverter
 from fieldapp.config import config_from_env
 from fieldapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from fieldapp.feedback import frameworks
 from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, RATER_LANGUAGES, catalog, direction
 from fieldapp.i18n.locale import select_locale
 from fieldapp.instance import normalise_database_url, read_or_create_secret
@@ -119,6 +120,7 @@ def _init_extensions(app: Flask) -> None:
     _init_login(app)
     tenancy.install_tenant_guards(FlaskSession)
     reminder_agenda.subscribe(FlaskSession)
+    frameworks.stamp_changes(FlaskSession)
 
 
 def _init_login(app: Flask) -> None:

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, event, select
+from sqlalchemy.orm import Session
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
@@ -90,8 +92,35 @@ def _own_in_use_statement() -> Select:
 
 def framework_in_use(organisation_id: int, language: str) -> FrameworkText:
     """The competences that notes and new rounds use in ``organisation_id``: its own framework
-    in use, else the shipped one. One query of columns (see ``tenancy.tenant_rows``): the client's
-    page reads it on every opening."""
+    in use, else the shipped one.
+
+    Kept by each app per organisation, framework stamp and language: the client's page, a visit
+    and a goal read it on every opening, and the stamp comes with the organisation, which a
+    request loads with its signed-in user. Every flush that changes the organisation's frameworks
+    renews the stamp (:func:`stamp_changes`), so each app server reads the new one on its next
+    request."""
+    organisation = db.session.get(Organisation, organisation_id)  # no query in a request
+    stamp = organisation.framework_stamp if organisation is not None else None
+    kept = _kept_frameworks()
+    key = (organisation_id, stamp, language)
+    framework = kept.get(key)
+    if framework is None:
+        framework = _read_in_use(organisation_id, language)
+        if len(kept) >= KEPT_FRAMEWORKS:
+            kept.clear()
+        kept[key] = framework
+    return framework
+
+
+KEPT_FRAMEWORKS = 256  # organisations × languages an app keeps a framework for
+
+
+def _kept_frameworks() -> dict[tuple[int, str | None, str], FrameworkText]:
+    return current_app.extensions.setdefault("fieldapp_kept_frameworks", {})
+
+
+def _read_in_use(organisation_id: int, language: str) -> FrameworkText:
+    """One query of columns (see ``tenancy.tenant_rows``)."""
     rows = tenant_rows(_in_use_texts(), organisation_id, {})
     if not rows:
         return shipped_framework(language)
@@ -253,13 +282,10 @@ def rename(actor: User, framework: Framework, name: str) -> None:
 
 def use(actor: User, framework: Framework | None) -> None:
     """Make ``framework`` the one in use (None: the shipped framework)."""
-    db.session.execute(
-        update(Framework)
-        .where(Framework.organisation_id == actor.organisation_id, Framework.in_use.is_(True))
-        .values(in_use=False)
-        .execution_options(synchronize_session="fetch")
-    )
-    db.session.flush()
+    in_use = db.session.scalars(_own_in_use_statement(), {"organisation_id": actor.organisation_id})
+    for current in in_use:
+        current.in_use = False
+    db.session.flush()  # first: at most one framework is in use at any moment
     if framework is not None:
         framework.in_use = True
     audit.record(
@@ -276,3 +302,31 @@ def _changed(actor: User, framework: Framework) -> None:
         target=framework,
     )
     db.session.flush()
+
+
+def stamp_changes(session_class: type[Session]) -> None:
+    """Renew an organisation's framework stamp in each flush of ``session_class``'s sessions that
+    adds, changes or removes one of its frameworks or competences: whoever writes them (the
+    editor's services, an import, a test), the stamp follows the rows, and every app server reads
+    the framework in use again (see :func:`framework_in_use`)."""
+    if not event.contains(session_class, "before_flush", _renew_stamps):
+        event.listen(session_class, "before_flush", _renew_stamps)
+
+
+def _renew_stamps(session: Session, _context: Any, _instances: Any) -> None:
+    changed = {
+        _organisation_of(item)
+        for item in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(item, Framework | Competence)
+        and (item not in session.dirty or session.is_modified(item))
+    }
+    for organisation_id in changed - {None}:
+        organisation = session.get(Organisation, organisation_id)
+        if organisation is not None:
+            organisation.renew_framework_stamp()
+
+
+def _organisation_of(item: Framework | Competence) -> int | None:
+    if item.organisation_id is None and isinstance(item, Competence) and item.framework:
+        return item.framework.organisation_id
+    return item.organisation_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import Integer, String, UniqueConstraint
@@ -24,9 +25,18 @@ class Organisation(db.Model):
     # Fewest answers a colleague or network group needs before the feedback report shows it.
     feedback_threshold: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # Renewed by every change of the organisation's competence frameworks: an app server keeps
+    # the framework in use by it (``feedback.frameworks.framework_in_use``). Random, so that an
+    # organisation made after another one's removal never takes a stamp that was kept.
+    framework_stamp: Mapped[str] = mapped_column(
+        String(16), default=lambda: secrets.token_hex(8), server_default=""
+    )
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
+
+    def renew_framework_stamp(self) -> None:
+        self.framework_stamp = secrets.token_hex(8)
 
 
 class Team(TenantScoped, db.Model):
