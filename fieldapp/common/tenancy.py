@@ -132,9 +132,7 @@ def tenant_rows(
     The session is flushed first, as its own queries do (``autoflush``)."""
     from fieldapp.extensions import db
 
-    tenant_id = current_tenant()
-    if tenant_id is not None and organisation_id != tenant_id:
-        raise CrossTenantRead(f"organisation {organisation_id} read while acting for {tenant_id}")
+    refuse_other_tenant(organisation_id)
     _check_criteria(statement)
     session = db.session()
     if session.autoflush:
@@ -142,6 +140,15 @@ def tenant_rows(
     return (
         session.connection().execute(statement, values | {TENANT_PARAMETER: organisation_id}).all()
     )
+
+
+def refuse_other_tenant(organisation_id: int) -> None:
+    """Raise :class:`CrossTenantRead` when a tenant is active and it is not ``organisation_id``:
+    for what is read by organisation without the ORM's criteria (:func:`tenant_rows`, what an app
+    keeps per organisation)."""
+    tenant_id = current_tenant()
+    if tenant_id is not None and organisation_id != tenant_id:
+        raise CrossTenantRead(f"organisation {organisation_id} read while acting for {tenant_id}")
 
 
 _CHECKED: weakref.WeakSet[Any] = weakref.WeakSet()

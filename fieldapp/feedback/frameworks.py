@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.tenancy import of_tenant, tenant_rows
+from fieldapp.common.tenancy import of_tenant, refuse_other_tenant, tenant_rows
 from fieldapp.extensions import db
 from fieldapp.feedback import shipped
 from fieldapp.feedback.models import Competence, Framework
@@ -99,6 +99,7 @@ def framework_in_use(organisation_id: int, language: str) -> FrameworkText:
     request loads with its signed-in user. Every flush that changes the organisation's frameworks
     renews the stamp (:func:`stamp_changes`), so each app server reads the new one on its next
     request."""
+    refuse_other_tenant(organisation_id)
     organisation = db.session.get(Organisation, organisation_id)  # no query in a request
     stamp = organisation.framework_stamp if organisation is not None else None
     kept = _kept_frameworks()

@@ -4,6 +4,7 @@ change of the organisation's frameworks."""
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -11,7 +12,9 @@ from sqlalchemy import select
 from bench.measure import counting_queries
 from fieldapp import create_app
 from fieldapp.auth.roles import Role
+from fieldapp.common.tenancy import CrossTenantRead, activate_tenant
 from fieldapp.extensions import db as _db
+from fieldapp.feedback import frameworks
 from fieldapp.feedback.models import Framework
 from tests.conftest import IsolatedClient, base_config
 from tests.factories import DEFAULT_PASSWORD
@@ -42,6 +45,17 @@ def test_a_clients_file_reads_the_framework_in_use_once(app, make, db):
 
     assert any("FROM framework" in statement for statement in first)
     assert not any("FROM framework" in statement for statement in again)
+
+
+def test_a_kept_framework_is_given_to_its_own_organisation_only(app, make, db):
+    ours, theirs = make.organisation(), make.organisation()
+    db.session.commit()
+    with app.test_request_context():
+        frameworks.framework_in_use(theirs.id, "en")  # kept, read by the system (no tenant)
+        activate_tenant(ours.id)
+        assert frameworks.framework_in_use(ours.id, "en").id is None
+        with pytest.raises(CrossTenantRead):
+            frameworks.framework_in_use(theirs.id, "en")
 
 
 def test_every_app_server_shows_what_an_administrator_changed_through_another(
