@@ -27,6 +27,7 @@ from fieldapp.common import (
     errors,
     log_lines,
     log_redaction,
+    postgres_cursor,
     request_ids,
     security,
     static_files,
@@ -97,7 +98,11 @@ def _finish_config(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create_secret(instance)
     url = app.config.get("SQLALCHEMY_DATABASE_URI") or f"sqlite:///{instance / 'fieldapp.sqlite3'}"
-    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    app.config["SQLALCHEMY_DATABASE_URI"] = url = normalise_database_url(url)
+    if extra := postgres_cursor.connect_args(url):
+        options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+        connect_args = {**extra, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
 
 
 def _init_extensions(app: Flask) -> None:
