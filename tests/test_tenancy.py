@@ -402,7 +402,10 @@ def test_new_records_are_stamped_with_the_active_organisation(app, make, db):
 
 
 def test_malformed_record_ids_are_404(client, auth, make):
-    make.user(role=Role.ADMIN, email="admin@example.org")
+    admin = make.user(role=Role.ADMIN, email="admin@example.org")
     auth.login("admin@example.org")
+    assert client.get(f"/admin/users/{admin.id}").status_code == 200
     assert client.get("/admin/users/abc").status_code == 404
     assert client.get("/admin/users/99999999999999999999").status_code == 404
+    assert client.get(f"/admin/users/0{admin.id}").status_code == 404  # one address per record
+    assert client.get("/admin/users/0").status_code == 404

@@ -15,7 +15,10 @@ KEPT_TEXT = 100  # a longer value (a `next` path, a search) is url_for's: it is 
 
 
 class IdConverter(IntegerConverter):
-    """``<id:name>``: a positive record id that fits the database's integer column."""
+    """``<id:name>``: a positive record id that fits the database's integer column, written as
+    url_for writes it: ``/clients/05`` is no other address of the file ``/clients/5``."""
+
+    regex = r"[1-9]\d*"
 
     def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
         super().__init__(url_map, min=1, max=MAX_ID)
