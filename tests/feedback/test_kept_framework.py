@@ -15,7 +15,7 @@ from fieldapp.auth.roles import Role
 from fieldapp.common.tenancy import CrossTenantRead, activate_tenant
 from fieldapp.extensions import db as _db
 from fieldapp.feedback import frameworks
-from fieldapp.feedback.models import Framework
+from fieldapp.feedback.models import Competence, Framework
 from tests.conftest import IsolatedClient, base_config
 from tests.factories import DEFAULT_PASSWORD
 
@@ -101,3 +101,38 @@ def test_every_app_server_shows_what_an_administrator_changed_through_another(
     assert "Teamwork" in page
     with other_server.app_context():
         _db.engine.dispose()
+
+
+def own_framework_in_use(organisation_id: int) -> Framework:
+    framework = Framework(organisation_id=organisation_id, name="Own", in_use=True)
+    framework.competences = [
+        Competence(
+            organisation_id=organisation_id,
+            key="on-time",
+            position=0,
+            label={"nl": "Stipt", "en": "On time"},
+            description={},
+        )
+    ]
+    return framework
+
+
+def test_a_change_not_yet_flushed_is_in_the_framework_in_use(app, make, db):
+    """As before the framework was kept: its query flushed the session first (autoflush)."""
+    organisation = make.organisation()
+    with app.test_request_context():
+        assert frameworks.framework_in_use(organisation.id, "en").id is None  # kept
+        db.session.add(own_framework_in_use(organisation.id))
+        assert frameworks.framework_in_use(organisation.id, "en").name == "Own"
+
+
+def test_a_framework_rolled_back_is_never_kept_for_the_organisation(app, make, db):
+    """A framework read with a change that is then rolled back is not given afterwards under the
+    stamp the organisation still has."""
+    organisation = make.organisation()
+    with app.test_request_context():
+        db.session.add(own_framework_in_use(organisation.id))
+        assert frameworks.framework_in_use(organisation.id, "en").name == "Own"
+        db.session.rollback()
+    with app.test_request_context():
+        assert frameworks.framework_in_use(organisation.id, "en").id is None
