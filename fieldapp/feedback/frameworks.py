@@ -100,7 +100,13 @@ def framework_in_use(organisation_id: int, language: str) -> FrameworkText:
     renews the stamp (:func:`stamp_changes`), so each app server reads the new one on its next
     request."""
     refuse_other_tenant(organisation_id)
-    organisation = db.session.get(Organisation, organisation_id)  # no query in a request
+    session = db.session()
+    if session.autoflush:
+        # First, as the query did before the framework was kept: a pending change of a framework
+        # renews the stamp now, so that neither the kept framework of the stamp before it is
+        # given, nor what is read with the change kept under that stamp (a rollback keeps it).
+        session.flush()
+    organisation = session.get(Organisation, organisation_id)  # no query in a request
     stamp = organisation.framework_stamp if organisation is not None else None
     kept = _kept_frameworks()
     key = (organisation_id, stamp, language)
