@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import struct
+import threading
+
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from fieldapp.common import connection_check
 from fieldapp.extensions import db as _db
@@ -75,3 +81,81 @@ def test_sqlite_connections_are_not_checked(tmp_path):
     connection_check.install(engine)
     assert not event.contains(engine, "checkout", connection_check._refuse_if_closed)
     engine.dispose()
+
+
+class SilentNetwork:
+    """A loopback relay to the database server that can lose its connections without a word, as a
+    NAT, a firewall or a load balancer does when it forgets an idle connection: nothing reaches the
+    client then, and the next packet it sends is answered by a reset."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self._upstream = (host, port)
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._pairs: list[tuple[socket.socket, socket.socket, threading.Event]] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self._upstream)
+            forgotten = threading.Event()
+            self._pairs.append((client, server, forgotten))
+            threading.Thread(target=self._to_server, args=(client, server, forgotten)).start()
+            threading.Thread(target=self._to_client, args=(server, client, forgotten)).start()
+
+    def _to_server(self, client: socket.socket, server: socket.socket, forgotten: threading.Event):
+        while data := _received(client):
+            if forgotten.is_set():
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                break
+            server.sendall(data)
+        client.close()
+        server.close()
+
+    def _to_client(self, server: socket.socket, client: socket.socket, forgotten: threading.Event):
+        while (data := _received(server)) and not forgotten.is_set():
+            client.sendall(data)
+
+    def forget_connections(self) -> None:
+        for _client, _server, forgotten in self._pairs:
+            forgotten.set()
+
+    def close(self) -> None:
+        self._listener.close()
+        for client, server, forgotten in self._pairs:
+            forgotten.set()
+            for end in (client, server):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+
+def _received(end: socket.socket) -> bytes:
+    try:
+        return end.recv(65536)
+    except OSError:
+        return b""
+
+
+@on_postgresql
+def test_a_connection_a_middlebox_forgot_is_replaced_as_pre_ping_did():
+    """The server still holds the connection, but the network between forgot it: the socket has
+    nothing to read, and the first statement is answered by a reset. ``pool_pre_ping`` found that
+    out with its ``SELECT 1`` and opened a new connection before the page used it."""
+    url = make_url(normalise_database_url(POSTGRES_URL or ""))
+    network = SilentNetwork(url.host or "127.0.0.1", url.port or 5432)
+    engine = create_engine(url.set(host="127.0.0.1", port=network.port), pool_size=1)
+    connection_check.install(engine)
+    try:
+        with engine.connect() as connection:
+            first = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        network.forget_connections()
+        with engine.connect() as connection:
+            again = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        assert again != first
+    finally:
+        engine.dispose()
+        network.close()
