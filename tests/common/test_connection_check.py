@@ -104,8 +104,12 @@ class SilentNetwork:
             server = socket.create_connection(self._upstream)
             forgotten = threading.Event()
             self._pairs.append((client, server, forgotten))
-            threading.Thread(target=self._to_server, args=(client, server, forgotten)).start()
-            threading.Thread(target=self._to_client, args=(server, client, forgotten)).start()
+            threading.Thread(
+                target=self._to_server, args=(client, server, forgotten), daemon=True
+            ).start()
+            threading.Thread(
+                target=self._to_client, args=(server, client, forgotten), daemon=True
+            ).start()
 
     def _to_server(self, client: socket.socket, server: socket.socket, forgotten: threading.Event):
         while data := _received(client):
@@ -141,7 +145,7 @@ def _received(end: socket.socket) -> bytes:
 
 
 @on_postgresql
-def test_a_connection_a_middlebox_forgot_is_replaced_as_pre_ping_did():
+def test_a_connection_a_middlebox_forgot_is_replaced_as_pre_ping_did(monkeypatch):
     """The server still holds the connection, but the network between forgot it: the socket has
     nothing to read, and the first statement is answered by a reset. ``pool_pre_ping`` found that
     out with its ``SELECT 1`` and opened a new connection before the page used it."""
@@ -149,6 +153,7 @@ def test_a_connection_a_middlebox_forgot_is_replaced_as_pre_ping_did():
     network = SilentNetwork(url.host or "127.0.0.1", url.port or 5432)
     engine = create_engine(url.set(host="127.0.0.1", port=network.port), pool_size=1)
     connection_check.install(engine)
+    monkeypatch.setattr(connection_check, "PING_AFTER_IDLE_SECONDS", 0.0)  # idle long enough
     try:
         with engine.connect() as connection:
             first = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
@@ -159,3 +164,27 @@ def test_a_connection_a_middlebox_forgot_is_replaced_as_pre_ping_did():
     finally:
         engine.dispose()
         network.close()
+
+
+@on_postgresql
+def test_a_connection_back_from_a_recent_page_is_not_asked_select_1(app, monkeypatch):
+    """Only a connection that sat in the pool for a while costs a round trip."""
+    asked: list[str] = []
+    with app.app_context():
+        _db.engine.dispose()
+        with _db.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        raw = _db.engine.raw_connection()
+        monkeypatch.setattr(
+            type(raw.driver_connection), "execute", lambda *a, **k: asked.append(a[1])
+        )
+        raw.close()
+        with _db.engine.connect():
+            pass
+        assert asked == []
+        monkeypatch.setattr(connection_check, "PING_AFTER_IDLE_SECONDS", 0.0)
+        with _db.engine.connect():
+            pass
+        assert asked == ["SELECT 1"]
+        monkeypatch.undo()
+        _db.engine.dispose()
