@@ -55,9 +55,21 @@ def _refuse_if_closed(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     checked_in = record.info.pop(_CHECKED_IN, None)
     if checked_in is not None and clock.monotonic() - checked_in >= PING_AFTER_IDLE_SECONDS:
         try:
-            dbapi_connection.execute("SELECT 1")
+            _ping(dbapi_connection)
         except psycopg.Error as error:
             raise DisconnectionError("the connection was lost while idle") from error
+
+
+def _ping(connection: psycopg.Connection) -> None:
+    """``SELECT 1`` outside a transaction, as SQLAlchemy's own ping: the connection is handed over
+    idle, so that a page may still make it autocommit."""
+    autocommit = connection.autocommit
+    connection.autocommit = True
+    try:
+        connection.execute("SELECT 1").close()
+    finally:
+        if not connection.closed:
+            connection.autocommit = autocommit
 
 
 def _has_something_to_read(socket: int) -> bool:

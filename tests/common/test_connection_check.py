@@ -175,9 +175,14 @@ def test_a_connection_back_from_a_recent_page_is_not_asked_select_1(app, monkeyp
         with _db.engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
         raw = _db.engine.raw_connection()
-        monkeypatch.setattr(
-            type(raw.driver_connection), "execute", lambda *a, **k: asked.append(a[1])
-        )
+        connection_class = type(raw.driver_connection)
+        execute = connection_class.execute
+
+        def noted(connection, query, *args, **kwargs):
+            asked.append(query)
+            return execute(connection, query, *args, **kwargs)
+
+        monkeypatch.setattr(connection_class, "execute", noted)
         raw.close()
         with _db.engine.connect():
             pass
@@ -188,3 +193,20 @@ def test_a_connection_back_from_a_recent_page_is_not_asked_select_1(app, monkeyp
         assert asked == ["SELECT 1"]
         monkeypatch.undo()
         _db.engine.dispose()
+
+
+@on_postgresql
+def test_a_pinged_connection_is_handed_over_outside_a_transaction(monkeypatch):
+    """As SQLAlchemy's ``pool_pre_ping`` hands it over: a page can still make it autocommit."""
+    engine = create_engine(normalise_database_url(POSTGRES_URL or ""), pool_size=1)
+    connection_check.install(engine)
+    monkeypatch.setattr(connection_check, "PING_AFTER_IDLE_SECONDS", 0.0)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        with engine.connect() as connection:
+            assert connection.connection.dbapi_connection.info.transaction_status == 0  # idle
+            autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+            assert autocommit.exec_driver_sql("SELECT 1").scalar_one() == 1
+    finally:
+        engine.dispose()
