@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import literal, select, text
 
 from fieldapp.common import postgres_cursor
 from fieldapp.extensions import db as _db
@@ -62,3 +62,23 @@ def test_other_databases_are_connected_as_before():
     assert postgres_cursor.connect_args("postgresql+psycopg://db/fieldapp") == {
         "cursor_factory": postgres_cursor.Cursor
     }
+
+
+def test_a_statement_run_again_makes_no_columns(app, monkeypatch):
+    """The point of the cursor: SQLAlchemy reads the columns of a statement (not a text) the first
+    time it compiles it only, and psycopg's Column objects are then not made again."""
+    made: list[int] = []
+
+    class CountedColumn(postgres_cursor.Column):
+        def __init__(self, *args, **kwargs) -> None:
+            made.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(postgres_cursor, "Column", CountedColumn)
+    statement = select(literal(1).label("number"), literal("again").label("counted"))
+    with app.app_context(), _db.engine.connect() as connection:
+        assert list(connection.execute(statement).keys()) == ["number", "counted"]
+        first = len(made)
+        assert connection.execute(statement).one().counted == "again"
+    assert first == 2
+    assert len(made) == first
