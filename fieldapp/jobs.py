@@ -7,9 +7,10 @@ APScheduler runs here and nowhere else: web workers never run jobs. The database
 (reminder rows, queued mail rows), so the jobs are only "send the reminders that are due" and
 "queue the reset links asked for" every half minute, "send queued e-mail" every minute, "plan
 every file again" at night, which picks up rule changes and anything planned before a deploy, and
-the nightly retention sweep (files past their organisation's retention period are anonymised, and
-spreadsheet uploads nobody confirmed are dropped), and each morning the e-mail that reminds floor
-supervisors of the month's pulse (due links not reminded this month, each claimed once).
+the nightly retention sweep (files past their organisation's retention period are anonymised,
+spreadsheet uploads nobody confirmed are dropped, the records of ended sign-ins are deleted), and
+each morning the e-mail that reminds floor supervisors of the month's pulse (due links not
+reminded this month, each claimed once).
 Should a second scheduler run by mistake, the claims of the dispatcher and of the mail pass keep
 every reminder and every e-mail single; one killed mid-pass sends at most one chunk of reminders
 (``dispatcher.IN_FLIGHT``) and one e-mail again, once their leases have run out. Each pass of a
@@ -31,6 +32,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from fieldapp.auth import services as auth_services
+from fieldapp.auth import sessions
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
@@ -81,11 +83,14 @@ def plan_everything() -> None:
 def sweep_retention() -> None:
     count = anonymise_expired(today())
     uploads = imports.forget_expired()
+    sign_ins = sessions.forget_ended(now_utc())
     db.session.commit()
     if count:
         log.info("retention: anonymised %d client file(s)", count)
     if uploads:
         log.info("retention: dropped %d unconfirmed spreadsheet upload(s)", uploads)
+    if sign_ins:
+        log.info("retention: forgot %d ended sign-in(s)", sign_ins)
 
 
 def send_requested_resets() -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Select, bindparam, select
+from flask import current_app
+from sqlalchemy import Select, bindparam, delete, or_, select
 from sqlalchemy.orm import joinedload
 
 from fieldapp.audit import services as audit
@@ -108,10 +109,35 @@ def load_session_user(key: str) -> User | None:
     if record is None or not record.user.active:
         return None
     now = now_utc()
+    if now - record.created_at >= longest_sign_in():
+        record.ended_at = now
+        db.session.commit()
+        return None
     if now - record.last_seen_at >= SEEN_EVERY:
         record.last_seen_at = now
         db.session.commit()
     return _attach(record.user, key, record)
+
+
+def longest_sign_in() -> timedelta:
+    """How long a sign-in lasts however often it is used: as long as "keep me signed in" does
+    (``FIELDAPP_REMEMBER_DAYS``). A session cookie renewed by use, or a copy of it, does not
+    outlive it."""
+    return current_app.config["REMEMBER_COOKIE_DURATION"]
+
+
+def forget_ended(now: datetime) -> int:
+    """Delete the records of sign-ins that ended or outlived :func:`longest_sign_in`; returns how
+    many. Nothing shows them (the devices list shows open ones, the audit log the sign-ins and
+    sign-outs), and each names a person's device and when it was used."""
+    result = db.session.execute(
+        delete(UserSession).where(
+            or_(
+                UserSession.ended_at.is_not(None), UserSession.created_at <= now - longest_sign_in()
+            )
+        )
+    )
+    return result.rowcount
 
 
 def open_sessions(user: User) -> list[UserSession]:

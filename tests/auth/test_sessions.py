@@ -321,3 +321,44 @@ def test_signing_out_also_forgets_keep_me_signed_in(app, make):
     assert forgotten.startswith("remember_token=;")
     assert device.get_cookie("remember_token") is None
     assert device.get("/").status_code == 302
+
+
+def test_a_sign_in_lasts_no_longer_than_keep_me_signed_in_however_often_it_is_used(
+    app, make, db, clock
+):
+    """Used every few hours, a session's cookie is renewed again and again: the sign-in still
+    ends when "keep me signed in" would have (FIELDAPP_REMEMBER_DAYS), and the person signs in
+    again."""
+    make.user(email=EMAIL)
+    phone = signed_in(app, remember="y")
+    longest = app.config["REMEMBER_COOKIE_DURATION"]
+    used_for = timedelta(0)
+    while used_for + timedelta(hours=9) < longest:
+        clock.shift(timedelta(hours=9))
+        used_for += timedelta(hours=9)
+        assert works(phone)
+    clock.shift(longest - used_for)
+    assert not works(phone)
+    assert open_sessions(db) == []
+    assert signed_in(app).get("/").status_code == 200
+
+
+def test_the_nightly_sweep_forgets_ended_and_outlived_sign_ins(app, make, db, clock):
+    from fieldapp import jobs
+
+    make.user(email=EMAIL)
+    make.user(email="other@example.org")
+    outlived = signed_in(app, email="other@example.org")
+    clock.shift(app.config["REMEMBER_COOKIE_DURATION"])
+    signed_out = signed_in(app, agent=LAPTOP)
+    signed_out.post("/logout")
+    phone = signed_in(app)
+
+    jobs.in_app(app, jobs.sweep_retention)()
+
+    db.session.rollback()
+    (kept,) = db.session.scalars(select(UserSession)).all()
+    assert kept.device == device_label(PHONE)
+    assert kept.ended_at is None
+    assert works(phone)
+    assert not works(outlived)
