@@ -6,6 +6,8 @@ from wtforms import StringField, TextAreaField
 
 from fieldapp.common.forms import required, short_text, strip
 from fieldapp.feedback.frameworks import LANGUAGES, MAX_DESCRIPTION, MAX_LABEL
+from fieldapp.i18n import LANGUAGES as STAFF_LANGUAGES
+from fieldapp.i18n import RATER_LANGUAGES, direction
 
 
 class FrameworkNameForm(FlaskForm):
@@ -13,7 +15,9 @@ class FrameworkNameForm(FlaskForm):
 
 
 class CompetenceForm(FlaskForm):
-    """A competence's label and observable description in Dutch, French and English."""
+    """A competence's label and observable description in every language raters read: Dutch,
+    French and English, then each language with a catalog of its own (see ``fieldapp.i18n``),
+    written in its own direction. Their fields are added below the class."""
 
     label_nl = StringField(_l("Label (Dutch)"), validators=[required, short_text(MAX_LABEL)])
     label_fr = StringField(_l("Label (French)"), validators=[short_text(MAX_LABEL)])
@@ -37,3 +41,26 @@ class CompetenceForm(FlaskForm):
         for code in LANGUAGES:
             self[f"label_{code}"].data = label.get(code, "")
             self[f"description_{code}"].data = description.get(code, "")
+
+
+for _code, _name in RATER_LANGUAGES.items():
+    if _code not in STAFF_LANGUAGES:  # nl, fr and en have their fields above
+        _written = {"lang": _code, "dir": direction(_code)}
+        setattr(
+            CompetenceForm,
+            f"label_{_code}",
+            StringField(
+                _l("Label (%(language)s)", language=_name),
+                validators=[short_text(MAX_LABEL)],
+                render_kw=_written,
+            ),
+        )
+        setattr(
+            CompetenceForm,
+            f"description_{_code}",
+            TextAreaField(
+                _l("What you see on the work floor (%(language)s)", language=_name),
+                validators=[short_text(MAX_DESCRIPTION)],
+                render_kw=_written,
+            ),
+        )

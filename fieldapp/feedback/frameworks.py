@@ -24,9 +24,11 @@ from fieldapp.common.tenancy import of_tenant, refuse_other_tenant, tenant_rows
 from fieldapp.extensions import db
 from fieldapp.feedback import shipped
 from fieldapp.feedback.models import Competence, Framework
+from fieldapp.i18n import RATER_LANGUAGES
 from fieldapp.organisation.models import Organisation
 
-LANGUAGES = ("nl", "fr", "en")
+# The languages of a competence's texts that the editor shows: every language raters read.
+LANGUAGES = tuple(RATER_LANGUAGES)
 MAX_COMPETENCES = 20
 MAX_LABEL = 80
 MAX_DESCRIPTION = 300
@@ -229,23 +231,12 @@ def _clean(texts: dict[str, str]) -> dict[str, str]:
     return {code: texts.get(code, "").strip() for code in LANGUAGES if texts.get(code, "").strip()}
 
 
-def _edited(before: dict[str, str], after: dict[str, str]) -> dict[str, str]:
-    """The texts after an edit. The editor shows Dutch, French and English; the texts in other
-    languages raters read (Arabic, Turkish, from the shipped framework) stay while the Dutch one
-    stays the same, and go when it changes: a translation of what it no longer says would mislead
-    (raters then read it in Dutch, see :func:`in_language`)."""
-    cleaned = _clean(after)
-    if before.get("nl") != cleaned.get("nl"):
-        return cleaned
-    return {**{c: t for c, t in before.items() if c not in LANGUAGES}, **cleaned}
-
-
 def edit_competence(
     actor: User, competence: Competence, label: dict[str, str], description: dict[str, str]
 ) -> None:
     _check_texts(label, description)
-    competence.label = _edited(competence.label, label)
-    competence.description = _edited(competence.description, description)
+    competence.label = _clean(label)
+    competence.description = _clean(description)
     _changed(actor, competence.framework)
 
 
