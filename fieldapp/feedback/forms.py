@@ -44,23 +44,17 @@ class CompetenceForm(FlaskForm):
 
 
 for _code, _name in RATER_LANGUAGES.items():
-    if _code not in STAFF_LANGUAGES:  # nl, fr and en have their fields above
-        _written = {"lang": _code, "dir": direction(_code)}
-        setattr(
-            CompetenceForm,
-            f"label_{_code}",
-            StringField(
-                _l("Label (%(language)s)", language=_name),
-                validators=[short_text(MAX_LABEL)],
-                render_kw=_written,
-            ),
-        )
-        setattr(
-            CompetenceForm,
-            f"description_{_code}",
-            TextAreaField(
-                _l("What you see on the work floor (%(language)s)", language=_name),
-                validators=[short_text(MAX_DESCRIPTION)],
-                render_kw=_written,
-            ),
-        )
+    if _code in STAFF_LANGUAGES:  # nl, fr and en have their fields above
+        continue
+    _written = {"lang": _code, "dir": direction(_code)}
+    for _field, _kind, _text, _longest in (
+        ("label", StringField, _l("Label (%(language)s)", language=_name), MAX_LABEL),
+        (
+            "description",
+            TextAreaField,
+            _l("What you see on the work floor (%(language)s)", language=_name),
+            MAX_DESCRIPTION,
+        ),
+    ):
+        _unbound = _kind(_text, validators=[short_text(_longest)], render_kw=_written)
+        setattr(CompetenceForm, f"{_field}_{_code}", _unbound)
