@@ -102,6 +102,8 @@ def test_copy_adapt_and_put_a_framework_in_use(client, db, admin):
         ({"label_fr": "Sans néerlandais"}, "This field is required."),
         ({"label_nl": "x" * 81}, "at most 80"),
         ({"label_nl": "Goed", "description_en": "y" * 301}, "at most 300"),
+        ({"label_nl": "Goed", "label_ar": "ج" * 81}, "at most 80"),
+        ({"label_nl": "Goed", "description_tr": "ş" * 301}, "at most 300"),
     ],
 )
 def test_bad_competences_get_a_message(client, db, admin, texts, message):
