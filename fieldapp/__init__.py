@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from fieldapp import templating
+from fieldapp.auth import sessions
 from fieldapp.common import (
     access,
     connection_check,
@@ -41,6 +42,7 @@ from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, RATER_LANGUAGES, catalog,
 from fieldapp.i18n.locale import select_locale
 from fieldapp.instance import normalise_database_url, read_or_create_secret
 from fieldapp.reminders import agenda as reminder_agenda
+from fieldapp.reminders import centre as reminder_centre
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -126,6 +128,7 @@ def _init_extensions(app: Flask) -> None:
     tenancy.install_tenant_guards(FlaskSession)
     reminder_agenda.subscribe(FlaskSession)
     frameworks.stamp_changes(FlaskSession)
+    sessions.count_with_user(FlaskSession, **{reminder_centre.BELL: reminder_centre.due_with_user})
 
 
 def _init_login(app: Flask) -> None:

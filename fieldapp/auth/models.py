@@ -40,6 +40,9 @@ class User(TenantScoped, db.Model):
     # carry, the record is its UserSession (see auth/sessions.py).
     session_key = None
     session_record = None
+    # The figures counted with the user when this request loaded them (a dict, see
+    # sessions.count_with_user).
+    figures = None
 
     # Flask-Login protocol
     @property

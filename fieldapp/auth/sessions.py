@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, delete, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Select, bindparam, delete, event, or_, select
+from sqlalchemy.orm import ORMExecuteState, Session, joinedload
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User, UserSession
+from fieldapp.common.dates import today
 from fieldapp.common.requests import user_agent
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
@@ -64,9 +67,12 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _attach(user: User, key: str, record: UserSession) -> User:
+def _attach(
+    user: User, key: str, record: UserSession, figures: dict[str, int] | None = None
+) -> User:
     user.session_key = key
     user.session_record = record
+    user.figures = figures or {}
     return user
 
 
@@ -86,12 +92,55 @@ def open_session(user: User) -> str:
     return key
 
 
+# Figures of the signed-in person that every page shows (the bell's number), counted in the query
+# that loads them from their session: asked apart, each cost every page a round trip of its own.
+# The package a figure belongs to gives it (see ``count_with_user``).
+_FIGURES: dict[str, Callable[[], ColumnElement[int]]] = {}
+_WROTE = "fieldapp_wrote"  # in a session's info: it has written since it was opened
+
+
+def count_with_user(
+    session_class: type[Session], **figures: Callable[[], ColumnElement[int]]
+) -> None:
+    """Count each of ``figures`` (its name, and a function that builds its scalar subquery) in the
+    query that loads the signed-in user, from now on; :func:`figure_of` reads it. A subquery
+    compares with ``UserSession.user_id`` and ``UserSession.organisation_id``, and may use the
+    parameters ``now`` and ``today``. Idempotent. What a request writes after the user is loaded
+    is not in those figures: ``session_class`` notes each write (:func:`figure_of`)."""
+    if any(_FIGURES.get(name) is not figure for name, figure in figures.items()):
+        _FIGURES.update(figures)
+        _open_session_by_key.cache_clear()
+    if not event.contains(session_class, "after_flush", _note_flush):
+        event.listen(session_class, "after_flush", _note_flush)
+        event.listen(session_class, "do_orm_execute", _note_statement)
+
+
+def figure_of(user: User, name: str) -> int | None:
+    """The figure ``name`` counted when this request loaded ``user``; None when it was not, or
+    when the request has written since (a flush, or an INSERT, UPDATE or DELETE through the
+    session) or holds changes not flushed yet: the caller counts it then, as it stands now."""
+    session = db.session()
+    if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
+        return None
+    return (user.figures or {}).get(name)
+
+
+def _note_flush(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
 @cache
 def _open_session_by_key() -> Select:
-    """The open session with the hash ``key_hash``, and its user in the same query. Built once:
-    every signed-in request runs it, and building it cost more than running it."""
+    """The open session with the hash ``key_hash``, its user and the figures counted with them,
+    in one query. Built once: every signed-in request runs it, and building it cost more than
+    running it."""
     return (
-        select(UserSession)
+        select(UserSession, *(figure().label(name) for name, figure in _FIGURES.items()))
         .options(joinedload(UserSession.user))
         .where(UserSession.key_hash == bindparam("key_hash"), UserSession.ended_at.is_(None))
         .execution_options(all_tenants=True)
@@ -105,10 +154,12 @@ def load_session_user(key: str) -> User | None:
     """
     if not key or len(key) > _MAX_KEY_LENGTH:
         return None
-    record = db.session.scalars(_open_session_by_key(), {"key_hash": _hash(key)}).first()
-    if record is None or not record.user.active:
-        return None
     now = now_utc()
+    values = {"key_hash": _hash(key), "now": now, "today": today()}
+    row = db.session.execute(_open_session_by_key(), values).first()
+    if row is None or not row[0].user.active:
+        return None
+    record = row[0]
     if now - record.created_at >= longest_sign_in():
         record.ended_at = now
         db.session.commit()
@@ -116,7 +167,7 @@ def load_session_user(key: str) -> User | None:
     if now - record.last_seen_at >= SEEN_EVERY:
         record.last_seen_at = now
         db.session.commit()
-    return _attach(record.user, key, record)
+    return _attach(record.user, key, record, dict(zip(_FIGURES, row[1:], strict=True)))
 
 
 def longest_sign_in() -> timedelta:

@@ -14,9 +14,10 @@ from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import BindParameter, Row, Select, and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Row, ScalarSelect, Select, and_, bindparam, func, or_, select
 
-from fieldapp.auth.models import User
+from fieldapp.auth import sessions
+from fieldapp.auth.models import User, UserSession
 from fieldapp.clients.models import Client
 from fieldapp.common.paging import Page, paged, paginate_built
 from fieldapp.common.rules import RuleBroken
@@ -35,6 +36,7 @@ UPCOMING_DAYS = 14
 # of them all (each with its snooze choices) grew with every one.
 DUE_PER_PAGE = 25
 SNOOZE_CHOICES = ("hour", "tomorrow", "day", "week")  # "day": the morning of its own day
+BELL = "reminders_due"  # the bell's figure, counted with the signed-in user
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,28 @@ def due_count(user: User, today: date, now: datetime) -> int:
     """The bell's number: what is due to ``user`` by ``today`` and not snoozed at ``now``."""
     values = {"user_id": user.id, "today": today, "now": now}
     return tenant_rows(_due_count(), user.organisation_id, values)[0][0] or 0
+
+
+def bell_count(user: User, today: date, now: datetime) -> int:
+    """The bell's number on a page: the one counted when the request loaded the signed-in user
+    (:func:`due_with_user`), or, when the request has written since, :func:`due_count`."""
+    counted = sessions.figure_of(user, BELL)
+    return due_count(user, today, now) if counted is None else counted
+
+
+def due_with_user() -> ScalarSelect[int]:
+    """:func:`due_count` as a subquery of the query that loads the signed-in user from their
+    session (``sessions.count_with_user``): every page shows the bell."""
+    return (
+        select(func.count())
+        .select_from(Reminder)
+        .where(
+            *_open_for(UserSession.user_id, bindparam("now")),
+            Reminder.moment <= bindparam("today"),
+            Reminder.organisation_id == UserSession.organisation_id,
+        )
+        .scalar_subquery()
+    )
 
 
 @cache

@@ -60,7 +60,7 @@ def reminder_badge() -> dict[str, object]:
         user = current_user
         if not user.is_authenticated:
             return 0
-        return centre.due_count(user._get_current_object(), today(), now_utc())
+        return centre.bell_count(user._get_current_object(), today(), now_utc())
 
     return {"reminders_due": reminders_due}
 
