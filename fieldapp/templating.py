@@ -27,16 +27,17 @@ from fieldapp.worksites.models import ContactRole, WorksiteKind
 
 def init_app(app: Flask) -> None:
     decimal = kept(lambda number, format: format_decimal(number, format=format))
+    outcome_label = _label_of(Outcome)
     filters = {
-        "scheme_label": lambda code: Scheme(code).label,
-        "outcome_label": lambda code: Outcome(code).label if code else "—",
-        "phase_label": lambda number: str(PHASES[int(number)]),
-        "worksite_kind_label": lambda code: WorksiteKind(code).label,
-        "contact_role_label": lambda code: ContactRole(code).label,
-        "referral_status_label": lambda code: ReferralStatus(code).label,
-        "contact_kind_label": lambda code: ContactKind(code).label,
-        "goal_actor_label": lambda code: GoalActor(code).label,
-        "goal_status_label": lambda code: GoalStatus(code).label,
+        "scheme_label": _label_of(Scheme),
+        "outcome_label": lambda code: outcome_label(code) if code else "—",
+        "phase_label": _phase_label,
+        "worksite_kind_label": _label_of(WorksiteKind),
+        "contact_role_label": _label_of(ContactRole),
+        "referral_status_label": _label_of(ReferralStatus),
+        "contact_kind_label": _label_of(ContactKind),
+        "goal_actor_label": _label_of(GoalActor),
+        "goal_status_label": _label_of(GoalStatus),
         # One decimal, with the reader's decimal sign: 3,5 in Dutch and French, 3.5 in English.
         "one_decimal": lambda number: decimal(number, "0.0"),
         "signed_decimal": lambda number: decimal(number, "+0.0;-0.0"),
@@ -56,6 +57,29 @@ def init_app(app: Flask) -> None:
         app, static_hooks=static_files.URL_HOOKS, static_fixed=not static_files.watched(app)
     )
     app.extensions[KeptUrls.EXTENSION] = app.jinja_env.globals["url_for"] = urls
+
+
+def _label_of(kind: Callable[[Any], Any]) -> Callable[[Any], str]:
+    """The filter that reads a stored code of ``kind`` as its label in the reader's language. A
+    code this release does not know (written by a later release before a downgrade, or by hand in
+    the database) reads as the code itself: one odd row does not make a whole page fail."""
+
+    def label(code: Any) -> str:
+        try:
+            return str(kind(code).label)
+        except ValueError:
+            return str(code)
+
+    return label
+
+
+def _phase_label(number: Any) -> str:
+    """A phase's label; a value that is no phase of the method reads as itself (see
+    :func:`_label_of`)."""
+    try:
+        return str(PHASES[int(number)])
+    except (KeyError, TypeError, ValueError):
+        return str(number)
 
 
 def _kept_icons(app: Flask) -> Callable[[str], Markup]:

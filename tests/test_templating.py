@@ -1,10 +1,16 @@
-"""Template helpers written in Python for the busiest parts of pages: ``date()``, ``icon()``."""
+"""Template helpers written in Python: ``date()`` and ``icon()`` for the busiest parts of pages, and
+the filters that read stored codes as labels."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import uuid
+from datetime import date, datetime, timedelta
 
 from markupsafe import Markup
+
+from fieldapp.clients.models import TimelineEvent
+from fieldapp.common.time import now_utc
+from fieldapp.contact_moments.models import ContactMoment
 
 
 def test_date_writes_a_time_element_with_the_day_in_the_readers_language_escaped(app):
@@ -34,3 +40,49 @@ def test_an_icon_is_its_macros_drawing_kept_unless_templates_reload(app):
                 assert (icon("bell") is icon("bell")) is not auto_reload
         finally:
             app.jinja_env.auto_reload = reloading
+
+
+def test_every_label_filter_reads_a_code_it_does_not_know_as_the_code(app):
+    """A code this release does not know (a later release wrote it before a downgrade, or
+    someone wrote it in the database) reads as itself; a known one as its label."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        filters = app.jinja_env.filters
+        labels = [name for name in filters if name.endswith("_label")]
+        assert len(labels) == 9
+        for name in labels:
+            assert filters[name]("carrier_pigeon") == "carrier_pigeon", name
+        assert filters["contact_kind_label"]("phone_call") == "Phone call"
+        assert filters["phase_label"](3) == "Placement"
+        for not_a_phase in ("x", 99, -1, None):
+            assert filters["phase_label"](not_a_phase) == str(not_a_phase)
+        assert filters["outcome_label"](None) == "—"
+
+
+def test_a_file_with_codes_this_release_does_not_know_still_opens(client, auth, make, db):
+    world = make.world()
+    organisation, patient = world.organisation.id, world.client.id
+    db.session.add_all(
+        [
+            ContactMoment(
+                organisation_id=organisation,
+                uuid=str(uuid.uuid4()),
+                client_id=patient,
+                kind="carrier_pigeon",
+                happened_at=now_utc() - timedelta(days=1),
+            ),
+            TimelineEvent(
+                organisation_id=organisation,
+                client_id=patient,
+                kind="phase_changed",
+                data={"from": 2, "to": "eight"},
+            ),
+        ]
+    )
+    world.trajectory.scheme = "apprenticeship"
+    db.session.commit()
+    auth.login(world.counsellor.email)
+    page = client.get(f"/clients/{patient}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    for code in ("carrier_pigeon", "2 → eight (eight)", "apprenticeship"):
+        assert code in text
