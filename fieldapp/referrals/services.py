@@ -19,7 +19,7 @@ from fieldapp.common.dates import today
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.extensions import db
-from fieldapp.referrals.models import Referral, ReferralStatus
+from fieldapp.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 
 
 @dataclass(frozen=True)
@@ -93,8 +93,9 @@ class ReferralOnFile(NamedTuple):
     follow_up_on: date | None
 
     @property
-    def status_enum(self) -> ReferralStatus:
-        return ReferralStatus(self.status)
+    def is_open(self) -> bool:
+        """Open, so its follow-up date shows; a status this release does not know is not."""
+        return self.status in OPEN_STATUSES
 
 
 def on_file(client: Client) -> list[ReferralOnFile]:

@@ -211,3 +211,22 @@ def _token_in(page: str) -> str:
 def _tokens_in(html: str) -> list[str]:
     inputs = re.findall(r'<input[^>]*name="csrf_token"[^>]*>', html)
     return [re.search(r'value="([^"]+)"', found)[1] for found in inputs]
+
+
+@pytest.mark.parametrize(
+    ("status", "follow_up_shown"),
+    [("sent", True), ("in_progress", True), ("closed", False), ("declined", False)],
+)
+def test_a_referral_shows_its_follow_up_while_it_is_open(
+    client, auth, make, db, status, follow_up_shown
+):
+    counsellor = make.user()
+    patient = make.client(counsellor=counsellor)
+    referral = make.referral(counsellor, patient)
+    referral.status = status
+    db.session.commit()
+    auth.login(counsellor.email)
+    section = client.get(f"/clients/{patient.id}").get_data(as_text=True)
+    section = section.split('id="referrals-heading"', 1)[1].split("</section>", 1)[0]
+    assert "CAW" in section
+    assert ("follow up" in section) is follow_up_shown
