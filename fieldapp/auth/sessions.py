@@ -117,8 +117,11 @@ def count_with_user(
 
 def figure_of(user: User, name: str) -> int | None:
     """The figure ``name`` counted when this request loaded ``user``; None when it was not, or
-    when the request has written since (a flush, or an INSERT, UPDATE or DELETE through the
-    session) or holds changes not flushed yet: the caller counts it then, as it stands now."""
+    when the request has written since (a flush, or a statement through the session that is not
+    a SELECT: an INSERT, UPDATE or DELETE, a text) or holds changes not flushed yet: the caller
+    counts it then, as it stands now. A write that passes the session by (its ``connection()``'s
+    ``execute``, the legacy ``bulk_*`` methods) is not seen: the tables a figure counts must not
+    be written that way."""
     session = db.session()
     if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
         return None
@@ -130,7 +133,9 @@ def _note_flush(session: Session, _context: Any) -> None:
 
 
 def _note_statement(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
+    # Anything but a SELECT may write: a text ("UPDATE ...") is no INSERT, UPDATE or DELETE to
+    # SQLAlchemy, and a SELECT in a text is rare enough to be counted again for.
+    if not state.is_select:
         state.session.info[_WROTE] = True
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask, render_template_string
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from bench.measure import counting_queries
 from fieldapp.auth import sessions
@@ -77,6 +77,29 @@ def test_the_bell_is_counted_with_the_signed_in_person_in_one_query(app, client,
     assert re.search(r"FROM reminder\b", loading)  # counted in the query that loads the person
 
 
+@pytest.mark.parametrize("page", ["home", "client's file", "caseload", "notifications"])
+def test_pages_that_write_nothing_ask_no_count_of_their_own(app, client, auth, make, db, page):
+    """What a page runs that is not a SELECT (the file's audit of its opening, ...) does not count
+    as a write: the bell keeps the number loaded with the person."""
+    user = make.user()
+    reminders_of_every_kind(make, db, user)
+    patient = make.client(counsellor=user)
+    url = {
+        "home": "/",
+        "client's file": f"/clients/{patient.id}",
+        "caseload": "/clients/",
+        "notifications": "/notifications",
+    }[page]
+    auth.login(user.email)
+    client.get(url)
+    with app.app_context():
+        engine = _db.engine
+    with counting_queries(engine) as statements:
+        shown = client.get(url).get_data(as_text=True)
+    assert BADGE.format(2) in shown
+    assert [s for s in statements if COUNT_OF_REMINDERS.match(s)] == []
+
+
 def test_the_count_loaded_with_the_person_is_the_count_asked_apart(app, make, db):
     user = make.user()
     reminders_of_every_kind(make, db, user)
@@ -107,8 +130,23 @@ def done_by_a_statement(reminder: Reminder) -> None:
     )
 
 
+def done_by_a_text(reminder: Reminder) -> None:
+    """A statement written out: no INSERT, UPDATE or DELETE to SQLAlchemy (``is_update`` is
+    False), but a write all the same."""
+    _db.session.execute(
+        text("UPDATE reminder SET done_at = created_at WHERE id = :id"), {"id": reminder.id}
+    )
+
+
 @pytest.mark.parametrize(
-    "write", [done_and_flushed, done_and_committed, done_not_flushed_yet, done_by_a_statement]
+    "write",
+    [
+        done_and_flushed,
+        done_and_committed,
+        done_not_flushed_yet,
+        done_by_a_statement,
+        done_by_a_text,
+    ],
 )
 def test_a_request_that_wrote_first_counts_again(app, make, db, write: Callable[[Reminder], None]):
     user = make.user()
@@ -143,3 +181,27 @@ def test_a_page_drawn_after_a_write_shows_the_bell_after_it(app, client, auth, m
     auth.login(user.email)
     assert client.get("/test/done-then-draw/0").get_data(as_text=True) == "2"
     assert client.get(f"/test/done-then-draw/{due_id}").get_data(as_text=True) == "1"
+
+
+def done_on_the_connection(reminder: Reminder) -> None:
+    _db.session.connection().execute(
+        update(Reminder).where(Reminder.id == reminder.id).values(done_at=now_utc())
+    )
+
+
+def done_in_bulk(reminder: Reminder) -> None:
+    _db.session.bulk_update_mappings(Reminder, [{"id": reminder.id, "done_at": now_utc()}])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit (sessions.figure_of): a write that passes the session by is not seen; "
+    "no code writes reminders that way",
+)
+@pytest.mark.parametrize("write", [done_on_the_connection, done_in_bulk])
+def test_a_write_past_the_session_is_not_seen(app, make, db, write: Callable[[Reminder], None]):
+    user = make.user()
+    due_id = reminders_of_every_kind(make, db, user).id
+    with request_of(app, signed_in(app, user)) as loaded:
+        write(_db.session.get(Reminder, due_id))
+        assert centre.bell_count(loaded, today(), now_utc()) == 1
