@@ -199,7 +199,7 @@ def done_in_bulk(reminder: Reminder) -> None:
     "no code writes reminders that way",
 )
 @pytest.mark.parametrize("write", [done_on_the_connection, done_in_bulk])
-def test_a_write_past_the_session_is_not_seen(app, make, db, write: Callable[[Reminder], None]):
+def test_a_write_past_the_session_counts_again(app, make, db, write: Callable[[Reminder], None]):
     user = make.user()
     due_id = reminders_of_every_kind(make, db, user).id
     with request_of(app, signed_in(app, user)) as loaded:
