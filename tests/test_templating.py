@@ -78,12 +78,12 @@ def test_a_file_with_codes_this_release_does_not_know_still_opens(client, auth, 
             ),
         ]
     )
-    world.trajectory.scheme = "apprenticeship"
+    world.trajectory.scheme = "pilot_x"
     world.referral.status = "on_hold"
     db.session.commit()
     auth.login(world.counsellor.email)
     page = client.get(f"/clients/{patient}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    for code in ("carrier_pigeon", "2 → eight (eight)", "apprenticeship", "on_hold"):
+    for code in ("carrier_pigeon", "2 → eight (eight)", "pilot_x", "on_hold"):
         assert code in text
