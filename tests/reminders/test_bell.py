@@ -138,6 +138,15 @@ def done_by_a_text(reminder: Reminder) -> None:
     )
 
 
+def bell_after(app: Flask, make: Any, db: Any, write: Callable[[Reminder], None]) -> int:
+    """The bell's number in a request that first does ``write`` to one of two due reminders."""
+    user = make.user()
+    due_id = reminders_of_every_kind(make, db, user).id
+    with request_of(app, signed_in(app, user)) as loaded:
+        write(_db.session.get(Reminder, due_id))
+        return centre.bell_count(loaded, today(), now_utc())
+
+
 @pytest.mark.parametrize(
     "write",
     [
@@ -149,11 +158,7 @@ def done_by_a_text(reminder: Reminder) -> None:
     ],
 )
 def test_a_request_that_wrote_first_counts_again(app, make, db, write: Callable[[Reminder], None]):
-    user = make.user()
-    due_id = reminders_of_every_kind(make, db, user).id
-    with request_of(app, signed_in(app, user)) as loaded:
-        write(_db.session.get(Reminder, due_id))
-        assert centre.bell_count(loaded, today(), now_utc()) == 1
+    assert bell_after(app, make, db, write) == 1
 
 
 def test_a_request_that_wrote_nothing_asks_no_count(app, make, db):
@@ -200,8 +205,4 @@ def done_in_bulk(reminder: Reminder) -> None:
 )
 @pytest.mark.parametrize("write", [done_on_the_connection, done_in_bulk])
 def test_a_write_past_the_session_counts_again(app, make, db, write: Callable[[Reminder], None]):
-    user = make.user()
-    due_id = reminders_of_every_kind(make, db, user).id
-    with request_of(app, signed_in(app, user)) as loaded:
-        write(_db.session.get(Reminder, due_id))
-        assert centre.bell_count(loaded, today(), now_utc()) == 1
+    assert bell_after(app, make, db, write) == 1
