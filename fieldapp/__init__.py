@@ -128,7 +128,7 @@ def _init_extensions(app: Flask) -> None:
     tenancy.install_tenant_guards(FlaskSession)
     reminder_agenda.subscribe(FlaskSession)
     frameworks.stamp_changes(FlaskSession)
-    sessions.count_with_user(FlaskSession, **{reminder_centre.BELL: reminder_centre.due_with_user})
+    sessions.count_with_user(FlaskSession, reminder_centre.BELL, reminder_centre.due_with_user)
 
 
 def _init_login(app: Flask) -> None:

@@ -100,15 +100,15 @@ _WROTE = "fieldapp_wrote"  # in a session's info: it has written since it was op
 
 
 def count_with_user(
-    session_class: type[Session], **figures: Callable[[], ColumnElement[int]]
+    session_class: type[Session], name: str, figure: Callable[[], ColumnElement[int]]
 ) -> None:
-    """Count each of ``figures`` (its name, and a function that builds its scalar subquery) in the
-    query that loads the signed-in user, from now on; :func:`figure_of` reads it. A subquery
-    compares with ``UserSession.user_id`` and ``UserSession.organisation_id``, and may use the
-    parameters ``now`` and ``today``. Idempotent. What a request writes after the user is loaded
-    is not in those figures: ``session_class`` notes each write (:func:`figure_of`)."""
-    if any(_FIGURES.get(name) is not figure for name, figure in figures.items()):
-        _FIGURES.update(figures)
+    """Count ``figure`` (a function that builds its scalar subquery) as ``name`` in the query
+    that loads the signed-in user, from now on; :func:`figure_of` reads it. The subquery compares
+    with ``UserSession.user_id`` and ``UserSession.organisation_id``, and may use the parameters
+    ``now`` and ``today``. Idempotent. What a request writes after the user is loaded is not in the
+    figure: ``session_class`` notes each write (:func:`figure_of`)."""
+    if _FIGURES.get(name) is not figure:
+        _FIGURES[name] = figure
         _open_session_by_key.cache_clear()
     if not event.contains(session_class, "after_flush", _note_flush):
         event.listen(session_class, "after_flush", _note_flush)

@@ -43,18 +43,25 @@ class CompetenceForm(FlaskForm):
             self[f"description_{code}"].data = description.get(code, "")
 
 
-for _code, _name in RATER_LANGUAGES.items():
-    if _code in STAFF_LANGUAGES:  # nl, fr and en have their fields above
-        continue
-    _written = {"lang": _code, "dir": direction(_code)}
-    for _field, _kind, _text, _longest in (
-        ("label", StringField, _l("Label (%(language)s)", language=_name), MAX_LABEL),
-        (
-            "description",
-            TextAreaField,
-            _l("What you see on the work floor (%(language)s)", language=_name),
-            MAX_DESCRIPTION,
-        ),
-    ):
-        _unbound = _kind(_text, validators=[short_text(_longest)], render_kw=_written)
-        setattr(CompetenceForm, f"{_field}_{_code}", _unbound)
+def _add_fields_of_other_rater_languages(form: type[CompetenceForm]) -> None:
+    """A label and a description field for each language raters read beyond nl, fr and en,
+    marked with its language and direction."""
+    for code, name in RATER_LANGUAGES.items():
+        if code in STAFF_LANGUAGES:  # nl, fr and en have their fields in the class
+            continue
+        written = {"lang": code, "dir": direction(code)}
+        label = _l("Label (%(language)s)", language=name)
+        description = _l("What you see on the work floor (%(language)s)", language=name)
+        setattr(
+            form,
+            f"label_{code}",
+            StringField(label, validators=[short_text(MAX_LABEL)], render_kw=written),
+        )
+        setattr(
+            form,
+            f"description_{code}",
+            TextAreaField(description, validators=[short_text(MAX_DESCRIPTION)], render_kw=written),
+        )
+
+
+_add_fields_of_other_rater_languages(CompetenceForm)

@@ -171,8 +171,7 @@ def due_with_user() -> ScalarSelect[int]:
         select(func.count())
         .select_from(Reminder)
         .where(
-            *_open_for(UserSession.user_id, bindparam("now")),
-            Reminder.moment <= bindparam("today"),
+            *_on_the_bell(UserSession.user_id, bindparam("now"), bindparam("today")),
             Reminder.organisation_id == UserSession.organisation_id,
         )
         .scalar_subquery()
@@ -181,17 +180,22 @@ def due_with_user() -> ScalarSelect[int]:
 
 @cache
 def _due_count() -> Select:
-    """Built once with its tenant's criteria: every page with the top bar asks it (see
+    """Built once with its tenant's criteria: a page whose request wrote asks it (see
     ``tenancy.tenant_rows``)."""
     return (
         select(func.count())
         .select_from(Reminder)
         .where(
-            *_open_for(bindparam("user_id"), bindparam("now")),
-            Reminder.moment <= bindparam("today"),
+            *_on_the_bell(bindparam("user_id"), bindparam("now"), bindparam("today")),
             of_tenant(Reminder),
         )
     )
+
+
+def _on_the_bell(user_id: Any, now: Any, today: Any) -> list:
+    """What the bell counts, written once for both ways of counting it: open, not snoozed at
+    ``now``, its day ``today`` or before."""
+    return [*_open_for(user_id, now), Reminder.moment <= today]
 
 
 # What the page shows of a reminder, and needs to order and snooze it: loading whole reminders
