@@ -12,6 +12,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_tim
 from markupsafe import Markup, escape
 
 from fieldapp.common import static_files
+from fieldapp.common.codes import label_of
 from fieldapp.common.forms import hidden_tag, label_tag
 from fieldapp.common.urls import KeptUrls
 from fieldapp.competence_trend.services import drawn as drawn_trend_chart
@@ -60,17 +61,10 @@ def init_app(app: Flask) -> None:
 
 
 def _label_of(kind: Callable[[Any], Any]) -> Callable[[Any], str]:
-    """The filter that reads a stored code of ``kind`` as its label in the reader's language. A
-    code this release does not know (written by a later release before a downgrade, or by hand in
-    the database) reads as the code itself: one odd row does not make a whole page fail."""
+    """The filter that reads a stored code of ``kind`` as its label in the reader's language, or
+    as itself when this release does not know it (see ``common.codes``)."""
 
-    def label(code: Any) -> str:
-        try:
-            return str(kind(code).label)
-        except ValueError:
-            return str(code)
-
-    return label
+    return lambda code: label_of(kind, code)
 
 
 def _phase_label(number: Any) -> str:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from fieldapp.common.codes import label_of
 from fieldapp.common.tenancy import TenantScoped
 from fieldapp.common.time import UTCDateTime, now_utc
 from fieldapp.extensions import db
@@ -102,13 +103,13 @@ class AftercareRecord(TenantScoped, db.Model):
     )
 
     @property
-    def situation_enum(self) -> Situation:
-        return Situation(self.situation)
+    def situation_label(self) -> str:
+        return label_of(Situation, self.situation)
 
     @property
     def sector_label(self) -> str:
-        return Sector(self.sector).label if self.sector else "—"
+        return label_of(Sector, self.sector) if self.sector else "—"
 
     @property
     def contract_label(self) -> str:
-        return ContractKind(self.contract).label if self.contract else "—"
+        return label_of(ContractKind, self.contract) if self.contract else "—"

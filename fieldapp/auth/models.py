@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.auth.roles import Role
+from fieldapp.common.codes import label_of
 from fieldapp.common.tenancy import TenantScoped
 from fieldapp.common.time import UTCDateTime, now_utc
 from fieldapp.extensions import db
@@ -64,6 +65,12 @@ class User(TenantScoped, db.Model):
     @property
     def role_enum(self) -> Role:
         return Role(self.role)
+
+    @property
+    def role_label(self) -> str:
+        """The role as a person reads it; an unknown role reads as itself (and grants nothing:
+        :meth:`has_role` fails on it)."""
+        return label_of(Role, self.role)
 
     def has_role(self, minimum: Role) -> bool:
         return self.role_enum.rank >= minimum.rank

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
+from fieldapp.common.codes import label_of
 from fieldapp.common.tenancy import TenantScoped
 from fieldapp.common.time import UTCDateTime, now_utc
 from fieldapp.extensions import db
@@ -125,7 +126,16 @@ class EvaluationRecord(TenantScoped, db.Model):
 
     @property
     def decision_enum(self) -> Decision | None:
-        return Decision(self.decision) if self.decision else None
+        """None while no decision is chosen, or when this release does not know the stored one:
+        it is then chosen again before the record closes."""
+        try:
+            return Decision(self.decision) if self.decision else None
+        except ValueError:
+            return None
+
+    @property
+    def decision_label(self) -> str:
+        return label_of(Decision, self.decision) if self.decision else "—"
 
     def scores(self) -> dict[str, int | None]:
         return {row.competence_key: row.score for row in self.judgements}

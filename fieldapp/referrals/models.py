@@ -71,5 +71,5 @@ class Referral(TenantScoped, db.Model):
     client: Mapped[Client] = relationship()
 
     @property
-    def status_enum(self) -> ReferralStatus:
-        return ReferralStatus(self.status)
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES

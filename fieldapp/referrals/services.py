@@ -61,7 +61,7 @@ def create(actor: User, client: Client, details: ReferralDetails) -> Referral:
 
 def update(actor: User, referral: Referral, details: ReferralDetails) -> None:
     _check(details)
-    was_open = referral.status_enum.is_open
+    was_open = referral.is_open
     referral.partner = details.partner.strip()
     referral.reason = details.reason.strip()
     referral.status = details.status.value

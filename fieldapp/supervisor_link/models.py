@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fieldapp.common.codes import label_of
 from fieldapp.common.tenancy import TenantScoped
 from fieldapp.common.time import UTCDateTime, now_utc
 from fieldapp.extensions import db
@@ -162,5 +163,5 @@ class SupervisorReport(TenantScoped, db.Model):
     visit: Mapped[Visit | None] = relationship()
 
     @property
-    def kind_enum(self) -> ReportKind:
-        return ReportKind(self.kind)
+    def kind_label(self) -> str:
+        return label_of(ReportKind, self.kind)

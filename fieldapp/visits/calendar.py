@@ -110,8 +110,7 @@ def render(user: User) -> str:
             f"DTEND:{_stamp(visit.ends_at)}",
             f"SUMMARY:{_text(title)}",
             f"URL:{url_for('visits.show', visit_id=visit.id, _external=True)}",
-            "STATUS:"
-            + ("CANCELLED" if visit.status_enum is VisitStatus.CANCELLED else "CONFIRMED"),
+            "STATUS:" + ("CANCELLED" if visit.status == VisitStatus.CANCELLED else "CONFIRMED"),
         ]
         if visit.worksite is not None:
             lines.append(f"LOCATION:{_text(visit.worksite.name)}")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.auth.models import User
 from fieldapp.clients.models import Client
+from fieldapp.common.codes import label_of
 from fieldapp.common.tenancy import TenantScoped
 from fieldapp.common.time import UTCDateTime, now_utc
 from fieldapp.extensions import db
@@ -66,8 +67,12 @@ class Visit(TenantScoped, db.Model):
             return datetime.max.replace(tzinfo=UTC)
 
     @property
-    def status_enum(self) -> VisitStatus:
-        return VisitStatus(self.status)
+    def is_planned(self) -> bool:
+        return self.status == VisitStatus.PLANNED
+
+    @property
+    def status_label(self) -> str:
+        return label_of(VisitStatus, self.status)
 
 
 class CalendarFeed(TenantScoped, db.Model):

@@ -80,7 +80,7 @@ def own_clients(user: User) -> list[Client]:
 
 
 def move(actor: User, visit: Visit, details: VisitPlan) -> None:
-    if visit.status_enum is not VisitStatus.PLANNED:
+    if not visit.is_planned:
         raise RuleBroken(_("Only a planned visit can be moved."))
     _check(details)
     visit.starts_at = local_datetime(details.day, details.at)
@@ -93,7 +93,7 @@ def move(actor: User, visit: Visit, details: VisitPlan) -> None:
 
 def set_status(actor: User, visit: Visit, status: VisitStatus) -> None:
     """Mark a planned visit done or cancelled."""
-    if visit.status_enum is not VisitStatus.PLANNED:
+    if not visit.is_planned:
         raise RuleBroken(_("This visit is no longer planned."))
     visit.status = status.value
     kind = "visit_done" if status is VisitStatus.DONE else "visit_cancelled"

@@ -209,7 +209,7 @@ def edit(visit: Visit) -> ResponseReturnValue:
 @requires(Permission.CHANGE, VISIT)
 def confirm_cancel(visit: Visit) -> ResponseReturnValue:
     """Asks before a planned visit is cancelled (a cancelled visit cannot be planned again)."""
-    if visit.status_enum is not VisitStatus.PLANNED:
+    if not visit.is_planned:
         flash(_("This visit is no longer planned."), "info")
         return redirect(url_for("visits.show", visit_id=visit.id))
     return render_template("visits/cancel.html", visit=visit, action_form=FlaskForm())
@@ -223,7 +223,7 @@ def set_status(visit: Visit, status: str) -> ResponseReturnValue:
     user = acting_user()
     if (
         status == VisitStatus.CANCELLED.value
-        and visit.status_enum is VisitStatus.PLANNED
+        and visit.is_planned
         and request.form.get("confirm") != "yes"
     ):
         return redirect(url_for("visits.confirm_cancel", visit_id=visit.id), code=303)

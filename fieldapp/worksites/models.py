@@ -64,10 +64,6 @@ class Worksite(TenantScoped, db.Model):
         back_populates="worksite", order_by="Contact.name"
     )
 
-    @property
-    def kind_enum(self) -> WorksiteKind:
-        return WorksiteKind(self.kind)
-
 
 class Contact(TenantScoped, db.Model):
     """A person at a worksite: a floor supervisor, a colleague."""
@@ -83,7 +79,3 @@ class Contact(TenantScoped, db.Model):
     language: Mapped[str | None] = mapped_column(String(2))
 
     worksite: Mapped[Worksite] = relationship(back_populates="contacts")
-
-    @property
-    def role_enum(self) -> ContactRole:
-        return ContactRole(self.role)
