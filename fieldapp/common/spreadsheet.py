@@ -12,6 +12,10 @@ A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return i
 by Excel and LibreOffice (``=HYPERLINK(...)`` in a note would become a live link). In a CSV such a
 cell gets a leading apostrophe, as OWASP advises; plain numbers such as ``-0.50`` stay as they are.
 In an XLSX every text is stored as text (never as a formula) and marked with Excel's quote prefix.
+
+A text may hold control characters (a note pasted from a terminal, a bell in a name): valid in the
+database and in a CSV, they cannot be written in an XLSX (its XML has no way to say them). There
+each one reads as U+FFFD, the replacement character, so the reader sees that something was there.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 
 from flask_babel import format_decimal
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -36,6 +41,7 @@ _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 _DECIMALS = "0.00"
 _MAX_WIDTH = 60
 _SHEET_NAME_MAX = 31  # Excel's limit
+UNWRITABLE = "\ufffd"  # what a control character reads as in an XLSX
 
 CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -139,7 +145,7 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
 def _put(target: Any, value: Any) -> Any:
     """Write one typed value; text stays text, even when it starts like a formula."""
     if isinstance(value, str):
-        target.value = value
+        target.value = ILLEGAL_CHARACTERS_RE.sub(UNWRITABLE, value)
         target.data_type = "s"
         target.quotePrefix = value.startswith(_FORMULA_START)
     elif isinstance(value, datetime):
