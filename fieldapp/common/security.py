@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, Response, abort, g, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 
 from fieldapp.common.static_files import import_map_hash
@@ -95,6 +96,21 @@ def reject_control_characters() -> None:
         abort(400, description=str(_l("The text contains characters that cannot be saved.")))
 
 
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that a body nested too deeply to read (``[[[[…]]]]``, a few kilobytes
+    from anyone, even on a public route) is unreadable JSON like any other: Python's decoder
+    raises ``RecursionError`` for it, which ``request.get_json`` does not catch (only
+    ``ValueError``), so every request with such a body answered 500 (the control-character check
+    below reads each JSON body first)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
 def init_app(app: Flask) -> None:
+    app.json = BoundedJSONProvider(app)
     app.before_request(reject_control_characters)
     app.after_request(lambda response: apply_headers(app, response))

@@ -211,3 +211,24 @@ def test_a_line_break_in_a_name_never_reaches_an_e_mail_header(
     headers = as_email(mail, "fieldapp@example.org")
     assert headers["Subject"] == mail.subject
     assert headers["Bcc"] is None
+
+
+NESTED_TOO_DEEPLY = b"[" * 5_000 + b"]" * 5_000  # 10 kB that Python's JSON decoder cannot read
+
+
+@pytest.mark.parametrize("url", ["/login", "/f/no-such-link", "/s/no-such-link/pulse", "/nothing"])
+def test_json_nested_too_deeply_is_refused_anywhere_even_without_an_account(client, url):
+    response = client.post(url, data=NESTED_TOO_DEEPLY, content_type="application/json")
+    assert 400 <= response.status_code < 500
+
+
+def test_a_note_nested_too_deeply_is_refused_with_a_message(client, auth, db, world):
+    auth.login(world.counsellor.email)
+    response = client.post(
+        f"/api/visits/{world.visit.id}/notes",
+        data=NESTED_TOO_DEEPLY,
+        content_type="application/json",
+    )
+    assert response.status_code in (400, 422)
+    assert response.get_json()["message"] == "The note could not be read."
+    assert count(db, NoteRevision) == 0
