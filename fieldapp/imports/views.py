@@ -20,11 +20,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import HiddenField
+from wtforms.validators import Regexp
 
 from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.roles import Role
 from fieldapp.common import spreadsheet
 from fieldapp.common.downloads import download
+from fieldapp.common.urls import MAX_ID
 from fieldapp.extensions import db
 from fieldapp.imports import services, template
 from fieldapp.imports.columns import Kind
@@ -44,7 +46,9 @@ class UploadForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    upload = HiddenField()
+    # ASCII digits only: "²" passes str.isdigit() but not int(), and an id past the database's
+    # integer overflowed SQLite's (both answered 500).
+    upload = HiddenField(validators=[Regexp(r"^[1-9][0-9]{0,9}\Z")])
 
 
 @bp.get("/")
@@ -123,14 +127,17 @@ def _preview_page(plan: Preview, upload: ImportUpload) -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def confirm() -> ResponseReturnValue:
     form = ConfirmForm()
-    if not form.validate_on_submit() or not (form.upload.data or "").isdigit():
+    if not form.validate_on_submit():
         abort(400)
     actor = acting_user()
-    upload = db.session.scalar(
-        select(ImportUpload).where(
-            ImportUpload.id == int(form.upload.data), ImportUpload.user_id == actor.id
+    upload_id = int(form.upload.data)
+    upload = None
+    if upload_id <= MAX_ID:  # a larger id cannot exist
+        upload = db.session.scalar(
+            select(ImportUpload).where(
+                ImportUpload.id == upload_id, ImportUpload.user_id == actor.id
+            )
         )
-    )
     if upload is None or upload.expired:
         return _index(UploadForm(), _("This upload has expired. Upload the file again."))
     try:

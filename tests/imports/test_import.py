@@ -391,6 +391,29 @@ def test_another_administrators_upload_cannot_be_confirmed(client, admin, auth, 
     assert count(db, Client) == 0
 
 
+@pytest.mark.parametrize(
+    ("upload_id", "status"),
+    [
+        ("²", 400),
+        ("١", 400),
+        ("1\n", 400),
+        ("-1", 400),
+        ("99999999999999999999", 400),
+        ("9999999999", 422),
+    ],
+)
+def test_an_upload_id_that_is_not_one_is_refused_and_the_upload_stays(
+    client, admin, db, upload_id, status
+):
+    page = upload(client, full_file()).get_data(as_text=True)
+    response = client.post("/admin/import/confirm", data={"upload": upload_id})
+    assert response.status_code == status
+    if status == 422:
+        assert "expired" in response.get_data(as_text=True)
+    assert count(db, Client) == 0
+    assert confirm(client, page).status_code == 302  # the upload itself still imports
+
+
 def test_a_thousand_clients_in_few_queries_for_the_preview(client, admin, db):
     start = days_from_today(-30)
     rows = [
