@@ -119,6 +119,9 @@ def _set_password(user: User, password: str) -> None:
     # Sign out every device, this one too: the caller opens a fresh session for it, so that a
     # copy of its old cookies stops working as well.
     sessions.end_all(user)
+    # A reset link mailed before (read by someone else, or opened on their device) would set
+    # another password over the one chosen now.
+    tokens.stop_all(user)
     throttle.forget(user.email)
 
 

@@ -250,3 +250,38 @@ def test_deactivation_stops_a_reset_link(app, client, auth, make, sent_mail, db,
     assert client.post(f"/admin/users/{person.id}/active").status_code == 302
     other = app.test_client()
     assert other.get(link_path(reset)).status_code == 410
+
+
+def test_a_password_change_stops_a_reset_link_mailed_before(
+    app, client, auth, make, sent_mail, send_resets
+):
+    """Someone who read the reset mail (a shared mailbox, a phone left unlocked) cannot use it
+    after the owner chose a new password, nor with the link already opened on their device."""
+    make.user(email="an@example.org")
+    client.post("/password/forgot", data={"email": "an@example.org"})
+    send_resets()
+    path = link_path(sent_mail()[-1])
+    intruder = app.test_client()
+    assert intruder.get(path).status_code == 302  # opened before: the link is in its session
+
+    auth.login("an@example.org")
+    changed = client.post(
+        "/settings/password",
+        data={
+            "password-current": "a sentence nobody guesses",
+            "password-password": NEW_PASSWORD,
+            "password-confirmation": NEW_PASSWORD,
+        },
+    )
+    assert changed.status_code == 302
+
+    taken_over = "ik neem dit account over, dank je"
+    response = intruder.post(
+        "/password/reset", data={"password": taken_over, "confirmation": taken_over}
+    )
+    assert response.status_code == 410
+    assert "already been used" in response.get_data(as_text=True)
+    assert app.test_client().get(path).status_code == 410
+    auth.logout()
+    assert auth.login("an@example.org", taken_over).status_code == 401
+    assert auth.login("an@example.org", NEW_PASSWORD).headers["Location"] == "/"
