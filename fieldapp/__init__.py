@@ -25,6 +25,7 @@ from fieldapp.common import (
     access,
     connection_check,
     cookie_session,
+    database_errors,
     errors,
     log_lines,
     log_redaction,
@@ -113,6 +114,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         connection_check.install(db.engine)
+        database_errors.install(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

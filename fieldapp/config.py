@@ -49,7 +49,8 @@ def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SECRET_KEY": env.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or None,
         # No pool_pre_ping: a connection is checked without a round trip (common/connection_check).
-        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # No values in an error's message: they end up in the logs (common/database_errors).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         # Sessions: short-lived, HttpOnly, SameSite=Lax, Secure outside development.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=session_hours),
         "SESSION_COOKIE_NAME": "fieldapp_session",

@@ -9,6 +9,9 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
+from fieldapp.auth.models import User
+from fieldapp.common.access import public
+from fieldapp.extensions import db
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.mail import delivery
@@ -85,4 +88,32 @@ def test_a_mail_that_fails_is_logged_without_whom_or_what(app, client, make, cap
     assert response.status_code in (200, 302)
     assert "could not deliver mail" in caplog.text
     for personal in ("marie.peeters", "Marie", "Peeters", "wachtwoord", "password"):
+        assert personal not in caplog.text
+
+
+@pytest.mark.own_app
+def test_a_database_error_is_logged_without_the_values_it_was_about(app, client, make, caplog):
+    """A write the database refuses (here a second account with a taken address) is logged with
+    its route and the database's reason, but not the values written: SQLAlchemy put them all in
+    its message, and PostgreSQL adds the key or the whole row that failed."""
+    person = make.user(email="marie.peeters@example.org", name="Marie Peeters")
+
+    def second_account() -> str:
+        twin = User(
+            organisation_id=person.organisation_id,
+            email="marie.peeters@example.org",
+            name="Verslaving en schulden",  # what a free-text column of a client file may hold
+            password_hash="x",
+        )
+        db.session.add(twin)
+        db.session.flush()
+        return "saved"
+
+    app.add_url_rule("/test/second-account", "second_account", public(second_account))
+    with caplog.at_level(logging.INFO):
+        response = client.get("/test/second-account")
+    assert response.status_code == 500
+    assert "unhandled error on GET /test/second-account" in caplog.text
+    assert "IntegrityError" in caplog.text
+    for personal in ("marie.peeters", "Verslaving", "schulden"):
         assert personal not in caplog.text
