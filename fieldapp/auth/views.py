@@ -41,6 +41,10 @@ _RESET_SESSION_KEY = "reset_token"
 _INVITE_SESSION_KEY = "invite_token"
 
 
+# Wrong links one network address may try, as at a rater's or a floor supervisor's link.
+GUESSES = "60 per minute"
+
+
 def _login_limit() -> str:
     return current_app.config["FIELDAPP_LOGIN_LIMIT"]
 
@@ -117,6 +121,7 @@ def forgot_password() -> ResponseReturnValue:
 
 @bp.get("/password/reset/<token>")
 @public
+@limiter.limit(GUESSES)
 def reset_link(token: str) -> ResponseReturnValue:
     """The e-mailed link: check it, keep it in the session and drop it from the address bar."""
     problem = _check_token(token, TokenPurpose.RESET)
@@ -157,6 +162,7 @@ def reset_password() -> ResponseReturnValue:
 
 @bp.get("/invitation/<token>")
 @public
+@limiter.limit(GUESSES)
 def invitation_link(token: str) -> ResponseReturnValue:
     problem = _check_token(token, TokenPurpose.INVITE)
     if problem:

@@ -147,3 +147,22 @@ def test_every_refusal_has_a_status_404_only_for_unknown():
         "revoked",
         "replaced",
     }
+
+
+GUESSES_PER_ADDRESS = {  # how many wrong links one network address may try, and in what time
+    "/f/{}": 60,  # a minute
+    "/f/{}/easy": 60,
+    "/s/{}": 60,
+    "/calendar/{}.ics": 60,  # an hour
+    "/password/reset/{}": 60,
+    "/invitation/{}": 60,
+}
+
+
+@pytest.mark.parametrize(("pattern", "allowed"), GUESSES_PER_ADDRESS.items())
+def test_guessing_links_from_one_address_is_held_back(client, pattern, allowed):
+    statuses = [
+        client.get(pattern.format(secret_links.new().raw)).status_code for _ in range(allowed + 1)
+    ]
+    assert statuses[:allowed] == [404] * allowed
+    assert statuses[allowed] == 429
