@@ -20,12 +20,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import HiddenField
-from wtforms.validators import Regexp
 
 from fieldapp.auth.access import acting_user, role_required
 from fieldapp.auth.roles import Role
 from fieldapp.common import spreadsheet
 from fieldapp.common.downloads import download
+from fieldapp.common.numbers import whole_number
 from fieldapp.common.urls import MAX_ID
 from fieldapp.extensions import db
 from fieldapp.imports import services, template
@@ -46,9 +46,7 @@ class UploadForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    # ASCII digits only: "²" passes str.isdigit() but not int(), and an id past the database's
-    # integer overflowed SQLite's (both answered 500).
-    upload = HiddenField(validators=[Regexp(r"^[1-9][0-9]{0,9}\Z")])
+    upload = HiddenField()
 
 
 @bp.get("/")
@@ -127,12 +125,14 @@ def _preview_page(plan: Preview, upload: ImportUpload) -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def confirm() -> ResponseReturnValue:
     form = ConfirmForm()
-    if not form.validate_on_submit():
+    # ASCII digits only ("²" passed str.isdigit() but not int()); a larger id than the database's
+    # integer cannot exist (and overflowed SQLite's): both answered 500.
+    upload_id = whole_number(form.upload.data or "")
+    if not form.validate_on_submit() or upload_id is None:
         abort(400)
     actor = acting_user()
-    upload_id = int(form.upload.data)
     upload = None
-    if upload_id <= MAX_ID:  # a larger id cannot exist
+    if upload_id <= MAX_ID:
         upload = db.session.scalar(
             select(ImportUpload).where(
                 ImportUpload.id == upload_id, ImportUpload.user_id == actor.id
