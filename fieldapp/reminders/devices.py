@@ -24,6 +24,10 @@ from fieldapp.reminders import endpoints, push
 from fieldapp.reminders.models import PushSubscription
 
 MAX_ENDPOINT = 1000
+# Devices one person gets notifications on (a phone, a laptop, a new phone...): each is a push the
+# server sends, within the request of the test notification and at every reminder, to whatever
+# public https address the subscription names. Beyond these, the oldest go.
+MOST_DEVICES = 10
 
 
 UNREADABLE_KEYS = _l("This device's notification keys could not be read.")
@@ -99,7 +103,22 @@ def subscribe(user: User, payload: Any, label: str) -> PushSubscription:
     )
     db.session.add(subscription)
     db.session.flush()
+    _forget_oldest(user)
     return subscription
+
+
+def _forget_oldest(user: User) -> None:
+    kept = (
+        select(PushSubscription.id)
+        .where(PushSubscription.user_id == user.id)
+        .order_by(PushSubscription.id.desc())
+        .limit(MOST_DEVICES)
+    )
+    db.session.execute(
+        delete(PushSubscription)
+        .where(PushSubscription.user_id == user.id, PushSubscription.id.not_in(kept))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def of_user(user: User) -> list[PushSubscription]:

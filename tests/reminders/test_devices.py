@@ -145,3 +145,17 @@ def test_retry_after_as_an_http_date_is_understood():
     assert push._retry_after(response) == 120
     response.headers["Retry-After"] = "soon"
     assert push._retry_after(response) is None
+
+
+def test_a_person_keeps_a_few_devices_the_latest(client, db, signed_in_counsellor, service):
+    """Each subscription is a push the server sends, in the request of the test notification and
+    at every reminder: an account posting thousands (to any public https address) would keep a
+    worker busy for hours and make the server post wherever it says. The oldest go."""
+    sent = [service.subscription() for _ in range(device_service.MOST_DEVICES + 5)]
+    for subscription in sent:
+        assert client.post("/api/push/subscriptions", json=subscription).status_code == 201
+
+    kept = {device.endpoint for device in devices(db)}
+    assert kept == {s["endpoint"] for s in sent[-device_service.MOST_DEVICES :]}
+    client.post("/settings/notifications/test")
+    assert len(service.received()) == device_service.MOST_DEVICES
