@@ -32,6 +32,7 @@ from fieldapp.mail.services import mails_about, queue_mail, render_message
 from fieldapp.trajectories.models import Trajectory
 
 MAX_RATERS = 40
+REMIND_AGAIN_AFTER = timedelta(hours=20)  # once a day, at about the same hour or later
 LONGEST_ROUND = timedelta(days=120)
 INVITATION_MAIL = "invitation"  # what a rater's mail is about, for the round's page
 
@@ -326,13 +327,21 @@ def remind(actor: User | None, feedback_round: FeedbackRound, today: date) -> No
     is the automatic reminder before the deadline.
 
     How many were mailed is neither returned nor audited: with the number of an anonymous group's
-    answers beside it, it could tell which colleague answered (the one without an address)."""
+    answers beside it, it could tell which colleague answered (the one without an address).
+
+    A rater reminded less than :data:`REMIND_AGAIN_AFTER` ago is left out, silently (a refusal
+    would tell whether anyone is left waiting) and keeps the link mailed then: pressing again
+    cannot send anyone mail after mail."""
     if today > feedback_round.deadline or feedback_round.is_closed():
         raise RuleBroken(_("This round is closed: it takes no more answers."))
+    recently = now_utc() - REMIND_AGAIN_AFTER
     waiting = [
         invitation
         for invitation in feedback_round.invitations
-        if invitation.email and invitation.submitted_at is None and invitation.revoked_at is None
+        if invitation.email
+        and invitation.submitted_at is None
+        and invitation.revoked_at is None
+        and (invitation.reminded_at is None or invitation.reminded_at <= recently)
     ]
     for invitation in waiting:
         _mail_link(invitation, links.new_secret(invitation), reminder=True)

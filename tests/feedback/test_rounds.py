@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from fieldapp.common.dates import today
 from fieldapp.common.secret_links import hash_token
+from fieldapp.common.time import now_utc
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound, Invitation, RaterGroup
 from tests.feedback.conftest import KEYS, complete_answers, rater_rows
@@ -212,6 +213,24 @@ def test_remind_those_who_have_not_answered(client, db, started, sent_mail):
     page = client.get(f"/f/{fresh}").get_data(as_text=True)
     assert 'name="score-pace" value="3" checked' in page  # what was saved is still there
     assert db.session.get(Invitation, feedback_round.invitations[0].id).reminded_at is not None
+
+
+def test_a_rater_is_reminded_at_most_once_a_day(client, auth, started, sent_mail, clock):
+    """Each press of "remind" mailed every rater who had not answered again: an account could
+    send a rater (the client's family, a colleague) mail after mail, from the OCMW's address."""
+    world, feedback_round, _token = started
+    remind = f"/feedback/rounds/{feedback_round.id}/remind"
+    sent_mail().clear()
+    for _ in range(5):
+        assert client.post(remind).status_code == 302
+    (mail,) = sent_mail()
+    latest = re.search(r"/f/(\S+)", mail.body).group(1)
+    assert client.get(f"/f/{latest}").status_code == 200  # not replaced by the presses after it
+
+    clock.move_to(now_utc() + timedelta(days=1))
+    auth.login(world.counsellor.email)  # the session of the day before has ended
+    assert client.post(remind).headers["Location"] == f"/feedback/rounds/{feedback_round.id}"
+    assert [m.to for m in sent_mail()] == ["sofie@example.org", "sofie@example.org"]
 
 
 def test_once_released_the_clients_own_link_shows_the_report(client, db, make, auth):
