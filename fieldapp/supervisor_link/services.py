@@ -59,6 +59,7 @@ from fieldapp.visits.models import Visit, VisitStatus
 
 LINK_MAIL = "supervisor_link"  # what a link's e-mail is about, in the mail queue
 PULSE_MAIL = "supervisor_pulse"  # the monthly reminder of the pulse
+MAIL_AGAIN_AFTER = timedelta(minutes=15)  # the link is e-mailed again only after this
 REMIND_FROM_DAY = 20  # the day of the month from which a missing pulse is asked for by e-mail
 TOLD_NOW = frozenset({ReportKind.ABSENCE, ReportKind.INCIDENT, ReportKind.QUESTION})
 
@@ -158,6 +159,7 @@ def mail_new_link(actor: User, trajectory: Trajectory) -> str:
     supervisor = trajectory.supervisor
     if supervisor is None or not supervisor.email:
         raise RuleBroken(_("The floor supervisor has no e-mail address: show the link instead."))
+    _check_not_mailed_just_now(trajectory)
     raw = renew(actor, trajectory)
     link = link_of(trajectory)
     assert link is not None
@@ -176,6 +178,21 @@ def mail_new_link(actor: User, trajectory: Trajectory) -> str:
         db.session(), message, organisation_id=link.organisation_id, about=(LINK_MAIL, link.id)
     )
     return supervisor.email
+
+
+def _check_not_mailed_just_now(trajectory: Trajectory) -> None:
+    """Each press mails the address the counsellor typed: not again within a quarter of an hour,
+    so that no mailbox can be flooded from the organisation's address. The link mailed then
+    keeps working."""
+    link = link_of(trajectory)
+    mails = mails_about(LINK_MAIL, [link.id]).get(link.id, []) if link is not None else []
+    if mails and mails[-1].created_at > now_utc() - MAIL_AGAIN_AFTER:
+        raise RuleBroken(
+            _(
+                "The link was e-mailed less than a quarter of an hour ago. Wait a moment, or "
+                "show the link instead."
+            )
+        )
 
 
 def link_mail(link: SupervisorLink) -> OutgoingMail | None:

@@ -92,6 +92,25 @@ def test_the_link_is_e_mailed_to_the_supervisor(client, db, auth, placement, sen
     assert client.get(placement.url).status_code == 410  # the e-mailed one replaced it
 
 
+def test_the_link_is_e_mailed_again_only_after_a_while(client, auth, placement, sent_mail, clock):
+    """Each press mailed the supervisor's address (which the counsellor types) at once: a
+    mailbox could be flooded from the OCMW's address."""
+    world = placement.world
+    auth.login(world.counsellor.email)
+    base = f"/trajectories/{world.trajectory.id}/supervisor-link"
+    for _ in range(4):
+        assert client.post(f"{base}/mail").headers["Location"] == base
+    page = client.get(base).get_data(as_text=True)
+    assert "e-mailed less than a quarter of an hour ago" in page
+    (message,) = [m for m in sent_mail() if m.to == "sofie@werkplek.example"]
+    token = message.body.split("/s/")[1].split("?")[0].split()[0]
+    assert client.get(f"/s/{token}").status_code == 200  # the mailed link still works
+
+    clock.move_to(now_utc() + timedelta(minutes=16))
+    client.post(f"{base}/mail")
+    assert [m.to for m in sent_mail()].count("sofie@werkplek.example") == 2
+
+
 def test_a_supervisor_is_written_to_in_a_language_their_page_speaks(db, placement):
     """The page speaks nl, fr and en; a supervisor noted as speaking Arabic gets the
     organisation's language rather than an e-mail whose link opens in another one."""
