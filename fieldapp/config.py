@@ -75,6 +75,9 @@ def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL")),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "fieldapp <no-reply@localhost>"),
         "MAIL_TIMEOUT": _int(env, "MAIL_TIMEOUT", 10),
+        # On unless a configuration says otherwise: Flask-Limiter's one limiter object would
+        # otherwise take the last app's setting (an app made with it off, then one without a word).
+        "RATELIMIT_ENABLED": True,
         # Rate limits live in shared storage (Redis) when several app servers run.
         "RATELIMIT_STORAGE_URI": env.get("FIELDAPP_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

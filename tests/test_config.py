@@ -8,6 +8,7 @@ import pytest
 from fieldapp import create_app
 from fieldapp.config import config_from_env
 from fieldapp.instance import normalise_database_url, read_or_create_secret
+from tests.conftest import base_config
 
 
 def test_defaults_are_production_safe():
@@ -19,6 +20,7 @@ def test_defaults_are_production_safe():
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert config["FIELDAPP_HSTS"] is True
     assert config["SECRET_KEY"] is None  # generated and kept by create_app
+    assert config["RATELIMIT_ENABLED"] is True
 
 
 def test_development_relaxes_only_what_plain_http_needs():
@@ -65,3 +67,19 @@ def test_app_without_secret_key_uses_the_kept_one(tmp_path, monkeypatch):
 )
 def test_database_urls_use_psycopg3(given, expected):
     assert normalise_database_url(given) == expected
+
+
+@pytest.mark.usefixtures("_schema")
+def test_an_app_limits_sign_ins_also_when_made_after_one_without_limits(database_url, tmp_path):
+    """Flask-Limiter keeps one switch for the process: an app made without a word about it took
+    the setting of the app made before (the bench's, or a test's without limits), and let every
+    guess through."""
+    create_app({**base_config(database_url, tmp_path / "a"), "RATELIMIT_ENABLED": False})
+    app = create_app(base_config(database_url, tmp_path / "b"))
+    assert app.config["RATELIMIT_ENABLED"] is True
+    client = app.test_client()
+    answers = [
+        client.post("/login", data={"email": "x@example.org", "password": "wrong"}).status_code
+        for _ in range(11)
+    ]
+    assert answers[-1] == 429
