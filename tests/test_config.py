@@ -7,6 +7,7 @@ import pytest
 
 from fieldapp import create_app
 from fieldapp.config import config_from_env
+from fieldapp.extensions import db
 from fieldapp.instance import normalise_database_url, read_or_create_secret
 from tests.conftest import base_config
 
@@ -74,12 +75,18 @@ def test_an_app_limits_sign_ins_also_when_made_after_one_without_limits(database
     """Flask-Limiter keeps one switch for the process: an app made without a word about it took
     the setting of the app made before (the bench's, or a test's without limits), and let every
     guess through."""
-    create_app({**base_config(database_url, tmp_path / "a"), "RATELIMIT_ENABLED": False})
+    without = create_app({**base_config(database_url, tmp_path / "a"), "RATELIMIT_ENABLED": False})
     app = create_app(base_config(database_url, tmp_path / "b"))
-    assert app.config["RATELIMIT_ENABLED"] is True
-    client = app.test_client()
-    answers = [
-        client.post("/login", data={"email": "x@example.org", "password": "wrong"}).status_code
-        for _ in range(11)
-    ]
-    assert answers[-1] == 429
+    try:
+        assert app.config["RATELIMIT_ENABLED"] is True
+        client = app.test_client()
+        answers = [
+            client.post("/login", data={"email": "x@example.org", "password": "wrong"}).status_code
+            for _ in range(11)
+        ]
+        assert answers[-1] == 429
+    finally:
+        for made in (without, app):
+            with made.app_context():
+                db.session.remove()
+                db.engine.dispose()
