@@ -43,6 +43,10 @@ def find(raw: str) -> Invitation:
         invitation = secret_links.find(Invitation, raw)
     except LinkRefused:
         raise _ended(raw) from None
+    if invitation.revoked_at is not None:
+        # Said before "answered": a client's own link stopped after they answered must not go on
+        # showing their report (see ``form_views.open_link``).
+        raise LinkRefused(Refusal.REVOKED, invitation)
     secret_links.check(
         used_at=invitation.submitted_at,
         revoked_at=invitation.revoked_at,

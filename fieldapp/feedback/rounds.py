@@ -298,7 +298,13 @@ def check_link_change(invitation: Invitation) -> None:
     A named rater who answered is said to have answered. An anonymous rater's link can always be
     stopped or replaced while the round is open, answered or not, so that doing it never tells
     the counsellor whether they answered (a new link of someone who answered says "sent already").
+
+    The client's own link can always be stopped or replaced, also once answered and once the round
+    is closed: after the counsellor released the report it shows the report, and it may have
+    reached someone else.
     """
+    if invitation.group is RaterGroup.SELF:
+        return
     if invitation.round.is_closed():
         raise RuleBroken(_("This round is closed: it takes no more answers."))
     if not invitation.group.anonymous and invitation.submitted_at is not None:

@@ -253,6 +253,39 @@ def test_once_released_the_clients_own_link_shows_the_report(client, db, make, a
     assert "data-competence" not in client.get(f"/f/{token}").get_data(as_text=True)
 
 
+def test_the_clients_own_link_to_the_released_report_can_be_stopped_and_replaced(
+    client, db, make, auth
+):
+    """The report a client's link shows once released is theirs alone: a link that reached
+    someone else is stopped, also after the round closed, and the client gets a new one."""
+    world = make.world()
+    auth.login(world.counsellor.email)
+    feedback_round, links = make.feedback_round(
+        world, rounds.Rater(RaterGroup.SELF, world.client.first_name)
+    )
+    invitation = feedback_round.invitations[0]
+    own = f"/f/{links[invitation.id]}"
+    assert client.post(own, data=complete_answers()).status_code == 200
+    client.post(f"/feedback/rounds/{feedback_round.id}/release")
+    assert 'data-competence="punctuality"' in client.get(own).get_data(as_text=True)
+
+    stop = f"/feedback/invitations/{invitation.id}/revoke"
+    round_page = client.get(f"/feedback/rounds/{feedback_round.id}").get_data(as_text=True)
+    assert f'href="{stop}"' in round_page
+    asked = client.get(stop).get_data(as_text=True)
+    assert "can no longer open the form or their report with their link" in asked
+    assert client.post(stop).status_code == 302
+    stopped = client.get(own)
+    assert stopped.status_code == 410
+    assert "stopgezet" in stopped.get_data(as_text=True)
+    assert "data-competence" not in stopped.get_data(as_text=True)
+
+    page = client.post(f"/feedback/invitations/{invitation.id}/link").get_data(as_text=True)
+    fresh = re.search(r"/f/([\w-]+)", page).group(1)
+    assert 'data-competence="punctuality"' in client.get(f"/f/{fresh}").get_data(as_text=True)
+    assert client.get(own).status_code == 410
+
+
 def test_the_deadline_can_be_moved_later_not_earlier(client, db, started):
     _, feedback_round, _token = started
     url = f"/feedback/rounds/{feedback_round.id}/deadline"
