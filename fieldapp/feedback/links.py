@@ -73,6 +73,7 @@ def _ended(raw: str) -> LinkRefused:
 def qr_code(link: str) -> Markup:
     """The link as an inline SVG QR code, for a rater standing next to the counsellor or for a
     printed invitation. segno draws only rectangles (the link itself is not in the markup), so
-    the SVG is safe to insert as it is."""
-    svg = segno.make(link, error="m").svg_inline(scale=5, border=2, dark="#1c2421")
+    the SVG is safe to insert as it is. It has a viewBox and no size of its own: the page's CSS
+    sizes it, and the drawing scales with the box instead of sitting in its top corner."""
+    svg = segno.make(link, error="m").svg_inline(scale=5, border=2, dark="#1c2421", omitsize=True)
     return Markup(svg)  # noqa: S704 - generated paths only, see above
