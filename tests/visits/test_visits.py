@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from fieldapp.auth.models import User
+from fieldapp.auth.roles import Role
 from fieldapp.clients.models import TimelineEvent
 from fieldapp.common.dates import today
 from fieldapp.common.time import local_zone
@@ -199,3 +200,28 @@ def test_planning_from_today_offers_only_ones_own_clients(client, auth, make, db
     response = client.post("/visits/new", data={**data, "client": str(own.id), "minutes": "0"})
     assert response.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(Visit)) == 2  # the worlds' own
+
+
+def test_planning_from_today_without_clients_of_ones_own_says_so_instead_of_an_empty_form(
+    client, auth, make, db
+):
+    """An administrator (or a counsellor whose caseload is still empty) who taps *Plan a visit
+    today* on the home screen reads why there is nothing to plan, not a form whose only client
+    is "—" and that can only be refused."""
+    world = make.world()
+    admin = make.user(world.organisation, role=Role.ADMIN)
+    auth.login(admin.email)
+
+    response = client.get("/visits/new")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "You have no clients of your own to plan a visit for." in page
+    assert 'id="client"' not in page
+    assert 'type="submit">Save' not in page
+    assert 'href="/visits/"' in page.split("<main")[1]
+
+    auth.logout()
+    auth.login(world.counsellor.email)  # with clients: the form, and no such sentence
+    page = client.get("/visits/new").get_data(as_text=True)
+    assert 'id="client"' in page
+    assert "You have no clients of your own" not in page
