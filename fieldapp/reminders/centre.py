@@ -56,6 +56,9 @@ class Item:
     overdue: bool
     snooze_choices: list[SnoozeChoice]
     snoozed_until: datetime | None  # set while it waits to come back
+    # The day it will be told, while that day has not come (and it is not snoozed): a snooze
+    # that fits nowhere before its moment is then not "too late", only not needed yet.
+    comes_on: date | None
 
     @property
     def preselected(self) -> str | None:
@@ -232,6 +235,7 @@ def _items(reminders: list[Row[Any]], today: date, now: datetime) -> list[Item]:
             reminder.event_on < today,
             snooze_choices(reminder, today, now, starts.get(reminder.subject_id), later),
             reminder.snoozed_until if _snoozed(reminder, now) else None,
+            reminder.moment if reminder.moment > today and not _snoozed(reminder, now) else None,
         )
         for reminder in reminders
     ]

@@ -203,3 +203,26 @@ def test_a_reminder_about_the_last_day_of_the_calendar_still_shows_and_snoozes(
     response = client.post(f"/notifications/{reminder.id}/snooze", data={"until": "week"})
     assert response.status_code == 302
     assert refreshed(db, reminder).snoozed_until == due_at(today() + timedelta(days=7))
+
+
+def test_a_reminder_told_on_its_own_day_is_not_called_too_late_two_weeks_ahead(
+    client, auth, make, db
+):
+    """A goal due in ten days, told on that day: no snooze fits before it, because it is not
+    needed yet. The page says when it comes, not that its moment is "near or past"."""
+    user = make.user()
+    reminder = reminder_about(db, user, moment_in=10, event_in=10)
+    auth.login(user.email)
+
+    due, coming = parts(client)
+    item = coming.split(f'action="/notifications/{reminder.id}/done"', 1)[1].split("</li>", 1)[0]
+    assert snooze_form(coming, reminder) == ""
+    assert "can no longer be snoozed" not in item
+    day = today() + timedelta(days=10)
+    assert f"You will be reminded on {day:%A} {day.day} {day:%B}." in item
+
+    # Its day come, the same reminder has the choices of any due one (in an hour...).
+    other = reminder_about(db, user, moment_in=0, event_in=0)
+    due, _ = parts(client)
+    assert 'value="hour"' in snooze_form(due, other)
+    assert "You will be reminded on" not in due
