@@ -54,4 +54,8 @@ def _translated() -> dict[str, str]:
         "open_client": _("Open the client's file"),
         "open_contacts": _("Open the client's contacts"),
         "contact_kept": _("Contact kept on this phone; it is sent when there is a connection."),
+        "note_sent": _("Note saved."),
+        "contact_sent": _("Contact saved."),
+        "action_needs_text": _("An action needs a description."),
+        "action_needs_due": _("An action needs a due date."),
     }

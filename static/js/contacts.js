@@ -2,7 +2,7 @@
 // UUID the page made) and sends it when it can; the server stores it once by that UUID. Without
 // this script the form is posted as it is.
 
-import { sendWaitingNotes } from "./notes.js";
+import { refocus, sendWaitingNotes, whenAnswered } from "./notes.js";
 import { t, userId } from "./page-data.js";
 
 const outbox = self.fieldappOutbox;
@@ -58,6 +58,10 @@ async function keepContact(form, syncUrl) {
   form.elements.note.value = "";
   if (form.elements.happened_at) form.elements.happened_at.value = "";
   say(form, t("contact_kept"));
+  whenAnswered(payload.uuid, {
+    sent: () => say(form, t("contact_sent")),
+    refused: (reason) => say(form, t("refused", { reason })),
+  });
 }
 
 function enhance(form) {
@@ -74,6 +78,7 @@ function enhance(form) {
     } finally {
       delete form.dataset.saving;
       save.disabled = false;
+      refocus(save);
     }
     await sendWaitingNotes();
   });

@@ -7,6 +7,7 @@ import { t, urls, userId } from "./page-data.js";
 const outbox = self.fieldappOutbox;
 const RETRY_EVERY_MS = 30 * 1000;
 const sentHere = new Map(); // notes sent while this page is open, to show them as saved
+const awaited = new Map(); // revision uuid → what to tell the form once the server answered
 
 function newUuid() {
   return self.crypto.randomUUID();
@@ -53,6 +54,34 @@ async function askForBackgroundSync() {
   if (!("serviceWorker" in navigator)) return;
   const registration = await navigator.serviceWorker.ready;
   if (registration.sync) await registration.sync.register(outbox.SYNC_TAG).catch(() => {});
+}
+
+/**
+ * Tells the form that kept an entry what became of it: `sent()` once the server stored it (the
+ * entry left the outbox), `refused(reason)` if the server would not take it. Until then the form
+ * says that it is kept on the phone; an answer that never comes leaves that, which is true.
+ */
+export function whenAnswered(revisionUuid, { sent, refused }) {
+  awaited.set(revisionUuid, { sent, refused });
+}
+
+function settleAwaited(entries) {
+  const byUuid = new Map(entries.map((entry) => [entry.revision_uuid, entry]));
+  for (const [revisionUuid, tell] of awaited) {
+    const entry = byUuid.get(revisionUuid);
+    if (entry && !entry.refused) continue;
+    awaited.delete(revisionUuid);
+    if (entry) tell.refused(entry.refused);
+    else tell.sent();
+  }
+}
+
+/**
+ * Keeps `save` focused through the moment it is disabled (a disabled button loses the focus to
+ * the page, and a keyboard or screen reader user would start again from the top).
+ */
+export function refocus(save) {
+  if (document.activeElement === null || document.activeElement === document.body) save.focus();
 }
 
 // Showing what waits -------------------------------------------------------------------------
@@ -153,6 +182,7 @@ async function render() {
   if (!userId || !outbox) return;
   const all = await outbox.entries();
   const entries = all.filter(mine);
+  settleAwaited(entries);
   const status = document.querySelector("[data-outbox-status]");
   if (status) {
     status.hidden = entries.length === 0;
@@ -204,6 +234,7 @@ function fillForm(form, { body, observations = {}, actions = [] }) {
     row.querySelector("[name=action_text]").value = action.text;
     row.querySelector("[name=action_due]").value = action.due;
   });
+  checkActions(form);
 }
 
 function addActionRow(form) {
@@ -211,7 +242,19 @@ function addActionRow(form) {
   const row = rows[0].cloneNode(true);
   for (const input of row.querySelectorAll("input")) input.value = "";
   rows[rows.length - 1].after(row);
+  checkActions(form);
   return row;
+}
+
+// An action needs both a description and a day, as the server says; the phone says it before the
+// note is kept, not hours later when the server refuses what was written offline.
+function checkActions(form) {
+  for (const row of actionRows(form)) {
+    const text = row.querySelector("[name=action_text]");
+    const due = row.querySelector("[name=action_due]");
+    text.setCustomValidity(due.value && !text.value.trim() ? t("action_needs_text") : "");
+    due.setCustomValidity(text.value.trim() && !due.value ? t("action_needs_due") : "");
+  }
 }
 
 function resetActionRows(form) {
@@ -273,8 +316,9 @@ function freshIdentity(form) {
 
 async function keepNote(form) {
   const content = readForm(form);
+  const revisionUuid = form.dataset.revisionUuid;
   const entry = {
-    revision_uuid: form.dataset.revisionUuid,
+    revision_uuid: revisionUuid,
     ...identity(form),
     replaces: [],
     body: content.body,
@@ -295,11 +339,17 @@ async function keepNote(form) {
   await outbox.drafts.remove(draftKey(form));
   fillForm(form, { body: "" });
   say(form, t("saved_on_device"));
+  whenAnswered(revisionUuid, {
+    sent: () => say(form, t("note_sent")),
+    refused: (reason) => say(form, t("refused", { reason })),
+  });
 }
 
 function enhanceNoteForm(form) {
   const dropPendingDraft = keepDraft(form, saveDraft);
   const add = form.querySelector("[data-add-action]");
+  form.addEventListener("input", () => checkActions(form));
+  form.addEventListener("change", () => checkActions(form));
   add.hidden = false;
   add.addEventListener("click", () => addActionRow(form).querySelector("input").focus());
   const save = form.querySelector("button[type=submit]");
@@ -316,6 +366,7 @@ function enhanceNoteForm(form) {
       delete form.dataset.saving;
       save.disabled = false;
       save.removeAttribute("aria-busy");
+      refocus(save);
     }
     await render();
     await askForBackgroundSync();

@@ -3,7 +3,7 @@
 // server makes the visit once and stores the note once however often it is sent. Without this
 // script the form is posted as it is (online only).
 
-import { keepDraft, sendWaitingNotes } from "./notes.js";
+import { keepDraft, refocus, sendWaitingNotes, whenAnswered } from "./notes.js";
 import { t, userId } from "./page-data.js";
 
 const outbox = self.fieldappOutbox;
@@ -93,6 +93,10 @@ async function keepNote(form, client) {
   for (const select of form.querySelectorAll(".observations select")) select.value = "";
   await outbox.drafts.remove(draftKey());
   say(form, t("saved_on_device"));
+  whenAnswered(payload.revision_uuid, {
+    sent: () => say(form, t("note_sent")),
+    refused: (reason) => say(form, t("refused", { reason })),
+  });
 }
 
 async function enhance(form) {
@@ -111,6 +115,7 @@ async function enhance(form) {
     } finally {
       delete form.dataset.saving;
       save.disabled = false;
+      refocus(save);
     }
     await sendWaitingNotes();
   });

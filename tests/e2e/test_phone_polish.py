@@ -3,9 +3,17 @@ lines that read as sentences, a QR code that fills its square, forms that say wh
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+from datetime import time
 
-from tests.e2e.test_shell import sign_in
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from fieldapp.common.dates import today
+from fieldapp.contact_moments.models import ContactMoment
+from fieldapp.visits import services as visit_services
+from fieldapp.visits.models import FollowUp, NoteRevision
+from tests.e2e.test_shell import go_offline, sign_in
 from tests.factories import days_from_today
 
 EMAIL = "an@example.org"
@@ -54,3 +62,84 @@ def test_the_qr_code_fills_its_square(page, live_server, make):
     below = box["y"] + box["height"] - drawn["y"] - drawn["height"]
     assert abs(above - below) < 2, (above, below)
     assert 0 < above < box["height"] * 0.1, (above, below)
+
+
+@pytest.fixture
+def visit(make, db):
+    """An's visit to Amina today, at the kitchen where she works."""
+    counsellor = make.user(email=EMAIL, name="An Peeters")
+    kitchen = make.worksite(counsellor, "WZC Zonnebloem")
+    amina = make.client(counsellor, "Amina", "El Idrissi")
+    make.trajectory(counsellor, amina, worksite=kitchen)
+    planned = visit_services.plan(
+        counsellor, amina, visit_services.VisitPlan(today(), time(10), 60, "Opvolging")
+    )
+    db.session.commit()
+    return planned
+
+
+def count_on_server(db, model) -> int:
+    db.session.rollback()  # a fresh look at what the app server committed
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def open_note_form(page, live_server, visit):
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/visits/{visit.id}")
+    expect(page.locator("html")).to_have_attribute("data-notes-ready", "true")
+    return page.locator("[data-note-form]")
+
+
+def test_an_action_without_a_day_is_caught_before_the_note_is_kept(page, live_server, visit, db):
+    """Offline at the worksite, an agreed action without its day: the phone says so at once,
+    instead of keeping the note and showing it 'not accepted' once the network is back."""
+    form = open_note_form(page, live_server, visit)
+    form.get_by_label("Wat zag en hoorde je?").fill("Goed gewerkt vandaag.")
+    form.get_by_label("Actie", exact=True).fill("Werkschoenen aanvragen")
+    save = form.get_by_role("button", name="Notitie bewaren")
+    save.click()
+
+    due = form.get_by_label("Tegen")
+    expect(due).to_be_focused()
+    assert due.evaluate("input => input.validationMessage") == "Een actie heeft een datum nodig."
+    assert page.evaluate("async () => (await self.fieldappOutbox.entries()).length") == 0
+    expect(form.get_by_label("Wat zag en hoorde je?")).to_have_value("Goed gewerkt vandaag.")
+
+    due.fill(today().isoformat())
+    save.click()
+    expect(form.locator("[data-note-feedback]")).to_have_text("Notitie bewaard.")
+    assert count_on_server(db, NoteRevision) == 1
+    assert count_on_server(db, FollowUp) == 1
+
+
+def test_a_note_says_it_is_saved_once_the_network_took_it(page, context, live_server, visit, db):
+    """Kept on the phone without signal, the form says so; when the network is back and the
+    server has the note, it says the note is saved (it kept saying 'sent when there is a
+    connection', online). The button keeps the focus through the save."""
+    form = open_note_form(page, live_server, visit)
+    go_offline(page, context)
+    form.get_by_label("Wat zag en hoorde je?").fill("Offline geschreven.")
+    form.get_by_role("button", name="Notitie bewaren").click()
+    feedback = form.locator("[data-note-feedback]")
+    expect(feedback).to_contain_text("bewaard op deze telefoon")
+    expect(form.get_by_role("button", name="Notitie bewaren")).to_be_focused()
+
+    context.set_offline(False)
+    expect(feedback).to_have_text("Notitie bewaard.")
+    assert count_on_server(db, NoteRevision) == 1
+
+
+def test_a_contact_logged_online_says_it_is_saved(page, live_server, visit, db):
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/clients/{visit.client_id}")
+    form = page.locator("[data-contact-form]")
+    expect(form).to_have_attribute("data-enhanced", "true")
+    page.get_by_text("Contact registreren", exact=True).first.click()
+    form.get_by_label("Gesprek op kantoor").check()
+    form.get_by_label("Korte notitie").fill("Planning besproken.")
+    save = form.get_by_role("button", name="Contact bewaren")
+    save.click()
+
+    expect(form.locator("[data-contact-feedback]")).to_have_text("Contact bewaard.")
+    expect(save).to_be_focused()
+    assert count_on_server(db, ContactMoment) == 1
