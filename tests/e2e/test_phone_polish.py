@@ -143,3 +143,13 @@ def test_a_contact_logged_online_says_it_is_saved(page, live_server, visit, db):
     expect(form.locator("[data-contact-feedback]")).to_have_text("Contact bewaard.")
     expect(save).to_be_focused()
     assert count_on_server(db, ContactMoment) == 1
+
+
+def test_an_agreed_action_has_room_to_be_typed_on_a_phone(page, live_server, visit):
+    form = open_note_form(page, live_server, visit)
+    body = form.get_by_label("Wat zag en hoorde je?").bounding_box()
+    action = form.get_by_label("Actie", exact=True).bounding_box()
+    due = form.get_by_label("Tegen").bounding_box()
+    assert action["width"] >= body["width"] - 20  # the note's width, not some 100 px
+    assert due["y"] >= action["y"] + action["height"]  # its day below it
+    assert due["x"] + due["width"] <= 360
