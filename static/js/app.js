@@ -75,6 +75,17 @@ function offerSharing() {
   }
 }
 
+// A form the server sent back to be corrected: its first field with a mistake has the focus, so a
+// phone scrolls it into view and a screen reader reads its label and its error (the field is
+// described by it). A page that chose its own focus (an error summary with autofocus) keeps it.
+function focusFirstMistake() {
+  if (document.querySelector("[autofocus]")) return;
+  if (document.activeElement && document.activeElement !== document.body) return;
+  const field = document.querySelector("main [aria-invalid='true']");
+  if (field) field.focus();
+}
+
+focusFirstMistake();
 registerServiceWorker();
 offerSharing();
 offerPush();

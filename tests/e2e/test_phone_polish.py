@@ -153,3 +153,20 @@ def test_an_agreed_action_has_room_to_be_typed_on_a_phone(page, live_server, vis
     assert action["width"] >= body["width"] - 20  # the note's width, not some 100 px
     assert due["y"] >= action["y"] + action["height"]  # its day below it
     assert due["x"] + due["width"] <= 360
+
+
+def test_a_form_sent_back_puts_the_focus_on_its_first_mistake(page, live_server, make):
+    """A goal sent without its text comes back with the message under the field, and the focus
+    in that field: on a phone the page opens there, not at the top with the mistake out of
+    sight, and a screen reader reads the field with its error."""
+    counsellor = make.user(email=EMAIL)
+    client = make.client(counsellor, "Amina", "El Idrissi")
+    trajectory = make.trajectory(counsellor, client)
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/trajectories/{trajectory.id}/goals/new")
+    page.get_by_role("button", name="Doel toevoegen").click()
+
+    goal = page.get_by_label("Doel", exact=True)
+    expect(goal).to_have_attribute("aria-invalid", "true")
+    expect(goal).to_be_focused()
+    expect(goal).to_have_accessible_description("Dit veld is verplicht.")
