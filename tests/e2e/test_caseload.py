@@ -26,7 +26,7 @@ def test_from_home_to_a_client_and_change_the_phase(page, live_server, make, db)
 
     # The home screen lists the evaluation due this week; tap through to the client.
     due = page.get_by_role("region", name="Deze week te doen")
-    expect(due).to_contain_text("Evaluatie na 1 maand(en)")
+    expect(due).to_contain_text("Evaluatie na 1 maand")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Cliënten").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cliënten")
     page.get_by_role("link", name="Amina El Idrissi").click()

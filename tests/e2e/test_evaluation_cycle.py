@@ -111,7 +111,7 @@ def test_an_evaluation_cycle_on_a_phone(page, context, live_server, db, cycle):
     # The evaluation, with the floor supervisor: the notes' scores and the round as evidence.
     page.goto(f"{live_server.url}/clients/{client.id}")
     page.get_by_role("link", name=re.compile(r"Na 1 maand")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Evaluatie na 1 maand(en)")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Evaluatie na 1 maand")
     expect(page.get_by_label(f"{SUPERVISOR} · Werkvloerbegeleider")).to_be_checked()
     expect(page.locator('[data-evidence="punctuality"] [data-note-scores]')).to_have_text("3 · 4")
     expect(page.locator('[data-evidence="instructions"] [data-note-scores]')).to_have_text("2 · 3")

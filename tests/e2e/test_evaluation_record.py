@@ -31,7 +31,7 @@ def test_a_counsellor_holds_an_evaluation_on_a_phone(page, live_server, db, worl
     sign_in(page, live_server, EMAIL)
     page.goto(f"{live_server.url}/clients/{world.client.id}")
     page.get_by_role("link", name=re.compile(r"Na 1 maand")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Evaluatie na 1 maand(en)")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Evaluatie na 1 maand")
 
     # The note's score is the evidence beside the competence's judgement.
     evidence = page.locator('[data-evidence="punctuality"] [data-note-scores]')

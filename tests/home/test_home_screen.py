@@ -8,7 +8,7 @@ from datetime import time, timedelta
 import pytest
 from markupsafe import escape
 
-from fieldapp.common.dates import today
+from fieldapp.common.dates import add_months, today
 from fieldapp.common.tenancy import activate_tenant
 from fieldapp.development_plan.models import GoalActor
 from fieldapp.mentorships import services as mentorships
@@ -109,3 +109,30 @@ def test_the_page_costs_the_same_queries_however_much_is_due(app, client, auth, 
     many = queries_for(app, client, "/")
     assert client.get("/").get_data(as_text=True).count("data-goal=") == 10
     assert empty == one == many
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "six"),
+    [
+        ("en", "Evaluation after 1 month ", "Evaluation after 6 months"),
+        ("nl", "Evaluatie na 1 maand ", "Evaluatie na 6 maanden"),
+        ("fr", "Évaluation après 1 mois", "Évaluation après 6 mois"),
+    ],
+)
+def test_evaluations_due_are_counted_in_months_as_the_language_says_it(
+    client, auth, make, db, language, one, six
+):
+    """'after 1 month', 'after 6 months': not 'month(s)' on the home screen."""
+    counsellor = make.user(email="an@example.org")
+    for first, started in (("Bart", today() - timedelta(days=28)), ("Hamza", None)):
+        person = make.client(counsellor, first, "Claes")
+        started = started or add_months(today(), -6) + timedelta(days=2)
+        make.trajectory(counsellor, person, started_on=started)
+    auth.login("an@example.org")
+    client.post("/language", data={"language": language, "next": "/"})
+
+    page = client.get("/").get_data(as_text=True)
+    assert one in page
+    assert six in page
+    assert "month(s)" not in page
+    assert "maand(en)" not in page
