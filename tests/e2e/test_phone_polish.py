@@ -170,3 +170,17 @@ def test_a_form_sent_back_puts_the_focus_on_its_first_mistake(page, live_server,
     expect(goal).to_have_attribute("aria-invalid", "true")
     expect(goal).to_be_focused()
     expect(goal).to_have_accessible_description("Dit veld is verplicht.")
+
+
+def test_an_error_page_asks_for_nothing_that_is_missing(page, live_server, make):
+    """A page that does not exist, or that a counsellor may not open, loads nothing that fails
+    (the browser asked for /favicon.ico, which is not there, and logged a 404 on the page)."""
+    make.user(email=EMAIL)
+    failed = []
+    page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    sign_in(page, live_server, EMAIL)
+    for address, status in (("/nowhere", 404), ("/admin/users/", 403)):
+        assert page.goto(f"{live_server.url}{address}").status == status
+        expect(page.locator("link[rel=icon]")).to_have_count(1)
+        page.wait_for_load_state("networkidle")
+    assert failed == [f"{live_server.url}/nowhere", f"{live_server.url}/admin/users/"]
