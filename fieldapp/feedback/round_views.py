@@ -6,6 +6,7 @@ network only how many of the group answered (see :mod:`fieldapp.feedback.report`
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import timedelta
 
 from flask import (
@@ -36,6 +37,7 @@ from fieldapp.feedback import charts, links, rounds
 from fieldapp.feedback import report as report_service
 from fieldapp.feedback.loaders import INVITATION, ROUND
 from fieldapp.feedback.models import FeedbackRound, Invitation, RaterGroup
+from fieldapp.feedback.report import ANONYMOUS
 from fieldapp.feedback.report_export import as_table
 from fieldapp.feedback.round_forms import (
     GROUP_LABELS,
@@ -76,10 +78,13 @@ def start(trajectory: Trajectory) -> ResponseReturnValue:
         elif _may_start(form, trajectory):
             # New each time it asks: this confirmation sent twice starts one round (see _start).
             form.start_key.data = uuid.uuid4().hex
+            raters = _raters(form)
             return render_template(
                 "feedback/start_confirm.html",
                 form=form,
-                raters=_raters(form),
+                raters=raters,
+                too_few=_too_few(raters, user.organisation.feedback_threshold),
+                threshold=user.organisation.feedback_threshold,
                 client=client,
                 form_trajectory_id=trajectory.id,
                 group_labels=GROUP_LABELS,
@@ -131,6 +136,13 @@ def _raters(form: StartRoundForm) -> list[rounds.Rater]:
         for row in (entry.form for entry in form.raters)
         if row.name.data
     ]
+
+
+def _too_few(raters: list[rounds.Rater], threshold: int) -> list[RaterGroup]:
+    """The anonymous groups invited with fewer people than the report shows a group from: told
+    before the round starts, when another colleague or relative can still be added."""
+    counts = Counter(rater.group for rater in raters)
+    return [group for group in RaterGroup if group in ANONYMOUS and 0 < counts[group] < threshold]
 
 
 def _round_page(feedback_round: FeedbackRound, deadline_form: DeadlineForm) -> str:

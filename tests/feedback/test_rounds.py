@@ -310,3 +310,39 @@ def test_one_link_is_slowed_down_from_any_address(app, db, started):
     ]
     assert statuses[:30] == [200] * 30
     assert statuses[30] == 429
+
+
+def test_the_page_before_starting_warns_of_an_anonymous_group_too_small_to_be_shown(
+    client, db, make, auth
+):
+    """One relative and two colleagues, with a threshold of three: the counsellor is told,
+    before the links go out, that these groups will not show in the report as they are (the
+    supervisor, a named group, shows from one answer). Three colleagues are enough."""
+    world = make.world()
+    auth.login(world.counsellor.email)
+    deadline = (today() + timedelta(days=10)).isoformat()
+    rounds_before = db.session.scalar(select(func.count()).select_from(FeedbackRound))
+    rows = [
+        ("supervisor", "Sofie Verbruggen", "", "nl"),
+        ("network", "Broer", "", "nl"),
+        ("colleague", "Jan", "", "nl"),
+        ("colleague", "Mia", "", "nl"),
+    ]
+    page = client.post(
+        f"/trajectories/{world.trajectory.id}/feedback/new",
+        data={"deadline": deadline, **rater_rows(*rows)},
+    ).get_data(as_text=True)
+
+    assert "Start the round" in page
+    assert "Family or friend (anonymous): fewer than 3 people." in page
+    assert "Colleague (anonymous): fewer than 3 people." in page
+    assert 'data-too-few="supervisor"' not in page
+    assert db.session.scalar(select(func.count()).select_from(FeedbackRound)) == rounds_before
+
+    rows[1] = ("colleague", "Lotte", "", "nl")
+    page = client.post(
+        f"/trajectories/{world.trajectory.id}/feedback/new",
+        data={"deadline": deadline, **rater_rows(*rows)},
+    ).get_data(as_text=True)
+    assert "Start the round" in page
+    assert "fewer than 3 people" not in page
