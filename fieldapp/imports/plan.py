@@ -422,7 +422,7 @@ class Planner:
             )
             plan.title = f"{details.first_name} {details.last_name}".strip()
             if details.birth_date:
-                plan.title += f" ({details.birth_date.isoformat()})"
+                plan.title += f" ({format_date(details.birth_date, 'medium')})"
             counsellor = self._counsellor(read)
             key = (name_key(details.first_name, details.last_name), details.birth_date)
             if key in seen:

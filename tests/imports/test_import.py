@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from babel.dates import format_date as babel_date
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -597,3 +598,12 @@ def test_the_confirmation_reads_in_batches(app, client, admin, db):
 
     assert reads_of_confirming("Vier", 4) == reads_of_confirming("Veertig", 40)
     assert count(db, Trajectory) == 44
+
+
+def test_the_preview_writes_a_birth_date_as_the_page_writes_dates(client, admin, db):
+    """Tom's row reads 'Tom Peeters (12 Jul 1999)' in the page's language, as dates read
+    everywhere else, not as the ISO date a machine writes."""
+    born = days_from_today(-10000)
+    text = upload(client, full_file()).get_data(as_text=True)
+    assert f"({babel_date(born, 'medium', locale='en')})" in text
+    assert born.isoformat() not in text
