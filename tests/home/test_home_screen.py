@@ -8,6 +8,7 @@ from datetime import time, timedelta
 import pytest
 from markupsafe import escape
 
+from fieldapp.auth.roles import Role
 from fieldapp.common.dates import add_months, today
 from fieldapp.common.tenancy import activate_tenant
 from fieldapp.development_plan.models import GoalActor
@@ -136,3 +137,23 @@ def test_evaluations_due_are_counted_in_months_as_the_language_says_it(
     assert six in page
     assert "month(s)" not in page
     assert "maand(en)" not in page
+
+
+def test_an_administrators_home_offers_no_counsellors_tools_that_lead_nowhere(
+    client, auth, make, db
+):
+    """An administrator follows no clients: planning a visit, recording a contact or an
+    unplanned visit would each end on "you have no clients of your own"."""
+    counsellor = make.user(email="an@example.org")
+    admin = make.user(counsellor.organisation, role=Role.ADMIN, email="beheer@example.org")
+    tools = ('href="/visits/new"', 'href="/contacts/new"', 'href="/visits/unplanned"')
+
+    auth.login(admin.email)
+    page = client.get("/").get_data(as_text=True)
+    assert "Today's visits" in page
+    assert [tool for tool in tools if tool in page] == []
+
+    auth.logout()
+    auth.login(counsellor.email)
+    page = client.get("/").get_data(as_text=True)
+    assert [tool for tool in tools if tool in page] == list(tools)
