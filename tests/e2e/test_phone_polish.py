@@ -13,6 +13,7 @@ from fieldapp.common.dates import today
 from fieldapp.contact_moments.models import ContactMoment
 from fieldapp.visits import services as visit_services
 from fieldapp.visits.models import FollowUp, NoteRevision
+from tests.e2e.busy_world import busy_world
 from tests.e2e.test_shell import go_offline, sign_in
 from tests.factories import days_from_today
 
@@ -184,3 +185,16 @@ def test_an_error_page_asks_for_nothing_that_is_missing(page, live_server, make)
         expect(page.locator("link[rel=icon]")).to_have_count(1)
         page.wait_for_load_state("networkidle")
     assert failed == [f"{live_server.url}/nowhere", f"{live_server.url}/admin/users/"]
+
+
+def test_a_raters_add_a_comment_is_a_tap_target_in_every_language(page, live_server, make, db):
+    """The rater's 'Add a comment' under each question: 44 px or more in English or Turkish too,
+    where its words fit on one line (the walk of every page, in Dutch and French, has them on
+    two lines and could not see it)."""
+    _world, secret = busy_world(make, db)
+    for language in ("en", "tr", "ar", "nl"):
+        page.goto(f"{live_server.url}/f/{secret}?lang={language}")
+        toggles = page.locator(".question summary")
+        expect(toggles.first).to_be_visible()
+        heights = {round(toggle.bounding_box()["height"]) for toggle in toggles.all()}
+        assert min(heights) >= 44, (language, heights)
