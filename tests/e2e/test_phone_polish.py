@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from fieldapp.audit import services as audit
+from fieldapp.auth.roles import Role
 from fieldapp.common.dates import today
 from fieldapp.contact_moments.models import ContactMoment
 from fieldapp.visits import services as visit_services
@@ -198,3 +200,22 @@ def test_a_raters_add_a_comment_is_a_tap_target_in_every_language(page, live_ser
         expect(toggles.first).to_be_visible()
         heights = {round(toggle.bounding_box()["height"]) for toggle in toggles.all()}
         assert min(heights) >= 44, (language, heights)
+
+
+def test_the_audit_log_of_an_import_fits_a_phone(page, live_server, make, db):
+    """An import is logged with its file's fingerprint, 64 hex digits without a place to break:
+    the line breaks, the page stays 360 px wide (it was 578, the bottom bar stretched with it)."""
+    admin = make.user(role=Role.ADMIN, email=EMAIL)
+    audit.record(
+        "import.completed",
+        organisation_id=admin.organisation_id,
+        actor=admin,
+        detail={"file_sha256": "0cbfb4ddb22fb294aa3377df5936cefd07f69dd8b74c6757de03a76b4d5fd61"},
+    )
+    db.session.commit()
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/admin/audit/")
+
+    expect(page.get_by_text("file_sha256", exact=False)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.locator("nav.appnav").bounding_box()["width"] <= 360
