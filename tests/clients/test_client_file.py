@@ -230,3 +230,30 @@ def test_a_referral_shows_its_follow_up_while_it_is_open(
     section = section.split('id="referrals-heading"', 1)[1].split("</section>", 1)[0]
     assert "CAW" in section
     assert ("follow up" in section) is follow_up_shown
+
+
+def test_evaluations_are_counted_in_months_as_the_language_says_it(client, auth, make, db):
+    """One month, three months: in the list of evaluations and in the timeline, in Dutch too."""
+    world = make.world()
+    db.session.add(
+        TimelineEvent(
+            organisation_id=world.organisation.id,
+            client_id=world.client.id,
+            kind="evaluation_done",
+            data={"months": 1},
+        )
+    )
+    db.session.commit()
+    auth.login(world.counsellor.email)
+    english = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
+    assert re.findall(r"After \d+ months?", english) == [
+        "After 1 month",
+        "After 3 months",
+        "After 6 months",
+    ]
+    assert ": after 1 month" in english
+    client.post("/language", data={"language": "nl", "next": "/"})
+    dutch = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
+    assert re.findall(r"Na \d+ maand\w*", dutch) == ["Na 1 maand", "Na 3 maanden", "Na 6 maanden"]
+    assert ": na 1 maand" in dutch
+    assert "maand(en)" not in dutch
