@@ -63,7 +63,8 @@ def _caseloads() -> tuple[list[services.CounsellorLoad], bool]:
 def _yearly_form() -> YearlyFilterForm:
     form = YearlyFilterForm(request.args)
     form.counsellor.choices = [choice("", _l("Whole organisation"))] + [
-        choice(u.id, u.name) for u in clients.colleagues(acting_user())
+        choice(u.id, u.name)
+        for u in clients.followers(acting_user())  # administrators follow none
     ]
     return form
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -102,6 +103,19 @@ def test_yearly_report_page_and_csv(client, auth, year_2026):
     assert as_dict[("Transitions to regular work", "Regular job")] == 1
     assert client.get("/reports/yearly?year=abc").status_code == 400
     assert client.get("/reports/yearly.csv?year=1800").status_code == 400
+
+
+def test_the_yearly_report_is_filtered_on_those_who_follow_clients(client, auth, make, year_2026):
+    """Counsellors and team leads: an administrator follows no client, his figures are nil."""
+    lead, counsellor, _ = year_2026
+    admin = make.user(lead.organisation, role=Role.ADMIN, name="Ad Ministrator")
+    auth.login(admin.email)
+    page = client.get("/reports/yearly?year=2026").get_data(as_text=True)
+    options = re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', page)
+    assert ("", "Whole organisation") in options
+    assert (str(counsellor.id), counsellor.name) in options
+    assert (str(lead.id), lead.name) in options
+    assert str(admin.id) not in [value for value, _ in options]
 
 
 def test_anonymising_keeps_the_figures(app, client, auth, db, year_2026):
