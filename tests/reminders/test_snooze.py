@@ -221,8 +221,9 @@ def test_a_reminder_told_on_its_own_day_is_not_called_too_late_two_weeks_ahead(
     day = today() + timedelta(days=10)
     assert f"You will be reminded on {day:%A} {day.day} {day:%B}." in item
 
-    # Its day come, the same reminder has the choices of any due one (in an hour...).
-    other = reminder_about(db, user, moment_in=0, event_in=0)
+    # Its day come, a reminder has the choices of any due one: one about a day still three days
+    # away can wait until tomorrow, whatever the hour.
+    other = reminder_about(db, user, moment_in=0, event_in=3)
     due, _ = parts(client)
-    assert 'value="hour"' in snooze_form(due, other)
+    assert 'value="tomorrow"' in snooze_form(due, other)
     assert "You will be reminded on" not in due
