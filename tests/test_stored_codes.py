@@ -116,3 +116,21 @@ def test_a_person_of_an_unknown_role_is_listed_with_it(client, auth, make, db):
     page = client.get("/admin/users/")
     assert page.status_code == 200
     assert '<span class="tag">auditor</span>' in page.get_data(as_text=True)
+
+
+def test_a_person_of_an_unknown_role_is_refused_as_an_inactive_account_is(client, auth, make, db):
+    """A role this release does not know grants nothing: its holder cannot sign in, and a
+    session opened before the role was written stops working (not a 500 on every page)."""
+    world = make.world()
+    auth.login(world.counsellor.email)
+    assert client.get(f"/clients/{world.client.id}").status_code == 200
+    world.counsellor.role = "auditor"
+    db.session.commit()
+
+    opened = client.get(f"/clients/{world.client.id}")
+    assert opened.status_code == 302
+    assert opened.headers["Location"].startswith("/login")
+    refused = auth.login(world.counsellor.email)
+    assert refused.status_code == 401
+    assert "is not correct" in refused.get_data(as_text=True)
+    assert client.get("/").status_code == 302

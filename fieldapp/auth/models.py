@@ -58,22 +58,33 @@ class User(TenantScoped, db.Model):
     def is_anonymous(self) -> bool:
         return False
 
+    @property
+    def may_sign_in(self) -> bool:
+        """Active and of a role this release knows: a role written by a later release, before a
+        downgrade, grants nothing, so its holder is refused as an inactive account is."""
+        return self.active and self.role_enum is not None
+
     def get_id(self) -> str | None:
         return self.session_key
 
     # Roles
     @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
+    def role_enum(self) -> Role | None:
+        """The role, or None for a role this release does not know (it grants nothing)."""
+        try:
+            return Role(self.role)
+        except ValueError:
+            return None
 
     @property
     def role_label(self) -> str:
         """The role as a person reads it; an unknown role reads as itself (and grants nothing:
-        :meth:`has_role` fails on it)."""
+        :meth:`has_role` denies every role to it)."""
         return label_of(Role, self.role)
 
     def has_role(self, minimum: Role) -> bool:
-        return self.role_enum.rank >= minimum.rank
+        role = self.role_enum
+        return role is not None and role.rank >= minimum.rank
 
     @property
     def is_admin(self) -> bool:

@@ -65,7 +65,7 @@ def authenticate(email: str, password: str) -> LoginResult:
     if throttle.held_back(address):
         return LoginResult(LoginOutcome.HELD_BACK)
     user = find_user_by_email(address)
-    usable = user is not None and user.active and user.password_hash is not None
+    usable = user is not None and user.may_sign_in and user.password_hash is not None
     known_hash = user.password_hash if usable and user is not None else None
     if not passwords.verify_password(known_hash, password) or user is None or not usable:
         return _failed(address, user if usable else None)

@@ -153,7 +153,7 @@ def _open_session_by_key() -> Select:
 
 
 def load_session_user(key: str) -> User | None:
-    """Flask-Login's user loader: the user of an open session, if the account is active.
+    """Flask-Login's user loader: the user of an open session, if the account may sign in.
 
     Runs before the view, so the rare "last seen" update is committed here on its own.
     """
@@ -162,7 +162,7 @@ def load_session_user(key: str) -> User | None:
     now = now_utc()
     values = {"key_hash": _hash(key), "now": now, "today": today()}
     row = db.session.execute(_open_session_by_key(), values).first()
-    if row is None or not row[0].user.active:
+    if row is None or not row[0].user.may_sign_in:
         return None
     record = row[0]
     if now - record.created_at >= longest_sign_in():
