@@ -73,6 +73,21 @@ class SubscriptionInput(JSONForm):
             raise ValidationError(str(UNREADABLE_ADDRESS))
 
 
+class EndpointInput(JSONForm):
+    """The address of the browser that signs out (``PushSubscription.endpoint``)."""
+
+    unreadable = UNREADABLE_ADDRESS
+    endpoint = Text(validators=[DataRequired(UNREADABLE_ADDRESS)])
+
+    def validate_endpoint(self, field: Text) -> None:
+        if len(field.data) > MAX_ENDPOINT:
+            raise ValidationError(str(UNREADABLE_ADDRESS))
+
+
+def _digest(endpoint: str) -> str:
+    return hashlib.sha256(endpoint.encode("utf-8")).hexdigest()
+
+
 def subscribe(user: User, payload: Any, label: str) -> PushSubscription:
     """Keep (or move to ``user``) the subscription a browser made; one row per endpoint."""
     incoming = SubscriptionInput.read(payload)
@@ -85,7 +100,7 @@ def subscribe(user: User, payload: Any, label: str) -> PushSubscription:
                 _("This device's notification address is not a push service on the internet.")
             ) from None
     p256dh, auth = incoming.keys.data["p256dh"], incoming.keys.data["auth"]
-    digest = hashlib.sha256(endpoint.encode("utf-8")).hexdigest()
+    digest = _digest(endpoint)
     # One row per browser: a phone that changes hands (even to another organisation) moves over.
     db.session.execute(
         delete(PushSubscription)
@@ -128,6 +143,21 @@ def of_user(user: User) -> list[PushSubscription]:
             .where(PushSubscription.user_id == user.id)
             .order_by(PushSubscription.created_at)
         )
+    )
+
+
+def forget(user: User, payload: Any) -> None:
+    """Stop notifications to the browser that signs ``user`` out: a shared phone must not show
+    the next person whose visit is due. Only ``user``'s own subscription goes; an address that is
+    not theirs, or no longer kept, changes nothing."""
+    endpoint = EndpointInput.read(payload).endpoint.data
+    db.session.execute(
+        delete(PushSubscription)
+        .where(
+            PushSubscription.endpoint_hash == _digest(endpoint),
+            PushSubscription.user_id == user.id,
+        )
+        .execution_options(synchronize_session=False)
     )
 
 

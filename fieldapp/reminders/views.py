@@ -156,6 +156,15 @@ def subscribe() -> ResponseReturnValue:
     return jsonify({"id": subscription.id}), 201
 
 
+@bp.post("/api/push/subscriptions/forget")
+@signed_in
+def forget_subscription() -> ResponseReturnValue:
+    """Before signing out, the page hands over this browser's push address: it gets no more
+    notifications for this person (JSON ``{"endpoint": ...}``)."""
+    answered(lambda: devices.forget(acting_user(), request.get_json(silent=True)))
+    return "", 204
+
+
 @bp.post("/settings/notifications/devices/<id:device_id>/remove")
 @signed_in
 def remove_device(device_id: int) -> ResponseReturnValue:

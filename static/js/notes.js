@@ -379,12 +379,32 @@ function enhanceNoteForm(form) {
 
 // Signing out --------------------------------------------------------------------------------
 
+// This browser stops getting the person's notifications: the server forgets its address and the
+// browser its subscription (a shared phone must not show the next person whose visit is due).
+// Signing out goes on whatever happens here.
+async function forgetPush(form) {
+  try {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    const subscription = await registration?.pushManager?.getSubscription();
+    if (!subscription) return;
+    await fetch(form.dataset.forgetPush, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": form.elements.csrf_token.value },
+      body: JSON.stringify({ endpoint: subscription.endpoint }),
+    });
+    await subscription.unsubscribe();
+  } catch (error) {
+    console.warn(error);
+  }
+}
+
 function guardLogout(form) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if ((await outbox.entries()).length) await sendWaitingNotes();
     const left = (await outbox.entries()).length;
     if (left && !window.confirm(t("confirm_logout", { n: left }))) return;
+    await forgetPush(form);
     await outbox.wipe();
     localStorage.clear();
     sessionStorage.clear();

@@ -6,10 +6,16 @@ page (opening a new window, for when none is open, needs a real tap)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import weakref
 from typing import Any
 
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from fieldapp.auth.models import User
+from fieldapp.reminders.models import PushSubscription
 from tests.e2e.test_shell import sign_in, wait_for_service_worker
 
 # One DevTools session per page, told once to watch the service workers. Each push once opened a
@@ -141,3 +147,42 @@ def test_tapping_a_reminder_opens_its_page_and_never_another_site(page, context,
     page.wait_for_url(f"{live_server.url}/notifications")
     page.locator("#due-heading").wait_for()
     assert elsewhere == []
+
+
+# Headless Chromium reaches no push service, so it cannot subscribe: the page is given a
+# subscription that the server keeps, as one made on this phone earlier would be.
+_SUBSCRIBED_HERE = """(endpoint) => {
+    PushManager.prototype.getSubscription = async () => ({
+        endpoint,
+        unsubscribe: async () => { await window.fieldappUnsubscribed(endpoint); return true; },
+    });
+}"""
+
+
+def test_signing_out_stops_this_phones_notifications(page, context, live_server, make, db):
+    signed_in_with_worker(page, context, live_server, make)
+    user = db.session.scalar(select(User).where(User.email == "an@example.org"))
+    here, elsewhere = "https://push.example.net/phone", "https://push.example.net/laptop"
+    for endpoint in (here, elsewhere):
+        db.session.add(
+            PushSubscription(
+                organisation_id=user.organisation_id,
+                user_id=user.id,
+                endpoint=endpoint,
+                endpoint_hash=hashlib.sha256(endpoint.encode()).hexdigest(),
+                p256dh="key",
+                auth="secret",
+            )
+        )
+    db.session.commit()
+    unsubscribed: list[str] = []
+    context.expose_function("fieldappUnsubscribed", lambda endpoint: unsubscribed.append(endpoint))
+    context.add_init_script(f"({_SUBSCRIBED_HERE})({json.dumps(here)})")
+
+    page.goto(f"{live_server.url}/settings")
+    page.get_by_role("button", name="Afmelden").click()
+    expect(page.get_by_role("button", name="Aanmelden")).to_be_visible()
+
+    assert unsubscribed == [here]
+    db.session.expire_all()
+    assert db.session.scalars(select(PushSubscription.endpoint)).all() == [elsewhere]

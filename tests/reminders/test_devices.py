@@ -159,3 +159,37 @@ def test_a_person_keeps_a_few_devices_the_latest(client, db, signed_in_counsello
     assert kept == {s["endpoint"] for s in sent[-device_service.MOST_DEVICES :]}
     client.post("/settings/notifications/test")
     assert len(service.received()) == device_service.MOST_DEVICES
+
+
+def test_signing_out_on_a_device_stops_its_notifications_only(
+    client, db, make, auth, signed_in_counsellor, service
+):
+    """The page hands over this browser's address before it signs out: a shared phone must not
+    get the person's reminders afterwards. Their other devices keep theirs, and an address that
+    belongs to someone else is not touched."""
+    phone, laptop = service.subscription(), service.subscription()
+    for subscription in (phone, laptop):
+        client.post("/api/push/subscriptions", json=subscription)
+    colleague = make.user(signed_in_counsellor.organisation, email="colleague@example.org")
+    auth.logout()
+    auth.login(colleague.email)
+    forgotten = client.post("/api/push/subscriptions/forget", json={"endpoint": phone["endpoint"]})
+    assert forgotten.status_code == 204
+    assert len(devices(db)) == 2  # not the colleague's to stop
+    auth.logout()
+
+    auth.login(signed_in_counsellor.email)
+    forget = {"endpoint": phone["endpoint"]}
+    assert client.post("/api/push/subscriptions/forget", json=forget).status_code == 204
+    assert [device.endpoint for device in devices(db)] == [laptop["endpoint"]]
+    client.post("/settings/notifications/test")
+    assert [delivery.path for delivery in service.received()] == [
+        laptop["endpoint"].removeprefix(service.origin)
+    ]
+
+
+@pytest.mark.parametrize("payload", [None, [], {}, {"endpoint": 7}, {"endpoint": "x" * 1001}])
+def test_a_bad_address_to_forget_gets_a_reason(client, db, signed_in_counsellor, payload):
+    response = client.post("/api/push/subscriptions/forget", json=payload)
+    assert response.status_code == 422
+    assert "notification address could not be read" in response.json["message"]
