@@ -85,7 +85,18 @@ function focusFirstMistake() {
   if (field) field.focus();
 }
 
+// A change made far down a page comes back to its section (an address ending in #its-heading): the
+// confirmation, at the top, would be out of sight on a phone. It is shown under that heading.
+function showMessagesAtSection() {
+  const messages = document.querySelector("main > .flashes");
+  const section = messages && document.getElementById(window.location.hash.slice(1));
+  if (!section?.closest("main") || section.contains(messages)) return;
+  section.after(messages);
+  section.scrollIntoView();
+}
+
 focusFirstMistake();
+showMessagesAtSection();
 registerServiceWorker();
 offerSharing();
 offerPush();

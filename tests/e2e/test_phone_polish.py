@@ -219,3 +219,23 @@ def test_the_audit_log_of_an_import_fits_a_phone(page, live_server, make, db):
     expect(page.get_by_text("file_sha256", exact=False)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.locator("nav.appnav").bounding_box()["width"] <= 360
+
+
+def test_a_goals_new_status_is_confirmed_where_the_phone_is(page, live_server, make):
+    """Changing a goal far down the file brings the phone back to the goals: the confirmation is
+    shown there, under their heading, not at the top of the page out of sight."""
+    counsellor = make.user(email=EMAIL)
+    client = make.client(counsellor, "Amina", "El Idrissi")
+    trajectory = make.trajectory(counsellor, client)
+    make.goal(counsellor, trajectory, "Elke dag om 8 uur op de werkvloer")
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/clients/{client.id}")
+
+    goal = page.locator("[data-goal]")
+    goal.get_by_label("Status van het doel").select_option("achieved")
+    goal.get_by_role("button", name="Wijzigen").click()
+
+    confirmation = page.get_by_role("status").filter(has_text="Doel: bereikt.")
+    expect(confirmation).to_be_in_viewport()
+    expect(page.locator("#goals-heading + .flashes")).to_have_count(1)
+    expect(page.locator("[data-goal]")).to_have_attribute("data-goal-status", "achieved")
