@@ -91,6 +91,7 @@ ROUTES: dict[str, Permission] = {
     "visits.add_note": C,
     "visits.follow_up_done": C,
     "contact_moments.index": R,
+    "contact_moments.latest": R,
     "contact_moments.record": C,
     "contact_moments.sync": C,
     "contact_moments.set_rhythm": C,

@@ -35,6 +35,7 @@ def _page(client: Client, form: ContactForm, rhythm_form: RhythmForm | None = No
         "contact_moments/index.html",
         client=client,
         contacts=services.latest_of(client, SHOWN),
+        shown=SHOWN,
         form=form,
         rhythm_form=rhythm_form,
         rhythm_days=applies,
@@ -47,6 +48,17 @@ def _page(client: Client, form: ContactForm, rhythm_form: RhythmForm | None = No
 def index(client: Client) -> ResponseReturnValue:
     """The client's contacts, the form to record one, and the client's contact rhythm."""
     return _page(client, ContactForm())
+
+
+@bp.get("/clients/<id:client_id>/contacts/latest")
+@requires(Permission.READ, CLIENT)
+def latest(client: Client) -> ResponseReturnValue:
+    """The latest ``limit`` contacts, as a page lists them (an HTML fragment): a phone that sent
+    a contact shows it in the page's list without loading the page again."""
+    limit = min(max(request.args.get("limit", services.LATEST_SHOWN, type=int), 1), SHOWN)
+    return render_template(
+        "contact_moments/_latest.html", contacts=services.latest_of(client, limit)
+    )
 
 
 @bp.post("/clients/<id:client_id>/contacts")

@@ -33,6 +33,16 @@ function say(form, message) {
   feedback.hidden = false;
 }
 
+// The page's list of contacts, drawn again by the server once it stored one sent from this page.
+async function showLatest() {
+  const list = document.querySelector("[data-contact-list]");
+  if (!list) return;
+  const response = await fetch(list.dataset.contactList, { cache: "no-store" });
+  if (!response.ok) return;
+  const drawn = new DOMParser().parseFromString(await response.text(), "text/html");
+  list.replaceChildren(...drawn.body.childNodes);
+}
+
 async function keepContact(form, syncUrl) {
   const kind = form.querySelector("input[name=kind]:checked");
   const payload = {
@@ -59,7 +69,10 @@ async function keepContact(form, syncUrl) {
   if (form.elements.happened_at) form.elements.happened_at.value = "";
   say(form, t("contact_kept"));
   whenAnswered(payload.uuid, {
-    sent: () => say(form, t("contact_sent")),
+    sent: () => {
+      say(form, t("contact_sent"));
+      showLatest().catch((error) => console.warn("contacts not shown again:", error));
+    },
     refused: (reason) => say(form, t("refused", { reason })),
   });
 }

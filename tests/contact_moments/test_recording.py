@@ -226,3 +226,33 @@ def test_contacts_since_a_day_for_the_evaluation_evidence(db, make, world):
     since = services.contacts_since(world.client, days_from_today(-10))
     assert [c.uuid for c in since] == [new["uuid"]]
     assert len(services.contacts_since(world.client, None)) == 2
+
+
+def test_the_latest_contacts_come_as_the_pages_list_for_the_phone_to_show(
+    client, db, make, signed_in
+):
+    """What the phone shows once the server has its contact: the list as the page draws it, as
+    many as asked (within the page's limits), only of a file the person may open."""
+    world = signed_in
+    for minutes in (30, 20, 10):
+        payload_ = payload(note=f"{minutes} minuten geleden")
+        payload_["happened_at"] = (now_utc() - timedelta(minutes=minutes)).isoformat()
+        assert (
+            client.post(f"/api/clients/{world.client.id}/contacts", json=payload_).status_code
+            == 201
+        )
+
+    latest = client.get(f"/clients/{world.client.id}/contacts/latest?limit=2")
+    assert latest.status_code == 200
+    html = latest.get_data(as_text=True)
+    assert html.count("data-contact=") == 2
+    assert html.index("10 minuten") < html.index("20 minuten")
+    assert "30 minuten" not in html
+    assert "<html" not in html  # a fragment, not a page
+    for limit in ("0", "-5", "abc", "99999"):
+        shown = client.get(f"/clients/{world.client.id}/contacts/latest?limit={limit}")
+        assert shown.status_code == 200
+        assert shown.get_data(as_text=True).count("data-contact=") in (1, 3)
+
+    other = make.world(make.organisation("OCMW Elders", "elders"))
+    assert client.get(f"/clients/{other.client.id}/contacts/latest").status_code == 404

@@ -239,3 +239,28 @@ def test_a_goals_new_status_is_confirmed_where_the_phone_is(page, live_server, m
     expect(confirmation).to_be_in_viewport()
     expect(page.locator("#goals-heading + .flashes")).to_have_count(1)
     expect(page.locator("[data-goal]")).to_have_attribute("data-goal-status", "achieved")
+
+
+@pytest.mark.parametrize("where", ["file", "contacts"])
+def test_a_contact_sent_online_shows_in_the_pages_list(page, live_server, visit, where):
+    """Once the server has it, the contact is in the page's list of contacts (before, only a
+    reload showed it), on the client's file and on the contacts page."""
+    sign_in(page, live_server, EMAIL)
+    path = f"/clients/{visit.client_id}" + ("/contacts" if where == "contacts" else "")
+    page.goto(f"{live_server.url}{path}")
+    contacts = page.locator("[data-contact-list]")
+    expect(contacts).to_contain_text("Nog geen contactmomenten geregistreerd.")
+    form = page.locator("[data-contact-form]")
+    expect(form).to_have_attribute("data-enhanced", "true")
+    if where == "file":
+        page.get_by_text("Contact registreren", exact=True).first.click()
+    form.get_by_label("Gesprek op kantoor").check()
+    form.get_by_label("Korte notitie").fill("Planning besproken.")
+    form.get_by_role("button", name="Contact bewaren").click()
+
+    expect(form.locator("[data-contact-feedback]")).to_have_text("Contact bewaard.")
+    entry = contacts.locator("li[data-contact]")
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text("Gesprek op kantoor")
+    expect(entry).to_contain_text("Planning besproken.")
+    expect(entry).to_contain_text("An Peeters")
