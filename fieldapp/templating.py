@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_translations
+from flask_babel import format_date, format_datetime, format_decimal, format_time
 from markupsafe import Markup, escape
 
 from fieldapp.common import static_files
@@ -20,7 +20,7 @@ from fieldapp.contact_moments.models import ContactKind
 from fieldapp.development_plan.models import GoalActor, GoalStatus
 from fieldapp.i18n.kept import kept
 from fieldapp.mail.services import one_line
-from fieldapp.method import PHASES, Outcome, Scheme
+from fieldapp.method import Outcome, Scheme, phase_labels
 from fieldapp.pwa.page_strings import page_strings
 from fieldapp.referrals.models import ReferralStatus
 from fieldapp.worksites.models import ContactRole, WorksiteKind
@@ -71,21 +71,9 @@ def _phase_label(number: Any) -> str:
     """A phase's label; a value that is no phase of the method reads as itself (see
     :func:`_label_of`)."""
     try:
-        return _phase_labels()[int(number)]
+        return phase_labels()[int(number)]
     except (KeyError, TypeError, ValueError):
         return str(number)
-
-
-def _phase_labels() -> dict[int, str]:
-    """The phases' labels in the request's language, made once per catalog: a client's timeline
-    shows one for each phase change, and translating a label costs more than the rest of it."""
-    catalog = get_translations()
-    labels = catalog.__dict__.get("_fieldapp_phase_labels")
-    if labels is None:
-        labels = catalog.__dict__["_fieldapp_phase_labels"] = {
-            number: str(label) for number, label in PHASES.items()
-        }
-    return labels
 
 
 def _kept_icons(app: Flask) -> Callable[[str], Markup]:

@@ -87,3 +87,26 @@ def test_a_file_with_codes_this_release_does_not_know_still_opens(client, auth, 
     text = page.get_data(as_text=True)
     for code in ("carrier_pigeon", "2 → eight (eight)", "pilot_x", "on_hold"):
         assert code in text
+
+
+def test_phase_labels_are_kept_per_language(client, auth, make, db):
+    """A phase's label is made once per language and kept: the same person reading French, then
+    Dutch, then French again in the same app reads each page in its own language."""
+    world = make.world()
+    db.session.add(
+        TimelineEvent(
+            organisation_id=world.organisation.id,
+            client_id=world.client.id,
+            kind="phase_changed",
+            data={"from": 2, "to": 3},
+        )
+    )
+    db.session.commit()
+    expected = {"fr": "2 → 3 (Mise à l&#39;emploi)", "nl": "2 → 3 (Tewerkstelling)"}
+    for language in ("fr", "nl", "fr"):
+        world.counsellor.language = language
+        db.session.commit()
+        auth.login(world.counsellor.email)
+        page = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
+        auth.logout()
+        assert expected[language] in page

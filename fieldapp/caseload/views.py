@@ -39,7 +39,7 @@ from fieldapp.extensions import db
 from fieldapp.feedback import rounds as feedback_rounds
 from fieldapp.feedback.frameworks import framework_in_use
 from fieldapp.mentorships import services as mentorships
-from fieldapp.method import PHASES, checklist_for
+from fieldapp.method import PHASES, checklist_for, phase_labels
 from fieldapp.referrals import services as referrals
 from fieldapp.supervisor_link import services as supervisor_link
 from fieldapp.supervisor_link.models import REPORT_LABELS, PulseQuestion
@@ -174,7 +174,7 @@ def show(client: Client) -> ResponseReturnValue:
         ),
         timeline=events,
         timeline_kinds=timeline.kinds_of(events.items),
-        phase_labels={number: str(label) for number, label in PHASES.items()},
+        phase_labels=phase_labels(),
         pulses=supervisor_link.latest_pulses(current) if current else None,
         pulse_questions=list(PulseQuestion),
         report_labels={kind.value: label for kind, label in REPORT_LABELS.items()},

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 
 
@@ -76,6 +77,20 @@ PHASES: dict[int, Any] = {
     4: _l("Guidance during employment"),
     5: _l("End and aftercare"),
 }
+
+
+def phase_labels() -> dict[int, str]:
+    """The phases' labels in the request's language, made once per catalog (one per language,
+    as ``fieldapp/i18n/catalog.py`` keeps its messages): a client's file shows them in its
+    checklist tabs and once for each phase change on its timeline. The same dict every time:
+    read it, never change it."""
+    catalog = get_translations()
+    labels = catalog.__dict__.get("_fieldapp_phase_labels")
+    if labels is None:
+        labels = catalog.__dict__["_fieldapp_phase_labels"] = {
+            number: str(label) for number, label in PHASES.items()
+        }
+    return labels
 
 
 @dataclass(frozen=True)
