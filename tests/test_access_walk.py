@@ -55,6 +55,7 @@ R, C, RS, CS = (
 # What each route on a client's file does to it; a new route must be added here (and so tested).
 ROUTES: dict[str, Permission] = {
     "clients.show": R,
+    "clients.timeline": R,
     "clients.edit": C,
     "clients.consent": C,
     "clients.handover": Permission.REASSIGN,

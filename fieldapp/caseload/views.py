@@ -120,7 +120,7 @@ def show(client: Client) -> ResponseReturnValue:
         abort(404)
     framework = framework_in_use(client.organisation_id, str(get_locale()))
     rounds = feedback_rounds.of_client(client)  # listed for the open trajectory, and the trend
-    events = timeline.page_of(client, request.args.get("timeline", 1, type=int))
+    events = timeline.page_of(client, 1, timeline.ON_FILE)
     goals = development_plan.listed_goals_of(current) if current else []
     # A form is made only for a part of the page that shows it (making one binds and processes
     # each of its fields): an erased file takes no contact, goal or status, and a consent is
@@ -182,6 +182,28 @@ def show(client: Client) -> ResponseReturnValue:
         consent_form=None if client.consent_at else ConsentForm(),
     )
     services.record_viewed(user, client)
+    commit_rendered()
+    return page
+
+
+@bp.get("/<id:client_id>/timeline", endpoint="timeline")
+@requires(Permission.READ, CLIENT)
+def timeline_page(client: Client) -> ResponseReturnValue:
+    """Everything that happened on the client's file, newest first, a page at a time (the file
+    shows the latest). Each opening is written to the audit log, as the file's is."""
+    history = file_trajectories.trajectories_of(client, today())
+    events = timeline.page_of(client, request.args.get("page", 1, type=int))
+    page = render_template(
+        "clients/timeline.html",
+        client=client,
+        trajectory=next((t for t in history if t.is_open), None),
+        timeline=events,
+        timeline_kinds=timeline.kinds_of(events.items),
+        contact_kinds=KIND_LABELS,
+        pulse_questions=list(PulseQuestion),
+        report_labels={kind.value: label for kind, label in REPORT_LABELS.items()},
+    )
+    services.record_viewed(acting_user(), client)
     commit_rendered()
     return page
 

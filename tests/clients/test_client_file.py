@@ -147,12 +147,31 @@ def test_the_timeline_is_newest_first_and_paged(client, auth, make, db):
     )
     db.session.commit()
     auth.login("an@example.org")
-    first = client.get(f"/clients/{person.id}").get_data(as_text=True)
+    file = client.get(f"/clients/{person.id}").get_data(as_text=True)
+    # The latest five, newest first: the file opened today, then the phase changes of February.
+    assert file.count("Phase changed") == 4
+    assert file.index("File opened") < file.index("14 Feb 2026") < file.index("11 Feb 2026")
+    assert "10 Feb 2026" not in file
+    assert f'href="/clients/{person.id}/timeline">The whole timeline</a>' in file
+
+    first = client.get(f"/clients/{person.id}/timeline").get_data(as_text=True)
     assert first.index("14 Feb 2026") < first.index("13 Feb 2026")
-    assert f"/clients/{person.id}?timeline=2" in first
-    last = client.get(f"/clients/{person.id}?timeline=5").get_data(as_text=True)
-    assert "timeline=6" not in last
-    assert last.count("Phase changed") == 6  # 45 + "File opened" = 46 events: 4 pages of 10, 6
+    assert f"/clients/{person.id}/timeline?page=2" in first
+    third = client.get(f"/clients/{person.id}/timeline?page=3").get_data(as_text=True)
+    assert "page=4" not in third
+    assert third.count("Phase changed") == 6  # 45 + "File opened" = 46 events: 20 + 20 + 6
+    assert "1 Jan 2026" in third
+    viewed = db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == person.id))
+    assert list(viewed).count("client.viewed") == 3  # the file and two pages of its timeline
+
+
+def test_a_short_timeline_is_all_on_the_file(client, auth, make):
+    counsellor = make.user(email="an@example.org")
+    person = make.client(counsellor)
+    auth.login("an@example.org")
+    file = client.get(f"/clients/{person.id}").get_data(as_text=True)
+    assert "File opened" in file
+    assert "The whole timeline" not in file
 
 
 def test_team_lead_creates_a_file_for_a_counsellor(client, auth, make, db):
