@@ -178,7 +178,7 @@ def _mail_reset_link(user: User) -> None:
 
 def reset_password(token: UserToken, password: str, confirmation: str) -> User:
     user = token.user
-    if not user.active:
+    if not user.may_sign_in:  # deactivated, or of a role this release does not know
         raise LinkRefused(Refusal.USED)
     check_new_password(password, confirmation, user)
     tokens.consume(token)
@@ -252,7 +252,7 @@ def _send_invitation(actor: User, user: User) -> None:
 
 def accept_invitation(token: UserToken, name: str, password: str, confirmation: str) -> User:
     user = token.user
-    if not user.active:  # deactivated after the invitation was sent
+    if not user.may_sign_in:  # deactivated after the invitation was sent, or an unknown role
         raise LinkRefused(Refusal.USED)
     check_new_password(password, confirmation, user)
     tokens.consume(token)

@@ -47,11 +47,12 @@ def has_feed(user: User) -> bool:
 
 
 def owner_of(raw: str) -> User:
-    """The active user whose feed address is ``raw``; else :class:`LinkRefused` (unknown, also
-    for a deactivated user's address)."""
+    """The user whose feed address is ``raw``, while they may sign in; else :class:`LinkRefused`
+    (unknown, also for the address of a deactivated user or of a role this release does not
+    know)."""
     feed = secret_links.find(CalendarFeed, raw)
     owner = db.session.get(User, feed.user_id)
-    if owner is None or not owner.active:
+    if owner is None or not owner.may_sign_in:
         raise LinkRefused(Refusal.UNKNOWN)
     return owner
 

@@ -1,0 +1,51 @@
+"""What an attacker's review found: each test shows a weakness that is now closed."""
+
+from __future__ import annotations
+
+import re
+
+from fieldapp.auth.models import User
+
+NEW_PASSWORD = "een nieuwe zin om te onthouden"
+
+
+def _feed_path(client, auth, counsellor: User) -> str:
+    auth.login(counsellor.email)
+    page = client.post("/visits/calendar", data={"action": "new"}).get_data(as_text=True)
+    auth.logout()
+    return re.search(r'value="http://localhost(/calendar/[^"]+\.ics)"', page).group(1)
+
+
+def test_the_calendar_feed_of_a_person_of_an_unknown_role_stops(client, auth, make, db):
+    """A role this release does not know grants nothing: not a sign-in, nor the feed of one's
+    visits (times and worksites), as for a deactivated account."""
+    world = make.world()
+    path = _feed_path(client, auth, world.counsellor)
+    assert client.get(path).status_code == 200
+    world.counsellor.role = "auditor"
+    db.session.commit()
+
+    assert client.get(path).status_code == 404
+
+
+def test_a_reset_link_does_not_change_the_password_of_a_person_of_an_unknown_role(
+    client, make, db, sent_mail, send_resets
+):
+    """Before, the link changed the password and said "you are signed in", and the next page sent
+    the person back to sign in: the link now says it no longer works, and changes nothing."""
+    person = make.user(email="an@example.org")
+    client.post("/password/forgot", data={"email": "an@example.org"})
+    send_resets()
+    link = re.search(r"http://localhost(/\S+)", sent_mail()[-1].body).group(1)
+    person.role = "auditor"
+    db.session.commit()
+    before = person.password_hash
+
+    assert client.get(link).status_code == 302
+    answer = client.post(
+        "/password/reset", data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD}
+    )
+    assert answer.status_code == 410
+    db.session.refresh(person)
+    assert person.password_hash == before
+    assert client.get("/").status_code == 302  # not signed in
