@@ -26,12 +26,13 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
+from fieldapp.clients import services as client_services
 from fieldapp.clients.file_access import Permission, opened_file, requires
 from fieldapp.common.dates import today
 from fieldapp.common.downloads import download
 from fieldapp.common.forms import form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.views import acted, made, saved
+from fieldapp.common.views import acted, commit_rendered, made, saved
 from fieldapp.extensions import db
 from fieldapp.feedback import charts, links, rounds
 from fieldapp.feedback import report as report_service
@@ -197,7 +198,7 @@ def report(feedback_round: FeedbackRound) -> ResponseReturnValue:
         trend = charts.trend(
             [(format_date(earlier.created_at, "d/M/yy"), means) for earlier, means in rounds]
         )
-    return render_template(
+    page = render_template(
         "feedback/report.html",
         report=current,
         radar=charts.radar(current),
@@ -205,6 +206,9 @@ def report(feedback_round: FeedbackRound) -> ResponseReturnValue:
         group_labels=group_labels(),
         action_form=FlaskForm(),
     )
+    client_services.record_viewed(user, feedback_round.client)  # what others say of the client
+    commit_rendered()
+    return page
 
 
 @bp.get("/feedback/rounds/<id:round_id>/report.csv")
@@ -224,7 +228,10 @@ def _report_download(feedback_round: FeedbackRound, kind: str) -> ResponseReturn
     current = report_service.build(
         feedback_round, user.organisation.feedback_threshold, str(get_locale())
     )
-    return download(as_table(current), f"feedback-{feedback_round.id}", kind)
+    response = download(as_table(current), f"feedback-{feedback_round.id}", kind)
+    client_services.record_viewed(user, feedback_round.client)
+    commit_rendered()
+    return response
 
 
 @bp.post("/feedback/rounds/<id:round_id>/release")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from fieldapp.auth.models import User
+from tests.audit_views import USER_AGENT, a_view_by_the_counsellor, views_of
 
 NEW_PASSWORD = "een nieuwe zin om te onthouden"
 
@@ -49,3 +50,16 @@ def test_a_reset_link_does_not_change_the_password_of_a_person_of_an_unknown_rol
     db.session.refresh(person)
     assert person.password_hash == before
     assert client.get("/").status_code == 302  # not signed in
+
+
+def test_reading_or_downloading_a_360_report_is_audited_as_an_opening_of_the_file(
+    client, auth, make, db
+):
+    """The report holds what the client's raters said of them; its CSV and XLSX leave the
+    server. Like the file and its documents, each reading leaves a line in the audit log."""
+    world = make.world()
+    auth.login(world.counsellor.email)
+    url = f"/feedback/rounds/{world.feedback_round.id}/report"
+    for path in (url, f"{url}.csv", f"{url}.xlsx"):
+        assert client.get(path, headers={"User-Agent": USER_AGENT}).status_code == 200
+    assert views_of(db, world.client.id) == 3 * [a_view_by_the_counsellor(world)]
