@@ -381,18 +381,23 @@ function enhanceNoteForm(form) {
 
 // This browser stops getting the person's notifications: the server forgets its address and the
 // browser its subscription (a shared phone must not show the next person whose visit is due).
-// Signing out goes on whatever happens here.
+// The browser unsubscribes even when the server cannot be told (no signal): the push service then
+// refuses the address, and the server forgets it at the next reminder. Signing out goes on
+// whatever happens here.
 async function forgetPush(form) {
   try {
     const registration = await navigator.serviceWorker?.getRegistration();
     const subscription = await registration?.pushManager?.getSubscription();
     if (!subscription) return;
-    await fetch(form.dataset.forgetPush, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": form.elements.csrf_token.value },
-      body: JSON.stringify({ endpoint: subscription.endpoint }),
-    });
-    await subscription.unsubscribe();
+    try {
+      await fetch(form.dataset.forgetPush, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": form.elements.csrf_token.value },
+        body: JSON.stringify({ endpoint: subscription.endpoint }),
+      });
+    } finally {
+      await subscription.unsubscribe();
+    }
   } catch (error) {
     console.warn(error);
   }

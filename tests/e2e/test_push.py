@@ -186,3 +186,37 @@ def test_signing_out_stops_this_phones_notifications(page, context, live_server,
     assert unsubscribed == [here]
     db.session.expire_all()
     assert db.session.scalars(select(PushSubscription.endpoint)).all() == [elsewhere]
+
+
+def test_signing_out_without_signal_still_unsubscribes_this_phone(
+    page, context, live_server, make, db
+):
+    """The server cannot be told (no signal at that moment): the browser unsubscribes all the
+    same, so the next person on this phone gets none of these reminders (the push service
+    refuses the address, and the server forgets it at the next reminder). Before, the phone kept
+    its subscription."""
+    signed_in_with_worker(page, context, live_server, make)
+    here = "https://push.example.net/phone"
+    user = db.session.scalar(select(User).where(User.email == "an@example.org"))
+    db.session.add(
+        PushSubscription(
+            organisation_id=user.organisation_id,
+            user_id=user.id,
+            endpoint=here,
+            endpoint_hash=hashlib.sha256(here.encode()).hexdigest(),
+            p256dh="key",
+            auth="secret",
+        )
+    )
+    db.session.commit()
+    unsubscribed: list[str] = []
+    context.expose_function("fieldappUnsubscribed", lambda endpoint: unsubscribed.append(endpoint))
+    context.add_init_script(f"({_SUBSCRIBED_HERE})({json.dumps(here)})")
+    no_signal = "internetdisconnected"
+    page.route("**/api/push/subscriptions/forget", lambda route: route.abort(no_signal))
+
+    page.goto(f"{live_server.url}/settings")
+    page.get_by_role("button", name="Afmelden").click()
+    expect(page.get_by_role("button", name="Aanmelden")).to_be_visible()
+
+    assert unsubscribed == [here]
