@@ -312,10 +312,16 @@ def check_link_change(invitation: Invitation) -> None:
 
 
 def renew_link(actor: User, invitation: Invitation) -> str:
-    """A new link for an invitation (to show as a QR code, or to resend); the old one stops."""
+    """A new link for an invitation (to show as a QR code, or to resend); the old one stops.
+
+    The counsellor holds the new link first: an anonymous rater's answers saved for later go, so
+    that opening it never shows the counsellor what that one colleague or network member thinks
+    (the rater starts again; a reminder's link, mailed to the rater only, keeps them)."""
     check_link_change(invitation)
     secret = links.new_secret(invitation)
     invitation.revoked_at = None
+    if invitation.group.anonymous:
+        invitation.draft = {}
     audit.record(
         "feedback.link_renewed",
         organisation_id=invitation.organisation_id,

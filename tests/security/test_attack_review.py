@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from fieldapp.auth.models import User
+from fieldapp.feedback.models import RaterGroup
+from fieldapp.feedback.rounds import Rater
 from tests.audit_views import USER_AGENT, a_view_by_the_counsellor, views_of
 
 NEW_PASSWORD = "een nieuwe zin om te onthouden"
@@ -63,3 +65,32 @@ def test_reading_or_downloading_a_360_report_is_audited_as_an_opening_of_the_fil
     for path in (url, f"{url}.csv", f"{url}.xlsx"):
         assert client.get(path, headers={"User-Agent": USER_AGENT}).status_code == 200
     assert views_of(db, world.client.id) == 3 * [a_view_by_the_counsellor(world)]
+
+
+def test_a_new_link_for_an_anonymous_rater_does_not_show_the_counsellor_their_saved_answers(
+    app, client, auth, make, db
+):
+    """The counsellor makes a new link to show a colleague as a QR code, and holds it first:
+    opened, it showed what that named colleague had saved for later, their scores and comments,
+    which the report only ever shows counted with others once the round is closed."""
+    world = make.world()
+    feedback_round, secrets_of = make.feedback_round(world, Rater(RaterGroup.COLLEAGUE, "Jan"))
+    (colleague,) = [i for i in feedback_round.invitations if i.group is RaterGroup.COLLEAGUE]
+    key = feedback_round.competences[0]["key"]
+    rater = app.test_client()
+    saved = rater.post(
+        f"/f/{secrets_of[colleague.id]}",
+        data={"action": "save", f"score-{key}": "2", f"comment-{key}": "komt elke dag te laat"},
+    )
+    assert saved.status_code == 200
+    db.session.refresh(colleague)
+    assert colleague.draft["comments"] == {key: "komt elke dag te laat"}
+
+    auth.login(world.counsellor.email)
+    page = client.post(f"/feedback/invitations/{colleague.id}/link").get_data(as_text=True)
+    path = re.search(r"http://localhost(/f/[A-Za-z0-9_-]+)", page).group(1)
+    form = client.get(path)
+
+    assert form.status_code == 200
+    assert "komt elke dag te laat" not in form.get_data(as_text=True)
+    assert 'value="2" checked' not in form.get_data(as_text=True)
