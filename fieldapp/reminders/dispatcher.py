@@ -284,7 +284,7 @@ class Dispatcher:
                 reminder.attempts,
             )
             user = users.get(reminder.user_id) if reminder.user_id is not None else None
-            if user is not None and user.active:
+            if user is not None and user.may_sign_in:  # not deactivated, a role this release knows
                 with force_locale(user.language or user.organisation.default_language):
                     message = push.Message(
                         messages.title_of(reminder),

@@ -288,3 +288,21 @@ def test_an_unexpected_error_fails_one_reminder_not_the_pass(
     assert (report.sent, report.failed) == (1, 1)
     assert refreshed(db, first).last_error == "unexpected RuntimeError"
     assert refreshed(db, second).status == "sent"
+
+
+@pytest.mark.parametrize(
+    "change", [{"active": False}, {"role": "auditor"}], ids=["deactivated", "unknown role"]
+)
+def test_a_person_who_may_not_sign_in_gets_no_push(db, counsellor, service, dispatcher, change):
+    """A deactivated person, or one of a role this release does not know (refused at sign-in,
+    see tests/test_stored_codes.py), gets nothing on their devices: the reminder stays in the
+    app. Before, a role this release did not know still got pushes."""
+    allow(db, counsellor, service)
+    reminder = due_reminder(db, counsellor)
+    for name, value in change.items():
+        setattr(counsellor, name, value)
+    db.session.commit()
+
+    dispatcher()
+    assert service.received() == []
+    assert refreshed(db, reminder).channel == "app"
