@@ -222,6 +222,7 @@ def hand_over(actor: User, client: Client, to: User, note: str) -> Handover:
     client.counsellor_id = to.id
     db.session.flush()
     db.session.refresh(client, ["counsellor"])
+    events.client_handed_over.send(client, previous=previous, to=to)
     timeline.add(client, "handed_over", actor, from_name=previous.name, to_name=to.name)
     audit.record(
         "client.handed_over",

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, Select, and_, bindparam, select
+from sqlalchemy import Row, Select, and_, bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from fieldapp.audit import services as audit
@@ -23,7 +23,7 @@ from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.common.time import local_zone, now_utc
 from fieldapp.extensions import db
 from fieldapp.trajectories.services import open_trajectory
-from fieldapp.visits.models import Visit, VisitStatus
+from fieldapp.visits.models import FollowUp, Visit, VisitStatus
 from fieldapp.worksites.models import Worksite
 
 
@@ -43,6 +43,38 @@ def local_datetime(day: date, at: time) -> datetime:
 def _check(plan: VisitPlan) -> None:
     if not 5 <= plan.minutes <= 480:
         raise RuleBroken(_("A visit lasts between 5 minutes and 8 hours."), field="minutes")
+
+
+def _follow_the_hand_over(client: Client, *, previous: User, to: User, **_: Any) -> None:
+    """The client's planned visits and the previous counsellor's open agreed actions go to the
+    counsellor who takes the file over: on their agenda, home screen, phone and calendar feed
+    now, and off those of the previous one, who may no longer open the file (their home screen
+    named the client, and their phone kept the visit's page). Done and cancelled visits stay with
+    who made them; a moved visit keeps its ``updated_at``, so that a floor supervisor's
+    confirmation of its moment stands."""
+    db.session.execute(
+        update(Visit)
+        .where(
+            Visit.client_id == client.id,
+            Visit.counsellor_id == previous.id,
+            Visit.status == VisitStatus.PLANNED.value,
+        )
+        .values(counsellor_id=to.id, updated_at=Visit.updated_at)
+    )
+    db.session.execute(
+        update(FollowUp)
+        .where(
+            FollowUp.client_id == client.id,
+            FollowUp.owner_id == previous.id,
+            FollowUp.done_at.is_(None),
+        )
+        .values(owner_id=to.id)
+    )
+
+
+def subscribe() -> None:
+    """Listen to the hand-overs of files (``fieldapp.common.events``)."""
+    events.client_handed_over.connect(_follow_the_hand_over)
 
 
 def plan(actor: User, client: Client, details: VisitPlan) -> Visit:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 
 from fieldapp.auth.models import User
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.feedback.rounds import Rater
+from fieldapp.visits import services as visit_services
 from tests.audit_views import USER_AGENT, a_view_by_the_counsellor, views_of
+from tests.factories import days_from_today
 
 NEW_PASSWORD = "een nieuwe zin om te onthouden"
 
@@ -94,3 +97,46 @@ def test_a_new_link_for_an_anonymous_rater_does_not_show_the_counsellor_their_sa
     assert form.status_code == 200
     assert "komt elke dag te laat" not in form.get_data(as_text=True)
     assert 'value="2" checked' not in form.get_data(as_text=True)
+
+
+def test_a_hand_over_takes_the_planned_visits_and_agreed_actions_off_the_previous_phone(
+    app, client, auth, make, db
+):
+    """After a hand-over the previous counsellor may no longer open the file, yet their home
+    screen kept naming the client (a visit this week, an agreed action), their phone kept the
+    visit's page for offline use (refreshing it got a 404, so the old copy stayed), and their
+    calendar feed kept the visits. They go to the new counsellor, who makes them now."""
+    world = make.world()
+    successor = make.user(world.organisation, email="next@example.org")
+    with app.test_request_context():
+        visit = visit_services.plan(
+            world.counsellor,
+            world.client,
+            visit_services.VisitPlan(days_from_today(2), time(10), 60, ""),
+        )
+        db.session.commit()
+    visit_page = f"/visits/{visit.id}"
+    auth.login(world.counsellor.email)
+    assert visit_page in client.get("/api/offline-pages").get_json()["pages"]
+    assert world.client.full_name in client.get("/").get_data(as_text=True)
+    feed = _feed_path(client, auth, world.counsellor)
+    assert f"visit-{visit.id}@" in client.get(feed).get_data(as_text=True)
+
+    auth.login(world.counsellor.email)
+    handed = client.post(
+        f"/clients/{world.client.id}/handover", data={"to": str(successor.id), "note": "Voor jou"}
+    )
+    assert handed.status_code == 302
+    client.get("/")  # the message that says it was handed over (it names the client)
+
+    assert client.get(visit_page).status_code == 404
+    assert visit_page not in client.get("/api/offline-pages").get_json()["pages"]
+    assert world.client.full_name not in client.get("/").get_data(as_text=True)
+    assert f"visit-{visit.id}@" not in client.get(feed).get_data(as_text=True)
+
+    auth.logout()
+    auth.login(successor.email)
+    assert visit_page in client.get("/api/offline-pages").get_json()["pages"]
+    home = client.get("/").get_data(as_text=True)
+    assert world.client.full_name in home
+    assert "Werkschoenen kopen" in home  # the agreed action (tests/factories.py)
