@@ -23,7 +23,8 @@ client_file_changed = _signals.signal("client-file-changed")
 client_handed_over = _signals.signal("client-handed-over")
 """Sender: the ``Client``, with ``previous`` and ``to``: the counsellor who followed the file and
 the one who follows it now. Sent before ``client_file_changed``, so that the agenda plans the
-file once what follows the counsellor moved (the planned visits, ``fieldapp/visits``)."""
+file once what follows the counsellor moved (the planned visits, ``fieldapp/visits``; the notices
+not read yet, ``fieldapp/reminders/notices.py``)."""
 
 mentorship_changed = _signals.signal("mentorship-changed")
 """Sender: the ``Mentorship``. A mentor was paired, or a check-in was held."""

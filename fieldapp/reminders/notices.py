@@ -15,8 +15,13 @@ told the ordinary way, so that nobody can wake a counsellor again and again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select, update
 
+from fieldapp.auth.models import User
+from fieldapp.clients.models import Client
+from fieldapp.common import events
 from fieldapp.common.dates import today
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
@@ -97,3 +102,24 @@ def mark_read(user_id: int, subject_id: int) -> None:
         .values(done_at=now_utc())
         .execution_options(synchronize_session=False)
     )
+
+
+def _follow_the_hand_over(client: Client, *, previous: User, to: User, **_: Any) -> None:
+    """A notice about the file not read yet goes to the counsellor who takes the file over: the
+    previous one may no longer open it (their notifications kept naming the client), the new one
+    must hear what the floor supervisor said. One already pushed is not pushed again."""
+    db.session.execute(
+        update(Reminder)
+        .where(
+            Reminder.scope == notice_scope(client.id),
+            Reminder.user_id == previous.id,
+            Reminder.done_at.is_(None),
+        )
+        .values(user_id=to.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def subscribe() -> None:
+    """Listen to the hand-overs of files (``fieldapp.common.events``)."""
+    events.client_handed_over.connect(_follow_the_hand_over)

@@ -8,6 +8,7 @@ from datetime import time
 from fieldapp.auth.models import User
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.feedback.rounds import Rater
+from fieldapp.reminders import notices
 from fieldapp.visits import services as visit_services
 from tests.audit_views import USER_AGENT, a_view_by_the_counsellor, views_of
 from tests.factories import days_from_today
@@ -140,3 +141,35 @@ def test_a_hand_over_takes_the_planned_visits_and_agreed_actions_off_the_previou
     home = client.get("/").get_data(as_text=True)
     assert world.client.full_name in home
     assert "Werkschoenen kopen" in home  # the agreed action (tests/factories.py)
+
+
+def test_a_floor_supervisors_message_not_read_yet_goes_with_the_hand_over(
+    app, client, auth, make, db
+):
+    """The previous counsellor's notifications kept "Message from a floor supervisor · <client>"
+    for a file they may no longer open, and the new counsellor never heard of it."""
+    world = make.world()
+    successor = make.user(world.organisation, email="next@example.org")
+    with app.test_request_context():
+        notices.tell(
+            organisation_id=world.organisation.id,
+            user_id=world.counsellor.id,
+            client_id=world.client.id,
+            kind=notices.SUPERVISOR,
+            subject_id=world.trajectory.id,
+            about="report-1",
+        )
+        db.session.commit()
+    auth.login(world.counsellor.email)
+    assert world.client.full_name in client.get("/notifications").get_data(as_text=True)
+
+    client.post(
+        f"/clients/{world.client.id}/handover", data={"to": str(successor.id), "note": "Voor jou"}
+    )
+    client.get("/")  # the message that says it was handed over (it names the client)
+
+    assert world.client.full_name not in client.get("/notifications").get_data(as_text=True)
+    auth.logout()
+    auth.login(successor.email)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert f"Message from a floor supervisor · {world.client.full_name}" in page
