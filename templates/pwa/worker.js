@@ -14,6 +14,8 @@ const COPY_HEADER = "X-Fieldapp-Copy";
 const KEPT_AT_HEADER = "X-Fieldapp-Kept-At";
 // No kept page outlives a week: older ones are deleted and never served, offline or not.
 const KEEP_FOR_MS = 7 * 24 * 60 * 60 * 1000;
+// A kept page the server no longer shows this person (the file went to a colleague): its copy goes.
+const NOT_YOURS = new Set([403, 404, 410]);
 // After this long without an answer, a kept copy is shown rather than an endless spinner.
 const SLOW_NETWORK_MS = 6000;
 
@@ -113,6 +115,8 @@ async function keepPages() {
       } else if (response.ok && !response.redirected) {
         await cache.put(pages[index], await stamped(response));
         renewed += 1;
+      } else if (NOT_YOURS.has(response.status)) {
+        await cache.delete(pages[index], { ignoreVary: true });
       }
     }),
   );
