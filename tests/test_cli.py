@@ -111,7 +111,9 @@ def test_demo_client_shows_the_evaluation_cycle(runner, client, db):
     assert "Gesprek over de planning." in page  # the latest contacts
     pulses = page.split("data-pulses")[1].split("</table>")[0]
     assert pulses.count('data-rating="1"') == 1  # four months of pulses, one attendance worry
-    assert "Pulse from the floor supervisor" in page
+    assert "The whole timeline" in page
+    history = client.get(f"/clients/{amina.id}/timeline").get_data(as_text=True)
+    assert "Pulse from the floor supervisor" in history
 
     record = db.session.scalars(
         select(EvaluationRecord).where(EvaluationRecord.client_id == amina.id)
