@@ -1,0 +1,46 @@
+"""A counsellor's first walk on a 360 px phone through the evaluation cycle, the 360° feedback and
+the settings: what was missing or misleading on the way."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from fieldapp.feedback import rounds
+from fieldapp.feedback.models import RaterGroup
+from tests.e2e.test_shell import sign_in
+from tests.factories import World
+
+EMAIL = "an@example.org"
+
+
+@pytest.fixture
+def world(make, db) -> World:
+    """A client's file whose counsellor is An."""
+    counsellor = make.user(email=EMAIL, name="An Peeters")
+    world = make.world(counsellor.organisation)
+    world.client.counsellor_id = counsellor.id
+    db.session.commit()
+    return world
+
+
+def test_a_refused_evaluation_record_takes_the_phone_to_the_field_to_fix(page, live_server, world):
+    """Closing a record without the next evaluation's date: the record is many screens long on a
+    phone and the message is at its top; the date field itself, at the bottom, says what is wrong
+    and has the focus, so the phone shows it."""
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/clients/{world.client.id}")
+    page.get_by_role("link", name=re.compile(r"Na 1 maand")).click()
+    page.get_by_label("Voortzetten zoals afgesproken").check()
+    page.get_by_role("button", name="Het verslag afsluiten").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("Geef de datum van de volgende evaluatie.")
+    field = page.get_by_label("Volgende evaluatie")
+    expect(field).to_be_focused()
+    expect(field).to_be_in_viewport()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description("Geef de datum van de volgende evaluatie.")
+    # What was chosen is kept.
+    expect(page.get_by_label("Voortzetten zoals afgesproken")).to_be_checked()
