@@ -44,3 +44,19 @@ def test_a_refused_evaluation_record_takes_the_phone_to_the_field_to_fix(page, l
     expect(field).to_have_accessible_description("Geef de datum van de volgende evaluatie.")
     # What was chosen is kept.
     expect(page.get_by_label("Voortzetten zoals afgesproken")).to_be_checked()
+
+
+def test_a_difference_that_cannot_be_made_reads_as_a_dash_in_the_report(
+    page, live_server, make, world
+):
+    """Only the supervisor has answered: on the phone each competence is a card of lines, and the
+    'Difference' line ended empty, as if a figure failed to load; it reads '–' like 'Self'."""
+    feedback_round, _ = make.feedback_round(world, rounds.Rater(RaterGroup.SUPERVISOR, "Sofie"))
+    make.feedback_answer(feedback_round, RaterGroup.SUPERVISOR, {"punctuality": 4})
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/feedback/rounds/{feedback_round.id}/report")
+
+    row = page.locator("tr[data-competence=punctuality]")
+    expect(row.locator("td[data-label='Zelf']")).to_have_text("–")
+    expect(row.locator("td[data-label='Verschil']")).to_have_text("–")
+    expect(row.locator("td[data-label='Verschil']")).to_be_visible()
