@@ -60,3 +60,35 @@ def test_a_difference_that_cannot_be_made_reads_as_a_dash_in_the_report(
     expect(row.locator("td[data-label='Zelf']")).to_have_text("–")
     expect(row.locator("td[data-label='Verschil']")).to_have_text("–")
     expect(row.locator("td[data-label='Verschil']")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    ("path", "tab"),
+    [
+        ("/evaluations/{evaluation}/record", "Cliënten"),
+        ("/feedback/rounds/{round}", "Cliënten"),
+        ("/feedback/rounds/{round}/report", "Cliënten"),
+        ("/trajectories/{trajectory}/goals/new", "Cliënten"),
+        ("/trajectories/{trajectory}/supervisor-link", "Cliënten"),
+        ("/settings/notifications", "Instellingen"),
+    ],
+)
+def test_the_bottom_bar_marks_the_part_of_the_app_a_page_belongs_to(
+    page, live_server, world, path, tab
+):
+    """An evaluation, a 360° round or a goal is part of a client's file, the notifications are
+    settings: the bar at the bottom of the phone marked no tab there, so nothing said where one
+    was nor that the 'Clients' tab leads back."""
+    sign_in(page, live_server, EMAIL)
+    page.goto(
+        live_server.url
+        + path.format(
+            evaluation=world.evaluation.id,
+            round=world.feedback_round.id,
+            trajectory=world.trajectory.id,
+        )
+    )
+    current = page.locator("nav.appnav a[aria-current=page]")
+    expect(current).to_have_count(1)
+    expect(current).to_have_text(tab)
+    expect(current).to_be_in_viewport()
