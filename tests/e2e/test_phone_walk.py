@@ -92,3 +92,30 @@ def test_the_bottom_bar_marks_the_part_of_the_app_a_page_belongs_to(
     expect(current).to_have_count(1)
     expect(current).to_have_text(tab)
     expect(current).to_be_in_viewport()
+
+
+def test_this_device_is_named_on_the_line_of_its_device(page, live_server, make):
+    """Settings, signed-in devices: 'Chrome · Linux · This device' reads as one line; '· This
+    device' fell to a line of its own that began with the dot."""
+    make.user(email=EMAIL, name="An Peeters")
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/settings")
+
+    this = page.locator("[data-signed-in-devices] li[data-this-device]")
+    name = this.locator("strong")
+    expect(this).to_contain_text("Dit toestel")
+    same_line = this.evaluate(
+        """(item) => {
+            const range = document.createRange();
+            const text = [...item.querySelectorAll("*"), item]
+                .flatMap((element) => [...element.childNodes])
+                .find((node) => node.nodeType === Node.TEXT_NODE
+                    && node.textContent.includes("Dit toestel"));
+            range.selectNodeContents(text);
+            const words = range.getBoundingClientRect();
+            const name = item.querySelector("strong").getBoundingClientRect();
+            return Math.abs(words.top - name.top) < 2;
+        }"""
+    )
+    assert same_line
+    assert name.bounding_box()["x"] + name.bounding_box()["width"] <= 360
