@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
+from fieldapp.supervisor_link import services as supervisor_link
 from tests.e2e.test_shell import sign_in
 from tests.factories import World
 
@@ -119,3 +120,27 @@ def test_this_device_is_named_on_the_line_of_its_device(page, live_server, make)
     )
     assert same_line
     assert name.bounding_box()["x"] + name.bounding_box()["width"] <= 360
+
+
+def gap_between(upper, lower) -> float:
+    return lower.bounding_box()["y"] - (upper.bounding_box()["y"] + upper.bounding_box()["height"])
+
+
+def test_buttons_of_separate_forms_do_not_touch(page, live_server, make, world, app, db):
+    """A closed evaluation's 'Download the PDF' and 'Make a correction', the supervisor's
+    'Confirm this visit' and 'Propose a time': each pair touched, one button's edge on the
+    other's, where a thumb easily takes the wrong one. They are apart like buttons in a row."""
+    make.evaluation_record(world)  # the second evaluation, closed
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/evaluations/{world.trajectory.evaluations[1].id}/record")
+    pdf = page.get_by_role("link", name="De pdf downloaden")
+    correct = page.get_by_role("button", name="Een verbetering maken")
+    assert gap_between(pdf, correct) >= 8
+
+    with app.test_request_context():
+        token = supervisor_link.renew(world.counsellor, world.trajectory)
+    db.session.commit()
+    page.goto(f"{live_server.url}/s/{token}")
+    confirm = page.get_by_role("button", name="Dit bezoek bevestigen")
+    propose = page.get_by_text("Stel een moment voor")
+    assert gap_between(confirm, propose) >= 8
