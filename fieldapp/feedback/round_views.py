@@ -66,6 +66,10 @@ def start(trajectory: Trajectory) -> ResponseReturnValue:
         form.raters[0].form.name.data = client.first_name
         form.raters[0].form.language.data = client.language
         form.raters[1].form.group.data = RaterGroup.SUPERVISOR.value
+        # The other rows are for more people around the client: a name typed there without a
+        # look at "Who" gave a second self-assessment, counted as the client's own answers.
+        for row in form.raters[2:]:
+            row.form.group.data = RaterGroup.COLLEAGUE.value
     step = request.form.get("step")
     if step != "change" and form.validate_on_submit():
         if step == "start":

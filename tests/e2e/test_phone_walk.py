@@ -144,3 +144,22 @@ def test_buttons_of_separate_forms_do_not_touch(page, live_server, make, world, 
     confirm = page.get_by_role("button", name="Dit bezoek bevestigen")
     propose = page.get_by_text("Stel een moment voor")
     assert gap_between(confirm, propose) >= 8
+
+
+def test_a_name_typed_in_a_spare_row_of_a_new_round_is_not_a_second_self_assessment(
+    page, live_server, world
+):
+    """The rows after the client and the supervisor said 'The client (self-assessment)' until
+    changed: a colleague's name typed there got a self-assessment link, and their answers were
+    counted as the client's own."""
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/trajectories/{world.trajectory.id}/feedback/new")
+    spare = page.locator("fieldset.rater-row").nth(2)
+    expect(spare.get_by_label("Wie")).to_have_value("colleague")
+    spare.get_by_label("Naam").fill("Jan")
+    page.get_by_role("button", name="Nakijken en starten").click()
+
+    expect(page.locator("[data-raters]")).to_contain_text("Jan")
+    expect(page.locator("[data-raters]")).not_to_contain_text(
+        re.compile(r"Jan\s+De cliënt \(zelfbeoordeling\)")
+    )
