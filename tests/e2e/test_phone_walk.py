@@ -163,3 +163,13 @@ def test_a_name_typed_in_a_spare_row_of_a_new_round_is_not_a_second_self_assessm
     expect(page.locator("[data-raters]")).not_to_contain_text(
         re.compile(r"Jan\s+De cliënt \(zelfbeoordeling\)")
     )
+
+
+def test_closing_the_record_is_apart_from_the_development_plan(page, live_server, world):
+    """'Close the record', the last button of the evaluation form, sat on the top edge of the
+    development plan's card that follows it, as if it were part of it."""
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/evaluations/{world.evaluation.id}/record")
+    close = page.get_by_role("button", name="Het verslag afsluiten")
+    plan = page.locator("[data-evaluation-plan]")
+    assert gap_between(close, plan) >= 12
