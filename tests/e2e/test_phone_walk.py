@@ -173,3 +173,13 @@ def test_closing_the_record_is_apart_from_the_development_plan(page, live_server
     close = page.get_by_role("button", name="Het verslag afsluiten")
     plan = page.locator("[data-evaluation-plan]")
     assert gap_between(close, plan) >= 12
+
+
+def test_the_evaluation_page_calls_its_draft_by_one_name(page, live_server, world):
+    """The button saves the 'ontwerp', the development plan's hint spoke of the 'concept': two
+    words for one draft, on a first use read as two things."""
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/evaluations/{world.evaluation.id}/record")
+    expect(page.get_by_role("button", name="Ontwerp bewaren")).to_be_visible()
+    hint = page.locator("[data-evaluation-plan]")
+    expect(hint).to_contain_text("zodra het ontwerp bewaard is")
