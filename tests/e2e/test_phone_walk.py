@@ -183,3 +183,24 @@ def test_the_evaluation_page_calls_its_draft_by_one_name(page, live_server, worl
     expect(page.get_by_role("button", name="Ontwerp bewaren")).to_be_visible()
     hint = page.locator("[data-evaluation-plan]")
     expect(hint).to_contain_text("zodra het ontwerp bewaard is")
+
+
+@pytest.mark.parametrize(
+    "path", ["/evaluations/{evaluation}/record", "/trajectories/{trajectory}/goals/new"]
+)
+def test_the_way_back_to_the_file_is_a_back_link_big_enough_for_a_thumb(
+    page, live_server, world, path
+):
+    """An evaluation and a new goal led back to the client's file by the client's name inside a
+    line of text (19 px tall on the phone); the other pages of the file have '← name' above the
+    heading, a whole tap target."""
+    sign_in(page, live_server, EMAIL)
+    page.goto(
+        live_server.url
+        + path.format(evaluation=world.evaluation.id, trajectory=world.trajectory.id)
+    )
+    back = page.get_by_role("link", name=f"← {world.client.full_name}")
+    assert back.bounding_box()["height"] >= 44 - 0.5
+    assert back.bounding_box()["y"] < page.get_by_role("heading", level=1).bounding_box()["y"]
+    back.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(world.client.full_name)
