@@ -57,7 +57,7 @@ class ReportForm(_AtTheLink):
         ],
         validators=[pick_one],
     )
-    on_day = date_field(_l("Day of the absence (optional)"), optional=True, years_ahead=1)
+    on_day = date_field(_l("On which day (optional)"), optional=True, years_ahead=1)
     text = TextAreaField(
         _l("In a few words"),
         validators=[short_text(MAX_TEXT)],

@@ -204,3 +204,18 @@ def test_the_way_back_to_the_file_is_a_back_link_big_enough_for_a_thumb(
     assert back.bounding_box()["y"] < page.get_by_role("heading", level=1).bounding_box()["y"]
     back.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(world.client.full_name)
+
+
+def test_the_supervisor_reporting_an_incident_is_asked_its_day_not_the_absences(
+    page, live_server, world, app, db
+):
+    """The report's day is kept for an incident or a question too, but its field said 'Day of the
+    absence': a supervisor reporting an incident did not know whether to fill it in."""
+    with app.test_request_context():
+        token = supervisor_link.renew(world.counsellor, world.trajectory)
+    db.session.commit()
+    page.goto(f"{live_server.url}/s/{token}")
+    report = page.locator("[data-report-form]")
+    report.get_by_text("Een incident").click()
+    expect(report.get_by_label("Op welke dag (niet verplicht)")).to_be_visible()
+    expect(report).not_to_contain_text("afwezigheid (niet verplicht)")
