@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from fieldapp.auth.roles import Role
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.supervisor_link import services as supervisor_link
@@ -219,3 +220,12 @@ def test_the_supervisor_reporting_an_incident_is_asked_its_day_not_the_absences(
     report.get_by_text("Een incident").click()
     expect(report.get_by_label("Op welke dag (niet verplicht)")).to_be_visible()
     expect(report).not_to_contain_text("afwezigheid (niet verplicht)")
+
+
+def test_the_competence_frameworks_are_marked_as_part_of_admin(page, live_server, make):
+    """The administrator's competence frameworks (where the 360° questions come from) marked no
+    tab in the bottom bar: the list named a part of the app that does not exist."""
+    make.user(role=Role.ADMIN, email=EMAIL)
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/admin/frameworks/")
+    expect(page.locator("nav.appnav a[aria-current=page]")).to_have_text("Beheer")
