@@ -173,7 +173,7 @@ def remove_device(device_id: int) -> ResponseReturnValue:
     if device.user_id != user.id:
         abort(404)
     acted(lambda: devices.remove(device))
-    flash(_("This device no longer gets notifications."), "success")
+    flash(_("That device no longer gets notifications."), "success")
     return redirect(url_for("reminders.notifications"))
 
 

@@ -119,6 +119,10 @@ def test_only_ones_own_devices_can_be_removed(
     auth.login(signed_in_counsellor.email)
     assert client.post(f"/settings/notifications/devices/{device.id}/remove").status_code == 302
     assert devices(db) == []
+    # The one removed from the list, which need not be the device in hand.
+    assert "That device no longer gets notifications." in client.get(
+        "/settings/notifications"
+    ).get_data(as_text=True)
 
 
 @pytest.mark.own_app  # its instance folder must start without a key pair
