@@ -159,11 +159,11 @@ _SUBSCRIBED_HERE = """(endpoint) => {
 }"""
 
 
-def test_signing_out_stops_this_phones_notifications(page, context, live_server, make, db):
-    signed_in_with_worker(page, context, live_server, make)
+def subscribed_here(context, db, endpoints: list[str]) -> list[str]:
+    """The signed-in person's subscriptions at ``endpoints`` on the server, the first of them made
+    by this phone's browser; returns the endpoints the browser is asked to unsubscribe from."""
     user = db.session.scalar(select(User).where(User.email == "an@example.org"))
-    here, elsewhere = "https://push.example.net/phone", "https://push.example.net/laptop"
-    for endpoint in (here, elsewhere):
+    for endpoint in endpoints:
         db.session.add(
             PushSubscription(
                 organisation_id=user.organisation_id,
@@ -177,7 +177,14 @@ def test_signing_out_stops_this_phones_notifications(page, context, live_server,
     db.session.commit()
     unsubscribed: list[str] = []
     context.expose_function("fieldappUnsubscribed", lambda endpoint: unsubscribed.append(endpoint))
-    context.add_init_script(f"({_SUBSCRIBED_HERE})({json.dumps(here)})")
+    context.add_init_script(f"({_SUBSCRIBED_HERE})({json.dumps(endpoints[0])})")
+    return unsubscribed
+
+
+def test_signing_out_stops_this_phones_notifications(page, context, live_server, make, db):
+    signed_in_with_worker(page, context, live_server, make)
+    here, elsewhere = "https://push.example.net/phone", "https://push.example.net/laptop"
+    unsubscribed = subscribed_here(context, db, [here, elsewhere])
 
     page.goto(f"{live_server.url}/settings")
     page.get_by_role("button", name="Afmelden").click()
@@ -197,21 +204,7 @@ def test_signing_out_without_signal_still_unsubscribes_this_phone(
     its subscription."""
     signed_in_with_worker(page, context, live_server, make)
     here = "https://push.example.net/phone"
-    user = db.session.scalar(select(User).where(User.email == "an@example.org"))
-    db.session.add(
-        PushSubscription(
-            organisation_id=user.organisation_id,
-            user_id=user.id,
-            endpoint=here,
-            endpoint_hash=hashlib.sha256(here.encode()).hexdigest(),
-            p256dh="key",
-            auth="secret",
-        )
-    )
-    db.session.commit()
-    unsubscribed: list[str] = []
-    context.expose_function("fieldappUnsubscribed", lambda endpoint: unsubscribed.append(endpoint))
-    context.add_init_script(f"({_SUBSCRIBED_HERE})({json.dumps(here)})")
+    unsubscribed = subscribed_here(context, db, [here])
     no_signal = "internetdisconnected"
     page.route("**/api/push/subscriptions/forget", lambda route: route.abort(no_signal))
 
