@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from fieldapp.auth.roles import Role
 from fieldapp.reminders import devices as device_service
 from fieldapp.reminders import push, vapid
 from fieldapp.reminders.models import PushSubscription
@@ -197,3 +198,21 @@ def test_a_bad_address_to_forget_gets_a_reason(client, db, signed_in_counsellor,
     response = client.post("/api/push/subscriptions/forget", json=payload)
     assert response.status_code == 422
     assert "notification address could not be read" in response.json["message"]
+
+
+@pytest.mark.own_app  # its instance folder starts without a key pair
+def test_without_push_keys_a_counsellor_is_told_to_ask_an_administrator(client, auth, make):
+    """The command that makes the keys is for whoever runs the server: a counsellor reads whom
+    to ask, an administrator what to run."""
+    organisation = make.organisation()
+    counsellor = make.user(organisation, email="an@example.org")
+    admin = make.user(organisation, role=Role.ADMIN, email="admin@example.org")
+    auth.login(counsellor.email)
+    page = client.get("/settings/notifications").get_data(as_text=True)
+    assert "not set up on this server yet: ask your administrator." in page
+    assert "flask --app" not in page
+    auth.logout()
+    auth.login(admin.email)
+    assert "flask --app fieldapp vapid-keys" in client.get("/settings/notifications").get_data(
+        as_text=True
+    )
