@@ -3,6 +3,7 @@ listed at the top with a link to it, and nothing chosen or typed is lost."""
 
 from __future__ import annotations
 
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from fieldapp.feedback.models import FeedbackResponse
@@ -86,3 +87,12 @@ def test_a_form_of_another_round_still_gets_one_message(client, db, started):
     page = read_html(response.get_data(as_text=True))
     assert "hoort niet bij deze ronde" in page.one(role="alert").text
     assert page.all(class_="question--error") == []
+
+
+def test_the_form_tells_the_rater_until_when_the_link_works(client, db, started):
+    """As the invitation does: a rater who opens the link days later knows whether to answer now.
+    In the rater's language (the supervisor reads Dutch), with the round's deadline."""
+    _, feedback_round, token = started
+    page = client.get(f"/f/{token}").get_data(as_text=True)
+    day = format_date(feedback_round.deadline, "d MMMM yyyy", locale="nl")
+    assert f"De link is enkel voor jou en werkt tot {day}." in page
