@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -155,7 +157,6 @@ def show(client: Client) -> ResponseReturnValue:
         visits=visits.planned_on_file(client),
         contacts=contacts.latest_of(client, 3),
         contact_form=None if client.anonymised_at else fresh_contact_form(client.id, back="file"),
-        contact_kinds=KIND_LABELS,
         feedback_rounds=[
             summary
             for summary in reversed(rounds)  # newest first
@@ -176,8 +177,7 @@ def show(client: Client) -> ResponseReturnValue:
         timeline_kinds=timeline.kinds_of(events.items),
         phase_labels=phase_labels(),
         pulses=supervisor_link.latest_pulses(current) if current else None,
-        pulse_questions=list(PulseQuestion),
-        report_labels={kind.value: label for kind, label in REPORT_LABELS.items()},
+        **_timeline_labels(),
         today=today(),
         consent_form=None if client.consent_at else ConsentForm(),
     )
@@ -191,21 +191,28 @@ def show(client: Client) -> ResponseReturnValue:
 def timeline_page(client: Client) -> ResponseReturnValue:
     """Everything that happened on the client's file, newest first, a page at a time (the file
     shows the latest). Each opening is written to the audit log, as the file's is."""
-    history = file_trajectories.trajectories_of(client, today())
     events = timeline.page_of(client, request.args.get("page", 1, type=int))
     page = render_template(
         "clients/timeline.html",
         client=client,
-        trajectory=next((t for t in history if t.is_open), None),
+        trajectory=trajectories.open_trajectory(client),
         timeline=events,
         timeline_kinds=timeline.kinds_of(events.items),
-        contact_kinds=KIND_LABELS,
-        pulse_questions=list(PulseQuestion),
-        report_labels={kind.value: label for kind, label in REPORT_LABELS.items()},
+        **_timeline_labels(),
     )
     services.record_viewed(acting_user(), client)
     commit_rendered()
     return page
+
+
+def _timeline_labels() -> dict[str, Any]:
+    """What the timeline's events are worded with (``clients/_timeline.html``), on the file and
+    on the timeline's own page."""
+    return {
+        "contact_kinds": KIND_LABELS,
+        "pulse_questions": list(PulseQuestion),
+        "report_labels": {kind.value: label for kind, label in REPORT_LABELS.items()},
+    }
 
 
 @bp.route("/<id:client_id>/edit", methods=["GET", "POST"])
