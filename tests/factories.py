@@ -210,6 +210,15 @@ class CaseloadFactories(Factories):
             kept_worlds.keep(self._db, world)
         return world
 
+    def world_followed_by(self, email: str, name: str) -> World:
+        """A complete client file, in a new organisation, whose client is followed by a
+        counsellor of this address and name (a browser test signs in as them)."""
+        counsellor = self.user(email=email, name=name)
+        world = self.world(counsellor.organisation)
+        world.client.counsellor_id = counsellor.id
+        self._db.session.commit()
+        return world
+
     def _build_world(self, organisation: Organisation | None) -> World:
         counsellor = self.user(organisation)
         colleague = self.user(counsellor.organisation)

@@ -19,10 +19,7 @@ EMAIL = "an@example.org"
 
 @pytest.fixture
 def world(make, db) -> World:
-    counsellor = make.user(email=EMAIL, name="An Peeters")
-    world = make.world(counsellor.organisation)
-    world.client.counsellor_id = counsellor.id
-    db.session.commit()
+    world = make.world_followed_by(EMAIL, "An Peeters")
     visit_with_note(db, world, 10, {"punctuality": 4, "instructions": 2})
     return world
 

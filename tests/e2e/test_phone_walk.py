@@ -19,13 +19,9 @@ EMAIL = "an@example.org"
 
 
 @pytest.fixture
-def world(make, db) -> World:
+def world(make) -> World:
     """A client's file whose counsellor is An."""
-    counsellor = make.user(email=EMAIL, name="An Peeters")
-    world = make.world(counsellor.organisation)
-    world.client.counsellor_id = counsellor.id
-    db.session.commit()
-    return world
+    return make.world_followed_by(EMAIL, "An Peeters")
 
 
 def test_a_refused_evaluation_record_takes_the_phone_to_the_field_to_fix(page, live_server, world):
