@@ -276,3 +276,22 @@ def test_evaluations_are_counted_in_months_as_the_language_says_it(client, auth,
     assert re.findall(r"Na \d+ maand\w*", dutch) == ["Na 1 maand", "Na 3 maanden", "Na 6 maanden"]
     assert ": na 1 maand" in dutch
     assert "maand(en)" not in dutch
+
+
+def test_the_timeline_page_leads_to_a_supervisors_message_on_the_open_placement(
+    client, auth, make, db
+):
+    world = make.world()
+    db.session.add(
+        TimelineEvent(
+            organisation_id=world.organisation.id,
+            client_id=world.client.id,
+            kind="supervisor_report",
+            data={"report": "incident", "urgent": True, "supervisor": "Sofie"},
+        )
+    )
+    db.session.commit()
+    auth.login(world.counsellor.email)
+    page = client.get(f"/clients/{world.client.id}/timeline").get_data(as_text=True)
+    assert "Message from the floor supervisor" in page
+    assert f'href="/trajectories/{world.trajectory.id}/supervisor-link">read</a>' in page
