@@ -3,8 +3,15 @@
 The in-process timings of ``make bench`` say how long a page takes; what an OCMW pays for is the
 CPU its app servers burn. Here fieldapp runs as it does in production, under gunicorn with two sync
 workers, and a bare Flask route runs the same way next to it. Each page is requested by a few
-clients at once; the CPU the workers used (user and system time from ``/proc``) is divided by the
-number of requests. The same figure for the bare route is the floor every page is compared with.
+clients at once; the CPU the workers used is divided by the number of requests. The same figure
+for the bare route is the floor every page is compared with.
+
+The CPU is the scheduler's own count of the time each worker ran (``/proc/<pid>/schedstat``, in
+nanoseconds), not the user and system ticks of ``/proc/<pid>/stat``: a tick is 10 ms, as long as a
+whole page, so rounds had to be long, and a machine whose load drifts within a long round moved
+the ratio by a fifth from one run to the next. With nanoseconds the page and the bare route take
+turns in many short rounds; each round gives a ratio under the conditions of that moment, and the
+median of those ratios is the figure, with the middle half of them printed beside it.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import http.client
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -30,20 +38,29 @@ from bench.measure import bare_flask_app
 
 WORKERS = 2
 CLIENTS = 4  # requests in flight at once
-ROUNDS = 6  # a page and the bare route take turns, in this many rounds
-PAGE_REQUESTS = 24  # a page's requests a round
-BARE_REQUESTS = 250  # the bare route's a round: its CPU per request is a few ticks of the clock
+ROUNDS = 25  # a page and the bare route take turns, in this many rounds
+PAGE_REQUESTS = 8  # a page's requests a round
+BARE_REQUESTS = 100  # the bare route's a round, about as much CPU as the page's
 LIMIT = 25  # the most a heavy page may cost, in bare routes
 ROOT = Path(__file__).resolve().parent.parent
-TICKS = os.sysconf("SC_CLK_TCK")
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @dataclass(frozen=True)
 class Cost:
     path: str
-    cpu_ms: float  # worker CPU per request
+    cpu_ms: float  # worker CPU per request, the median of the rounds
     bare_ms: float  # the bare route's, measured in turns with the page
+    ratios: tuple[float, ...]  # the page's CPU per request over the bare route's, a round each
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+    @property
+    def middle_half(self) -> tuple[float, float]:
+        quartiles = statistics.quantiles(self.ratios, n=4)
+        return quartiles[0], quartiles[2]
 
 
 def served_app() -> Flask:
@@ -105,14 +122,15 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[tuple[int, subprocess.Po
         process.wait(timeout=30)
 
 
-def _workers_cpu_seconds(master: int) -> float:
-    """User and system CPU of the master's children (the workers) so far."""
+def _workers_cpu_ns(master: int) -> int:
+    """The time the master's children (the workers) ran so far, in nanoseconds: the first field
+    of each of their threads' ``schedstat``."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    total = 0
-    for pid in children:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / TICKS
+    return sum(
+        int((task / "schedstat").read_text().split()[0])
+        for pid in children
+        for task in Path(f"/proc/{pid}/task").iterdir()
+    )
 
 
 def _get(port: int, path: str, cookie: str) -> None:
@@ -163,12 +181,13 @@ def sign_in(port: int, email: str, password: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
-def cpu_seconds(port: int, master: int, path: str, cookie: str, requests: int) -> float:
-    """Worker CPU seconds for ``requests`` GETs of ``path``, ``CLIENTS`` in flight."""
+def cpu_ms_per_request(port: int, master: int, path: str, cookie: str, requests: int) -> float:
+    """Worker CPU per request, in milliseconds, over ``requests`` GETs of ``path``, ``CLIENTS`` in
+    flight."""
     with ThreadPoolExecutor(CLIENTS) as pool:
-        before = _workers_cpu_seconds(master)
+        before = _workers_cpu_ns(master)
         list(pool.map(lambda _: _get(port, path, cookie), range(requests)))
-        return _workers_cpu_seconds(master) - before
+        return (_workers_cpu_ns(master) - before) / 1e6 / requests
 
 
 def page_costs(
@@ -189,16 +208,17 @@ def page_costs(
         cookie = sign_in(port, email, password)
         costs = []
         for path in paths:
-            cpu_seconds(port, served.pid, path, cookie, 2 * CLIENTS)  # warm up
-            page = bare_route = 0.0
+            cpu_ms_per_request(port, served.pid, path, cookie, 2 * CLIENTS)  # warm up
+            pages, bare_routes = [], []
             for _ in range(ROUNDS):  # alternating, so that both see the same load
-                bare_route += cpu_seconds(bare_port, bare.pid, "/", "", BARE_REQUESTS)
-                page += cpu_seconds(port, served.pid, path, cookie, PAGE_REQUESTS)
+                bare_routes.append(cpu_ms_per_request(bare_port, bare.pid, "/", "", BARE_REQUESTS))
+                pages.append(cpu_ms_per_request(port, served.pid, path, cookie, PAGE_REQUESTS))
             costs.append(
                 Cost(
                     path,
-                    page * 1000 / (ROUNDS * PAGE_REQUESTS),
-                    bare_route * 1000 / (ROUNDS * BARE_REQUESTS),
+                    statistics.median(pages),
+                    statistics.median(bare_routes),
+                    tuple(page / bare for page, bare in zip(pages, bare_routes, strict=True)),
                 )
             )
         return costs
@@ -207,13 +227,15 @@ def page_costs(
 def report(costs: list[Cost]) -> str:
     lines = [
         f"worker CPU per request under gunicorn ({WORKERS} workers, {CLIENTS} requests in flight),"
-        f" next to a bare Flask route served the same way; limit {LIMIT}x bare",
-        f"{'page':<40}{'CPU ms':>10}{'bare ms':>10}{'x bare':>10}",
+        f" next to a bare Flask route served the same way, in {ROUNDS} rounds of turns;"
+        f" medians of the rounds; limit {LIMIT}x bare",
+        f"{'page':<40}{'CPU ms':>10}{'bare ms':>10}{'x bare':>10}{'middle half':>16}",
     ]
     for cost in costs:
-        ratio = cost.cpu_ms / cost.bare_ms
-        mark = "" if ratio <= LIMIT else "  over the limit"
+        low, high = cost.middle_half
+        mark = "" if cost.ratio <= LIMIT else "  over the limit"
         lines.append(
-            f"{cost.path:<40}{cost.cpu_ms:>10.2f}{cost.bare_ms:>10.3f}{ratio:>10.1f}{mark}"
+            f"{cost.path:<40}{cost.cpu_ms:>10.2f}{cost.bare_ms:>10.3f}{cost.ratio:>10.1f}"
+            f"{f'{low:.1f}-{high:.1f}':>16}{mark}"
         )
     return "\n".join(lines)
