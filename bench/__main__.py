@@ -155,9 +155,11 @@ def run(database_url: str, instance: Path, bare_ms: float, parts: tuple[str, ...
         with app.app_context():
             round_id = feedback_bench.prepare(ids["large"]["counsellor"]).round_id
         paths = [p.format(client=ids["large"]["client"], round=round_id) for p in HEAVY_PAGES]
-        costs = server_cpu.page_costs(database_url, instance, "c0@large.example", PASSWORD, paths)
+        costs, waiting = server_cpu.page_costs(
+            database_url, instance, "c0@large.example", PASSWORD, paths
+        )
         print()
-        print(server_cpu.report(costs))
+        print(server_cpu.report(costs, waiting))
     if {"kept", "day"} & set(parts):
         counsellor = ids["large"]["counsellor"]
         with app.app_context():

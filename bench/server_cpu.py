@@ -63,6 +63,21 @@ class Cost:
         return quartiles[0], quartiles[2]
 
 
+@dataclass
+class Waiting:
+    """How long the workers, ready to run, waited for a CPU while the pages were measured, next to
+    how long they ran (the second field of ``schedstat``). A page's larger working set suffers
+    more than the bare route's from a machine busy with other work, so a run whose workers waited
+    long gives higher ratios; this says which kind of run it was."""
+
+    ran_ns: int = 0
+    waited_ns: int = 0
+
+    @property
+    def share(self) -> float:
+        return self.waited_ns / self.ran_ns if self.ran_ns else 0.0
+
+
 def served_app() -> Flask:
     """The app gunicorn serves, settled as ``fieldapp.wsgi`` settles it, on the bench's
     database (named by the environment)."""
@@ -122,15 +137,17 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[tuple[int, subprocess.Po
         process.wait(timeout=30)
 
 
-def _workers_cpu_ns(master: int) -> int:
-    """The time the master's children (the workers) ran so far, in nanoseconds: the first field
-    of each of their threads' ``schedstat``."""
+def _workers_schedstat(master: int) -> tuple[int, int]:
+    """How long the master's children (the workers) ran so far, and how long they waited for a
+    CPU, in nanoseconds: the first two fields of each of their threads' ``schedstat``."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return sum(
-        int((task / "schedstat").read_text().split()[0])
-        for pid in children
-        for task in Path(f"/proc/{pid}/task").iterdir()
-    )
+    ran = waited = 0
+    for pid in children:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            fields = (task / "schedstat").read_text().split()
+            ran += int(fields[0])
+            waited += int(fields[1])
+    return ran, waited
 
 
 def _get(port: int, path: str, cookie: str) -> None:
@@ -181,18 +198,23 @@ def sign_in(port: int, email: str, password: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
-def cpu_ms_per_request(port: int, master: int, path: str, cookie: str, requests: int) -> float:
+def cpu_ms_per_request(
+    port: int, master: int, path: str, cookie: str, requests: int, waiting: Waiting
+) -> float:
     """Worker CPU per request, in milliseconds, over ``requests`` GETs of ``path``, ``CLIENTS`` in
-    flight."""
+    flight; the workers' running and waiting are added to ``waiting``."""
     with ThreadPoolExecutor(CLIENTS) as pool:
-        before = _workers_cpu_ns(master)
+        ran, waited = _workers_schedstat(master)
         list(pool.map(lambda _: _get(port, path, cookie), range(requests)))
-        return (_workers_cpu_ns(master) - before) / 1e6 / requests
+        ran_after, waited_after = _workers_schedstat(master)
+    waiting.ran_ns += ran_after - ran
+    waiting.waited_ns += waited_after - waited
+    return (ran_after - ran) / 1e6 / requests
 
 
 def page_costs(
     database_url: str, instance: Path, email: str, password: str, paths: list[str]
-) -> list[Cost]:
+) -> tuple[list[Cost], Waiting]:
     """Each page's CPU per request, and the bare route's measured in turns with it, both servers
     running side by side: on a machine whose load changes, a page is compared with the floor
     under the same conditions."""
@@ -206,13 +228,17 @@ def page_costs(
         gunicorn("bench.server_cpu:served_app()", env) as (port, served),
     ):
         cookie = sign_in(port, email, password)
-        costs = []
+        costs, waiting = [], Waiting()
         for path in paths:
-            cpu_ms_per_request(port, served.pid, path, cookie, 2 * CLIENTS)  # warm up
+            cpu_ms_per_request(port, served.pid, path, cookie, 2 * CLIENTS, Waiting())  # warm up
             pages, bare_routes = [], []
             for _ in range(ROUNDS):  # alternating, so that both see the same load
-                bare_routes.append(cpu_ms_per_request(bare_port, bare.pid, "/", "", BARE_REQUESTS))
-                pages.append(cpu_ms_per_request(port, served.pid, path, cookie, PAGE_REQUESTS))
+                bare_routes.append(
+                    cpu_ms_per_request(bare_port, bare.pid, "/", "", BARE_REQUESTS, waiting)
+                )
+                pages.append(
+                    cpu_ms_per_request(port, served.pid, path, cookie, PAGE_REQUESTS, waiting)
+                )
             costs.append(
                 Cost(
                     path,
@@ -221,10 +247,10 @@ def page_costs(
                     tuple(page / bare for page, bare in zip(pages, bare_routes, strict=True)),
                 )
             )
-        return costs
+        return costs, waiting
 
 
-def report(costs: list[Cost]) -> str:
+def report(costs: list[Cost], waiting: Waiting) -> str:
     lines = [
         f"worker CPU per request under gunicorn ({WORKERS} workers, {CLIENTS} requests in flight),"
         f" next to a bare Flask route served the same way, in {ROUNDS} rounds of turns;"
@@ -238,4 +264,8 @@ def report(costs: list[Cost]) -> str:
             f"{cost.path:<40}{cost.cpu_ms:>10.2f}{cost.bare_ms:>10.3f}{cost.ratio:>10.1f}"
             f"{f'{low:.1f}-{high:.1f}':>16}{mark}"
         )
+    lines.append(
+        f"the workers waited for a CPU {waiting.share:.0%} as long as they ran"
+        f" ({os.cpu_count()} CPUs; the higher, the busier the machine was with other work)"
+    )
     return "\n".join(lines)
