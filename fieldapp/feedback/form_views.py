@@ -67,12 +67,17 @@ def open_link(token: str) -> Invitation | ResponseReturnValue:
 
 
 def problem(refused: LinkRefused) -> ResponseReturnValue:
+    """Why the link no longer opens, in the rater's language; an answered link says when the
+    answers arrived and whom to ask, nothing more."""
     invitation: Invitation | None = refused.holder
+    organisation = db.session.get(Organisation, invitation.organisation_id) if invitation else None
     with force_locale(language_of(invitation)):
         page = render_template(
             "feedback/link_problem.html",
             problem=refused.reason.value,
             counsellor=invitation.round.client.counsellor.name if invitation else None,
+            organisation=organisation.name if organisation else None,
+            answered_at=invitation.submitted_at if invitation else None,
         )
     return page, REFUSAL_STATUS[refused.reason]
 

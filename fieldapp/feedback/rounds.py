@@ -486,7 +486,8 @@ def submit(
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise LinkRefused(Refusal.USED) from None
+        # The other submit's time is in the database now: the rater is told when it arrived.
+        raise LinkRefused(Refusal.USED, invitation) from None
     return response
 
 

@@ -254,3 +254,30 @@ def test_a_link_is_stopped_or_replaced_only_when_asked_twice_and_its_rater_reads
     expect(rater.get_by_role("main")).to_contain_text("vervangen door een nieuwere")
     rater.goto(new_link)
     expect(rater.get_by_role("heading", level=1)).to_contain_text(world.client.first_name)
+
+
+def test_a_rater_who_opens_their_link_again_reads_that_their_answers_arrived(
+    context, live_server, make, db
+):
+    """Back at the link after answering, on a phone, in French: when the answers arrived, that
+    nothing is left to do, whom to ask; the page fits the screen and offers no form."""
+    world = make.world()
+    feedback_round, links = make.feedback_round(
+        world, rounds.Rater(RaterGroup.SUPERVISOR, "Sofie", language="fr")
+    )
+    link = f"{live_server.url}/f/{links[feedback_round.invitations[0].id]}"
+    rater = context.new_page()
+    rater.goto(link)
+    fill_every_question(rater, "La plupart du temps")
+    rater.get_by_role("button", name="Envoyer mes réponses").click()
+    expect(rater.get_by_role("heading", level=1)).to_have_text("Merci")
+
+    rater.goto(link)
+    expect(rater).to_have_title(re.compile("^Vos réponses sont bien arrivées"))
+    expect(rater.get_by_role("heading", level=1)).to_have_text("Vos réponses sont bien arrivées")
+    main = rater.get_by_role("main")
+    expect(main).to_contain_text(re.compile(r"parvenues le \d{1,2} \w+ \d{4} à \d\d:\d\d"))
+    expect(main).to_contain_text("Vous n’avez plus rien à faire")
+    expect(main).to_contain_text(world.counsellor.name)
+    expect(rater.locator("form")).to_have_count(0)
+    assert rater.evaluate("document.documentElement.scrollWidth") <= 360

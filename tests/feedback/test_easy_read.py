@@ -339,7 +339,7 @@ def test_refusal_and_thank_you_pages_in_arabic_read_right_to_left(client, make):
     assert used.status_code == 409
     page = used.get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page
-    assert "تم إرسال إجاباتك من قبل" in page
+    assert "وصلتنا إجاباتك" in page
     unknown = client.get(f"/f/{'x' * 43}/easy?lang=tr")
     assert unknown.status_code == 404
     assert "Bu bağlantı çalışmıyor" in unknown.get_data(as_text=True)
