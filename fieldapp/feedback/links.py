@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import segno
 from markupsafe import Markup
+from sqlalchemy import select
 
 from fieldapp.common import secret_links
 from fieldapp.common.secret_links import LinkRefused, Refusal
@@ -33,6 +34,23 @@ def new_secret(invitation: Invitation) -> str:
         )
     invitation.token_hash = secret.token_hash
     return secret.raw
+
+
+def handed_out(invitations: list[Invitation]) -> set[int]:
+    """The ids of ``invitations`` whose rater may hold a link, which showing a new one stops: one
+    was e-mailed (everyone with an address got one when the round started) or shown before. A
+    round makes a link for everyone, but without an address nobody sees it until the counsellor
+    shows one; every link shown or mailed after that first one ends the one before it as an
+    :class:`EndedLink`. Counsellor's actions only: who answered changes nothing here."""
+    ids = [invitation.id for invitation in invitations]
+    ended = set(
+        db.session.scalars(
+            select(EndedLink.invitation_id).where(EndedLink.invitation_id.in_(ids)).distinct()
+        )
+    )
+    return {
+        invitation.id for invitation in invitations if invitation.email or invitation.id in ended
+    }
 
 
 def find(raw: str) -> Invitation:

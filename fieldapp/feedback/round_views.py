@@ -160,6 +160,7 @@ def _round_page(feedback_round: FeedbackRound, deadline_form: DeadlineForm) -> s
         group_labels=GROUP_LABELS,
         mails=rounds.link_mails(feedback_round),
         assisted=rounds.assisted_invitations(feedback_round),
+        handed_out=links.handed_out(feedback_round.invitations),
         action_form=FlaskForm(),
         deadline_form=deadline_form,
     )
@@ -251,10 +252,12 @@ def release(feedback_round: FeedbackRound) -> ResponseReturnValue:
 @requires(Permission.CHANGE, INVITATION)
 def new_link(invitation: Invitation) -> ResponseReturnValue:
     """GET asks first (the link handed out before stops, say so); POST makes a fresh link to hand
-    over, shown once (only its hash is kept)."""
+    over, shown once (only its hash is kept). The round's page posts at once when no link was
+    handed out yet: nothing is lost, so nothing to ask."""
     user = acting_user()
     if request.method == "GET":
         return _ask(invitation, "new")
+    replaces = bool(links.handed_out([invitation]))
     secret = acted(lambda: rounds.renew_link(user, invitation))
     link = url_for("feedback_form.answer", token=secret, _external=True)
     return render_template(
@@ -262,6 +265,7 @@ def new_link(invitation: Invitation) -> ResponseReturnValue:
         invitation=invitation,
         link=link,
         qr_code=links.qr_code(link),
+        replaces=replaces,
     )
 
 
@@ -277,6 +281,8 @@ def _ask(invitation: Invitation, action: str) -> ResponseReturnValue:
         "feedback/confirm_link.html",
         invitation=invitation,
         action=action,
+        # No link reached the rater yet and none is stopped: the first one, which stops nothing.
+        first=not links.handed_out([invitation]) and invitation.revoked_at is None,
         action_form=FlaskForm(),
     )
 

@@ -211,7 +211,7 @@ def test_a_link_is_stopped_or_replaced_only_when_asked_twice_and_its_rater_reads
     page.goto(round_url)
     jan = page.locator("[data-invitation]").nth(1)
     assert_big_enough(
-        jan.get_by_role("link", name="Nieuwe link tonen"),
+        jan.get_by_role("button", name="Link tonen"),  # no link shown to him yet
         jan.get_by_role("link", name="Link stopzetten"),
     )
 
@@ -281,3 +281,35 @@ def test_a_rater_who_opens_their_link_again_reads_that_their_answers_arrived(
     expect(main).to_contain_text(world.counsellor.name)
     expect(rater.locator("form")).to_have_count(0)
     assert rater.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_only_a_link_handed_out_before_is_said_to_stop_working(app, context, live_server, make, db):
+    """Jan has no e-mail address: the round started without anyone seeing his link. The first
+    link shown for him replaces none, so nothing warns that a previous one stops; from the second
+    on, and for Sofie, whose link was e-mailed, it does."""
+    world = make.world()
+    with app.test_request_context():  # the invitation e-mail carries an absolute link
+        feedback_round, _ = make.feedback_round(
+            world,
+            rounds.Rater(RaterGroup.SUPERVISOR, "Sofie", "sofie@example.org"),
+            rounds.Rater(RaterGroup.COLLEAGUE, "Jan"),
+        )
+    page = context.new_page()
+    sign_in(page, live_server, world.counsellor.email)
+    page.goto(f"{live_server.url}/feedback/rounds/{feedback_round.id}")
+    sofie, jan = page.locator("[data-invitation]").nth(0), page.locator("[data-invitation]").nth(1)
+    expect(sofie.get_by_role("link", name="Nieuwe link tonen")).to_be_visible()
+    expect(jan.get_by_role("link", name="Nieuwe link tonen")).to_have_count(0)
+
+    jan.get_by_role("button", name="Link tonen").click()  # nothing to lose: no page that asks
+    expect(page.get_by_role("heading", level=1)).to_have_text("Link voor Jan")
+    expect(page.locator(".qr-code svg")).to_be_visible()
+    expect(page.get_by_role("main")).not_to_contain_text("vorige link")
+    expect(page.get_by_role("main")).not_to_contain_text("werkt niet meer")
+
+    page.get_by_role("link", name="360°-feedback").click()
+    jan = page.locator("[data-invitation]").nth(1)
+    jan.get_by_role("link", name="Nieuwe link tonen").click()  # now one was handed out
+    expect(page.locator("[data-confirm=new]")).to_contain_text("werkt niet meer")
+    page.get_by_role("button", name="Nieuwe link tonen").click()
+    expect(page.get_by_role("main")).to_contain_text("de vorige link werkt niet meer")
