@@ -120,13 +120,25 @@ def _page(
         if value not in choices and value.partition("|")[0] in kinds
     ]
     held_on = record.held_on if record is not None else None
+    closed = record is not None and record.is_closed
+    # A closed record is the page itself, to read as the final document (what its PDF holds); a
+    # draft is the form, beside the evidence gathered until today.
+    if closed:
+        shown = document.contents(record, language)
+    else:
+        shown = {
+            "evidence": gather(
+                trajectory.client, trajectory, evaluation, framework, held_on, language
+            )
+        }
     return render_template(
         "evaluations/page.html",
         evaluation=evaluation,
         trajectory=trajectory,
         client=trajectory.client,
         record=record,
-        earlier=[v for v in versions if v.is_closed and v is not record],
+        closed_versions=[v for v in versions if v.is_closed],
+        **shown,
         values=values,
         error=error,
         participant_choices=[
@@ -134,10 +146,6 @@ def _page(
             for value in choices
         ],
         framework=framework,
-        # A closed record shows no form, so no evidence here (its version page has both).
-        evidence=None
-        if record is not None and record.is_closed
-        else gather(trajectory.client, trajectory, evaluation, framework, held_on, language),
         scale=list(SCALE),
         decisions=list(Decision),
         growth_rows=max(3, len(values["growth_points"]) + 2),
@@ -145,7 +153,7 @@ def _page(
         today=today(),
         goals=goals_of(trajectory),
         goal_labels=framework.labels(),
-        status_form=None if record is not None and record.is_closed else StatusForm(),
+        status_form=None if closed else StatusForm(),
         growth_point_goals=plan.points_of(record) if record is not None else [],
     )
 
@@ -226,11 +234,14 @@ def goal_from_growth_point(record: EvaluationRecord) -> ResponseReturnValue:
 @bp.get("/evaluation-records/<id:record_id>")
 @requires(Permission.READ, RECORD)
 def version(record: EvaluationRecord) -> ResponseReturnValue:
-    """One version of a record, as it was saved (earlier closed versions stay readable)."""
+    """One version of a record, as it was saved (earlier closed versions stay readable); it says
+    whether a later closed version replaces it."""
     language = str(get_locale())
+    versions = services.versions_of(record.evaluation)
     return render_template(
         "evaluations/version.html",
         record=record,
         client=record.client,
+        replaced=any(v.is_closed and v.version > record.version for v in versions),
         **document.contents(record, language),
     )

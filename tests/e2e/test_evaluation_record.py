@@ -9,9 +9,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from fieldapp.evaluations import forms as evaluation_forms
+from fieldapp.evaluations import services
 from fieldapp.evaluations.models import EvaluationRecord
+from fieldapp.feedback.frameworks import framework_in_use
 from tests.e2e.test_shell import sign_in
-from tests.evaluations.conftest import visit_with_note
+from tests.evaluations.conftest import record_json, visit_with_note
 from tests.factories import World, days_from_today
 
 EMAIL = "an@example.org"
@@ -60,8 +63,56 @@ def test_a_counsellor_holds_an_evaluation_on_a_phone(page, live_server, db, worl
     assert record.scores()["punctuality"] == 4
     assert record.agreements == "Elke vrijdag een kort overleg met Sofie."
 
-    # The closed version reads well on the phone too.
+    # The closed version reads well on the phone too, on the evaluation's own page.
     page.get_by_role("link", name=re.compile(r"Na 1 maand")).click()
-    page.get_by_role("link", name="Lezen").click()
     expect(page.locator("[data-held-on]")).not_to_have_text("—")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def closed_versions(db, world: World, *agreements: str):
+    """The world's first evaluation closed once per text of ``agreements``, each a correction of
+    the one before (through the services: the page's own steps are tested above)."""
+    counsellor = world.client.counsellor
+    evaluation = world.trajectory.evaluations[0]
+    framework = framework_in_use(world.organisation.id, "nl")
+    keys = [competence.key for competence in framework.competences]
+    for number, agreement in enumerate(agreements):
+        if number:
+            services.correct(counsellor, evaluation)
+        draft = evaluation_forms.parse(record_json(agreements=agreement), keys)
+        record = services.save_draft(counsellor, evaluation, draft, framework)
+        services.close(counsellor, evaluation, record)
+        db.session.commit()
+    return evaluation
+
+
+def test_a_closed_evaluation_reads_as_a_final_document_with_its_versions(
+    page, live_server, db, world
+):
+    """The closed evaluation's page offered "Read" to a page whose "Current version" led back to
+    it. Now it is the document itself, with the PDF, and lists the versions: the one shown is
+    not a link, an earlier one opens on its own page, which leads back to the evaluation."""
+    evaluation = closed_versions(db, world, "Eerste afspraak.", "Verbeterde afspraak.")
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/clients/{world.client.id}")
+    page.get_by_role("link", name=re.compile(r"Na 1 maand")).click()
+
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("Verbeterde afspraak.")  # read here, no other page to open
+    expect(page.locator("[data-held-on]")).not_to_have_text("—")
+    expect(page.get_by_role("link", name="Lezen")).to_have_count(0)
+    expect(page.get_by_role("link", name="Huidige versie")).to_have_count(0)
+    expect(page.get_by_role("link", name="De pdf downloaden")).to_be_visible()
+    versions = page.locator("[data-versions] li")
+    expect(versions).to_have_count(2)
+    expect(versions.nth(0)).to_contain_text("Versie 2")
+    expect(versions.nth(0).get_by_role("link")).to_have_count(0)  # the one on this page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    versions.nth(1).get_by_role("link", name=re.compile("Versie 1")).click()
+    expect(page.get_by_role("main")).to_contain_text("Eerste afspraak.")
+    expect(page.locator("[data-replaced]")).to_be_visible()  # says a later version replaces it
+    expect(page.get_by_role("link", name="Huidige versie")).to_have_count(0)
+    page.get_by_role("link", name=re.compile("Evaluatie na 1 maand")).click()
+    expect(page).to_have_url(f"{live_server.url}/evaluations/{evaluation.id}/record")
+    expect(page.get_by_role("main")).to_contain_text("Verbeterde afspraak.")
