@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fieldapp.clients.models import Client, TimelineEvent
 from fieldapp.common.dates import local_date, today
 from fieldapp.common.downloads import name_part
+from fieldapp.common.file_names import file_name
 from fieldapp.competence_trend import chart as charts
 from fieldapp.competence_trend.services import CompetenceSummary, summaries, trend_of
 from fieldapp.extensions import db
@@ -115,6 +117,9 @@ def handover_summary(
 
 
 def handover_filename(trajectory: Trajectory) -> str:
-    """``handover-<name>-<start>.pdf`` in plain ASCII."""
-    name = name_part(trajectory.client.full_name)
-    return f"handover-{name or trajectory.client_id}-{trajectory.started_on.isoformat()}.pdf"
+    """``handover-summary-<name>-<start>.pdf`` in the reader's language, as written (see
+    :mod:`fieldapp.common.file_names`)."""
+    client = trajectory.client
+    who = client.full_name if name_part(client.full_name) else str(trajectory.client_id)
+    started = trajectory.started_on.isoformat()
+    return file_name(_("Hand-over summary"), who, started, extension="pdf")

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from fieldapp.common.downloads import name_part
+from fieldapp.common.file_names import file_name
 from fieldapp.evaluations.evidence import CompetenceEvidence, Evidence, gather
 from fieldapp.evaluations.models import EvaluationRecord, ParticipantKind
 from fieldapp.feedback.frameworks import framework_in_use
@@ -61,7 +64,9 @@ def contents(record: EvaluationRecord, language: str) -> dict[str, Any]:
 
 
 def filename(record: EvaluationRecord) -> str:
-    """``evaluation-<name>-<day>-v<version>.pdf`` in plain ASCII."""
-    name = name_part(record.client.full_name)
-    day = record.held_on.isoformat() if record.held_on else "draft"
-    return f"evaluation-{name or record.client_id}-{day}-v{record.version}.pdf"
+    """``evaluation-<name>-<day>-v<version>.pdf`` in the reader's language, as written (see
+    :mod:`fieldapp.common.file_names`); the client's number where their name has no letter that
+    plain ASCII keeps."""
+    who = record.client.full_name if name_part(record.client.full_name) else str(record.client_id)
+    day = record.held_on.isoformat() if record.held_on else _("draft")
+    return file_name(_("Evaluation"), who, day, f"v{record.version}", extension="pdf")

@@ -143,7 +143,7 @@ def test_an_evaluation_cycle_on_a_phone(page, context, live_server, db, cycle):
     expect(page.locator("[data-record-closed]")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="De pdf downloaden").click()
-    assert download.value.suggested_filename.startswith("evaluation-amina-el-idrissi-")
+    assert download.value.suggested_filename.startswith("evaluatie-amina-el-idrissi-")  # in Dutch
     text = pdf_text(download.value.path())
     for expected in (
         client.full_name,

@@ -116,3 +116,21 @@ def test_a_closed_evaluation_reads_as_a_final_document_with_its_versions(
     page.get_by_role("link", name=re.compile("Evaluatie na 1 maand")).click()
     expect(page).to_have_url(f"{live_server.url}/evaluations/{evaluation.id}/record")
     expect(page.get_by_role("main")).to_contain_text("Verbeterde afspraak.")
+
+
+def test_a_french_speaking_counsellor_saves_the_pdf_under_a_french_name(
+    page, live_server, db, world
+):
+    """The browser saves the document as its name is written in the counsellor's language, with
+    the accents (the header's ``filename*``)."""
+    world.client.first_name = "Élise"
+    evaluation = closed_versions(db, world, "Elke vrijdag overleg.")
+    sign_in(page, live_server, EMAIL)
+    world.client.counsellor.language = "fr"
+    db.session.commit()
+    page.goto(f"{live_server.url}/evaluations/{evaluation.id}/record")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le PDF").click()
+    name = download.value.suggested_filename
+    assert name.startswith("évaluation-élise-"), name
+    assert name.endswith("-v1.pdf"), name

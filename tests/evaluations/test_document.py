@@ -13,6 +13,7 @@ from sqlalchemy import select
 from fieldapp.common.pdf import BASE_URL, StaticFilesOnly
 from fieldapp.evaluations.models import EvaluationRecord
 from tests.audit_views import USER_AGENT, a_view_by_the_counsellor, views_of
+from tests.documents.test_file_names import names_in
 from tests.evaluations.conftest import FIRST, record_json, visit_with_note
 from tests.factories import days_from_today
 
@@ -110,3 +111,29 @@ def test_reading_the_pdf_is_audited_as_an_opening_of_the_file(client, db, signed
 
     assert response.status_code == 200
     assert views_of(db, world.client.id) == [a_view_by_the_counsellor(world)]
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("nl", "evaluatie-élise-van-damme-"),
+        ("fr", "évaluation-élise-van-damme-"),
+        ("en", "evaluation-élise-van-damme-"),
+    ],
+)
+def test_the_pdf_is_named_in_the_readers_language(client, db, signed_in, language, written):
+    """Named in the counsellor's language (the document itself is in the client's): plain ASCII
+    in ``filename`` for any system, with accents in ``filename*`` for those that read it."""
+    world = signed_in.world
+    world.client.first_name, world.client.last_name = "Élise", "Van Damme"
+    world.counsellor.language = language
+    db.session.commit()
+    record = closed_record(client, db, signed_in)
+
+    response = client.get(f"/evaluation-records/{record.id}/document.pdf")
+
+    name, accented = names_in(response.headers["Content-Disposition"])
+    day = record.held_on.isoformat()
+    assert accented == f"{written}{day}-v1.pdf"
+    plain = written.replace("é", "e")
+    assert name == f"{plain}{day}-v1.pdf"
