@@ -45,6 +45,7 @@ from fieldapp.instance import normalise_database_url, read_or_create_secret
 from fieldapp.reminders import agenda as reminder_agenda
 from fieldapp.reminders import centre as reminder_centre
 from fieldapp.reminders import notices as reminder_notices
+from fieldapp.visits import calendar as visit_calendar
 from fieldapp.visits import services as visit_services
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -132,6 +133,7 @@ def _init_extensions(app: Flask) -> None:
     tenancy.install_tenant_guards(FlaskSession)
     reminder_agenda.subscribe(FlaskSession)
     visit_services.subscribe()
+    visit_calendar.subscribe()
     reminder_notices.subscribe()
     frameworks.stamp_changes(FlaskSession)
     sessions.count_with_user(FlaskSession, reminder_centre.BELL, reminder_centre.due_with_user)

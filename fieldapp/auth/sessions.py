@@ -21,6 +21,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, joinedload
 
 from fieldapp.audit import services as audit
 from fieldapp.auth.models import User, UserSession
+from fieldapp.common import events
 from fieldapp.common.dates import today
 from fieldapp.common.requests import user_agent
 from fieldapp.common.time import now_utc
@@ -233,11 +234,16 @@ def end_own_device(user: User, session_id: int) -> bool:
 
 def end_all(user: User, *, keep: UserSession | None = None) -> int:
     """End every open session of ``user`` but ``keep``; returns how many ended. The caller audits
-    why (a password change, a reset, a deactivation, an administrator)."""
+    why (a password change, a reset, a deactivation, an administrator).
+
+    Whoever had the person's device or password may also have copied what works without a
+    session (the calendar feed's address): ``signed_out_everywhere`` stops that too, even when no
+    session was open."""
     ending = [item for item in open_sessions(user) if keep is None or item.id != keep.id]
     for record in ending:
         record.ended_at = now_utc()
     db.session.flush()
+    events.signed_out_everywhere.send(user)
     return len(ending)
 
 

@@ -32,3 +32,9 @@ mentorship_changed = _signals.signal("mentorship-changed")
 feedback_round_changed = _signals.signal("feedback-round-changed")
 """Sender: the ``FeedbackRound``. It started, its deadline moved, it closed or was released, a
 rater's link was stopped or renewed, or an answer came in."""
+
+signed_out_everywhere = _signals.signal("signed-out-everywhere")
+"""Sender: the ``User``. Every session of the person ended at once: a password change or reset, an
+accepted invitation, "sign out everywhere else", an administrator's "end all sessions", a
+deactivation. What a lost or stolen device could still reach without a session stops too (the
+calendar feed, ``fieldapp/visits/calendar.py``), in the same transaction."""

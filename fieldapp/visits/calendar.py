@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from fieldapp.auth.models import User
-from fieldapp.common import secret_links
+from fieldapp.common import events, secret_links
 from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
@@ -37,6 +37,18 @@ def issue(user: User) -> str:
 def revoke(user: User) -> None:
     """The address stops working. Its row goes: a calendar app is told nothing but "unknown"."""
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+
+
+def _stop_with_the_sessions(user: User) -> None:
+    # The address was as good as a session that never ends: a password change, a reset, "sign out
+    # everywhere (else)" or an administrator ending the sessions must not leave it working on a
+    # lost phone's calendar app. The person makes a new one on their calendar page.
+    revoke(user)
+
+
+def subscribe() -> None:
+    """Listen to the sessions ended everywhere (``fieldapp.common.events``)."""
+    events.signed_out_everywhere.connect(_stop_with_the_sessions)
 
 
 def has_feed(user: User) -> bool:
