@@ -44,6 +44,7 @@ from fieldapp.i18n.locale import select_locale
 from fieldapp.instance import normalise_database_url, read_or_create_secret
 from fieldapp.reminders import agenda as reminder_agenda
 from fieldapp.reminders import centre as reminder_centre
+from fieldapp.reminders import devices as reminder_devices
 from fieldapp.reminders import notices as reminder_notices
 from fieldapp.visits import calendar as visit_calendar
 from fieldapp.visits import services as visit_services
@@ -135,6 +136,7 @@ def _init_extensions(app: Flask) -> None:
     visit_services.subscribe()
     visit_calendar.subscribe()
     reminder_notices.subscribe()
+    reminder_devices.follow_sessions()
     frameworks.stamp_changes(FlaskSession)
     sessions.count_with_user(FlaskSession, reminder_centre.BELL, reminder_centre.due_with_user)
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fieldapp.auth import services
-from fieldapp.auth.models import User
+from fieldapp.auth import services, sessions
+from fieldapp.auth.models import User, UserSession
 from fieldapp.auth.roles import Role
 from fieldapp.clients import services as client_services
 from fieldapp.clients.models import Client, ClientShare
@@ -354,12 +354,30 @@ class CaseloadFactories(Factories):
         self._db.session.commit()
         return reminder
 
+    def signed_in(self, user: User) -> UserSession:
+        """``user`` signed in on a device of their own; services given ``user`` act through it,
+        as a request's signed-in user does."""
+        if user.session_record is None:
+            sessions.open_session(user)
+            self._db.session.commit()
+        return user.session_record
+
     def device(self, user: User) -> PushSubscription:
-        """A device that gets ``user``'s notifications (its push service is not reachable)."""
+        """A device, signed in as ``user`` on a session of its own, that gets their
+        notifications (its push service is not reachable)."""
         endpoint = f"https://push.example/{uuid.uuid4()}"
+        signed_in = UserSession(
+            organisation_id=user.organisation_id,
+            user_id=user.id,
+            key_hash=hashlib.sha256(endpoint.encode()).hexdigest(),
+            device="Chrome · Android",
+        )
+        self._db.session.add(signed_in)
+        self._db.session.flush()
         device = PushSubscription(
             organisation_id=user.organisation_id,
             user_id=user.id,
+            session_id=signed_in.id,
             endpoint=endpoint,
             endpoint_hash=hashlib.sha256(endpoint.encode()).hexdigest(),
             p256dh="B" + "A" * 86,

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 
 from fieldapp.audit import services as audit
 from fieldapp.auth import passwords, sessions, throttle, tokens
-from fieldapp.auth.models import PasswordResetRequest, TokenPurpose, User, UserToken
+from fieldapp.auth.models import PasswordResetRequest, TokenPurpose, User, UserSession, UserToken
 from fieldapp.auth.roles import Role
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.secret_links import LinkRefused, Refusal
@@ -114,11 +114,11 @@ def check_new_password(password: str, confirmation: str, user: User) -> None:
         raise AuthError(" ".join(problems))
 
 
-def _set_password(user: User, password: str) -> None:
+def _set_password(user: User, password: str, *, keep: UserSession | None = None) -> None:
     user.password_hash = passwords.hash_password(password)
-    # Sign out every device, this one too: the caller opens a fresh session for it, so that a
-    # copy of its old cookies stops working as well.
-    sessions.end_all(user)
+    # Sign out every device but ``keep``, the one that changed the password (the caller renews its
+    # session); a link's browser gets a fresh session from the caller.
+    sessions.end_all(user, keep=keep)
     # A reset link mailed before (read by someone else, or opened on their device) would set
     # another password over the one chosen now.
     tokens.stop_all(user)
@@ -129,7 +129,10 @@ def change_password(user: User, current: str, new: str, confirmation: str) -> No
     if not passwords.verify_password(user.password_hash, current):
         raise AuthError(_("Your current password is not correct."))
     check_new_password(new, confirmation, user)
-    _set_password(user, new)
+    _set_password(user, new, keep=user.session_record)
+    # This device signs in afresh, so that a copy of its old cookies stops working as well; it
+    # keeps its notifications.
+    sessions.renew_current(user)
     audit.record("auth.password_changed", organisation_id=user.organisation_id, actor=user)
     db.session.flush()
 

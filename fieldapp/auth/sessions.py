@@ -167,7 +167,7 @@ def load_session_user(key: str) -> User | None:
         return None
     record = row[0]
     if now - record.created_at >= longest_sign_in():
-        record.ended_at = now
+        _end(record.user, [record])
         db.session.commit()
         return None
     if now - record.last_seen_at >= SEEN_EVERY:
@@ -183,10 +183,17 @@ def longest_sign_in() -> timedelta:
     return current_app.config["REMEMBER_COOKIE_DURATION"]
 
 
+def is_live(now: datetime) -> ColumnElement[bool]:
+    """A condition on ``UserSession``: the sign-in is still open and has not outlived
+    :func:`longest_sign_in` (one nobody used since is not ended on its row yet)."""
+    return UserSession.ended_at.is_(None) & (UserSession.created_at > now - longest_sign_in())
+
+
 def forget_ended(now: datetime) -> int:
     """Delete the records of sign-ins that ended or outlived :func:`longest_sign_in`; returns how
     many. Nothing shows them (the devices list shows open ones, the audit log the sign-ins and
-    sign-outs), and each names a person's device and when it was used."""
+    sign-outs), and each names a person's device and when it was used. The push subscriptions
+    made in an outlived one go with it (the foreign key cascades)."""
     result = db.session.execute(
         delete(UserSession).where(
             or_(
@@ -208,11 +215,30 @@ def open_sessions(user: User) -> list[UserSession]:
     )
 
 
+def _end(user: User, records: list[UserSession]) -> None:
+    """End ``records`` (open sessions of ``user``), and with them what their devices got through
+    them (``events.sessions_ended``)."""
+    now = now_utc()
+    for record in records:
+        record.ended_at = now
+    db.session.flush()
+    events.sessions_ended.send(user, sessions=records)
+
+
 def end_current(user: User) -> None:
     """Signing out: the session this request came with ends."""
     if user.session_record is not None and user.session_record.ended_at is None:
-        user.session_record.ended_at = now_utc()
-        db.session.flush()
+        _end(user, [user.session_record])
+
+
+def renew_current(user: User) -> None:
+    """This request's device signs in afresh (after a password change): a copy of its old cookies
+    stops working, and what it got through the old session moves to the new one."""
+    previous = user.session_record
+    open_session(user)
+    if previous is not None and previous.ended_at is None:
+        events.session_renewed.send(user, previous=previous, current=user.session_record)
+        _end(user, [previous])
 
 
 def end_own_device(user: User, session_id: int) -> bool:
@@ -220,7 +246,7 @@ def end_own_device(user: User, session_id: int) -> bool:
     record = next((item for item in open_sessions(user) if item.id == session_id), None)
     if record is None:
         return False
-    record.ended_at = now_utc()
+    _end(user, [record])
     audit.record(
         "auth.session_ended",
         organisation_id=user.organisation_id,
@@ -240,9 +266,7 @@ def end_all(user: User, *, keep: UserSession | None = None) -> int:
     session (the calendar feed's address): ``signed_out_everywhere`` stops that too, even when no
     session was open."""
     ending = [item for item in open_sessions(user) if keep is None or item.id != keep.id]
-    for record in ending:
-        record.ended_at = now_utc()
-    db.session.flush()
+    _end(user, ending)
     events.signed_out_everywhere.send(user)
     return len(ending)
 

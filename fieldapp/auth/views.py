@@ -224,7 +224,6 @@ def settings() -> ResponseReturnValue:
 def _change_password(form: ChangePasswordForm) -> None:
     user = acting_user()
     services.change_password(user, form.current.data, form.password.data, form.confirmation.data)
-    sessions.open_session(user)
 
 
 @bp.post("/settings/password")

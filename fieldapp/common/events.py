@@ -38,3 +38,15 @@ signed_out_everywhere = _signals.signal("signed-out-everywhere")
 accepted invitation, "sign out everywhere else", an administrator's "end all sessions", a
 deactivation. What a lost or stolen device could still reach without a session stops too (the
 calendar feed, ``fieldapp/visits/calendar.py``), in the same transaction."""
+
+sessions_ended = _signals.signal("sessions-ended")
+"""Sender: the ``User``, with ``sessions``: the ``UserSession`` records that just ended, however
+(signing out, a device ended from the list, one of the ways of ending them all, a sign-in that
+outlived its longest). What a device got through its session ends in the same transaction: its
+push subscriptions (``fieldapp/reminders/devices.py``)."""
+
+session_renewed = _signals.signal("session-renewed")
+"""Sender: the ``User``, with ``previous`` and ``current``: the device that changed the password
+signs in afresh, so that a copy of its old cookies stops working. Sent before ``previous`` ends
+(``sessions_ended``): what the device got through it moves to ``current`` (its push
+subscriptions, ``fieldapp/reminders/devices.py``)."""

@@ -11,11 +11,13 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select, update
 from wtforms import Field, Form
 from wtforms.validators import DataRequired, ValidationError
 
-from fieldapp.auth.models import User
+from fieldapp.auth.models import User, UserSession
+from fieldapp.auth.sessions import is_live
+from fieldapp.common import events
 from fieldapp.common.json_forms import JSONForm, Nested, Text
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.time import now_utc
@@ -89,7 +91,10 @@ def _digest(endpoint: str) -> str:
 
 
 def subscribe(user: User, payload: Any, label: str) -> PushSubscription:
-    """Keep (or move to ``user``) the subscription a browser made; one row per endpoint."""
+    """Keep (or move to ``user``) the subscription a browser made; one row per endpoint. It is
+    bound to the session ``user`` acts through, and ends with it (:func:`follow_sessions`)."""
+    if user.session_record is None:
+        raise RuleBroken(_("Sign in on this device to get notifications on it."))
     incoming = SubscriptionInput.read(payload)
     endpoint = incoming.endpoint.data
     if not current_app.config["FIELDAPP_PUSH_PRIVATE_ENDPOINTS"]:
@@ -110,6 +115,7 @@ def subscribe(user: User, payload: Any, label: str) -> PushSubscription:
     subscription = PushSubscription(
         organisation_id=user.organisation_id,
         user_id=user.id,
+        session_id=user.session_record.id,
         endpoint=endpoint,
         endpoint_hash=digest,
         p256dh=p256dh,
@@ -136,14 +142,44 @@ def _forget_oldest(user: User) -> None:
     )
 
 
+def live() -> Select[tuple[PushSubscription]]:
+    """The subscriptions whose session is still live: only these are ever pushed to."""
+    return select(PushSubscription).join(PushSubscription.session).where(is_live(now_utc()))
+
+
 def of_user(user: User) -> list[PushSubscription]:
     return list(
         db.session.scalars(
-            select(PushSubscription)
-            .where(PushSubscription.user_id == user.id)
-            .order_by(PushSubscription.created_at)
+            live().where(PushSubscription.user_id == user.id).order_by(PushSubscription.created_at)
         )
     )
+
+
+def _end_with(user: User, sessions: list[UserSession], **_: object) -> None:
+    """The devices whose sessions ended (from here or elsewhere) get no more notifications."""
+    if sessions:
+        db.session.execute(
+            delete(PushSubscription)
+            .where(PushSubscription.session_id.in_([record.id for record in sessions]))
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _move_with(user: User, previous: UserSession, current: UserSession, **_: object) -> None:
+    """The device that signed in afresh keeps its notifications."""
+    db.session.execute(
+        update(PushSubscription)
+        .where(PushSubscription.session_id == previous.id)
+        .values(session_id=current.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def follow_sessions() -> None:
+    """A session's subscriptions end with it, and move with the device that signs in afresh
+    (``fieldapp.common.events``)."""
+    events.sessions_ended.connect(_end_with)
+    events.session_renewed.connect(_move_with)
 
 
 def forget(user: User, payload: Any) -> None:

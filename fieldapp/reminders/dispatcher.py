@@ -41,6 +41,7 @@ from fieldapp.mail.services import Message as MailMessage
 from fieldapp.mail.services import queue_mail, render_message
 from fieldapp.reminders import agenda, endpoints, messages, preferences, push
 from fieldapp.reminders.agenda import DIGEST, RATERS, SEND_AT
+from fieldapp.reminders.devices import live as live_devices
 from fieldapp.reminders.models import PushSubscription, Reminder, ReminderStatus
 
 log = logging.getLogger(__name__)
@@ -269,7 +270,7 @@ class Dispatcher:
         }
         devices: dict[int, list[PushSubscription]] = defaultdict(list)
         for device in db.session.scalars(
-            select(PushSubscription)
+            live_devices()
             .where(PushSubscription.user_id.in_(user_ids))
             .execution_options(all_tenants=True)
         ):

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldapp.auth.models import User
+from fieldapp.auth.models import User, UserSession
 from fieldapp.common.tenancy import TenantScoped
 from fieldapp.common.time import UTCDateTime, now_utc
 from fieldapp.extensions import db
@@ -26,11 +26,16 @@ class PushSubscription(TenantScoped, db.Model):
     """One browser on one device that agreed to receive a user's notifications.
 
     The endpoint can be long, so it is unique through its SHA-256. The keys let the app encrypt a
-    message that only that browser can read; the push service in between sees nothing.
+    message that only that browser can read; the push service in between sees nothing. It lasts
+    as long as the sign-in it was made in (``session_id``): the phone whose session was ended from
+    elsewhere (a lost phone, a password change) gets no more reminders naming clients.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("user_session.id", ondelete="CASCADE"), index=True
+    )
     endpoint: Mapped[str] = mapped_column(Text)
     endpoint_hash: Mapped[str] = mapped_column(String(64), unique=True)
     p256dh: Mapped[str] = mapped_column(String(200))
@@ -41,6 +46,7 @@ class PushSubscription(TenantScoped, db.Model):
     last_error: Mapped[str] = mapped_column(String(300), default="")
 
     user: Mapped[User] = relationship()
+    session: Mapped[UserSession] = relationship()
 
 
 class ReminderStatus(StrEnum):

@@ -14,7 +14,7 @@ from typing import Any
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from fieldapp.auth.models import User
+from fieldapp.auth.models import User, UserSession
 from fieldapp.reminders.models import PushSubscription
 from tests.e2e.test_shell import sign_in, wait_for_service_worker
 
@@ -163,11 +163,21 @@ def subscribed_here(context, db, endpoints: list[str]) -> list[str]:
     """The signed-in person's subscriptions at ``endpoints`` on the server, the first of them made
     by this phone's browser; returns the endpoints the browser is asked to unsubscribe from."""
     user = db.session.scalar(select(User).where(User.email == "an@example.org"))
+    this_phone = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    elsewhere = UserSession(
+        organisation_id=user.organisation_id,
+        user_id=user.id,
+        key_hash=hashlib.sha256(b"a laptop").hexdigest(),
+        device="Firefox · Windows",
+    )
+    db.session.add(elsewhere)
+    db.session.flush()
     for endpoint in endpoints:
         db.session.add(
             PushSubscription(
                 organisation_id=user.organisation_id,
                 user_id=user.id,
+                session_id=(this_phone if endpoint == endpoints[0] else elsewhere).id,
                 endpoint=endpoint,
                 endpoint_hash=hashlib.sha256(endpoint.encode()).hexdigest(),
                 p256dh="key",
@@ -187,7 +197,7 @@ def test_signing_out_stops_this_phones_notifications(page, context, live_server,
     unsubscribed = subscribed_here(context, db, [here, elsewhere])
 
     page.goto(f"{live_server.url}/settings")
-    page.get_by_role("button", name="Afmelden").click()
+    page.get_by_role("button", name="Afmelden", exact=True).click()
     expect(page.get_by_role("button", name="Aanmelden")).to_be_visible()
 
     assert unsubscribed == [here]
@@ -209,7 +219,7 @@ def test_signing_out_without_signal_still_unsubscribes_this_phone(
     page.route("**/api/push/subscriptions/forget", lambda route: route.abort(no_signal))
 
     page.goto(f"{live_server.url}/settings")
-    page.get_by_role("button", name="Afmelden").click()
+    page.get_by_role("button", name="Afmelden", exact=True).click()
     expect(page.get_by_role("button", name="Aanmelden")).to_be_visible()
 
     assert unsubscribed == [here]

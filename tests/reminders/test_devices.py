@@ -5,12 +5,23 @@ decrypts)."""
 from __future__ import annotations
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from fieldapp.auth.roles import Role
 from fieldapp.reminders import devices as device_service
 from fieldapp.reminders import push, vapid
 from fieldapp.reminders.models import PushSubscription
+from tests.factories import DEFAULT_PASSWORD
+
+
+def signed_in(app: Flask, email: str) -> FlaskClient:
+    """Another browser (a cookie jar of its own), signed in as ``email``."""
+    browser = app.test_client()
+    response = browser.post("/login", data={"email": email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    return browser
 
 
 def devices(db) -> list[PushSubscription]:
@@ -60,8 +71,9 @@ def test_a_device_the_push_service_forgot_is_removed(
     ],
 )
 def test_busy_failing_and_refusing_push_services(
-    app, db, signed_in_counsellor, service, status, headers, outcome, retry_after
+    app, db, make, signed_in_counsellor, service, status, headers, outcome, retry_after
 ):
+    make.signed_in(signed_in_counsellor)
     with app.test_request_context():
         device = device_service.subscribe(signed_in_counsellor, service.subscription(), "Telefoon")
         db.session.commit()
@@ -107,17 +119,12 @@ def test_a_bad_key_is_named_in_the_refusal_and_nothing_is_saved(
     assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
 
 
-def test_only_ones_own_devices_can_be_removed(
-    client, db, make, auth, signed_in_counsellor, service
-):
+def test_only_ones_own_devices_can_be_removed(app, client, db, make, signed_in_counsellor, service):
     client.post("/api/push/subscriptions", json=service.subscription())
     (device,) = devices(db)
     colleague = make.user(signed_in_counsellor.organisation, email="colleague@example.org")
-    auth.logout()
-    auth.login(colleague.email)
-    assert client.post(f"/settings/notifications/devices/{device.id}/remove").status_code == 404
-    auth.logout()
-    auth.login(signed_in_counsellor.email)
+    intruder = signed_in(app, colleague.email)
+    assert intruder.post(f"/settings/notifications/devices/{device.id}/remove").status_code == 404
     assert client.post(f"/settings/notifications/devices/{device.id}/remove").status_code == 302
     assert devices(db) == []
     # The one removed from the list, which need not be the device in hand.
@@ -167,27 +174,26 @@ def test_a_person_keeps_a_few_devices_the_latest(client, db, signed_in_counsello
 
 
 def test_signing_out_on_a_device_stops_its_notifications_only(
-    client, db, make, auth, signed_in_counsellor, service
+    app, client, db, make, signed_in_counsellor, service
 ):
     """The page hands over this browser's address before it signs out: a shared phone must not
     get the person's reminders afterwards. Their other devices keep theirs, and an address that
     belongs to someone else is not touched."""
     phone, laptop = service.subscription(), service.subscription()
-    for subscription in (phone, laptop):
-        client.post("/api/push/subscriptions", json=subscription)
+    client.post("/api/push/subscriptions", json=phone)
+    on_laptop = signed_in(app, signed_in_counsellor.email)
+    on_laptop.post("/api/push/subscriptions", json=laptop)
     colleague = make.user(signed_in_counsellor.organisation, email="colleague@example.org")
-    auth.logout()
-    auth.login(colleague.email)
-    forgotten = client.post("/api/push/subscriptions/forget", json={"endpoint": phone["endpoint"]})
+    forgotten = signed_in(app, colleague.email).post(
+        "/api/push/subscriptions/forget", json={"endpoint": phone["endpoint"]}
+    )
     assert forgotten.status_code == 204
     assert len(devices(db)) == 2  # not the colleague's to stop
-    auth.logout()
 
-    auth.login(signed_in_counsellor.email)
     forget = {"endpoint": phone["endpoint"]}
     assert client.post("/api/push/subscriptions/forget", json=forget).status_code == 204
     assert [device.endpoint for device in devices(db)] == [laptop["endpoint"]]
-    client.post("/settings/notifications/test")
+    on_laptop.post("/settings/notifications/test")
     assert [delivery.path for delivery in service.received()] == [
         laptop["endpoint"].removeprefix(service.origin)
     ]

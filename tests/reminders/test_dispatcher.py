@@ -22,8 +22,11 @@ def counsellor(make, client, service):
 
 
 def allow(db, user, service) -> PushSubscription:
+    from fieldapp.auth import sessions
     from fieldapp.reminders import devices
 
+    if user.session_record is None:  # signed in on the phone
+        sessions.open_session(user)
     device = devices.subscribe(user, service.subscription(), "phone")
     db.session.commit()
     return device

@@ -9,6 +9,7 @@ import socket
 import pytest
 from sqlalchemy import func, select
 
+from fieldapp.auth.models import UserSession
 from fieldapp.reminders import devices as device_service
 from fieldapp.reminders import endpoints, push
 from fieldapp.reminders.models import PushSubscription
@@ -32,6 +33,9 @@ def stored(db, signed_in_counsellor, endpoint: str, keys: dict[str, str]) -> Pus
     device = PushSubscription(
         organisation_id=signed_in_counsellor.organisation_id,
         user_id=signed_in_counsellor.id,
+        session_id=db.session.scalar(
+            select(UserSession.id).where(UserSession.user_id == signed_in_counsellor.id)
+        ),
         endpoint=endpoint,
         endpoint_hash=hashlib.sha256(endpoint.encode()).hexdigest(),
         **keys,

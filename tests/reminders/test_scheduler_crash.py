@@ -36,6 +36,7 @@ def due_reminders(db, make, service) -> set[str]:
     users = [make.user(organisation) for _ in range(10)]
     for user in users:
         preferences.save(user, ALWAYS)  # any moment of the day, whatever the tests' clock says
+        make.signed_in(user)
         devices.subscribe(user, service.subscription(), "phone")
     due = now_utc() - timedelta(minutes=1)
     rows = [

@@ -24,6 +24,7 @@ def test_two_dispatchers_deliver_a_thousand_reminders_each_once(app, db, make, s
     organisation = make.organisation()
     users = [make.user(organisation) for _ in range(10)]
     for user in users:
+        make.signed_in(user)
         devices.subscribe(user, service.subscription(), "phone")
     db.session.execute(
         insert(Reminder),
