@@ -82,6 +82,9 @@ def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("FIELDAPP_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "FIELDAPP_LOGIN_LIMIT": env.get("FIELDAPP_LOGIN_LIMIT", "10 per minute;60 per hour"),
+        "FIELDAPP_SUPERVISOR_POST_LIMIT": env.get(
+            "FIELDAPP_SUPERVISOR_POST_LIMIT", "6 per 10 minutes;20 per day"
+        ),
         "FIELDAPP_LOCKOUT_THRESHOLD": _int(env, "FIELDAPP_LOCKOUT_THRESHOLD", 5),
         "FIELDAPP_LOCKOUT_MINUTES": _int(env, "FIELDAPP_LOCKOUT_MINUTES", 15),
         "FIELDAPP_RESET_HOURS": _int(env, "FIELDAPP_RESET_HOURS", 1),

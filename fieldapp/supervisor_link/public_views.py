@@ -2,25 +2,42 @@
 
 As on a rater's form, the link is the only key: the forms carry no CSRF token (a forged post
 would need the link itself), and the routes are rate-limited per address and per link against
-guessing. Every form works without JavaScript: a post that is saved redirects back to the page
-(post-redirect-get), one with a problem shows the page again with the message (422), and nothing
-typed is lost. The page loads one stylesheet and the icon, nothing else.
+guessing; what a link may send is limited apart, to what a real supervisor needs. Every form
+works without JavaScript: a post that is saved redirects back to the page (post-redirect-get), one
+with a problem (422) or sent past the limit (429) shows the page again with the message, and
+nothing typed is lost. The page loads one stylesheet and the icon, nothing else.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
+from flask_babel import gettext as _
+from flask_limiter import RequestLimit
+from flask_limiter.errors import RateLimitExceeded
 
 from fieldapp.common import secret_links
 from fieldapp.common.access import public
+from fieldapp.common.errors import render_error
 from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused
 from fieldapp.common.tenancy import activate_tenant
+from fieldapp.common.time import now_utc
 from fieldapp.common.views import saved
 from fieldapp.extensions import csrf, db, limiter
 from fieldapp.i18n import LANGUAGES
@@ -48,8 +65,67 @@ def _per_link() -> str:
 
 
 def _limited(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """Against guessing links: any request, per address and per link."""
     view = limiter.limit("30 per minute", key_func=_per_link)(view)
     return limiter.limit("60 per minute")(view)
+
+
+# The form each posting route takes, by endpoint and by its name on the page.
+_FORMS: dict[str, tuple[str, type[Any]]] = {
+    "supervisor_page.pulse": ("pulse_form", PulseForm),
+    "supervisor_page.report": ("report_form", ReportForm),
+    "supervisor_page.propose_visit": ("propose_form", ProposeVisitForm),
+    "supervisor_page.confirm_visit": ("confirm_form", ConfirmVisitForm),
+}
+
+
+def _post_limit() -> str:
+    return current_app.config["FIELDAPP_SUPERVISOR_POST_LIMIT"]
+
+
+def _was_saved(response: Response) -> bool:
+    return response.status_code == 303
+
+
+def _paused(limit: RequestLimit) -> Response | None:
+    """The page again, with what the supervisor typed and when they can send it (429)."""
+    try:
+        link = services.placement_of(str((request.view_args or {}).get("token", "")))
+    except LinkRefused:
+        return None  # answered as any refusal by the view's own limits and checks
+    activate_tenant(link.organisation_id)
+    now = now_utc()
+    wait = max(1, math.ceil(limit.reset_at - now.timestamp()))
+    again = now + timedelta(seconds=wait)
+    name, form_class = _FORMS[request.endpoint or ""]
+    with force_locale(_language(link)):
+        form = form_class()
+        moment = format_datetime(again, "HH:mm" if wait < 12 * 3600 else "EEEE HH:mm")
+        form.form_errors.append(
+            _(
+                "Many messages were sent through this link in a short time, so it is paused for "
+                "a while. What you typed is still here: send it again after %(moment)s. If it "
+                "is urgent, call %(name)s.",
+                moment=moment,
+                name=link.trajectory.client.counsellor.name,
+            )
+        )
+        body, status = _page(link, 429, **{name: form})
+    response = make_response(body, status)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+# What lands in the counsellor's inbox: a real supervisor sends a few things a day (an absence, a
+# question, the monthly pulse, a visit time), not thirty a minute. Only saved posts count, so a
+# form sent back with a problem costs nothing; one leaked link cannot flood the counsellor.
+_posting = limiter.shared_limit(
+    _post_limit,
+    scope="supervisor-link-posts",
+    key_func=_per_link,
+    deduct_when=_was_saved,
+    on_breach=_paused,
+)
 
 
 def _language(link: SupervisorLink | None) -> str:
@@ -147,6 +223,20 @@ def _saved(
     return _back((request.view_args or {}).get("token", ""), done)
 
 
+@bp.errorhandler(RateLimitExceeded)
+def _too_many(error: RateLimitExceeded) -> ResponseReturnValue:
+    """The page kept with what was typed (a pause in posting), or the error page in the
+    language the page was asked in, else the browser's: the link is not looked up, so that the
+    answer to a guess tells nothing."""
+    if error.response is not None:
+        return error.response
+    chosen = request.args.get("lang", "")
+    if chosen not in PAGE_LANGUAGES:
+        chosen = request.accept_languages.best_match(PAGE_LANGUAGES) or "nl"
+    with force_locale(chosen):
+        return render_error(error)
+
+
 @bp.get("/s/<token>")
 @public
 @_limited
@@ -165,6 +255,7 @@ def page(token: str) -> ResponseReturnValue:
 @public
 @csrf.exempt
 @_limited
+@_posting
 def pulse(token: str) -> ResponseReturnValue:
     """This month's pulse: three questions with three choices each, one optional line."""
     link = _open(token)
@@ -187,6 +278,7 @@ def pulse(token: str) -> ResponseReturnValue:
 @public
 @csrf.exempt
 @_limited
+@_posting
 def report(token: str) -> ResponseReturnValue:
     """An absence, an incident (maybe urgent) or a question, for the counsellor at once."""
     link = _open(token)
@@ -210,6 +302,7 @@ def report(token: str) -> ResponseReturnValue:
 @public
 @csrf.exempt
 @_limited
+@_posting
 def propose_visit(token: str) -> ResponseReturnValue:
     """A moment the supervisor proposes for the next visit."""
     link = _open(token)
@@ -232,6 +325,7 @@ def propose_visit(token: str) -> ResponseReturnValue:
 @public
 @csrf.exempt
 @_limited
+@_posting
 def confirm_visit(token: str) -> ResponseReturnValue:
     """The supervisor confirms the planned visit the page showed."""
     link = _open(token)
