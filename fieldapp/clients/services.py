@@ -281,15 +281,24 @@ def share(actor: User, client: Client, user: User, include_sensitive: bool) -> C
 
 
 def unshare(actor: User, client: Client, grant: ClientShare) -> None:
+    """The colleague may no longer open the file; what they still had open in it (their agreed
+    actions) goes to the client's counsellor, as at a hand-over, so that their home screen stops
+    naming the client and nothing agreed is dropped."""
     if not access.can_reassign(actor, client) or grant.client_id != client.id:
         raise RuleBroken(_("Only the counsellor, their team lead or an administrator can do this."))
+    colleague = grant.user
     db.session.delete(grant)
+    db.session.flush()
+    detail: dict[str, int] = {"with": colleague.id}
+    if not access.can_open(colleague, client):  # a lead of the counsellor's team still may
+        events.client_unshared.send(client, user=colleague, to=client.counsellor)
+        detail["follow_ups_to"] = client.counsellor_id
     audit.record(
         "client.unshared",
         organisation_id=client.organisation_id,
         actor=actor,
         target=client,
-        detail={"with": grant.user_id},
+        detail=detail,
     )
     db.session.flush()
 

@@ -26,6 +26,12 @@ the one who follows it now. Sent before ``client_file_changed``, so that the age
 file once what follows the counsellor moved (the planned visits, ``fieldapp/visits``; the notices
 not read yet, ``fieldapp/reminders/notices.py``)."""
 
+client_unshared = _signals.signal("client-unshared")
+"""Sender: the ``Client``, with ``user`` and ``to``: the colleague whose share of the file was
+removed, and who may no longer open it, and the client's counsellor. What the colleague still had
+open in the file goes to the counsellor, as with a hand-over: their agreed actions
+(``fieldapp/visits``)."""
+
 mentorship_changed = _signals.signal("mentorship-changed")
 """Sender: the ``Mentorship``. A mentor was paired, or a check-in was held."""
 

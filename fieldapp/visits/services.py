@@ -61,6 +61,10 @@ def _follow_the_hand_over(client: Client, *, previous: User, to: User, **_: Any)
         )
         .values(counsellor_id=to.id, updated_at=Visit.updated_at)
     )
+    _move_follow_ups(client, previous, to)
+
+
+def _move_follow_ups(client: Client, previous: User, to: User) -> None:
     db.session.execute(
         update(FollowUp)
         .where(
@@ -72,9 +76,17 @@ def _follow_the_hand_over(client: Client, *, previous: User, to: User, **_: Any)
     )
 
 
+def _follow_the_unsharing(client: Client, *, user: User, to: User, **_: Any) -> None:
+    """A colleague whose share of the file was removed may no longer open it: their open agreed
+    actions go to the client's counsellor, as at a hand-over (their home screen kept naming the
+    client, and what was agreed with the client would be dropped). Done ones stay theirs."""
+    _move_follow_ups(client, user, to)
+
+
 def subscribe() -> None:
-    """Listen to the hand-overs of files (``fieldapp.common.events``)."""
+    """Listen to the hand-overs and unsharings of files (``fieldapp.common.events``)."""
     events.client_handed_over.connect(_follow_the_hand_over)
+    events.client_unshared.connect(_follow_the_unsharing)
 
 
 def plan(actor: User, client: Client, details: VisitPlan) -> Visit:

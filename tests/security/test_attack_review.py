@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 from datetime import time
 
+from sqlalchemy import select
+
+from fieldapp.audit.models import AuditEvent
 from fieldapp.auth.models import User
+from fieldapp.auth.roles import Role
+from fieldapp.clients import services as client_services
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.feedback.rounds import Rater
+from fieldapp.organisation.models import Team
 from fieldapp.reminders import notices
 from fieldapp.visits import services as visit_services
+from fieldapp.visits.models import FollowUp
 from tests.audit_views import USER_AGENT, a_view_by_the_counsellor, views_of
 from tests.factories import days_from_today
 
@@ -173,3 +180,70 @@ def test_a_floor_supervisors_message_not_read_yet_goes_with_the_hand_over(
     auth.login(successor.email)
     page = client.get("/notifications").get_data(as_text=True)
     assert f"Message from a floor supervisor · {world.client.full_name}" in page
+
+
+def test_removing_a_share_gives_the_colleagues_open_agreed_actions_to_the_counsellor(
+    client, auth, make, db
+):
+    """The colleague may no longer open the file, yet their home screen kept naming the client
+    with the actions they had agreed at a visit, and the counsellor never saw them. The open ones
+    go to the counsellor, as at a hand-over, and the audit log says so; done ones stay theirs."""
+    world = make.world()
+    colleague = world.share.user
+    open_action = make.follow_up(colleague, world.visit, "Attest ophalen bij de huisarts")
+    done_action = make.follow_up(colleague, world.visit, "Busabonnement nagevraagd")
+    done_action.done_at = done_action.created_at
+    db.session.commit()
+    auth.login(colleague.email)
+    assert world.client.full_name in client.get("/").get_data(as_text=True)
+    auth.logout()
+
+    auth.login(world.counsellor.email)
+    removed = client.post(f"/clients/{world.client.id}/shares/{world.share.id}/delete")
+    assert removed.status_code == 302
+    assert "Attest ophalen bij de huisarts" in client.get("/").get_data(as_text=True)
+    auth.logout()
+
+    auth.login(colleague.email)
+    home = client.get("/").get_data(as_text=True)
+    assert world.client.full_name not in home
+    assert "Attest ophalen" not in home
+    db.session.expire_all()
+    owners = {
+        action.text: action.owner_id
+        for action in db.session.scalars(
+            select(FollowUp).where(FollowUp.id.in_([open_action.id, done_action.id]))
+        )
+    }
+    assert owners == {
+        "Attest ophalen bij de huisarts": world.counsellor.id,
+        "Busabonnement nagevraagd": colleague.id,
+    }
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "client.unshared")
+    ).one()
+    assert (event.actor_id, event.target_id) == (world.counsellor.id, world.client.id)
+    assert event.detail == {"with": colleague.id, "follow_ups_to": world.counsellor.id}
+
+
+def test_a_team_lead_who_still_opens_the_file_keeps_their_agreed_actions(app, make, db):
+    """Their role still lets them open it: what they agreed stays on their own list."""
+    world = make.world()
+    team = Team(organisation_id=world.organisation.id, name="Team Noord")
+    db.session.add(team)
+    db.session.flush()
+    world.counsellor.team_id = team.id
+    lead = make.user(world.organisation, role=Role.TEAM_LEAD, email="lead@example.org")
+    lead.team_id = team.id
+    db.session.commit()
+    with app.test_request_context():
+        grant = client_services.share(world.counsellor, world.client, lead, False)
+        db.session.commit()
+    action = make.follow_up(lead, world.visit, "Overleg met de werkgever")
+
+    with app.test_request_context():
+        client_services.unshare(world.counsellor, world.client, grant)
+        db.session.commit()
+
+    db.session.expire_all()
+    assert db.session.get(FollowUp, action.id).owner_id == lead.id
