@@ -11,6 +11,12 @@ writer here, as CSV or as XLSX:
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read as a formula
 by Excel and LibreOffice (``=HYPERLINK(...)`` in a note would become a live link). In a CSV such a
 cell gets a leading apostrophe, as OWASP advises; plain numbers such as ``-0.50`` stay as they are.
+Not every spreadsheet splits our file on ``;``: an English Excel or LibreOffice's import dialog
+splits on ``,``, others on a tab or a ``|``, and some read a line break inside quotes as a new
+row. So inside a text too, a formula character that follows any such separator (and maybe quotes
+or spaces) gets an apostrophe before it: ``x,=HYPERLINK(...)`` is written ``x,'=HYPERLINK(...)``,
+and no cell starts like a formula whatever the importer splits on. Numbers and dates are not text
+and are written bare, so a Belgian Excel still opens them as numbers and dates.
 In an XLSX every text is stored as text (never as a formula) and marked with Excel's quote prefix.
 
 A text may hold control characters (a note pasted from a terminal, a bell in a name): valid in the
@@ -38,6 +44,9 @@ from fieldapp.common.time import local_moment
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+# A character some importer splits cells or rows on, then quotes or spaces, before a formula
+# character: in that importer, a cell would start there.
+_AFTER_SEPARATOR = re.compile(r'([,;|\t\r\n\v\f][\s"]*)(?=[=+\-@])')
 _DECIMALS = "0.00"
 _MAX_WIDTH = 60
 _SHEET_NAME_MAX = 31  # Excel's limit
@@ -48,8 +57,12 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 def cell(value: Any) -> Any:
-    formula = isinstance(value, str) and value.startswith(_FORMULA_START)
-    return "'" + value if formula and not _PLAIN_NUMBER.fullmatch(value) else value
+    """A CSV value that no spreadsheet reads as a formula, whatever it splits on (see the
+    module's docstring); anything but text as it is."""
+    if not isinstance(value, str) or _PLAIN_NUMBER.fullmatch(value):
+        return value
+    value = _AFTER_SEPARATOR.sub(r"\1'", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def row(values: Iterable[Any]) -> list[Any]:
