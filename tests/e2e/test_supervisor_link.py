@@ -58,6 +58,7 @@ def test_a_supervisor_gives_a_pulse_and_an_urgent_incident_reaches_the_counsello
     preferences.save(
         counsellor, preferences.Preferences(quiet_from=time(0, 0), quiet_until=time(23, 59))
     )
+    make.signed_in(counsellor)  # on the phone
     devices.subscribe(counsellor, push_service.subscription(), "phone")
     db.session.commit()
 
