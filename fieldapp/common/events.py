@@ -40,10 +40,11 @@ feedback_round_changed = _signals.signal("feedback-round-changed")
 rater's link was stopped or renewed, or an answer came in."""
 
 signed_out_everywhere = _signals.signal("signed-out-everywhere")
-"""Sender: the ``User``. Every session of the person ended at once: a password change or reset, an
-accepted invitation, "sign out everywhere else", an administrator's "end all sessions", a
-deactivation. What a lost or stolen device could still reach without a session stops too (the
-calendar feed, ``fieldapp/visits/calendar.py``), in the same transaction."""
+"""Sender: the ``User``. Every session of the person ended at once (but the device that asked, for
+"sign out everywhere else" and a password change): a password change or reset, an accepted
+invitation, "sign out everywhere else", an administrator's "end all sessions", a deactivation.
+What a lost or stolen device could still reach without a session stops too (the calendar feed,
+``fieldapp/visits/calendar.py``), in the same transaction."""
 
 sessions_ended = _signals.signal("sessions-ended")
 """Sender: the ``User``, with ``sessions``: the ``UserSession`` records that just ended, however
