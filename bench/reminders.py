@@ -19,6 +19,7 @@ from flask import Flask
 from pywebpush import webpush
 from sqlalchemy import delete, insert
 
+from fieldapp.auth import sessions
 from fieldapp.auth.models import User
 from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
@@ -98,6 +99,7 @@ def fan_out(app: Flask, organisation_id: int) -> FanOut:
             users = db.session.query(User).filter_by(organisation_id=organisation_id).limit(USERS)
             users = list(users)
             for user, subscription in zip(users, service.subscriptions, strict=False):
+                sessions.open_session(user)  # a device subscribes in the sign-in it allows
                 devices.subscribe(user, subscription, "bench")
                 db.session.add(
                     NotificationSettings(
