@@ -155,6 +155,21 @@ def of_user(user: User) -> list[PushSubscription]:
     )
 
 
+def on_this_device(user: User) -> bool:
+    """Whether the sign-in ``user`` acts through has notifications: a session's subscriptions end
+    with it, so a browser that allowed them before gets none after signing in again (or after an
+    upgrade that bound them to sign-ins) until it is subscribed in this one."""
+    record = user.session_record
+    if record is None:
+        return False
+    return (
+        db.session.scalar(
+            select(PushSubscription.id).where(PushSubscription.session_id == record.id).limit(1)
+        )
+        is not None
+    )
+
+
 def _end_with(user: User, sessions: list[UserSession], **_: object) -> None:
     """The devices whose sessions ended (from here or elsewhere) get no more notifications."""
     if sessions:

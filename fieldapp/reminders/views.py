@@ -156,6 +156,17 @@ def subscribe() -> ResponseReturnValue:
     return jsonify({"id": subscription.id}), 201
 
 
+@bp.get("/api/push/subscriptions/this-device")
+@signed_in
+def this_device() -> ResponseReturnValue:
+    """Whether this browser's sign-in has notifications, and the key to subscribe with (JSON): the
+    home page of a browser that allowed them before offers to turn them on again."""
+    return jsonify(
+        subscribed=devices.on_this_device(acting_user()),
+        key=vapid.application_server_key(current_app._get_current_object()),  # type: ignore[attr-defined]
+    )
+
+
 @bp.post("/api/push/subscriptions/forget")
 @signed_in
 def forget_subscription() -> ResponseReturnValue:

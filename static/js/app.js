@@ -6,7 +6,7 @@ import { startContacts } from "./contacts.js";
 import { startEvaluationAutosave } from "./evaluation.js";
 import { startNotes } from "./notes.js";
 import { keepPagesForOffline } from "./offline-pages.js";
-import { offerPush } from "./push-settings.js";
+import { offerPush, offerPushAgain } from "./push-settings.js";
 import { startUnplannedVisits } from "./unplanned.js";
 
 function registerServiceWorker() {
@@ -100,6 +100,7 @@ showMessagesAtSection();
 registerServiceWorker();
 offerSharing();
 offerPush();
+offerPushAgain().catch((error) => console.warn("notifications:", error));
 trackConnection();
 offerInstall();
 startEvaluationAutosave();

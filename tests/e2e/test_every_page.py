@@ -58,6 +58,7 @@ NOT_PAGES = {
     "pwa.service_worker": "JavaScript",
     "pwa.pages_to_keep": "JSON for the service worker",
     "visits.csrf_token": "JSON for the outbox",
+    "reminders.this_device": "JSON for the home page's script",
     "contact_moments.latest": "a list for the page script to show again (an HTML fragment)",
     "visits.feed": "an iCalendar feed",
     "feedback_rounds.report_csv": "a CSV download",

@@ -6,6 +6,7 @@ page (opening a new window, for when none is open, needs a real tap)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import weakref
@@ -15,6 +16,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from fieldapp.auth.models import User, UserSession
+from fieldapp.reminders import vapid
 from fieldapp.reminders.models import PushSubscription
 from tests.e2e.test_shell import sign_in, wait_for_service_worker
 
@@ -223,3 +225,83 @@ def test_signing_out_without_signal_still_unsubscribes_this_phone(
     expect(page.get_by_role("button", name="Aanmelden")).to_be_visible()
 
     assert unsubscribed == [here]
+
+
+# Headless Chromium reaches no push service: subscribing gives back the subscription this phone's
+# browser had, as a real one would for the same key.
+_SUBSCRIBES_HERE = """([endpoint, p256dh, auth]) => {
+    const subscription = {
+        endpoint,
+        toJSON: () => ({ endpoint, keys: { p256dh, auth } }),
+        unsubscribe: async () => true,
+    };
+    PushManager.prototype.getSubscription = async () => subscription;
+    PushManager.prototype.subscribe = async () => subscription;
+}"""
+
+
+def _key(length: int) -> str:
+    return base64.urlsafe_b64encode(b"\x04" + bytes(length - 1)).rstrip(b"=").decode()
+
+
+def allowed_before(context, app, endpoint: str) -> None:
+    """This browser allowed fieldapp's notifications in an earlier sign-in, and the server has
+    push keys; the subscription of that sign-in ended with it."""
+    vapid.create(app)
+    context.add_init_script(f"({_SUBSCRIBES_HERE})({json.dumps([endpoint, _key(65), _key(16)])})")
+
+
+def test_a_phone_that_allowed_notifications_before_turns_them_on_again_at_one_tap(
+    page, context, live_server, make, app, db
+):
+    """A subscription ends with its sign-in (a sign-out, a password change, a device ended from
+    elsewhere, an upgrade that bound them to sign-ins): the next sign-in's home page says the
+    phone no longer gets notifications, and one tap binds them to this sign-in, without the
+    browser asking again. The next home open has nothing to offer."""
+    endpoint = "https://push.example.net/phone"
+    allowed_before(context, app, endpoint)
+    signed_in_with_worker(page, context, live_server, make)
+    offer = page.locator("[data-push-again]")
+    expect(offer).to_have_attribute("data-push-again", "offered")
+    expect(offer).to_contain_text("Dit toestel krijgt je meldingen niet meer.")
+
+    page.get_by_role("button", name="Meldingen weer aanzetten").click()
+
+    expect(page.locator("[data-push-again-done]")).to_have_text(
+        "Meldingen staan weer aan op dit toestel."
+    )
+    expect(offer).to_be_hidden()
+    db.session.expire_all()
+    (stored,) = db.session.scalars(select(PushSubscription)).all()
+    this_phone = db.session.scalar(select(UserSession).where(UserSession.ended_at.is_(None)))
+    assert (stored.endpoint, stored.session_id) == (endpoint, this_phone.id)
+
+    page.reload()
+    expect(offer).to_have_attribute("data-push-again", "on")
+    expect(offer).to_be_hidden()
+
+
+def test_not_now_is_not_asked_again_on_this_sign_in(page, context, live_server, make, app, db):
+    allowed_before(context, app, "https://push.example.net/phone")
+    signed_in_with_worker(page, context, live_server, make)
+    offer = page.locator("[data-push-again]")
+    expect(offer).to_have_attribute("data-push-again", "offered")
+
+    page.get_by_role("button", name="Nu niet").click()
+    expect(offer).to_be_hidden()
+    page.reload()
+
+    expect(offer).to_have_attribute("data-push-again", "not-now")
+    expect(offer).to_be_hidden()
+    db.session.expire_all()
+    assert db.session.scalars(select(PushSubscription)).all() == []
+
+
+def test_a_browser_that_never_allowed_notifications_is_not_asked(page, live_server, make, app):
+    vapid.create(app)
+    make.user(email="an@example.org")
+    sign_in(page, live_server, "an@example.org")
+
+    offer = page.locator("[data-push-again]")
+    expect(offer).to_have_attribute("data-push-again", "not-allowed")
+    expect(offer).to_be_hidden()
