@@ -63,12 +63,22 @@ def go_offline(page, context) -> None:
     """The phone loses its signal. Playwright cuts the pages off at once, and a service worker
     once it has attached to it: a worker the browser had stopped while idle starts again with the
     next navigation and may reach the server before that (a test once got the page from the
-    network, not the kept copy). So the worker is woken and its own requests must fail first."""
+    network, not the kept copy). So the worker is woken and its own requests must fail first.
+
+    That holds for a worker that does not control the page as well (one that activated while the
+    page loaded): its background sync sends the page's notes all the same. A loaded CI machine
+    once had it store a note that the test's route was to refuse, before the route was there."""
     context.set_offline(True)
-    if not page.evaluate("() => Boolean(navigator.serviceWorker?.controller)"):
+    if not page.evaluate("async () => Boolean(await navigator.serviceWorker?.getRegistration())"):
         return
-    # Any request of the page goes through its worker, which starts for it if it was stopped.
-    page.evaluate("() => fetch('/healthz', { cache: 'no-store' }).catch(() => null)")
+    # Any request of the page goes through its worker, which starts for it if it was stopped; a
+    # worker that does not control the page is woken by a message.
+    page.evaluate(
+        """async () => {
+            await fetch('/healthz', { cache: 'no-store' }).catch(() => null);
+            (await navigator.serviceWorker.ready).active.postMessage({ type: 'wake' });
+        }"""
+    )
     worker = context.service_workers[0] if context.service_workers else None
     worker = worker or context.wait_for_event("serviceworker", timeout=15_000)
     cut_off = worker.evaluate(
