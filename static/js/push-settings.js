@@ -83,12 +83,15 @@ export async function offerPushAgain() {
   const { subscribed, key } = await response.json();
   if (!key) return decided("not-set-up");
   if (subscribed) return decided("on");
-  offer.querySelector("[data-push-again-on]").addEventListener("click", async () => {
+  const turnOn = async () => {
     if (!(await subscribeHere(key, offer.dataset.subscribeUrl))) return;
     offer.hidden = true;
     show("[data-push-again-done]");
     decided("on");
-  });
+  };
+  offer
+    .querySelector("[data-push-again-on]")
+    .addEventListener("click", () => turnOn().catch((error) => console.warn(error)));
   offer.querySelector("[data-push-again-not-now]").addEventListener("click", () => {
     localStorage.setItem(NOT_NOW, "1");
     offer.hidden = true;
