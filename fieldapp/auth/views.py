@@ -140,6 +140,7 @@ def reset_password() -> ResponseReturnValue:
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
+            _sign_out_whoever_is_here()
             user = services.reset_password(token, form.password.data, form.confirmation.data)
             sessions.open_session(user)
         except (services.AuthError, LinkRefused) as exc:
@@ -158,6 +159,16 @@ def reset_password() -> ResponseReturnValue:
             return redirect(url_for("home.index"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/reset.html", form=form), status
+
+
+def _sign_out_whoever_is_here() -> None:
+    """A reset or invitation link signs its owner in on this browser: whoever was signed in here
+    (a colleague on a shared phone) is signed out first, as by "Sign out", in the same
+    transaction. Else their session stayed open with their notifications (naming their clients)
+    still arriving here, and their remember-me cookie signed the browser back in as them once the
+    new session cookie was gone."""
+    if current_user.is_authenticated:
+        services.sign_out(acting_user())
 
 
 @bp.get("/invitation/<token>")
@@ -181,6 +192,7 @@ def accept_invitation() -> ResponseReturnValue:
     form = AcceptInvitationForm(name=token.user.name)
     if form.validate_on_submit():
         try:
+            _sign_out_whoever_is_here()
             user = services.accept_invitation(
                 token, form.name.data, form.password.data, form.confirmation.data
             )
