@@ -18,7 +18,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     make_response,
     redirect,
@@ -29,8 +28,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
-from flask_limiter import RequestLimit
 from flask_limiter.errors import RateLimitExceeded
+from limits import parse_many
 
 from fieldapp.common import secret_links
 from fieldapp.common.access import public
@@ -70,62 +69,63 @@ def _limited(view: Callable[..., ResponseReturnValue]) -> Callable[..., Response
     return limiter.limit("60 per minute")(view)
 
 
-# The form each posting route takes, by endpoint and by its name on the page.
-_FORMS: dict[str, tuple[str, type[Any]]] = {
-    "supervisor_page.pulse": ("pulse_form", PulseForm),
-    "supervisor_page.report": ("report_form", ReportForm),
-    "supervisor_page.propose_visit": ("propose_form", ProposeVisitForm),
-    "supervisor_page.confirm_visit": ("confirm_form", ConfirmVisitForm),
-}
+# What lands in the counsellor's inbox: a real supervisor sends a few things a day (an absence, a
+# question, the monthly pulse, a visit time), not thirty a minute. Only posts whose form passed its
+# checks count, so a form sent back with a problem costs nothing; one leaked link cannot flood the
+# counsellor.
+_POSTS = "supervisor-link-posts"
 
 
-def _post_limit() -> str:
-    return current_app.config["FIELDAPP_SUPERVISOR_POST_LIMIT"]
+class _Spent(Exception):
+    """The link's posts are spent for now; ``reset_at``: when it may post again (a timestamp)."""
+
+    def __init__(self, reset_at: float) -> None:
+        super().__init__(reset_at)
+        self.reset_at = reset_at
 
 
-def _was_saved(response: Response) -> bool:
-    return response.status_code == 303
+def _check_posts(*, count: bool) -> None:
+    """Raise :class:`_Spent` when this link may post no more for now. With ``count``, this post
+    is counted in the same step as it is checked (the limiter storage's atomic increment), before
+    it is saved. (Checked when they came in and counted once saved, posts sent at the same moment
+    all passed the check before any of them was counted.)"""
+    if not limiter.enabled:
+        return
+    key, strategy = _per_link(), limiter.limiter
+    for item in parse_many(current_app.config["FIELDAPP_SUPERVISOR_POST_LIMIT"]):
+        if not (strategy.hit if count else strategy.test)(item, key, _POSTS):
+            raise _Spent(strategy.get_window_stats(item, key, _POSTS).reset_time)
 
 
-def _paused(limit: RequestLimit) -> Response | None:
+def _paused(link: SupervisorLink, spent: _Spent, name: str, form: Any) -> ResponseReturnValue:
     """The page again, with what the supervisor typed and when they can send it (429)."""
-    try:
-        link = services.placement_of(str((request.view_args or {}).get("token", "")))
-    except LinkRefused:
-        return None  # answered as any refusal by the view's own limits and checks
-    activate_tenant(link.organisation_id)
     now = now_utc()
-    wait = max(1, math.ceil(limit.reset_at - now.timestamp()))
+    wait = max(1, math.ceil(spent.reset_at - now.timestamp()))
     again = now + timedelta(seconds=wait)
-    name, form_class = _FORMS[request.endpoint or ""]
-    with force_locale(_language(link)):
-        form = form_class()
-        moment = format_datetime(again, "HH:mm" if wait < 12 * 3600 else "EEEE HH:mm")
-        form.form_errors.append(
-            _(
-                "Many messages were sent through this link in a short time, so it is paused for "
-                "a while. What you typed is still here: send it again after %(moment)s. If it "
-                "is urgent, call %(name)s.",
-                moment=moment,
-                name=link.trajectory.client.counsellor.name,
-            )
+    moment = format_datetime(again, "HH:mm" if wait < 12 * 3600 else "EEEE HH:mm")
+    form.form_errors.append(
+        _(
+            "Many messages were sent through this link in a short time, so it is paused for "
+            "a while. What you typed is still here: send it again after %(moment)s. If it "
+            "is urgent, call %(name)s.",
+            moment=moment,
+            name=link.trajectory.client.counsellor.name,
         )
-        body, status = _page(link, 429, **{name: form})
+    )
+    body, status = _page(link, 429, **{name: form})
     response = make_response(body, status)
     response.headers["Retry-After"] = str(wait)
     return response
 
 
-# What lands in the counsellor's inbox: a real supervisor sends a few things a day (an absence, a
-# question, the monthly pulse, a visit time), not thirty a minute. Only saved posts count, so a
-# form sent back with a problem costs nothing; one leaked link cannot flood the counsellor.
-_posting = limiter.shared_limit(
-    _post_limit,
-    scope="supervisor-link-posts",
-    key_func=_per_link,
-    deduct_when=_was_saved,
-    on_breach=_paused,
-)
+def _paused_now(link: SupervisorLink, name: str, form: Any) -> ResponseReturnValue | None:
+    """The paused page when the link may post no more for now, before its form is read (a form
+    with a problem gets no 422 to learn from then); None when it may."""
+    try:
+        _check_posts(count=False)
+    except _Spent as spent:
+        return _paused(link, spent, name, form)
+    return None
 
 
 def _language(link: SupervisorLink | None) -> str:
@@ -217,7 +217,13 @@ def _saved(
     change: Callable[[], object],
     done: str,
 ) -> ResponseReturnValue:
-    """Run ``change`` and commit, then back to the page; a refusal shows it on the form."""
+    """Count the post, run ``change`` and commit, then back to the page; a refusal shows it on
+    the form. Past the link's limit nothing is saved (429). Counted before it is saved, a post
+    refused by a rule after all costs its place (rare: a form that passed its checks)."""
+    try:
+        _check_posts(count=True)
+    except _Spent as spent:
+        return _paused(link, spent, form_name, form)
     if not saved(form, change):
         return _page(link, 422, **{form_name: form})
     return _back((request.view_args or {}).get("token", ""), done)
@@ -225,11 +231,8 @@ def _saved(
 
 @bp.errorhandler(RateLimitExceeded)
 def _too_many(error: RateLimitExceeded) -> ResponseReturnValue:
-    """The page kept with what was typed (a pause in posting), or the error page in the
-    language the page was asked in, else the browser's: the link is not looked up, so that the
-    answer to a guess tells nothing."""
-    if error.response is not None:
-        return error.response
+    """The error page in the language the page was asked in, else the browser's: the link is not
+    looked up, so that the answer to a guess tells nothing."""
     chosen = request.args.get("lang", "")
     if chosen not in PAGE_LANGUAGES:
         chosen = request.accept_languages.best_match(PAGE_LANGUAGES) or "nl"
@@ -255,7 +258,6 @@ def page(token: str) -> ResponseReturnValue:
 @public
 @csrf.exempt
 @_limited
-@_posting
 def pulse(token: str) -> ResponseReturnValue:
     """This month's pulse: three questions with three choices each, one optional line."""
     link = _open(token)
@@ -263,6 +265,8 @@ def pulse(token: str) -> ResponseReturnValue:
         return link
     with force_locale(_language(link)):
         form = PulseForm()
+        if (paused := _paused_now(link, "pulse_form", form)) is not None:
+            return paused
         if not _checked(form):
             return _page(link, 422, pulse_form=form)
         answers = services.PulseAnswers(
@@ -278,7 +282,6 @@ def pulse(token: str) -> ResponseReturnValue:
 @public
 @csrf.exempt
 @_limited
-@_posting
 def report(token: str) -> ResponseReturnValue:
     """An absence, an incident (maybe urgent) or a question, for the counsellor at once."""
     link = _open(token)
@@ -286,6 +289,8 @@ def report(token: str) -> ResponseReturnValue:
         return link
     with force_locale(_language(link)):
         form = ReportForm()
+        if (paused := _paused_now(link, "report_form", form)) is not None:
+            return paused
         if not _checked(form):
             return _page(link, 422, report_form=form)
         draft = services.ReportDraft(
@@ -302,7 +307,6 @@ def report(token: str) -> ResponseReturnValue:
 @public
 @csrf.exempt
 @_limited
-@_posting
 def propose_visit(token: str) -> ResponseReturnValue:
     """A moment the supervisor proposes for the next visit."""
     link = _open(token)
@@ -310,6 +314,8 @@ def propose_visit(token: str) -> ResponseReturnValue:
         return link
     with force_locale(_language(link)):
         form = ProposeVisitForm()
+        if (paused := _paused_now(link, "propose_form", form)) is not None:
+            return paused
         if not _checked(form):
             return _page(link, 422, propose_form=form)
         draft = services.ReportDraft(
@@ -325,7 +331,6 @@ def propose_visit(token: str) -> ResponseReturnValue:
 @public
 @csrf.exempt
 @_limited
-@_posting
 def confirm_visit(token: str) -> ResponseReturnValue:
     """The supervisor confirms the planned visit the page showed."""
     link = _open(token)
@@ -333,6 +338,8 @@ def confirm_visit(token: str) -> ResponseReturnValue:
         return link
     with force_locale(_language(link)):
         form = ConfirmVisitForm()
+        if (paused := _paused_now(link, "confirm_form", form)) is not None:
+            return paused
         if not _checked(form):
             return _page(link, 422, confirm_form=form)
         draft = services.ReportDraft(

@@ -5,6 +5,7 @@ who hits the limit keeps what they typed, told in their language when to send it
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -76,3 +77,28 @@ def test_reading_too_fast_gets_a_clear_page_in_the_pages_language(client, db, pl
     assert [answer.status_code for answer in answers[:30]] == 30 * [200]
     assert answers[30].status_code == 429
     assert "Trop de tentatives" in answers[30].get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_config", LIMITED)
+def test_posts_sent_at_the_same_moment_do_not_pass_the_supervisor_links_limit(app, db, placement):
+    """Before, each post was checked against the limit when it came in and counted once saved:
+    twelve sent at the same moment all passed the check before any was counted, and all twelve
+    reached the counsellor's inbox (six are allowed in ten minutes)."""
+    at_once = 12
+    start = threading.Barrier(at_once)
+    answers: list[int] = []
+
+    def post(number: int) -> None:
+        browser = app.test_client()
+        start.wait()
+        answers.append(browser.post(f"{placement.url}/report", data=question(number)).status_code)
+
+    threads = [threading.Thread(target=post, args=(number,)) for number in range(at_once)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(answers) == 6 * [303] + 6 * [429]
+    db.session.rollback()
+    assert reports(db) == 6
