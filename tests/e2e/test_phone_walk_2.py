@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import PHONE_CONTEXT
 from tests.e2e.test_shell import sign_in
 from tests.factories import World
 
@@ -30,3 +31,28 @@ def test_an_overdue_item_on_the_home_page_says_so_in_words_and_with_its_year(
     due_on = world.evaluation.due_on
     item = page.locator("#week-heading ~ ul li").filter(has_text="Evaluatie na 1 maand")
     expect(item).to_contain_text(re.compile(rf"{due_on.day} \w+ {due_on.year} · te laat"))
+
+
+def test_the_calendar_page_says_why_the_address_stopped_after_signing_out_everywhere_else(
+    page, browser, live_server, world
+):
+    """Signing out everywhere else stops the calendar address too (a lost phone's calendar app
+    must not keep reading the visits). The counsellor whose agenda no longer shows the visits
+    came to the calendar page and found only 'Make my calendar address', as if there had never
+    been one: nothing said that the old one stopped, nor why, nor to subscribe again."""
+    laptop = browser.new_context(**PHONE_CONTEXT)
+    sign_in(laptop.new_page(), live_server, EMAIL)
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/visits/calendar")
+    page.get_by_role("button", name="Mijn agenda-adres maken").click()
+    expect(page.get_by_label("Je agenda-adres (alleen nu getoond)")).to_be_visible()
+
+    page.goto(f"{live_server.url}/settings")
+    page.get_by_role("button", name="Overal elders afmelden").click()
+    expect(page.get_by_role("status")).to_contain_text("Je bent afgemeld op elk ander toestel.")
+    page.goto(f"{live_server.url}/visits/calendar")
+
+    hint = page.locator("[data-feed-stopped]")
+    expect(hint).to_contain_text("overal elders afmeldt")
+    expect(hint).to_contain_text("opnieuw")
+    laptop.close()
