@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from fieldapp.supervisor_link import services as supervisor_link
 from tests.e2e.conftest import PHONE_CONTEXT
 from tests.e2e.test_shell import sign_in
 from tests.factories import World
@@ -56,3 +57,31 @@ def test_the_calendar_page_says_why_the_address_stopped_after_signing_out_everyw
     expect(hint).to_contain_text("overal elders afmeldt")
     expect(hint).to_contain_text("opnieuw")
     laptop.close()
+
+
+def test_a_supervisor_past_the_message_limit_is_shown_why_where_they_are(
+    page, live_server, world, app, db
+):
+    """Past the link's limit, the page comes back with what was typed and a message saying when
+    to send it again, but at the top of the page: the message sat at the bottom of a long page,
+    out of sight on a phone, and the supervisor could think it was sent. The phone goes to the
+    message, which a screen reader reads out."""
+    app.config["FIELDAPP_SUPERVISOR_POST_LIMIT"] = "1 per day"
+    with app.test_request_context():
+        token = supervisor_link.renew(world.counsellor, world.trajectory)
+    db.session.commit()
+    page.goto(f"{live_server.url}/s/{token}")
+    for text in ("Mag Mina vrijdag vroeger weg?", "En maandag ook?"):
+        report = page.locator("[data-report-form]")
+        report.get_by_text("Een vraag").click()
+        report.get_by_label("In een paar woorden").fill(text)
+        report.get_by_role("button", name="Versturen").click()
+        page.wait_for_load_state()
+
+    message = page.locator("[data-report-form] [role=alert]")
+    expect(message).to_contain_text("staat hij even op pauze")
+    expect(message).to_be_in_viewport()
+    expect(message).to_be_focused()
+    expect(page.locator("[data-report-form]").get_by_label("In een paar woorden")).to_have_value(
+        "En maandag ook?"
+    )
