@@ -85,3 +85,23 @@ def test_a_supervisor_past_the_message_limit_is_shown_why_where_they_are(
     expect(page.locator("[data-report-form]").get_by_label("In een paar woorden")).to_have_value(
         "En maandag ook?"
     )
+
+
+def test_a_supervisors_report_sent_back_shows_the_field_to_complete(
+    page, live_server, world, app, db
+):
+    """A question sent without its words came back to the top of the page: the supervisor saw
+    the next visit and the pulse, nothing of what was wrong, far below. The page opens where the
+    missing words go (the public pages run no script: the field has the focus by itself)."""
+    with app.test_request_context():
+        token = supervisor_link.renew(world.counsellor, world.trajectory)
+    db.session.commit()
+    page.goto(f"{live_server.url}/s/{token}")
+    report = page.locator("[data-report-form]")
+    report.get_by_text("Een vraag").click()
+    report.get_by_role("button", name="Versturen").click()
+
+    words = page.locator("[data-report-form]").get_by_label("In een paar woorden")
+    expect(words).to_have_attribute("aria-invalid", "true")
+    expect(words).to_be_focused()
+    expect(words).to_be_in_viewport()
