@@ -18,7 +18,7 @@ class VisitForm(FlaskForm):
     day = date_field(_l("Day"), years_back=5, years_ahead=2)
     at = TimeField(_l("Time"), validators=[input_required])
     minutes = IntegerField(
-        _l("Minutes"),
+        _l("Duration (minutes)"),
         default=60,
         validators=[
             input_required,

@@ -105,3 +105,15 @@ def test_a_supervisors_report_sent_back_shows_the_field_to_complete(
     expect(words).to_have_attribute("aria-invalid", "true")
     expect(words).to_be_focused()
     expect(words).to_be_in_viewport()
+
+
+def test_planning_a_visit_asks_how_long_it_lasts_not_minutes_after_the_hour(
+    page, live_server, world
+):
+    """'Uur' (the time) followed by 'Minuten' with 60 in it read as the time in two fields: a
+    newcomer planning 10:30 changed the 60 to 30, and planned a half-hour visit at 10:00."""
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/clients/{world.client.id}")
+    page.get_by_role("link", name="Bezoek plannen").click()
+    expect(page.get_by_label("Duur (minuten)")).to_have_value("60")
+    expect(page.get_by_label("Minuten", exact=True)).to_have_count(0)

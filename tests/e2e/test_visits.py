@@ -53,11 +53,11 @@ def test_a_visit_planned_from_the_home_screen_is_today(page, live_server, make, 
     assert_fits_a_thumb(plan)
     plan.click()
     expect(page.get_by_label("Dag")).to_have_value(today().isoformat())
-    for field in ("Cliënt", "Dag", "Uur", "Minuten"):
-        assert font_px(page.get_by_label(field)) >= READABLE, field
+    for field in ("Cliënt", "Dag", "Uur", "Duur (minuten)"):
+        assert font_px(page.get_by_label(field, exact=True)) >= READABLE, field
     assert_no_sideways_scroll(page)
     page.get_by_label("Cliënt").select_option(label="Amina El Idrissi")
-    page.get_by_label("Uur").fill("15:00")
+    page.get_by_label("Uur", exact=True).fill("15:00")
     page.get_by_role("button", name="Bewaren").click()
 
     expect(page.get_by_role("region", name=re.compile(r"^Vandaag"))).to_contain_text(
