@@ -117,3 +117,16 @@ def test_planning_a_visit_asks_how_long_it_lasts_not_minutes_after_the_hour(
     page.get_by_role("link", name="Bezoek plannen").click()
     expect(page.get_by_label("Duur (minuten)")).to_have_value("60")
     expect(page.get_by_label("Minuten", exact=True)).to_have_count(0)
+
+
+def test_planning_a_visit_leads_back_to_the_file_like_the_files_other_pages(
+    page, live_server, world
+):
+    """'Plan a visit' from a client's file named the client in a line of text under the heading
+    (a 19 px tall link); the file's other pages have '← name' above the heading, a whole tap
+    target, where a counsellor who changes their mind looks for the way back."""
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/clients/{world.client.id}/visits/new")
+    back = page.get_by_role("link", name=f"← {world.client.full_name}")
+    assert back.bounding_box()["height"] >= 44 - 0.5
+    assert back.bounding_box()["y"] < page.get_by_role("heading", level=1).bounding_box()["y"]
