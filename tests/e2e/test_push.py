@@ -264,6 +264,7 @@ def test_a_phone_that_allowed_notifications_before_turns_them_on_again_at_one_ta
     offer = page.locator("[data-push-again]")
     expect(offer).to_have_attribute("data-push-again", "offered")
     expect(offer).to_contain_text("Dit toestel krijgt je meldingen niet meer.")
+    expect(offer).to_contain_text("Ze stoppen wanneer je hier afmeldt of je aanmelding afloopt")
 
     page.get_by_role("button", name="Meldingen weer aanzetten").click()
 
