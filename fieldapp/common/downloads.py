@@ -1,14 +1,12 @@
-"""Downloads: one table as CSV or as XLSX (fieldapp/common/spreadsheet.py), a PDF document, and
-file names that every system can keep."""
+"""Downloads: one table as CSV or as XLSX (fieldapp/common/spreadsheet.py), and a PDF document
+named in the reader's language (fieldapp/common/file_names.py)."""
 
 from __future__ import annotations
-
-import re
-import unicodedata
 
 from flask import Response
 
 from fieldapp.common import spreadsheet
+from fieldapp.common.file_names import content_disposition
 
 FORMATS = {
     "csv": (spreadsheet.CSV_MIMETYPE, lambda table: spreadsheet.to_csv(table)),
@@ -27,18 +25,13 @@ def download(table: spreadsheet.Table, name: str, kind: str) -> Response:
 
 
 def pdf(body: bytes, filename: str) -> Response:
-    """A PDF document about a client, to save; never kept in a cache."""
+    """A PDF document about a client, to save as ``filename`` (its plain form for any system, the
+    written one for the browsers that read it); never kept in a cache."""
     return Response(
         body,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": content_disposition(filename),
             "Cache-Control": "no-store",
         },
     )
-
-
-def name_part(text: str) -> str:
-    """A name as part of a file name, in plain ASCII: "Élise Van Damme" -> "elise-van-damme"."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")

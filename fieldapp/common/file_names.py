@@ -9,8 +9,6 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from fieldapp.common.downloads import name_part
-
 
 def file_name(*parts: str, extension: str) -> str:
     """``parts`` as one file name: lower case, accents kept, every run of anything but letters
@@ -20,6 +18,12 @@ def file_name(*parts: str, extension: str) -> str:
         for part in parts
     )
     return "-".join(word for word in words if word) + "." + extension
+
+
+def name_part(text: str) -> str:
+    """A name as part of a file name, in plain ASCII: "Élise Van Damme" -> "elise-van-damme"."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def plain(name: str) -> str:

@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from fieldapp.clients.models import Client, TimelineEvent
 from fieldapp.common.dates import local_date, today
-from fieldapp.common.downloads import name_part
-from fieldapp.common.file_names import file_name
+from fieldapp.common.file_names import file_name, name_part
 from fieldapp.competence_trend import chart as charts
 from fieldapp.competence_trend.services import CompetenceSummary, summaries, trend_of
 from fieldapp.extensions import db

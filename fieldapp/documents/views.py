@@ -3,7 +3,7 @@ summary for the regional employment service, in the client's language when it is
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
@@ -12,7 +12,7 @@ from fieldapp.auth.access import acting_user
 from fieldapp.clients import services as client_services
 from fieldapp.clients.file_access import Permission, requires
 from fieldapp.clients.models import Client
-from fieldapp.common import downloads, file_names
+from fieldapp.common import downloads
 from fieldapp.common.pdf import html_to_pdf
 from fieldapp.common.views import commit_rendered
 from fieldapp.documents import evaluation, handover
@@ -50,15 +50,7 @@ def evaluation_pdf(record: EvaluationRecord) -> ResponseReturnValue:
     body = html_to_pdf(html)
     client_services.record_viewed(acting_user(), record.client)
     commit_rendered()
-    return _pdf(body, document.filename(record))
-
-
-def _pdf(body: bytes, name: str) -> Response:
-    """The PDF to save as ``name``, a file name in the reader's language as written: its plain
-    form for any system, the written one for the browsers that read it."""
-    response = downloads.pdf(body, file_names.plain(name))
-    response.headers["Content-Disposition"] = file_names.content_disposition(name)
-    return response
+    return downloads.pdf(body, document.filename(record))
 
 
 def handover_html(trajectory: Trajectory, service: RegionalService | None = None) -> str:
@@ -105,4 +97,4 @@ def handover_pdf(trajectory: Trajectory) -> ResponseReturnValue:
     body = html_to_pdf(handover_html(trajectory, _chosen_service()))
     client_services.record_viewed(acting_user(), trajectory.client)
     commit_rendered()
-    return _pdf(body, handover.handover_filename(trajectory))
+    return downloads.pdf(body, handover.handover_filename(trajectory))

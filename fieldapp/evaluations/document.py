@@ -7,8 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from fieldapp.common.downloads import name_part
-from fieldapp.common.file_names import file_name
+from fieldapp.common.file_names import file_name, name_part
 from fieldapp.evaluations.evidence import CompetenceEvidence, Evidence, gather
 from fieldapp.evaluations.models import EvaluationRecord, ParticipantKind
 from fieldapp.feedback.frameworks import framework_in_use
