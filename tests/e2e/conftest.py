@@ -172,3 +172,23 @@ def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 @pytest.fixture
 def page(context: Any) -> Any:
     return context.new_page()
+
+
+@pytest.fixture(autouse=True)
+def boxes_measured_once_styled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A locator's box is measured once its page has loaded, stylesheets included.
+
+    A locator finds an element as soon as the parser has made it, while the stylesheet can still
+    be on its way from the service worker: the element then measures as unstyled text (a 44 px
+    button read as 17 px high on a busy machine). Nobody sees that state; the browser paints only
+    once the stylesheet applies, so a test measures what is painted.
+    """
+    from playwright.sync_api import Locator
+
+    measure = Locator.bounding_box
+
+    def bounding_box(self: Locator, timeout: float | None = None) -> Any:
+        self.page.wait_for_load_state("load")
+        return measure(self, timeout=timeout)
+
+    monkeypatch.setattr(Locator, "bounding_box", bounding_box)

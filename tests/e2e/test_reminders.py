@@ -25,10 +25,12 @@ def assert_fits_a_thumb(locator) -> None:
 
 
 def font_px(locator) -> float:
+    locator.page.wait_for_load_state("load")  # the stylesheet applies, as when painted
     return float(locator.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)"))
 
 
 def assert_no_sideways_scroll(page) -> None:
+    page.wait_for_load_state("load")  # the stylesheet applies, as when painted
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 

@@ -14,6 +14,7 @@ def sign_in(page, server, email: str) -> None:
     page.get_by_label("Wachtwoord").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dag")
+    page.wait_for_load_state("load")
 
 
 def wait_for_service_worker(page) -> str:
