@@ -6,9 +6,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from fieldapp import create_app
+from fieldapp.common.time import now_utc
 from fieldapp.extensions import db
 from tests.conftest import POSTGRES_URL, base_config, create_schema
 
@@ -49,3 +50,49 @@ def test_models_and_migrations_agree(migration_app):
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)
         assert differences == []
+
+
+def test_sign_ins_open_at_the_upgrade_are_taken_as_kept(migration_app):
+    """Whether a sign-in is kept (user_session.remembered) is not known for the ones open before:
+    they are taken as kept, so that nobody who ticked "keep me signed in" is signed out by the
+    upgrade; new rows say it themselves. Down again, the column goes and the sign-ins stay."""
+    before, moment = "9a3e61c0f2b8", now_utc().replace(tzinfo=None)
+    with migration_app.app_context():
+        upgrade(revision=before)
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO organisation (id, name, slug, default_language, created_at) "
+                    "VALUES (1, 'OCMW', 'ocmw', 'nl', :moment)"
+                ),
+                {"moment": moment},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO app_user (id, organisation_id, email, name, role, active, "
+                    "created_at) VALUES (1, 1, 'an@example.org', 'An', 'counsellor', :yes, :moment)"
+                ),
+                {"moment": moment, "yes": True},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO user_session (organisation_id, user_id, key_hash, device, "
+                    "created_at, last_seen_at) VALUES (1, 1, 'hash', 'Chrome', :moment, :moment)"
+                ),
+                {"moment": moment},
+            )
+
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT remembered FROM user_session")) in (True, 1)
+            columns = inspect(connection).get_columns("user_session")
+            column = next(c for c in columns if c["name"] == "remembered")
+            assert column["nullable"] is False
+            assert column["default"] is None  # each new sign-in says whether it is kept
+
+        downgrade(revision=before)
+        columns = {c["name"] for c in inspect(db.engine).get_columns("user_session")}
+        assert "remembered" not in columns
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM user_session")) == 1
+        upgrade()

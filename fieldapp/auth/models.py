@@ -146,5 +146,8 @@ class UserSession(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "Keep me signed in on this device": without it, the sign-in also ends after the session
+    # cookie's lifetime without use (auth/sessions.py, ``idle_limit``).
+    remembered: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship()

@@ -77,15 +77,16 @@ def _attach(
     return user
 
 
-def open_session(user: User) -> str:
+def open_session(user: User, *, remember: bool = False) -> str:
     """Record a sign-in on this device and make it the one ``user`` acts through; returns the raw
-    id for the cookies (never stored)."""
+    id for the cookies (never stored). ``remember``: the person asked to be kept signed in."""
     key = secrets.token_urlsafe(32)
     record = UserSession(
         organisation_id=user.organisation_id,
         user_id=user.id,
         key_hash=_hash(key),
         device=device_label(user_agent()),
+        remembered=remember,
     )
     db.session.add(record)
     db.session.flush()
@@ -235,7 +236,7 @@ def renew_current(user: User) -> None:
     """This request's device signs in afresh (after a password change): a copy of its old cookies
     stops working, and what it got through the old session moves to the new one."""
     previous = user.session_record
-    open_session(user)
+    open_session(user, remember=previous is not None and previous.remembered)
     if previous is not None and previous.ended_at is None:
         events.session_renewed.send(user, previous=previous, current=user.session_record)
         _end(user, [previous])

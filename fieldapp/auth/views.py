@@ -62,7 +62,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data)
         if result.outcome is services.LoginOutcome.OK and result.user is not None:
-            sessions.open_session(result.user)
+            sessions.open_session(result.user, remember=form.remember.data)
         db.session.commit()
         if result.outcome is services.LoginOutcome.OK and result.user is not None:
             session.clear()  # no session fixation: start a fresh session for the new identity

@@ -362,3 +362,21 @@ def test_the_nightly_sweep_forgets_ended_and_outlived_sign_ins(app, make, db, cl
     assert kept.ended_at is None
     assert works(phone)
     assert not works(outlived)
+
+
+@pytest.mark.parametrize("remember", [{}, {"remember": "y"}], ids=["not kept", "kept"])
+def test_a_password_change_keeps_whether_the_device_stays_signed_in(app, make, db, remember):
+    make.user(email=EMAIL)
+    phone = signed_in(app, **remember)
+
+    phone.post(
+        "/settings/password",
+        data={
+            "password-current": DEFAULT_PASSWORD,
+            "password-password": NEW_PASSWORD,
+            "password-confirmation": NEW_PASSWORD,
+        },
+    )
+
+    (renewed,) = open_sessions(db)
+    assert renewed.remembered is bool(remember)
