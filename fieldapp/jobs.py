@@ -83,12 +83,15 @@ def plan_everything() -> None:
 def sweep_retention() -> None:
     count = anonymise_expired(today())
     uploads = imports.forget_expired()
+    idle = sessions.end_idle(now_utc())
     sign_ins = sessions.forget_ended(now_utc())
     db.session.commit()
     if count:
         log.info("retention: anonymised %d client file(s)", count)
     if uploads:
         log.info("retention: dropped %d unconfirmed spreadsheet upload(s)", uploads)
+    if idle:
+        log.info("retention: ended %d sign-in(s) unused too long", idle)
     if sign_ins:
         log.info("retention: forgot %d ended sign-in(s)", sign_ins)
 

@@ -363,14 +363,15 @@ class CaseloadFactories(Factories):
         return user.session_record
 
     def device(self, user: User) -> PushSubscription:
-        """A device, signed in as ``user`` on a session of its own, that gets their
-        notifications (its push service is not reachable)."""
+        """A device, signed in as ``user`` on a session of its own (kept signed in: tests move the
+        clock on by days), that gets their notifications (its push service is not reachable)."""
         endpoint = f"https://push.example/{uuid.uuid4()}"
         signed_in = UserSession(
             organisation_id=user.organisation_id,
             user_id=user.id,
             key_hash=hashlib.sha256(endpoint.encode()).hexdigest(),
             device="Chrome · Android",
+            remembered=True,
         )
         self._db.session.add(signed_in)
         self._db.session.flush()

@@ -4,6 +4,7 @@ The session cookie and the remember-me cookie carry only the record's random id 
 ``User.get_id()`` in both); the database keeps its hash. A request is signed in only while that
 record is open and the account active, so signing out, ending a device from the list, a password
 change or reset, deactivation, or an administrator's "end all sessions" stop a copied cookie too.
+A sign-in without "keep me signed in" also ends once unused as long as its session cookie lasts.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def _attach(
 
 def open_session(user: User, *, remember: bool = False) -> str:
     """Record a sign-in on this device and make it the one ``user`` acts through; returns the raw
-    id for the cookies (never stored). ``remember``: the person asked to be kept signed in."""
+    id for the cookies (never stored). ``remember``: the person asked to be kept signed in (else
+    the sign-in also ends after :func:`idle_limit` without use)."""
     key = secrets.token_urlsafe(32)
     record = UserSession(
         organisation_id=user.organisation_id,
@@ -167,7 +169,7 @@ def load_session_user(key: str) -> User | None:
     if row is None or not row[0].user.may_sign_in:
         return None
     record = row[0]
-    if now - record.created_at >= longest_sign_in():
+    if now - record.created_at >= longest_sign_in() or _idle(record, now):
         _end(record.user, [record])
         db.session.commit()
         return None
@@ -184,10 +186,51 @@ def longest_sign_in() -> timedelta:
     return current_app.config["REMEMBER_COOKIE_DURATION"]
 
 
+def idle_limit() -> timedelta:
+    """How long a sign-in without "keep me signed in" lasts unused: as long as its session cookie
+    (``FIELDAPP_SESSION_HOURS``). Counted from ``last_seen_at``, which lags the last request by
+    less than :data:`SEEN_EVERY`: the server ends such a sign-in at most that much before its
+    cookie runs out, never after (its phone's notifications stop with it)."""
+    return current_app.permanent_session_lifetime
+
+
+def _idle(record: UserSession, now: datetime) -> bool:
+    """:func:`is_live`'s idle rule, on a loaded record."""
+    return not record.remembered and now - record.last_seen_at >= idle_limit()
+
+
 def is_live(now: datetime) -> ColumnElement[bool]:
-    """A condition on ``UserSession``: the sign-in is still open and has not outlived
-    :func:`longest_sign_in` (one nobody used since is not ended on its row yet)."""
-    return UserSession.ended_at.is_(None) & (UserSession.created_at > now - longest_sign_in())
+    """A condition on ``UserSession``: the sign-in is still open, has not outlived
+    :func:`longest_sign_in` and, when not kept, has not gone unused for :func:`idle_limit` (one
+    nobody used since is not ended on its row yet: the next request with it, or the nightly
+    :func:`end_idle`, ends it)."""
+    return (
+        UserSession.ended_at.is_(None)
+        & (UserSession.created_at > now - longest_sign_in())
+        & (UserSession.remembered | (UserSession.last_seen_at > now - idle_limit()))
+    )
+
+
+def end_idle(now: datetime) -> int:
+    """End the open sign-ins without "keep me signed in" that went unused for :func:`idle_limit`
+    (as a request with one would); returns how many. Through :func:`_end`, so what their devices
+    got through them ends too."""
+    idle = db.session.scalars(
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(
+            UserSession.ended_at.is_(None),
+            UserSession.remembered.is_(False),
+            UserSession.last_seen_at <= now - idle_limit(),
+        )
+        .order_by(UserSession.user_id, UserSession.id)
+    ).all()
+    by_user: dict[int, list[UserSession]] = {}
+    for record in idle:
+        by_user.setdefault(record.user_id, []).append(record)
+    for records in by_user.values():
+        _end(records[0].user, records)
+    return len(idle)
 
 
 def forget_ended(now: datetime) -> int:
@@ -206,11 +249,11 @@ def forget_ended(now: datetime) -> int:
 
 
 def open_sessions(user: User) -> list[UserSession]:
-    """The user's signed-in devices, the most recently used first."""
+    """The user's signed-in devices (live ones: :func:`is_live`), the most recently used first."""
     return list(
         db.session.scalars(
             select(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .where(UserSession.user_id == user.id, is_live(now_utc()))
             .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
         )
     )

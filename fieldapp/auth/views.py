@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
@@ -285,6 +287,7 @@ def _settings_page(form: SettingsForm, password_form: ChangePasswordForm) -> Res
         password_form=password_form,
         devices=sessions.open_sessions(acting_user()),
         this_device=acting_user().session_record,
+        idle_hours=sessions.idle_limit() // timedelta(hours=1),
     )
     return page, status
 

@@ -4,18 +4,20 @@ password change, or an administrator's "end all sessions" leave no way back in w
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from fieldapp.audit.models import AuditEvent
 from fieldapp.auth.models import UserSession
 from fieldapp.auth.roles import Role
 from fieldapp.auth.sessions import device_label
 from fieldapp.common.cookie_session import RENEW_EVERY
+from fieldapp.common.time import now_utc
 from tests.factories import DEFAULT_PASSWORD
 
 EMAIL = "an@example.org"
@@ -362,6 +364,62 @@ def test_the_nightly_sweep_forgets_ended_and_outlived_sign_ins(app, make, db, cl
     assert kept.ended_at is None
     assert works(phone)
     assert not works(outlived)
+
+
+def devices_listed(device: FlaskClient) -> str:
+    """The settings page's list of signed-in devices, as ``device`` sees it."""
+    page = device.get("/settings").get_data(as_text=True)
+    return re.search(r"data-signed-in-devices>(.*?)</ul>", page, re.DOTALL).group(1)
+
+
+def test_a_sign_in_not_kept_ends_on_the_server_once_unused_as_long_as_its_cookie_lasts(
+    app, make, db
+):
+    """Without "keep me signed in", a sign-in lasts as long as its session cookie: unused for that
+    long, it is over on the server too, however fresh the cookie that comes with it (the server
+    does not count on a browser dropping an old cookie, nor on a copy of it being old). The
+    sign-in kept on the laptop, unused as long, goes on."""
+    make.user(email=EMAIL)
+    phone = signed_in(app)
+    laptop = signed_in(app, agent=LAPTOP, remember="y")
+    db.session.execute(
+        update(UserSession).values(last_seen_at=now_utc() - app.permanent_session_lifetime)
+    )
+    db.session.commit()
+
+    response = phone.get("/clients/")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+    assert "Please sign in to see this page." in phone.get("/login").get_data(as_text=True)
+    (kept,) = open_sessions(db)
+    assert kept.device == device_label(LAPTOP)
+    assert works(laptop)
+
+
+def test_a_sign_in_not_kept_and_used_regularly_lasts_as_long_as_a_kept_one(app, make, db, clock):
+    """Used every few hours, a sign-in without "keep me signed in" lasts until the longest any
+    sign-in lasts (FIELDAPP_REMEMBER_DAYS); the one left unused beside it leaves the list of
+    devices once unused as long as a session lasts. The list says which device stays signed in."""
+    make.user(email=EMAIL)
+    phone = signed_in(app)
+    signed_in(app, agent=LAPTOP)
+    signed_in(app, agent=LAPTOP, remember="y")
+    listed = devices_listed(phone)
+    assert listed.count("signs out after 10 hours unused") == 2
+    assert listed.count("stays signed in") == 1
+
+    longest = app.config["REMEMBER_COOKIE_DURATION"]
+    used_for = timedelta(0)
+    while used_for + timedelta(hours=9) < longest:
+        clock.shift(timedelta(hours=9))
+        used_for += timedelta(hours=9)
+        assert works(phone)
+    listed = devices_listed(phone)
+    assert "signs out after 10 hours unused" in listed
+    assert listed.count("<li") == 2  # the phone and the kept laptop, not the laptop left unused
+    clock.shift(longest - used_for)
+    assert not works(phone)
 
 
 @pytest.mark.parametrize("remember", [{}, {"remember": "y"}], ids=["not kept", "kept"])

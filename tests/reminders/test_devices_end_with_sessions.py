@@ -24,10 +24,10 @@ from tests.reminders.conftest import due_reminder
 NEW_PASSWORD = "een nieuwe zin om te onthouden"
 
 
-def signed_in(app: Flask, email: str) -> FlaskClient:
-    """A device of its own (a cookie jar of its own), signed in."""
+def signed_in(app: Flask, email: str, **extra: str) -> FlaskClient:
+    """A device of its own (a cookie jar of its own), signed in (``remember="y"``: kept)."""
     device = app.test_client()
-    response = device.post("/login", data={"email": email, "password": DEFAULT_PASSWORD})
+    response = device.post("/login", data={"email": email, "password": DEFAULT_PASSWORD, **extra})
     assert response.status_code == 302
     return device
 
@@ -169,3 +169,34 @@ def test_forgetting_outlived_sign_ins_forgets_their_devices(app, db, make, servi
         db.session.commit()
     assert endpoints(db) == set()
     assert scene.phone.get("/").status_code == 302
+
+
+def test_a_sign_in_not_kept_gets_no_more_reminders_once_unused_as_long_as_its_cookie(
+    app, db, make, service, dispatcher, clock
+):
+    """An's phone was signed in without "keep me signed in", her laptop with it. Neither is used
+    for longer than a session lasts: the phone's sign-in is over (its cookie too), so it gets
+    nothing, even before anything ends its row; the laptop's goes on. The nightly sweep then ends
+    the phone's sign-in as any other ending does: its devices go, the list no longer shows it."""
+    from fieldapp import jobs
+
+    vapid.create(app)
+    person = make.user(email="an@example.org")
+    phone = signed_in(app, person.email)
+    phone_path = allowed(phone, service)
+    laptop = signed_in(app, person.email, remember="y")
+    laptop_path = allowed(laptop, service)
+
+    clock.shift(app.permanent_session_lifetime + timedelta(minutes=1))
+    due_reminder(db, db.session.get(User, person.id))
+    dispatcher()
+
+    assert [delivery.path for delivery in service.received()] == [laptop_path]
+    assert endpoints(db) == {service.origin + phone_path, service.origin + laptop_path}
+    jobs.in_app(app, jobs.sweep_retention)()
+    assert endpoints(db) == {service.origin + laptop_path}
+    assert laptop.get("/").status_code == 200  # signed in again by "keep me signed in"
+    assert phone.get("/").status_code == 302
+    page = laptop.get("/settings").get_data(as_text=True)
+    listed = re.search(r"data-signed-in-devices>(.*?)</ul>", page, re.DOTALL).group(1)
+    assert listed.count("<li") == listed.count("<li data-this-device") == 1

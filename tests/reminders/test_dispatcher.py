@@ -25,8 +25,8 @@ def allow(db, user, service) -> PushSubscription:
     from fieldapp.auth import sessions
     from fieldapp.reminders import devices
 
-    if user.session_record is None:  # signed in on the phone
-        sessions.open_session(user)
+    if user.session_record is None:  # signed in on the phone, kept (the clock moves on by days)
+        sessions.open_session(user, remember=True)
     device = devices.subscribe(user, service.subscription(), "phone")
     db.session.commit()
     return device
