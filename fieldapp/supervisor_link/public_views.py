@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -26,17 +26,18 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_date, format_time
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from limits import parse_many
 
 from fieldapp.common import secret_links
 from fieldapp.common.access import public
+from fieldapp.common.dates import today
 from fieldapp.common.errors import render_error
 from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused
 from fieldapp.common.tenancy import activate_tenant
-from fieldapp.common.time import now_utc
+from fieldapp.common.time import local_moment, now_utc
 from fieldapp.common.views import saved
 from fieldapp.extensions import csrf, db, limiter
 from fieldapp.i18n import LANGUAGES
@@ -101,21 +102,45 @@ def _paused(link: SupervisorLink, spent: _Spent, name: str, form: Any) -> Respon
     """The page again, with what the supervisor typed and when they can send it (429)."""
     now = now_utc()
     wait = max(1, math.ceil(spent.reset_at - now.timestamp()))
-    again = now + timedelta(seconds=wait)
-    moment = format_datetime(again, "HH:mm" if wait < 12 * 3600 else "EEEE HH:mm")
     form.form_errors.append(
-        _(
-            "Many messages were sent through this link in a short time, so it is paused for "
-            "a while. What you typed is still here: send it again after %(moment)s. If it "
-            "is urgent, call %(name)s.",
-            moment=moment,
-            name=link.trajectory.client.counsellor.name,
-        )
+        paused_message(now + timedelta(seconds=wait), link.trajectory.client.counsellor.name)
     )
     body, status = _page(link, 429, **{name: form})
     response = make_response(body, status)
     response.headers["Retry-After"] = str(wait)
     return response
+
+
+def paused_message(again: datetime, counsellor: str) -> str:
+    """What a paused link says: from when it may send again, as a person says it on the
+    organisation's wall clock ("later today", "tomorrow", else the weekday and date)."""
+    local = local_moment(again)
+    at = format_time(local, "HH:mm")
+    days = (local.date() - today()).days
+    if days <= 0:
+        return _(
+            "Many messages were sent through this link in a short time, so it is paused for a "
+            "while. What you typed is still here: send it again later today, from %(time)s. If "
+            "it is urgent, call %(name)s.",
+            time=at,
+            name=counsellor,
+        )
+    if days == 1:
+        return _(
+            "Many messages were sent through this link in a short time, so it is paused for a "
+            "while. What you typed is still here: send it again tomorrow, from %(time)s. If it "
+            "is urgent, call %(name)s.",
+            time=at,
+            name=counsellor,
+        )
+    return _(
+        "Many messages were sent through this link in a short time, so it is paused for a "
+        "while. What you typed is still here: send it again on %(day)s, from %(time)s. If it "
+        "is urgent, call %(name)s.",
+        day=format_date(local.date(), "EEEE d MMMM"),
+        time=at,
+        name=counsellor,
+    )
 
 
 def _paused_now(link: SupervisorLink, name: str, form: Any) -> ResponseReturnValue | None:

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+from flask_babel import force_locale, format_date
 from sqlalchemy import func, select
 
+from fieldapp.common.dates import add_days, today
+from fieldapp.common.time import local_moment, local_zone, now_utc
 from fieldapp.reminders.models import Reminder
 from fieldapp.supervisor_link.models import SupervisorReport
+from fieldapp.supervisor_link.public_views import paused_message
 from tests.supervisor_link.conftest import make_link
 
 LIMITED = [{"RATELIMIT_ENABLED": True}]
@@ -102,3 +106,53 @@ def test_posts_sent_at_the_same_moment_do_not_pass_the_supervisor_links_limit(ap
     assert sorted(answers) == 6 * [303] + 6 * [429]
     db.session.rollback()
     assert reports(db) == 6
+
+
+@pytest.mark.parametrize("app_config", LIMITED)
+def test_a_link_spent_for_the_day_says_tomorrow_not_a_weekday(client, db, placement, clock):
+    """Paused until the next day, the page said "send it again after maandag 09:30": a weekday
+    the supervisor had to work out was tomorrow."""
+    first = now_utc()
+    sent = 0
+    for _pause in range(4):
+        for _ in range(6):
+            if client.post(f"{placement.url}/report", data=question(sent)).status_code == 303:
+                sent += 1
+        clock.shift(timedelta(minutes=11))
+
+    paused = client.post(f"{placement.url}/report", data=question(99))
+
+    assert paused.status_code == 429
+    again = local_moment(now_utc() + timedelta(seconds=int(paused.headers["Retry-After"])))
+    assert again == local_moment(first + timedelta(days=1))  # the day's window, from the first
+    said = {0: "later vandaag opnieuw", 1: "morgen opnieuw"}[(again.date() - today()).days]
+    (message,) = re.findall(r"<p>(Via deze link[^<]*)</p>", paused.get_data(as_text=True))
+    assert f"verstuur het {said}, vanaf {again:%H:%M}. Is het dringend? Bel dan" in message
+    weekday = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+    assert weekday[again.weekday()] not in message
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "said"),
+    [
+        ("nl", 0, "verstuur het later vandaag opnieuw, vanaf 14:30."),
+        ("nl", 1, "verstuur het morgen opnieuw, vanaf 14:30."),
+        ("nl", 2, "verstuur het opnieuw op {day:nl}, vanaf 14:30."),
+        ("fr", 0, "renvoyez-le plus tard aujourd'hui, à partir de 14:30."),
+        ("fr", 1, "renvoyez-le demain, à partir de 14:30."),
+        ("fr", 3, "renvoyez-le le {day:fr}, à partir de 14:30."),
+        ("en", 0, "send it again later today, from 14:30."),
+        ("en", 1, "send it again tomorrow, from 14:30."),
+        ("en", 6, "send it again on {day:en}, from 14:30."),
+        ("tr", 1, "yarın saat 14:30 itibarıyla yeniden gönderin."),
+        ("ar", 1, "أرسله مرة أخرى غدًا ابتداءً من الساعة 14:30."),
+    ],
+)
+def test_when_a_paused_link_sends_again_reads_as_a_person_says_it(app, language, days, said):
+    with app.test_request_context(), force_locale(language):
+        day = add_days(today(), days)
+        again = datetime.combine(day, time(14, 30), tzinfo=local_zone())
+        message = paused_message(again, "Jonas Peeters")
+        weekday = format_date(day, "EEEE d MMMM")
+    assert said.replace(f"{{day:{language}}}", weekday) in message
+    assert "Jonas Peeters" in message
