@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -302,20 +303,29 @@ def end_own_device(user: User, session_id: int) -> bool:
     return True
 
 
-def end_all(user: User, *, keep: UserSession | None = None) -> int:
-    """End every open session of ``user`` but ``keep``; returns how many ended. The caller audits
-    why (a password change, a reset, a deactivation, an administrator).
+@dataclass(frozen=True)
+class Ended:
+    """What ending the sessions stopped: ``sessions`` open ones, and ``also``, the codes of what
+    worked without a session and stopped with them (``"calendar_feed"``)."""
+
+    sessions: int
+    also: frozenset[str] = frozenset()
+
+
+def end_all(user: User, *, keep: UserSession | None = None) -> Ended:
+    """End every open session of ``user`` but ``keep``. The caller audits why (a password change,
+    a reset, a deactivation, an administrator).
 
     Whoever had the person's device or password may also have copied what works without a
     session (the calendar feed's address): ``signed_out_everywhere`` stops that too, even when no
-    session was open."""
+    session was open, and its receivers say what they stopped."""
     ending = [item for item in open_sessions(user) if keep is None or item.id != keep.id]
     _end(user, ending)
-    events.signed_out_everywhere.send(user)
-    return len(ending)
+    stopped = events.signed_out_everywhere.send(user)
+    return Ended(len(ending), frozenset(code for _receiver, code in stopped if code))
 
 
-def end_others(user: User) -> int:
+def end_others(user: User) -> Ended:
     """ "Sign out everywhere else": every session of the user but this request's."""
     ended = end_all(user, keep=user.session_record)
     audit.record(
@@ -323,14 +333,14 @@ def end_others(user: User) -> int:
         organisation_id=user.organisation_id,
         actor=user,
         target=user,
-        detail={"sessions": ended},
+        detail={"sessions": ended.sessions},
     )
     return ended
 
 
 def end_all_by_admin(actor: User, user: User) -> int:
     """An administrator ends every session of a person (a lost phone)."""
-    ended = end_all(user)
+    ended = end_all(user).sessions
     audit.record(
         "user.sessions_ended",
         organisation_id=user.organisation_id,

@@ -273,9 +273,19 @@ def end_device(session_id: int) -> ResponseReturnValue:
 @signed_in
 def end_other_devices() -> ResponseReturnValue:
     """Sign out everywhere else; this device stays signed in."""
-    sessions.end_others(acting_user())
+    ended = sessions.end_others(acting_user())
     db.session.commit()
-    flash(_("You are signed out on every other device."), "success")
+    if "calendar_feed" in ended.also:
+        flash(
+            _(
+                "You are signed out on every other device. Your calendar address stopped working "
+                "too: if you still want your visits in your calendar, make a new one under "
+                "Visits, In my calendar."
+            ),
+            "success",
+        )
+    else:
+        flash(_("You are signed out on every other device."), "success")
     return redirect(url_for("auth.settings", _anchor="devices-heading"))
 
 

@@ -44,7 +44,9 @@ signed_out_everywhere = _signals.signal("signed-out-everywhere")
 "sign out everywhere else" and a password change): a password change or reset, an accepted
 invitation, "sign out everywhere else", an administrator's "end all sessions", a deactivation.
 What a lost or stolen device could still reach without a session stops too (the calendar feed,
-``fieldapp/visits/calendar.py``), in the same transaction."""
+``fieldapp/visits/calendar.py``), in the same transaction. A receiver returns a short code of
+what it stopped (``"calendar_feed"``), or None when there was nothing to stop, so that the person
+can be told."""
 
 sessions_ended = _signals.signal("sessions-ended")
 """Sender: the ``User``, with ``sessions``: the ``UserSession`` records that just ended, however

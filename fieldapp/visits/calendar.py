@@ -34,16 +34,19 @@ def issue(user: User) -> str:
     return secret.raw
 
 
-def revoke(user: User) -> None:
-    """The address stops working. Its row goes: a calendar app is told nothing but "unknown"."""
-    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+def revoke(user: User) -> bool:
+    """The address stops working. Its row goes: a calendar app is told nothing but "unknown".
+    True when there was one."""
+    gone = db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    return bool(gone.rowcount)
 
 
-def _stop_with_the_sessions(user: User) -> None:
+def _stop_with_the_sessions(user: User) -> str | None:
     # The address was as good as a session that never ends: a password change, a reset, "sign out
     # everywhere (else)" or an administrator ending the sessions must not leave it working on a
-    # lost phone's calendar app. The person makes a new one on their calendar page.
-    revoke(user)
+    # lost phone's calendar app. The person makes a new one on their calendar page (and is told
+    # so, hence the code).
+    return "calendar_feed" if revoke(user) else None
 
 
 def subscribe() -> None:

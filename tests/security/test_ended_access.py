@@ -102,3 +102,34 @@ def test_after_the_feed_stopped_the_settings_page_makes_a_new_address(app, make,
     new = feed_path(laptop)
     assert app.test_client().get(old).status_code == 404
     assert app.test_client().get(new).status_code == 200
+
+
+def test_signing_out_everywhere_else_says_the_calendar_address_stopped_too(app, make, db):
+    """The address stopped silently: the person's calendar app went empty with no word why."""
+    person = make.user(email="an@example.org")
+    person.language = "nl"
+    db.session.commit()
+    laptop = signed_in(app, person.email)
+    feed_path(laptop)
+
+    told = laptop.post("/settings/devices/end-others", follow_redirects=True)
+
+    page = told.get_data(as_text=True)
+    assert "Je bent afgemeld op elk ander toestel. Ook je agenda-adres werkt niet meer" in page
+    assert "Bezoeken, In mijn agenda" in page
+    # Said once: a second time there is no address left to stop.
+    again = laptop.post("/settings/devices/end-others", follow_redirects=True)
+    assert "Je bent afgemeld op elk ander toestel." in again.get_data(as_text=True)
+    assert "agenda-adres" not in again.get_data(as_text=True)
+
+
+def test_without_a_calendar_address_signing_out_everywhere_else_does_not_mention_one(app, make, db):
+    person = make.user(email="an@example.org")
+    person.language = "fr"
+    db.session.commit()
+    laptop = signed_in(app, person.email)
+
+    page = laptop.post("/settings/devices/end-others", follow_redirects=True)
+
+    assert "Vous êtes déconnecté sur tous les autres appareils." in page.get_data(as_text=True)
+    assert "adresse d'agenda" not in page.get_data(as_text=True)
