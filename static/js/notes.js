@@ -58,22 +58,39 @@ async function askForBackgroundSync() {
 
 /**
  * Tells the form that kept an entry what became of it: `sent()` once the server stored it (the
- * entry left the outbox), `refused(reason)` if the server would not take it. Until then the form
- * says that it is kept on the phone; an answer that never comes leaves that, which is true.
+ * entry left the outbox), `refused(reason)` if the server would not take it, and `waiting()`
+ * (optional, maybe more than once) while it waits on the phone: the browser is offline, or a send
+ * of it failed (see `stillWaiting`). An answer that never comes leaves what the form said last.
  */
-export function whenAnswered(revisionUuid, { sent, refused }) {
-  awaited.set(revisionUuid, { sent, refused });
+export function whenAnswered(revisionUuid, { sent, refused, waiting = () => {} }) {
+  awaited.set(revisionUuid, { sent, refused, waiting });
 }
 
 function settleAwaited(entries) {
   const byUuid = new Map(entries.map((entry) => [entry.revision_uuid, entry]));
   for (const [revisionUuid, tell] of awaited) {
     const entry = byUuid.get(revisionUuid);
-    if (entry && !entry.refused) continue;
+    if (entry && !entry.refused) {
+      if (!navigator.onLine) tell.waiting();
+      continue;
+    }
     awaited.delete(revisionUuid);
     if (entry) tell.refused(entry.refused);
     else tell.sent();
   }
+}
+
+/**
+ * After a send that started once `revisionUuid` was kept: if it is still on the phone and not
+ * refused, that send failed (no connection, the server away or failing), so its form says that it
+ * waits on the phone. A send that was already under way when it was kept proves nothing, hence
+ * only the kept entry's own send asks.
+ */
+async function stillWaiting(revisionUuid) {
+  const tell = awaited.get(revisionUuid);
+  if (!tell) return;
+  const entry = (await outbox.entries()).find((item) => item.revision_uuid === revisionUuid);
+  if (entry && !entry.refused) tell.waiting();
 }
 
 /**
@@ -338,11 +355,15 @@ async function keepNote(form) {
   delete form.dataset.replacing;
   await outbox.drafts.remove(draftKey(form));
   fillForm(form, { body: "" });
-  say(form, t("saved_on_device"));
+  // Online, the server usually answers at once: "kept on this phone" would read as "no network"
+  // for that moment. It is said when the browser is offline or the send fails (`waiting`).
+  say(form, navigator.onLine ? t("saving_note") : t("saved_on_device"));
   whenAnswered(revisionUuid, {
     sent: () => say(form, t("note_sent")),
     refused: (reason) => say(form, t("refused", { reason })),
+    waiting: () => say(form, t("saved_on_device")),
   });
+  return revisionUuid;
 }
 
 function enhanceNoteForm(form) {
@@ -360,8 +381,9 @@ function enhanceNoteForm(form) {
     save.disabled = true;
     save.setAttribute("aria-busy", "true");
     dropPendingDraft();
+    let kept;
     try {
-      await keepNote(form);
+      kept = await keepNote(form);
     } finally {
       delete form.dataset.saving;
       save.disabled = false;
@@ -371,6 +393,7 @@ function enhanceNoteForm(form) {
     await render();
     await askForBackgroundSync();
     await sendWaitingNotes();
+    await stillWaiting(kept);
   });
   freshIdentity(form);
   form.dataset.enhanced = "true";

@@ -132,6 +132,63 @@ def test_a_note_says_it_is_saved_once_the_network_took_it(page, context, live_se
     assert count_on_server(db, NoteRevision) == 1
 
 
+# Every text the note form's message shows, in order, as the page's own observer saw it.
+WATCH_FEEDBACK = """form => {
+    window.feedbackSeen = [];
+    const feedback = form.querySelector("[data-note-feedback]");
+    new MutationObserver(() => window.feedbackSeen.push(feedback.textContent)).observe(
+        feedback, { childList: true, characterData: true, subtree: true }
+    );
+}"""
+
+
+def test_online_a_note_says_saving_then_saved_never_kept_on_the_phone(
+    page, context, live_server, visit, db
+):
+    """Online, the form said 'kept on this phone; it is sent when there is a connection' for the
+    moment the server took to answer, then 'saved': a counsellor with signal read that the
+    network was down. While the answer is held back, the form says it is saving."""
+    form = open_note_form(page, live_server, visit)
+    form.evaluate(WATCH_FEEDBACK)
+    held = []
+    context.route("**/api/visits/*/notes", lambda route: held.append(route))  # held back
+
+    form.get_by_label("Wat zag en hoorde je?").fill("Online geschreven.")
+    sending = lambda request: request.url.endswith("/notes")  # noqa: E731
+    with context.expect_event("request", sending):
+        form.get_by_role("button", name="Notitie bewaren").click()
+    feedback = form.locator("[data-note-feedback]")
+    expect(feedback).to_have_text("Notitie wordt bewaard…")  # the server has not answered yet
+    for _ in range(100):  # the route's handler runs as Playwright's next messages come in
+        if held:
+            break
+        page.evaluate("0")
+    assert held
+    expect(feedback).to_have_text("Notitie wordt bewaard…")
+    for route in held:
+        route.continue_()
+
+    expect(feedback).to_have_text("Notitie bewaard.")
+    assert count_on_server(db, NoteRevision) == 1
+    seen = page.evaluate("window.feedbackSeen")
+    assert not [text for text in seen if "op deze telefoon" in text], seen
+
+
+def test_online_a_note_the_send_failed_for_is_kept_on_the_phone(
+    page, context, live_server, visit, db
+):
+    """Online, but the connection drops on the way: the note waits on the phone, and says so."""
+    form = open_note_form(page, live_server, visit)
+    context.route("**/api/visits/*/notes", lambda route: route.abort("connectionreset"))
+
+    form.get_by_label("Wat zag en hoorde je?").fill("Verbinding valt weg.")
+    form.get_by_role("button", name="Notitie bewaren").click()
+
+    expect(form.locator("[data-note-feedback]")).to_contain_text("bewaard op deze telefoon")
+    assert page.evaluate("async () => (await self.fieldappOutbox.entries()).length") == 1
+    assert count_on_server(db, NoteRevision) == 0
+
+
 def test_a_contact_logged_online_says_it_is_saved(page, live_server, visit, db):
     sign_in(page, live_server, EMAIL)
     page.goto(f"{live_server.url}/clients/{visit.client_id}")
