@@ -21,7 +21,7 @@ from fieldapp.development_plan.models import GoalActor, GoalStatus
 from fieldapp.i18n.kept import kept
 from fieldapp.mail.services import one_line
 from fieldapp.method import Outcome, Scheme, phase_labels
-from fieldapp.pwa.page_strings import page_strings
+from fieldapp.pwa.page_strings import page_dates, page_strings
 from fieldapp.referrals.models import ReferralStatus
 from fieldapp.worksites.models import ContactRole, WorksiteKind
 
@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(filters)
     app.jinja_env.globals["time_element"] = _time_element(filters["dateformat"])
     app.jinja_env.globals["page_strings"] = page_strings
+    app.jinja_env.globals["page_dates"] = page_dates
     app.jinja_env.globals["trend_chart"] = drawn_trend_chart
     app.jinja_env.globals["icon"] = _kept_icons(app)
     urls = KeptUrls(

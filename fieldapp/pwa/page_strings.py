@@ -7,7 +7,10 @@ strings again on each page cost a tenth of what the page frame (top bar, menu, b
 
 from __future__ import annotations
 
-from flask_babel import get_translations
+from typing import Any
+
+from flask import current_app
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 
 
@@ -20,6 +23,22 @@ def page_strings() -> dict[str, str]:
     if strings is None:
         strings = catalog.__dict__["_fieldapp_page_strings"] = _translated()
     return strings
+
+
+def page_dates() -> dict[str, Any]:
+    """What the page scripts need to write a moment as the pages do (``datetimeformat("d MMM
+    yyyy HH:mm")``): the organisation's time zone and the language's abbreviated month names, as
+    Babel has them (the browser's own may differ: "nov" or "nov.", a 12-hour clock). Kept with the
+    request's catalog, as the words are."""
+    catalog = get_translations()
+    dates = catalog.__dict__.get("_fieldapp_page_dates")
+    if dates is None:
+        months = get_locale().months["format"]["abbreviated"]
+        dates = catalog.__dict__["_fieldapp_page_dates"] = {
+            "zone": current_app.config["FIELDAPP_TIMEZONE"],
+            "months": [months[number] for number in range(1, 13)],
+        }
+    return dates
 
 
 def _translated() -> dict[str, str]:

@@ -2,7 +2,7 @@
 // what is being typed as a draft, shows what waits and why, sends when it can, and asks before
 // signing out would delete notes that were not sent.
 
-import { t, urls, userId } from "./page-data.js";
+import { formatMoment, t, urls, userId } from "./page-data.js";
 
 const outbox = self.fieldappOutbox;
 const RETRY_EVERY_MS = 30 * 1000;
@@ -128,11 +128,10 @@ function item(entry, { state, actions = [], link = false }) {
   const meta = document.createElement("p");
   meta.className = "small";
   meta.dataset.noteState = entry.refused ? "refused" : state === t("sent") ? "sent" : "waiting";
-  const written = new Date(entry.written_at).toLocaleString(document.documentElement.lang, {
-    dateStyle: "short",
-    timeStyle: "short",
-  });
-  meta.textContent = `${written} · ${state}`;
+  const written = document.createElement("time");
+  written.dateTime = entry.written_at;
+  written.textContent = formatMoment(entry.written_at);
+  meta.append(written, ` · ${state}`);
   li.append(body, meta);
   if (link) {
     const anchor = document.createElement("a");

@@ -3,6 +3,7 @@ never lost to an expired session, and wiped from the phone when the counsellor s
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -321,3 +322,29 @@ def test_two_taps_on_save_at_once_keep_one_note(page, context, live_server, visi
     expect(pending(page)).to_have_attribute("data-count", "0")
     bodies = db.session.scalars(select(NoteRevision.body).order_by(NoteRevision.id)).all()
     assert bodies == ["Een keer bewaren.", "Een tweede notitie."]
+
+
+def test_the_outbox_shows_when_a_note_was_written_as_the_rest_of_the_app_does(
+    page, context, live_server, visits, db
+):
+    """The outbox said '23-11-2026 09:30' (and in English '11/23/26, 9:30 AM') where every page
+    says '23 nov 2026 09:30': the moment in the page's language and the organisation's time."""
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}{visits[0]}")
+    ready(page)
+    context.route("**/api/visits/*/notes", lambda route: route.abort("connectionreset"))
+    write_note(page, "Geschreven toen de server weg was.")
+    page.goto(f"{live_server.url}/visits/outbox")
+    ready(page)
+    waiting = page.locator("[data-outbox-list] [data-note-state]")
+    expect(waiting).to_have_count(1)
+    in_the_outbox = waiting.text_content().split(" · ")[0]
+
+    context.unroute("**/api/visits/*/notes")
+    page.goto(f"{live_server.url}{visits[0]}")
+    ready(page)
+    expect(pending(page)).to_have_attribute("data-count", "0")
+    page.reload()  # the note as the server shows it
+    on_the_page = page.locator(".note__version time").first.text_content()
+    assert in_the_outbox == on_the_page
+    assert re.fullmatch(r"\d{1,2} [a-z]{3} \d{4} \d{2}:\d{2}", on_the_page)
