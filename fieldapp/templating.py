@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
         "goal_status_label": _label_of(GoalStatus),
         # One decimal, with the reader's decimal sign: 3,5 in Dutch and French, 3.5 in English.
         "one_decimal": lambda number: decimal(number, "0.0"),
-        "signed_decimal": lambda number: decimal(number, "+0.0;-0.0"),
+        "signed_decimal": _signed(decimal),
         "one_line": one_line,
         "dateformat": kept(format_date),
         "datetimeformat": kept(_at_any_moment(format_datetime)),
@@ -59,6 +59,17 @@ def init_app(app: Flask) -> None:
         app, static_hooks=static_files.URL_HOOKS, static_fixed=not static_files.watched(app)
     )
     app.extensions[KeptUrls.EXTENSION] = app.jinja_env.globals["url_for"] = urls
+
+
+def _signed(decimal: Callable[[Any, str], str]) -> Callable[[Any], str]:
+    """A difference with one decimal and its sign: +0,5, or −0,5 with a real minus (U+2212, not
+    the hyphen, for the text only: the exports keep numbers); one that rounds to nothing is 0,0."""
+
+    def signed(number: Any) -> str:
+        text = decimal(number, "+0.0;\u22120.0")
+        return text if any(digit in text for digit in "123456789") else decimal(0, "0.0")
+
+    return signed
 
 
 def _label_of(kind: Callable[[Any], Any]) -> Callable[[Any], str]:

@@ -110,3 +110,13 @@ def test_phase_labels_are_kept_per_language(client, auth, make, db):
         page = client.get(f"/clients/{world.client.id}").get_data(as_text=True)
         auth.logout()
         assert expected[language] in page
+
+
+def test_a_signed_difference_has_a_real_minus_and_no_sign_when_it_rounds_to_nothing(app):
+    for language, expected in (
+        ("nl", ["\u22120,5", "+1,5", "0,0", "0,0", "0,0"]),
+        ("en", ["\u22120.5", "+1.5", "0.0", "0.0", "0.0"]),
+    ):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            signed = app.jinja_env.filters["signed_decimal"]
+            assert [signed(value) for value in (-0.5, 1.5, 0.0, -0.04, 0.049)] == expected
