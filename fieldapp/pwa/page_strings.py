@@ -54,6 +54,7 @@ def _translated() -> dict[str, str]:
         "sent": _("Saved"),
         "saved_on_device": _("Note kept on this phone; it is sent when there is a connection."),
         "saving_note": _("Saving the note…"),
+        "saving_contact": _("Saving the contact…"),
         "draft_restored": _("Your unfinished note was brought back."),
         "edit": _("Edit"),
         "discard": _("Discard"),

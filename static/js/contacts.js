@@ -2,7 +2,7 @@
 // UUID the page made) and sends it when it can; the server stores it once by that UUID. Without
 // this script the form is posted as it is.
 
-import { refocus, sendWaitingNotes, whenAnswered } from "./notes.js";
+import { refocus, sendWaitingNotes, stillWaiting, whenAnswered } from "./notes.js";
 import { t, userId } from "./page-data.js";
 
 const outbox = self.fieldappOutbox;
@@ -67,14 +67,17 @@ async function keepContact(form, syncUrl) {
   form.elements.uuid.value = self.crypto.randomUUID();
   form.elements.note.value = "";
   if (form.elements.happened_at) form.elements.happened_at.value = "";
-  say(form, t("contact_kept"));
+  // Online, "kept on this phone" would read as "no network" for the moment the server takes.
+  say(form, navigator.onLine ? t("saving_contact") : t("contact_kept"));
   whenAnswered(payload.uuid, {
     sent: () => {
       say(form, t("contact_sent"));
       showLatest().catch((error) => console.warn("contacts not shown again:", error));
     },
     refused: (reason) => say(form, t("refused", { reason })),
+    waiting: () => say(form, t("contact_kept")),
   });
+  return payload.uuid;
 }
 
 function enhance(form) {
@@ -86,14 +89,16 @@ function enhance(form) {
     if (form.dataset.saving) return; // a second tap while the first is being kept
     form.dataset.saving = "true";
     save.disabled = true;
+    let kept;
     try {
-      await keepContact(form, syncUrl);
+      kept = await keepContact(form, syncUrl);
     } finally {
       delete form.dataset.saving;
       save.disabled = false;
       refocus(save);
     }
     await sendWaitingNotes();
+    await stillWaiting(kept);
   });
   // The UUID is made when the form opens: a copy of the page kept on the phone holds the same one
   // each time it is opened.

@@ -86,7 +86,7 @@ function settleAwaited(entries) {
  * waits on the phone. A send that was already under way when it was kept proves nothing, hence
  * only the kept entry's own send asks.
  */
-async function stillWaiting(revisionUuid) {
+export async function stillWaiting(revisionUuid) {
   const tell = awaited.get(revisionUuid);
   if (!tell) return;
   const entry = (await outbox.entries()).find((item) => item.revision_uuid === revisionUuid);

@@ -3,7 +3,7 @@
 // server makes the visit once and stores the note once however often it is sent. Without this
 // script the form is posted as it is (online only).
 
-import { keepDraft, refocus, sendWaitingNotes, whenAnswered } from "./notes.js";
+import { keepDraft, refocus, sendWaitingNotes, stillWaiting, whenAnswered } from "./notes.js";
 import { t, userId } from "./page-data.js";
 
 const outbox = self.fieldappOutbox;
@@ -92,11 +92,14 @@ async function keepNote(form, client) {
   form.elements.body.value = "";
   for (const select of form.querySelectorAll(".observations select")) select.value = "";
   await outbox.drafts.remove(draftKey());
-  say(form, t("saved_on_device"));
+  // Online, "kept on this phone" would read as "no network" for the moment the server takes.
+  say(form, navigator.onLine ? t("saving_note") : t("saved_on_device"));
   whenAnswered(payload.revision_uuid, {
     sent: () => say(form, t("note_sent")),
     refused: (reason) => say(form, t("refused", { reason })),
+    waiting: () => say(form, t("saved_on_device")),
   });
+  return payload.revision_uuid;
 }
 
 async function enhance(form) {
@@ -110,14 +113,16 @@ async function enhance(form) {
     form.dataset.saving = "true";
     save.disabled = true;
     dropPendingDraft();
+    let kept;
     try {
-      await keepNote(form, client);
+      kept = await keepNote(form, client);
     } finally {
       delete form.dataset.saving;
       save.disabled = false;
       refocus(save);
     }
     await sendWaitingNotes();
+    await stillWaiting(kept);
   });
   freshIdentity(form);
   await restoreDraft(form);

@@ -132,14 +132,36 @@ def test_a_note_says_it_is_saved_once_the_network_took_it(page, context, live_se
     assert count_on_server(db, NoteRevision) == 1
 
 
-# Every text the note form's message shows, in order, as the page's own observer saw it.
-WATCH_FEEDBACK = """form => {
+# Every text a form's message shows, in order, as the page's own observer saw it.
+WATCH_FEEDBACK = """(form, selector) => {
     window.feedbackSeen = [];
-    const feedback = form.querySelector("[data-note-feedback]");
+    const feedback = form.querySelector(selector);
     new MutationObserver(() => window.feedbackSeen.push(feedback.textContent)).observe(
         feedback, { childList: true, characterData: true, subtree: true }
     );
 }"""
+
+
+def save_online_with_the_answer_held(page, context, form, *, feedback: str, api: str, button: str):
+    """Taps ``button`` online while the server's answer to ``api`` is held back; returns the
+    form's message and a function that lets the answer through. ``window.feedbackSeen`` holds
+    every text the message shows from the tap on."""
+    form.evaluate(WATCH_FEEDBACK, feedback)
+    held = []
+    context.route(api, lambda route: held.append(route))
+    with context.expect_event("request", lambda request: request.method == "POST"):
+        form.get_by_role("button", name=button).click()
+    for _ in range(100):  # the route's handler runs as Playwright's next messages come in
+        if held:
+            break
+        page.evaluate("0")
+    assert held
+
+    def answer() -> None:
+        for route in held:
+            route.continue_()
+
+    return form.locator(feedback), answer
 
 
 def test_online_a_note_says_saving_then_saved_never_kept_on_the_phone(
@@ -149,29 +171,66 @@ def test_online_a_note_says_saving_then_saved_never_kept_on_the_phone(
     moment the server took to answer, then 'saved': a counsellor with signal read that the
     network was down. While the answer is held back, the form says it is saving."""
     form = open_note_form(page, live_server, visit)
-    form.evaluate(WATCH_FEEDBACK)
-    held = []
-    context.route("**/api/visits/*/notes", lambda route: held.append(route))  # held back
-
     form.get_by_label("Wat zag en hoorde je?").fill("Online geschreven.")
-    sending = lambda request: request.url.endswith("/notes")  # noqa: E731
-    with context.expect_event("request", sending):
-        form.get_by_role("button", name="Notitie bewaren").click()
-    feedback = form.locator("[data-note-feedback]")
-    expect(feedback).to_have_text("Notitie wordt bewaard…")  # the server has not answered yet
-    for _ in range(100):  # the route's handler runs as Playwright's next messages come in
-        if held:
-            break
-        page.evaluate("0")
-    assert held
-    expect(feedback).to_have_text("Notitie wordt bewaard…")
-    for route in held:
-        route.continue_()
+    message, answer = save_online_with_the_answer_held(
+        page,
+        context,
+        form,
+        feedback="[data-note-feedback]",
+        api="**/api/visits/*/notes",
+        button="Notitie bewaren",
+    )
+    expect(message).to_have_text("Notitie wordt bewaard…")  # the server has not answered yet
 
-    expect(feedback).to_have_text("Notitie bewaard.")
+    answer()
+    expect(message).to_have_text("Notitie bewaard.")
     assert count_on_server(db, NoteRevision) == 1
-    seen = page.evaluate("window.feedbackSeen")
-    assert not [text for text in seen if "op deze telefoon" in text], seen
+    assert not [text for text in page.evaluate("window.feedbackSeen") if "telefoon" in text]
+
+
+def test_online_a_contact_and_an_unplanned_note_say_saving_never_kept_on_the_phone(
+    page, context, live_server, visit, db
+):
+    """As a visit's note: the contact form and the unplanned visit's note say they are saving
+    while the server has not answered, never 'kept on this phone'."""
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/clients/{visit.client_id}")
+    form = page.locator("[data-contact-form]")
+    expect(form).to_have_attribute("data-enhanced", "true")
+    page.get_by_text("Contact registreren", exact=True).first.click()
+    form.get_by_label("Gesprek op kantoor").check()
+    message, answer = save_online_with_the_answer_held(
+        page,
+        context,
+        form,
+        feedback="[data-contact-feedback]",
+        api="**/api/clients/*/contacts",
+        button="Contact bewaren",
+    )
+    expect(message).to_have_text("Contact wordt bewaard…")
+    answer()
+    expect(message).to_have_text("Contact bewaard.")
+    assert not [text for text in page.evaluate("window.feedbackSeen") if "telefoon" in text]
+    assert count_on_server(db, ContactMoment) == 1
+
+    page.goto(f"{live_server.url}/visits/unplanned")
+    form = page.locator("[data-unplanned-form]")
+    expect(form).to_have_attribute("data-enhanced", "true")
+    form.get_by_label("Cliënt").select_option(label="Amina El Idrissi")
+    form.get_by_label("Wat zag en hoorde je?").fill("Onaangekondigd langs.")
+    message, answer = save_online_with_the_answer_held(
+        page,
+        context,
+        form,
+        feedback="[data-unplanned-feedback]",
+        api="**/api/clients/*/unplanned-visits",
+        button="Notitie bewaren",
+    )
+    expect(message).to_have_text("Notitie wordt bewaard…")
+    answer()
+    expect(message).to_have_text("Notitie bewaard.")
+    assert not [text for text in page.evaluate("window.feedbackSeen") if "telefoon" in text]
+    assert count_on_server(db, NoteRevision) == 1
 
 
 def test_online_a_note_the_send_failed_for_is_kept_on_the_phone(
