@@ -7,11 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from fieldapp.auth.access import acting_user
+from fieldapp.clients import services as client_services
 from fieldapp.clients.file_access import CLIENT, Permission, requires
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import today
 from fieldapp.common.forms import form_status
-from fieldapp.common.views import saved
+from fieldapp.common.views import commit_rendered, saved
 from fieldapp.referrals import services
 from fieldapp.referrals.forms import ReferralForm
 from fieldapp.referrals.loaders import REFERRAL
@@ -50,6 +51,8 @@ def edit(referral: Referral) -> ResponseReturnValue:
 
 
 def _page(form: ReferralForm, client: Client, referral: Referral | None) -> ResponseReturnValue:
+    """The form; a saved referral's page shows its reason, the file's sensitive part, so each
+    showing of it is audited as an opening of the file."""
     page = render_template(
         "referrals/form.html",
         form=form,
@@ -58,6 +61,9 @@ def _page(form: ReferralForm, client: Client, referral: Referral | None) -> Resp
         suggestions=PARTNER_SUGGESTIONS,
         today=today(),
     )
+    if referral is not None:
+        client_services.record_viewed(acting_user(), client)
+        commit_rendered()
     return page, form_status(form)
 
 

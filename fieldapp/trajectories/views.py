@@ -7,11 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from fieldapp.auth.access import acting_user
+from fieldapp.clients import services as client_services
 from fieldapp.clients.file_access import CLIENT, Permission, opened_file, requires
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import today
 from fieldapp.common.forms import choice, form_status
-from fieldapp.common.views import committed, saved
+from fieldapp.common.views import commit_rendered, committed, saved
 from fieldapp.method import PHASES, Outcome, Scheme, checklist_for
 from fieldapp.trajectories import services
 from fieldapp.trajectories.forms import (
@@ -137,6 +138,10 @@ def checklist(trajectory: Trajectory, phase: int) -> ResponseReturnValue:
         phase_label=PHASES[phase],
         may_see_sensitive=sensitive,
     )
+    # The answers shown include the sensitive ones (health, family, addiction, debts) for who
+    # may see them: each showing is an opening of the file, audited as the file's page is.
+    client_services.record_viewed(user, trajectory.client)
+    commit_rendered()
     return page, form_status(form)
 
 
