@@ -29,6 +29,8 @@ from fieldapp.organisation.models import Organisation, Team
 
 log = logging.getLogger(__name__)
 
+RESET_AGAIN_AFTER = timedelta(minutes=15)  # a second reset link for one account, at the earliest
+
 
 class AuthError(RuleBroken):
     """A rule of accounts and passwords was broken; the message is for the user."""
@@ -145,8 +147,9 @@ def request_password_reset(email: str) -> None:
 
 
 def send_requested_resets(limit: int = 200) -> int:
-    """Mail a reset link for every noted request whose address has an active account, and
-    forget the requests. Run by the scheduler every half minute; returns the links mailed."""
+    """Mail a reset link for every noted request whose address has an active account without a
+    working link mailed in the last :data:`RESET_AGAIN_AFTER`, and forget the requests. Run by
+    the scheduler every half minute; returns the links mailed."""
     requests = db.session.scalars(
         select(PasswordResetRequest).order_by(PasswordResetRequest.id).limit(limit)
     ).all()
@@ -162,10 +165,15 @@ def send_requested_resets(limit: int = 200) -> int:
         .order_by(User.id)
         .execution_options(all_tenants=True)
     ).all()
-    for user in users:
+    # A link mailed a moment ago keeps working and no other is mailed: anyone who knows the
+    # address could otherwise ask again and again, stopping each link before it was opened and
+    # filling the mailbox (asking is limited per network address only).
+    recently = now_utc() - RESET_AGAIN_AFTER
+    mailed = [u for u in users if not tokens.mailed_since(u, TokenPurpose.RESET, recently)]
+    for user in mailed:
         _mail_reset_link(user)
     db.session.flush()
-    return len(users)
+    return len(mailed)
 
 
 def _mail_reset_link(user: User) -> None:

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, select, update
 
 from fieldapp.auth.models import User, UserToken
 from fieldapp.common import secret_links
@@ -32,6 +32,20 @@ def issue(user: User, purpose: str, valid_for: timedelta) -> str:
         )
     )
     return secret.raw
+
+
+def mailed_since(user: User, purpose: str, since: datetime) -> bool:
+    """Whether ``user`` has a link of ``purpose`` made after ``since`` that still works."""
+    found = db.session.scalars(
+        select(UserToken.id).where(
+            UserToken.user_id == user.id,
+            UserToken.purpose == purpose,
+            UserToken.used_at.is_(None),
+            UserToken.created_at > since,
+            UserToken.expires_at > now_utc(),
+        )
+    ).first()
+    return found is not None
 
 
 def _stop(*which: ColumnElement[bool]) -> None:
