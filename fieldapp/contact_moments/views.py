@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
 from fieldapp.clients import access
+from fieldapp.clients import services as client_services
 from fieldapp.clients.file_access import CLIENT, Permission, requires
 from fieldapp.clients.models import Client
 from fieldapp.common.access import signed_in
@@ -17,7 +18,7 @@ from fieldapp.common.kept_copies import kept_copy
 from fieldapp.common.requests import is_offline_copy
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.tenancy import get_or_404
-from fieldapp.common.views import answered, saved
+from fieldapp.common.views import answered, commit_rendered, saved
 from fieldapp.contact_moments import rhythm, services
 from fieldapp.contact_moments.forms import ContactForm, HomeContactForm, RhythmForm
 from fieldapp.method.rhythm import parse_days
@@ -46,8 +47,12 @@ def _page(client: Client, form: ContactForm, rhythm_form: RhythmForm | None = No
 @bp.get("/clients/<id:client_id>/contacts")
 @requires(Permission.READ, CLIENT)
 def index(client: Client) -> ResponseReturnValue:
-    """The client's contacts, the form to record one, and the client's contact rhythm."""
-    return _page(client, ContactForm())
+    """The client's contacts, the form to record one, and the client's contact rhythm. Their
+    notes are a part of the file: each reading is audited as an opening of it."""
+    page = _page(client, ContactForm())
+    client_services.record_viewed(acting_user(), client)
+    commit_rendered()
+    return page
 
 
 @bp.get("/clients/<id:client_id>/contacts/latest")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from fieldapp.auth.access import acting_user
+from fieldapp.clients import services as client_services
 from fieldapp.clients.file_access import Permission, requires
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.views import acted, committed, flashed
@@ -48,7 +49,8 @@ def placement(trajectory: Trajectory) -> ResponseReturnValue:
         questions=list(PulseQuestion),
         action_form=FlaskForm(),
     )
-    db.session.commit()  # the notices about it are read now
+    client_services.record_viewed(user, trajectory.client)  # what was reported: the file's
+    db.session.commit()  # the notices about it are read now, and the reading is audited
     return page
 
 

@@ -25,6 +25,7 @@ from flask_wtf.csrf import generate_csrf
 
 from fieldapp.auth.access import acting_user
 from fieldapp.auth.models import User
+from fieldapp.clients import services as client_services
 from fieldapp.clients.file_access import CLIENT, Permission, requires
 from fieldapp.clients.models import Client
 from fieldapp.common.access import public, signed_in
@@ -36,7 +37,7 @@ from fieldapp.common.requests import COPY_HEADER, is_offline_copy
 from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.time import local_moment
-from fieldapp.common.views import acted, answered, committed, made, saved
+from fieldapp.common.views import acted, answered, commit_rendered, committed, made, saved
 from fieldapp.development_plan.models import Goal
 from fieldapp.development_plan.services import goals_of_open_trajectory
 from fieldapp.extensions import db, limiter
@@ -120,6 +121,10 @@ def show(visit: Visit) -> ResponseReturnValue:
     if not is_offline_copy():
         response = Response(_show_page(visit))
         response.vary.add(COPY_HEADER)
+        # The notes are a part of the client's file: reading them is audited as opening it (the
+        # copy a device keeps has none of them, and is fetched without anyone reading it).
+        client_services.record_viewed(acting_user(), visit.client)
+        commit_rendered()
         return response
     framework = _framework(visit)
     goals = _goals(visit)

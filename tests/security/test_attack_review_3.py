@@ -64,3 +64,23 @@ def test_reading_the_sensitive_part_of_a_file_is_audited(client, auth, make, db,
     assert client.get(page(world), headers={"User-Agent": USER_AGENT}).status_code == 200
 
     assert views_of(db, world.client.id) == [a_view_by_the_counsellor(world)]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param(lambda w: f"/visits/{w.visit.id}", id="visit-notes"),
+        pytest.param(lambda w: f"/clients/{w.client.id}/contacts", id="contacts"),
+        pytest.param(lambda w: f"/trajectories/{w.trajectory.id}/supervisor-link", id="placement"),
+    ],
+)
+def test_reading_a_part_of_the_file_is_audited(client, auth, make, db, page):
+    """The notes written at the worksite (attendance, attitude, what was agreed), every contact
+    with its note (a home visit, a call), what the floor supervisor reported (absences,
+    incidents): each page showed a part of the file without a line in the audit log."""
+    world = make.world()
+    auth.login(world.counsellor.email)
+
+    assert client.get(page(world), headers={"User-Agent": USER_AGENT}).status_code == 200
+
+    assert views_of(db, world.client.id) == [a_view_by_the_counsellor(world)]
