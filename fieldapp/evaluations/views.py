@@ -21,10 +21,11 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from fieldapp.auth.access import acting_user
+from fieldapp.clients import services as client_services
 from fieldapp.clients.file_access import Permission, requires
 from fieldapp.common.dates import today
 from fieldapp.common.rules import RuleBroken
-from fieldapp.common.views import acted, answered, committed
+from fieldapp.common.views import acted, answered, commit_rendered, committed
 from fieldapp.development_plan.forms import StatusForm
 from fieldapp.development_plan.services import goals_of
 from fieldapp.evaluations import document, forms, plan, services
@@ -164,7 +165,11 @@ def page(evaluation: Evaluation, trajectory: Trajectory) -> ResponseReturnValue:
     """The record of an evaluation moment: evidence and judgement per competence. A plain submit
     saves the draft ("save") or saves and closes it ("close"); the autosave posts JSON."""
     if request.method == "GET":
-        return _page(evaluation, trajectory)
+        page = _page(evaluation, trajectory)
+        # What was said and agreed, with the evidence (notes, 360°): the file's, audited as it is.
+        client_services.record_viewed(acting_user(), trajectory.client)
+        commit_rendered()
+        return page
     if not FlaskForm().validate_on_submit():
         return _page(evaluation, trajectory), 400
     user = acting_user()
@@ -238,10 +243,13 @@ def version(record: EvaluationRecord) -> ResponseReturnValue:
     whether a later closed version replaces it."""
     language = str(get_locale())
     versions = services.versions_of(record.evaluation)
-    return render_template(
+    page = render_template(
         "evaluations/version.html",
         record=record,
         client=record.client,
         replaced=any(v.is_closed and v.version > record.version for v in versions),
         **document.contents(record, language),
     )
+    client_services.record_viewed(acting_user(), record.client)  # as its PDF is
+    commit_rendered()
+    return page

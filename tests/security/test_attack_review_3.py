@@ -72,15 +72,21 @@ def test_reading_the_sensitive_part_of_a_file_is_audited(client, auth, make, db,
         pytest.param(lambda w: f"/visits/{w.visit.id}", id="visit-notes"),
         pytest.param(lambda w: f"/clients/{w.client.id}/contacts", id="contacts"),
         pytest.param(lambda w: f"/trajectories/{w.trajectory.id}/supervisor-link", id="placement"),
+        pytest.param(lambda w: f"/evaluations/{w.evaluation.id}/record", id="evaluation"),
+        pytest.param(lambda w: "record", id="evaluation-record"),
     ],
 )
 def test_reading_a_part_of_the_file_is_audited(client, auth, make, db, page):
     """The notes written at the worksite (attendance, attitude, what was agreed), every contact
     with its note (a home visit, a call), what the floor supervisor reported (absences,
-    incidents): each page showed a part of the file without a line in the audit log."""
+    incidents), what was said and agreed at an evaluation with its evidence: each page showed a
+    part of the file without a line in the audit log (the evaluation's PDF leaves one)."""
     world = make.world()
+    path = page(world)
+    if path == "record":
+        path = f"/evaluation-records/{make.evaluation_record(world).id}"
     auth.login(world.counsellor.email)
 
-    assert client.get(page(world), headers={"User-Agent": USER_AGENT}).status_code == 200
+    assert client.get(path, headers={"User-Agent": USER_AGENT}).status_code == 200
 
     assert views_of(db, world.client.id) == [a_view_by_the_counsellor(world)]
