@@ -3,11 +3,65 @@ marked ``xfail(strict=True)`` with the reason and the fix they need."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 import pytest
 
+from fieldapp.auth.roles import Role
+from fieldapp.feedback import rounds
+from fieldapp.feedback.models import RaterGroup
 from tests.audit_views import USER_AGENT, a_view_by_the_counsellor, views_of
+from tests.feedback.conftest import KEYS, complete_answers
+from tests.imports.filling import client_row, upload, xlsx
+from tests.imports.test_hostile_files import rewritten
+
+COLLEAGUE_SECRET = "Komt elke maandag te laat en zegt dan niets"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the report reads the organisation's threshold as it is now; a round must keep the "
+    "threshold its raters were told (a column set when it starts, migration needed)",
+)
+def test_lowering_the_threshold_does_not_show_a_group_its_raters_were_told_stays_hidden(
+    app, client, auth, make, db
+):
+    """Two colleagues answered a form that told them "only shown in a group of at least 3".
+    The round closed, the report hid their group. An administrator then lowered the
+    organisation's threshold to 2 and the same closed round's report showed the two colleagues'
+    scores and comments: each read by the counsellor who invited them by name."""
+    world = make.world()
+    admin = make.user(world.organisation, role=Role.ADMIN, email="admin@ocmw.example")
+    with app.test_request_context():
+        feedback_round, links = make.feedback_round(
+            world,
+            rounds.Rater(RaterGroup.COLLEAGUE, "Collega Een"),
+            rounds.Rater(RaterGroup.COLLEAGUE, "Collega Twee"),
+        )
+    first, second = feedback_round.invitations
+    form = client.get(f"/f/{links[first.id]}").get_data(as_text=True)
+    assert "at least 3 people" in form or "minstens 3" in form
+    for invitation in (first, second):
+        answers = complete_answers(**{f"comment-{KEYS[0]}": COLLEAGUE_SECRET})
+        assert client.post(f"/f/{links[invitation.id]}", data=answers).status_code == 200
+    auth.login(world.counsellor.email)
+    assert client.post(f"/feedback/rounds/{feedback_round.id}/close").status_code == 302
+    report = f"/feedback/rounds/{feedback_round.id}/report"
+    assert COLLEAGUE_SECRET not in client.get(report).get_data(as_text=True)
+    auth.logout()
+
+    auth.login(admin.email)
+    changed = client.post(
+        "/admin/organisation",
+        data={"retention_months": "24", "default_language": "nl", "feedback_threshold": "2"},
+    )
+    assert changed.status_code == 302
+    auth.logout()
+
+    auth.login(world.counsellor.email)
+    assert COLLEAGUE_SECRET not in client.get(report).get_data(as_text=True)
 
 
 def _reset_link(mail) -> str:
@@ -90,3 +144,60 @@ def test_reading_a_part_of_the_file_is_audited(client, auth, make, db, page):
     assert client.get(path, headers={"User-Agent": USER_AGENT}).status_code == 200
 
     assert views_of(db, world.client.id) == [a_view_by_the_counsellor(world)]
+
+
+def _with_unused_strings(workbook: bytes, count: int) -> bytes:
+    """``workbook`` with a shared-strings part of ``count`` strings that no cell uses."""
+    strings = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"<si><t>a</t></si>" * count
+        + b"</sst>"
+    )
+    part = (
+        b'<Relationship Id="rIdStrings" Target="sharedStrings.xml" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>'
+    )
+    content_type = (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+
+    def change(name: str, body: bytes) -> bytes:
+        if name == "xl/_rels/workbook.xml.rels":
+            return body.replace(b"</Relationships>", part)
+        if name == "[Content_Types].xml":
+            return body.replace(b"</Types>", content_type)
+        return body
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("xl/sharedStrings.xml", strings)
+        source = zipfile.ZipFile(io.BytesIO(rewritten(workbook, change)))
+        for member in source.infolist():
+            target.writestr(member, source.read(member.filename))
+    return out.getvalue()
+
+
+SHARED_STRINGS = 100_000  # 1.7 MB unpacked, a few KB zipped: some seconds of a worker already
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the unpacked size is checked (50 MB) but not what it holds: openpyxl reads every "
+    "shared string into memory before the first row, at some 6 µs each",
+)
+def test_a_small_workbook_cannot_keep_a_worker_busy_with_strings_no_cell_uses(client, make, auth):
+    """A 125 KB workbook of 50 MB unpacked, within every limit: its shared-strings part held
+    three million one-letter strings that no cell used. openpyxl read them all before the
+    first row: 19 seconds and 270 MB of a web worker for one upload, and again at the
+    confirmation; an administrator of one organisation could keep the workers every other
+    organisation shares busy with a few such uploads."""
+    admin = make.user(role=Role.ADMIN, email="admin@ocmw.example")
+    make.user(admin.organisation, email="an@example.org")
+    auth.login(admin.email)
+    workbook = xlsx({"Clients": [client_row("Mina", "Peeters", "1990-01-01", "an@example.org")]})
+
+    response = upload(client, _with_unused_strings(workbook, SHARED_STRINGS))
+
+    assert response.status_code == 422
+    assert "Peeters" not in response.get_data(as_text=True)
