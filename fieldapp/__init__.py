@@ -32,6 +32,7 @@ from fieldapp.common import (
     postgres_cursor,
     request_ids,
     security,
+    sqlite_transactions,
     static_files,
     tenancy,
 )
@@ -119,6 +120,7 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         connection_check.install(db.engine)
         database_errors.install(db.engine)
+        sqlite_transactions.install(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

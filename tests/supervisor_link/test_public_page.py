@@ -305,6 +305,18 @@ def test_the_link_is_the_key_the_forms_need_no_csrf_token(client, db, placement)
     assert client.post(f"{placement.url}/report", data=sent).status_code == 303
 
 
+def test_a_report_that_is_rolled_back_is_not_kept(db, placement):
+    """The report is stored in a savepoint (for the race below) that, on SQLite, was the first
+    statement of its transaction: SQLite's driver had begun none, so releasing the savepoint
+    committed the report, and a failure after it (a rollback of the request) left it stored."""
+    link = services.link_of(placement.world.trajectory)
+    events = count(db, TimelineEvent)
+    services.report(link, services.ReportDraft(ReportKind.QUESTION, text="Vrijdag vrij?"))
+    db.session.rollback()
+    assert count(db, SupervisorReport) == 0
+    assert count(db, TimelineEvent) == events
+
+
 def test_a_form_sent_twice_at_the_same_moment_is_kept_once(db, placement, monkeypatch):
     """Two requests race with the same form: the second looked before the first was stored,
     and its insert meets the first's row."""
