@@ -59,8 +59,10 @@ def _stop(*which: ColumnElement[bool]) -> None:
 
 
 def find_valid(raw: str, purpose: str) -> UserToken:
-    """The unexpired, unused token for ``raw``, or :class:`~secret_links.LinkRefused`."""
-    token = secret_links.find(UserToken, raw, UserToken.purpose == purpose)
+    """The unexpired, unused token for ``raw``, or :class:`~secret_links.LinkRefused`; found
+    whatever organisation is signed in on the browser (its view signs that person out and then
+    acts for the token's organisation, see ``views.reset_password``)."""
+    token = secret_links.find(UserToken, raw, UserToken.purpose == purpose, all_tenants=True)
     secret_links.check(used_at=token.used_at, expires_at=token.expires_at, holder=token)
     return token
 

@@ -34,6 +34,7 @@ from fieldapp.auth.models import TokenPurpose, UserToken
 from fieldapp.common.access import public, signed_in
 from fieldapp.common.forms import safe_next_url
 from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused, Refusal
+from fieldapp.common.tenancy import activate_tenant
 from fieldapp.common.views import saved
 from fieldapp.extensions import db, limiter
 
@@ -142,12 +143,13 @@ def reset_password() -> ResponseReturnValue:
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            _sign_out_whoever_is_here()
+            _sign_out_whoever_is_here(token)
             user = services.reset_password(token, form.password.data, form.confirmation.data)
             sessions.open_session(user)
         except (services.AuthError, LinkRefused) as exc:
             # Not the helper's: a link that stopped working answers its own page, not the form.
             db.session.rollback()
+            _back_to_whoever_is_here()
             if isinstance(exc, LinkRefused):
                 return _token_problem_page(exc.reason, TokenPurpose.RESET)
             form.password.errors.append(str(exc))
@@ -163,14 +165,26 @@ def reset_password() -> ResponseReturnValue:
     return render_template("auth/reset.html", form=form), status
 
 
-def _sign_out_whoever_is_here() -> None:
+def _sign_out_whoever_is_here(token: UserToken) -> None:
     """A reset or invitation link signs its owner in on this browser: whoever was signed in here
     (a colleague on a shared phone) is signed out first, as by "Sign out", in the same
     transaction. Else their session stayed open with their notifications (naming their clients)
     still arriving here, and their remember-me cookie signed the browser back in as them once the
-    new session cookie was gone."""
+    new session cookie was gone.
+
+    From then on the request acts for the link's organisation, which need not be theirs (a
+    shared computer, someone with an account at two OCMWs): the link's own writes are then made
+    and checked within it, as those of a signed-in user within theirs."""
     if current_user.is_authenticated:
         services.sign_out(acting_user())
+        db.session.flush()  # within their organisation, checked as theirs
+    activate_tenant(token.organisation_id)
+
+
+def _back_to_whoever_is_here() -> None:
+    """The link did not work (rolled back, sign-out included): the page is shown to whoever is
+    still signed in here, within their organisation."""
+    activate_tenant(current_user.organisation_id if current_user.is_authenticated else None)
 
 
 @bp.get("/invitation/<token>")
@@ -194,7 +208,7 @@ def accept_invitation() -> ResponseReturnValue:
     form = AcceptInvitationForm(name=token.user.name)
     if form.validate_on_submit():
         try:
-            _sign_out_whoever_is_here()
+            _sign_out_whoever_is_here(token)
             user = services.accept_invitation(
                 token, form.name.data, form.password.data, form.confirmation.data
             )
@@ -202,6 +216,7 @@ def accept_invitation() -> ResponseReturnValue:
         except (services.AuthError, LinkRefused) as exc:
             # Not the helper's: a link that stopped working answers its own page, not the form.
             db.session.rollback()
+            _back_to_whoever_is_here()
             if isinstance(exc, LinkRefused):
                 return _token_problem_page(exc.reason, TokenPurpose.INVITE)
             form.password.errors.append(str(exc))

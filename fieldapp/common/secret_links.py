@@ -120,15 +120,22 @@ def new() -> Secret:
     return Secret(raw=raw, token_hash=hash_token(raw))
 
 
-def find(model: type[Row], raw: str, *where: ColumnElement[bool]) -> Row:
+def find(model: type[Row], raw: str, *where: ColumnElement[bool], all_tenants: bool = False) -> Row:
     """The row of ``model`` (with a ``token_hash`` column) whose link is ``raw``, within the
     conditions ``where``; else :class:`LinkRefused` (unknown). Found is not valid: see
-    :func:`check`."""
+    :func:`check`.
+
+    Like every query, the lookup sees only the signed-in person's organisation. A link meant to
+    work whoever is signed in on the browser (it signs that person out) says ``all_tenants``:
+    the secret alone names its row, and its view then acts for the row's organisation."""
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
         raise LinkRefused(Refusal.UNKNOWN)
     hashed = hash_token(raw)
     column: InstrumentedAttribute[str] = model.token_hash
-    row = db.session.scalars(select(model).where(column == hashed, *where)).first()
+    statement = select(model).where(column == hashed, *where)
+    if all_tenants:
+        statement = statement.execution_options(all_tenants=True)
+    row = db.session.scalars(statement).first()
     if row is None or not hmac.compare_digest(row.token_hash, hashed):
         raise LinkRefused(Refusal.UNKNOWN)
     return row

@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from fieldapp.auth import services as auth_services
-from fieldapp.auth.models import PasswordResetRequest, User, UserToken
+from fieldapp.auth.models import PasswordResetRequest, User, UserSession, UserToken
 from fieldapp.auth.roles import Role
 from fieldapp.common.secret_links import hash_token
 from fieldapp.common.time import now_utc
+from tests.factories import DEFAULT_PASSWORD
 
 NEW_PASSWORD = "een nieuwe zin om te onthouden"
 
@@ -287,3 +288,87 @@ def test_a_password_change_stops_a_reset_link_mailed_before(
     auth.logout()
     assert auth.login("an@example.org", taken_over).status_code == 401
     assert auth.login("an@example.org", NEW_PASSWORD).headers["Location"] == "/"
+
+
+# -- a link opened in a browser signed in to another organisation ------------------------------
+
+
+def open_sessions(db, user) -> int:
+    db.session.rollback()  # what the requests committed
+    return len(
+        db.session.scalars(
+            select(UserSession).where(
+                UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+            )
+        ).all()
+    )
+
+
+def test_a_reset_link_works_where_another_organisation_is_signed_in(
+    app, client, auth, make, sent_mail, send_resets, db
+):
+    """Before, the link's lookup was limited to the signed-in person's organisation: a link of
+    another one was unknown (404) on a shared computer until its user signed out by hand."""
+    here = make.user(email="an@ocmw-a.example")
+    owner = make.user(email="bea@cpas-b.example")
+    assert here.organisation_id != owner.organisation_id
+    auth.login(here.email)
+    app.test_client().post("/password/forgot", data={"email": owner.email})
+    send_resets()
+    assert client.get(link_path(sent_mail()[-1])).status_code == 302
+    assert client.get("/password/reset").status_code == 200
+
+    refused = client.post(
+        "/password/reset", data={"password": NEW_PASSWORD, "confirmation": "something else!"}
+    )
+    assert refused.status_code == 422
+    assert "not the same" in refused.get_data(as_text=True)
+    assert open_sessions(db, here) == 1  # nothing happened yet
+
+    response = client.post(
+        "/password/reset", data={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert (open_sessions(db, here), open_sessions(db, owner)) == (0, 1)
+    assert client.get("/").status_code == 200
+    assert auth.login(owner.email, NEW_PASSWORD).status_code == 302
+    assert auth.login(here.email).status_code == 302  # their password stays theirs
+
+
+def test_an_invitation_works_where_another_organisation_is_signed_in(
+    app, client, auth, make, sent_mail, db
+):
+    here = make.user(email="an@ocmw-a.example")
+    admin = make.user(role=Role.ADMIN, email="admin@cpas-b.example")
+    desk = app.test_client()
+    desk.post("/login", data={"email": admin.email, "password": DEFAULT_PASSWORD})
+    desk.post(
+        "/admin/users/invite",
+        data={
+            "name": "Nadia",
+            "email": "nadia@cpas-b.example",
+            "role": "counsellor",
+            "language": "",
+        },
+    )
+    auth.login(here.email)
+    assert client.get(link_path(sent_mail()[-1])).status_code == 302
+    page = client.get("/invitation")
+    assert page.status_code == 200
+    assert "Nadia" in page.get_data(as_text=True)
+    refused = client.post(
+        "/invitation", data={"name": "Nadia", "password": "short", "confirmation": "short"}
+    )
+    assert refused.status_code == 422
+    assert open_sessions(db, here) == 1
+
+    response = client.post(
+        "/invitation",
+        data={"name": "Nadia B.", "password": NEW_PASSWORD, "confirmation": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    invitee = db.session.scalars(select(User).where(User.email == "nadia@cpas-b.example")).one()
+    assert (invitee.name, invitee.organisation_id) == ("Nadia B.", admin.organisation_id)
+    assert (open_sessions(db, here), open_sessions(db, invitee)) == (0, 1)
+    assert client.get("/").status_code == 200
