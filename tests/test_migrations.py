@@ -96,3 +96,59 @@ def test_sign_ins_open_at_the_upgrade_are_taken_as_kept(migration_app):
         with db.engine.connect() as connection:
             assert connection.scalar(text("SELECT count(*) FROM user_session")) == 1
         upgrade()
+
+
+def test_rounds_there_at_the_upgrade_keep_their_organisations_threshold(migration_app):
+    """Each round there before feedback_round.threshold takes its organisation's threshold of the
+    moment of the upgrade (the nearest known to what its raters were told); the column has no
+    default after it: each new round sets its own. Down again, the column goes, the rounds stay."""
+    before, moment = "7c4d2e8f1a63", now_utc().replace(tzinfo=None)
+    with migration_app.app_context():
+        upgrade(revision=before)
+        with db.engine.begin() as connection:
+            for number, threshold in ((1, 4), (2, 2)):
+                values = {
+                    "id": number,
+                    "threshold": threshold,
+                    "slug": f"ocmw-{number}",
+                    "email": f"an{number}@example.org",
+                    "moment": moment,
+                    "day": moment.date(),
+                    "yes": True,
+                }
+                for statement in (
+                    "INSERT INTO organisation (id, name, slug, default_language, created_at, "
+                    "feedback_threshold) VALUES (:id, :slug, :slug, 'nl', "
+                    ":moment, :threshold)",
+                    "INSERT INTO app_user (id, organisation_id, email, name, role, active, "
+                    "created_at) VALUES (:id, :id, :email, 'An', "
+                    "'counsellor', :yes, :moment)",
+                    "INSERT INTO client (id, organisation_id, first_name, last_name, name_key, "
+                    "phone, email, language, city, counsellor_id, consent_note, created_at) "
+                    "VALUES (:id, :id, 'Sam', 'Peeters', 'peeters sam', '', '', 'nl', 'Gent', "
+                    ":id, '', :moment)",
+                    "INSERT INTO trajectory (id, organisation_id, client_id, scheme, phase, "
+                    "started_on, created_at) VALUES (:id, :id, :id, 'art60', 1, :day, :moment)",
+                    "INSERT INTO feedback_round (id, organisation_id, trajectory_id, client_id, "
+                    "started_by_id, framework_name, competences, deadline, created_at) VALUES "
+                    "(:id, :id, :id, :id, :id, 'Standaard', '[]', :day, :moment)",
+                ):
+                    connection.execute(text(statement), values)
+
+        upgrade()
+        with db.engine.connect() as connection:
+            thresholds = connection.execute(
+                text("SELECT id, threshold FROM feedback_round ORDER BY id")
+            ).all()
+            assert [tuple(row) for row in thresholds] == [(1, 4), (2, 2)]
+            columns = inspect(connection).get_columns("feedback_round")
+            column = next(c for c in columns if c["name"] == "threshold")
+            assert column["nullable"] is False
+            assert column["default"] is None  # each new round sets it when it starts
+
+        downgrade(revision=before)
+        columns = {c["name"] for c in inspect(db.engine).get_columns("feedback_round")}
+        assert "threshold" not in columns
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM feedback_round")) == 2
+        upgrade()

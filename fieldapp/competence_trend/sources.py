@@ -26,7 +26,7 @@ from fieldapp.common.time import local_zone
 from fieldapp.evaluations import services as evaluations
 from fieldapp.extensions import db
 from fieldapp.feedback.models import FeedbackResponse, FeedbackRound
-from fieldapp.feedback.report import means
+from fieldapp.feedback.report import means, threshold_of
 from fieldapp.feedback.rounds import ListedRound
 from fieldapp.trajectories.models import Trajectory
 from fieldapp.visits.models import NoteRevision, Visit
@@ -68,7 +68,9 @@ class Scope:
 
     client: Client
     trajectory: Trajectory | None = None
-    threshold: int = 3  # the organisation's anonymity threshold for 360° groups
+    # The organisation's anonymity threshold for 360° groups now; each round takes the stricter
+    # of it and its own (see ``feedback.report.threshold_of``).
+    threshold: int = 3
     language: str = "nl"
     # The client's 360° rounds (of every trajectory, oldest first) when the caller has read them
     # already; None: the source reads them.
@@ -201,9 +203,10 @@ def _kept_key(
     """What fixes a listed round's points: the round (its id, and when it was made: an id can come
     back on SQLite after a deletion); its answers, stored once and never changed, by their count
     and the last one's moment (see ``feedback.rounds.ListedRound``); when and whether it closes,
-    which decides the answers that count and the groups shown; the anonymity threshold; its
-    competences. A client's page draws the trend on every opening, and a round's answers are read
-    and averaged only when one of these changed. None for a record: it carries no count."""
+    which decides the answers that count and the groups shown; the anonymity threshold that
+    applies to it (the stricter of its own and the organisation's); its competences. A client's
+    page draws the trend on every opening, and a round's answers are read and averaged only when
+    one of these changed. None for a record: it carries no count."""
     if not isinstance(feedback_round, ListedRound):
         return None
     return (
@@ -213,7 +216,7 @@ def _kept_key(
         feedback_round.last_answer_at,
         feedback_round.closes_at,
         closed,
-        threshold,
+        threshold_of(feedback_round, threshold),
         tuple(competence["key"] for competence in feedback_round.competences),
     )
 

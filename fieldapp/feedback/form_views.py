@@ -96,7 +96,9 @@ def own_report(invitation: Invitation) -> ResponseReturnValue:
     activate_tenant(invitation.organisation_id)
     language = language_of(invitation)
     with force_locale(language):
-        built = report.build(invitation.round, threshold_of(invitation.organisation_id), language)
+        built = report.build(
+            invitation.round, organisation_threshold(invitation.organisation_id), language
+        )
         return render_template(
             "feedback/own_report.html",
             report=built,
@@ -107,7 +109,9 @@ def own_report(invitation: Invitation) -> ResponseReturnValue:
         )
 
 
-def threshold_of(organisation_id: int) -> int:
+def organisation_threshold(organisation_id: int) -> int:
+    """The organisation's anonymity threshold now (the report takes the stricter of it and the
+    round's, see ``report.threshold_of``)."""
     organisation = db.session.get(Organisation, organisation_id)
     return organisation.feedback_threshold if organisation else 3
 
@@ -143,7 +147,11 @@ def _page(
         missing=error.missing if isinstance(error, rounds.AnswersRefused) else [],
         problems=error.problems if isinstance(error, rounds.AnswersRefused) else {},
         saved=saved,
-        threshold=threshold_of(invitation.organisation_id),
+        # The round's: what its raters were told when it started, or the organisation's now if
+        # that is stricter; the report never shows their group below it.
+        threshold=report.threshold_of(
+            feedback_round, organisation_threshold(invitation.organisation_id)
+        ),
         language=language,
         easy_read_offered=easy_read.offered(invitation),
         token=request.view_args["token"] if request.view_args else "",

@@ -106,6 +106,10 @@ class FeedbackRound(TenantScoped, db.Model):
     framework_name: Mapped[str] = mapped_column(String(120))
     competences: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     deadline: Mapped[date] = mapped_column(Date)
+    # The organisation's anonymity threshold when the round started: what its raters were told
+    # ("only shown in a group of at least N"). A report never shows a group below it, whatever
+    # the organisation's threshold becomes; a higher one applies too (see report.threshold_of).
+    threshold: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the counsellor closes the round before its deadline (or releases the report). A

@@ -1,7 +1,9 @@
 """The 360° report: per competence and group, self against the others, with the anonymity rules.
 
 Anonymity: a colleague or network group is shown (its figures and its comments) only when it has
-at least the organisation's threshold of answers for that competence. Answers of groups below it
+at least the round's threshold of answers for that competence: the stricter of the threshold the
+organisation had when the round started (what its raters were told) and the one it has now (see
+:func:`threshold_of`). Answers of groups below it
 are added to "all others" only when, together, they reach the threshold too; otherwise nobody can
 subtract the named groups from "all others" and read what one colleague or one neighbour said.
 
@@ -151,6 +153,14 @@ class Report:
         return [group for group in GROUPS if any(row.groups[group].shown for row in self.rows)]
 
 
+def threshold_of(feedback_round: FeedbackRound | EarlierRound, organisation_threshold: int) -> int:
+    """The fewest answers an anonymous group of ``feedback_round`` needs to be shown: the stricter
+    of the threshold its raters were told when it started and the organisation's threshold now.
+    Lowering the organisation's threshold never shows a group its raters were told stays hidden;
+    raising it protects the earlier rounds too."""
+    return max(feedback_round.threshold, organisation_threshold)
+
+
 def _shown(group: RaterGroup, count: int, threshold: int) -> bool:
     return count > 0 and (group not in ANONYMOUS or count >= threshold)
 
@@ -190,11 +200,13 @@ def _responses_of(organisation_id: int, round_ids: list[int]) -> dict[int, list[
 
 def build(
     feedback_round: FeedbackRound,
-    threshold: int,
+    organisation_threshold: int,
     language: str,
     responses: list[Response] | None = None,
 ) -> Report:
-    """The report of one round (its answers are read unless given)."""
+    """The report of one round (its answers are read unless given), under the stricter of its
+    own and the organisation's threshold (see :func:`threshold_of`)."""
+    threshold = threshold_of(feedback_round, organisation_threshold)
     if responses is None:
         round_id = feedback_round.id
         responses = _responses_of(feedback_round.organisation_id, [round_id])[round_id]
@@ -301,14 +313,16 @@ def _row(
 def means(
     feedback_round: FeedbackRound | EarlierRound,
     responses: list[R],
-    threshold: int,
+    organisation_threshold: int,
     closed: bool | None = None,
 ) -> Means:
     """Per competence of the round, the client's own mean and the others' mean as the round's
     report shows them (None where it shows none), without the rest of the report (labels,
     spreads, comments): what the competence trend draws. ``responses`` need only their group,
     scores and moment of submission. ``closed``: whether the round is closed, when the caller
-    looked at the clock already (the figures are then those of that moment)."""
+    looked at the clock already (the figures are then those of that moment). The threshold is
+    the stricter of the round's and ``organisation_threshold`` (see :func:`threshold_of`)."""
+    threshold = threshold_of(feedback_round, organisation_threshold)
     if closed is None:
         closed = feedback_round.is_closed()
     counted, _ = _counted(feedback_round, closed, responses)
@@ -331,14 +345,15 @@ def means(
 @dataclass(frozen=True)
 class EarlierRound:
     """What the trend reads of an earlier round of the trajectory, its columns rather than the
-    record: when it started, when it closes (as :attr:`FeedbackRound.closes_at`) and its
-    competences."""
+    record: when it started, when it closes (as :attr:`FeedbackRound.closes_at`), its
+    competences and the threshold its raters were told."""
 
     id: int
     created_at: datetime
     deadline: date
     closed_at: datetime | None
     competences: list[dict[str, Any]]
+    threshold: int
 
     @property
     def closes_at(self) -> datetime:
@@ -362,6 +377,7 @@ def _rounds_before() -> Select:
             FeedbackRound.deadline,
             FeedbackRound.closed_at,
             FeedbackRound.competences,
+            FeedbackRound.threshold,
         )
         .where(
             FeedbackRound.trajectory_id == bindparam("trajectory_id"),
@@ -379,7 +395,7 @@ def _rounds_before() -> Select:
 
 
 def with_history(
-    feedback_round: FeedbackRound, threshold: int, language: str
+    feedback_round: FeedbackRound, organisation_threshold: int, language: str
 ) -> tuple[Report, list[tuple[FeedbackRound | EarlierRound, Means]]]:
     """This round's report, and the means of the trajectory's rounds up to and including this
     one, oldest first (this one last), for the trend: the whole report of this round only. Two
@@ -393,6 +409,6 @@ def with_history(
     }
     earlier = [EarlierRound(*row) for row in tenant_rows(_rounds_before(), organisation_id, values)]
     grouped = _responses_of(organisation_id, [*(r.id for r in earlier), feedback_round.id])
-    report = build(feedback_round, threshold, language, grouped[feedback_round.id])
-    history = [(r, means(r, grouped[r.id], threshold)) for r in earlier]
+    report = build(feedback_round, organisation_threshold, language, grouped[feedback_round.id])
+    history = [(r, means(r, grouped[r.id], organisation_threshold)) for r in earlier]
     return report, [*history, (feedback_round, report.means)]

@@ -149,6 +149,7 @@ def of_client(client: Client) -> list[RoundSummary]:
                 deadline=row.deadline,
                 closed_at=row.closed_at,
                 competences=row.competences,
+                threshold=row.threshold,
                 trajectory_id=row.trajectory_id,
                 answered=row.answered,
                 last_answer_at=row.last_answer_at,
@@ -168,6 +169,7 @@ def _of_client() -> Select:
             FeedbackRound.deadline,
             FeedbackRound.closed_at,
             FeedbackRound.competences,
+            FeedbackRound.threshold,
             FeedbackRound.trajectory_id,
             func.count(Invitation.id).label("invited"),
             func.count(FeedbackResponse.id).label("answered"),
@@ -217,6 +219,8 @@ def start(
         framework_name=name,
         competences=competences,
         deadline=deadline,
+        # What its raters are told, kept: a lower threshold set later never shows their group.
+        threshold=actor.organisation.feedback_threshold,
         start_key=start_key or None,
     )
     db.session.add(feedback_round)

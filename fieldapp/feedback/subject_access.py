@@ -3,7 +3,8 @@
 Named raters (the client, the floor supervisor, the counsellor) are shown with their name and
 answers. Anonymous groups (colleagues, the client's network) appear only as the report shows them:
 while the round is open, how many answered; once it is closed, figures and comments where the
-group reaches the organisation's threshold, a count otherwise; never who an anonymous rater is.
+group reaches the round's threshold (see ``report.threshold_of``), a count otherwise; never who an
+anonymous rater is.
 """
 
 from __future__ import annotations

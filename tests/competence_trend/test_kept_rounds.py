@@ -54,6 +54,7 @@ def test_the_kept_points_follow_every_change_of_a_round(make, db, clock):
     world = make.world()
     feedback_round = world.feedback_round
     counsellor = world.counsellor
+    feedback_round.threshold = 2  # started while the organisation's threshold was 2
     answers(db, feedback_round, RaterGroup.SELF, {"punctuality": 2})
     answers(db, feedback_round, RaterGroup.SUPERVISOR, {"punctuality": 4})
     answers(db, feedback_round, RaterGroup.COLLEAGUE, *([{"punctuality": 1}] * 2))
@@ -80,10 +81,16 @@ def test_the_kept_points_follow_every_change_of_a_round(make, db, clock):
     closed_points = _same(world)
     assert closed_points != open_points
 
-    # The threshold back to 3: the two colleagues count nowhere again.
+    # The threshold up to 3: the two colleagues count nowhere again (the stricter wins).
     _threshold(db, world, 3)
     three = _same(world)
     assert three != closed_points
+
+    # Back down to 2, the round's own: they count again, as their raters were told.
+    _threshold(db, world, 2)
+    assert _same(world) == closed_points
+    _threshold(db, world, 3)
+    assert _same(world) == three
 
     # A late answer (stored after the close) is counted but left out of the figures.
     clock.move_to(feedback_round.closes_at + timedelta(hours=1))

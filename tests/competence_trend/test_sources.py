@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from bench.measure import counting_queries
 from fieldapp.common.dates import local_date, today
 from fieldapp.common.time import now_utc
+from fieldapp.competence_trend.services import trend_of
 from fieldapp.competence_trend.sources import Point, Scope, SourceKind, points_of
 from fieldapp.feedback import rounds
 from fieldapp.feedback.models import RaterGroup
@@ -91,6 +92,32 @@ def test_a_closed_round_keeps_a_small_anonymous_group_out(make, db):
         (SourceKind.OTHERS, 5)
     ]
     assert not any(p.source is SourceKind.SELF for p in points)
+
+
+def test_a_closed_rounds_small_group_stays_out_after_the_threshold_went_down(app, make, db):
+    """The round started under a threshold of 3: its two network members stay out of "others"
+    once the organisation's threshold is 2, as in the round's report, whether the trend reads the
+    rounds' records, the rounds as the client's page lists them (kept), or draws the chart."""
+    world = make.world()
+    feedback_round = world.feedback_round
+    answers(db, feedback_round, RaterGroup.SUPERVISOR, {"teamwork": 5})
+    answers(db, feedback_round, RaterGroup.NETWORK, {"teamwork": 1}, {"teamwork": 1})
+    feedback_round.closed_at = now_utc()
+    world.organisation.feedback_threshold = 2
+    db.session.commit()
+
+    listed = _listed(world).rounds
+    for scope in (
+        Scope(world.client, threshold=2),
+        Scope(world.client, threshold=2, rounds=listed),
+    ):
+        points = points_of(scope)
+        assert [(p.source, p.score) for p in points if p.competence == "teamwork"] == [
+            (SourceKind.OTHERS, 5)
+        ]
+    with app.test_request_context():
+        chart = trend_of(world.client, "en", rounds=listed)
+    assert [row.score for row in chart.rows if row.source is SourceKind.OTHERS] == [5]
 
 
 def test_a_new_source_is_one_function(make, db):

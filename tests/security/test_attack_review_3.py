@@ -20,11 +20,6 @@ from tests.imports.test_hostile_files import rewritten
 COLLEAGUE_SECRET = "Komt elke maandag te laat en zegt dan niets"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the report reads the organisation's threshold as it is now; a round must keep the "
-    "threshold its raters were told (a column set when it starts, migration needed)",
-)
 def test_lowering_the_threshold_does_not_show_a_group_its_raters_were_told_stays_hidden(
     app, client, auth, make, db
 ):
