@@ -30,7 +30,10 @@ class SettingsForm(FlaskForm):
     feedback_threshold = IntegerField(
         _l("Fewest answers before a group of colleagues or of the client's network is shown"),
         validators=[required],
-        description=_l("In 360° feedback reports; from 2 to 10. Fewer answers stay hidden."),
+        description=_l(
+            "In 360° feedback reports; from 2 to 10. Fewer answers stay hidden. A lower number "
+            "applies to rounds started from now on, a higher one to every round."
+        ),
     )
 
 

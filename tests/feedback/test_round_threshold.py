@@ -182,3 +182,12 @@ def test_the_rater_form_tells_the_rounds_threshold(app, client, auth, make, db):
         auth.logout()
         assert told.format(shown) in client.get(link).get_data(as_text=True)
 
+
+def test_the_settings_page_says_which_rounds_a_new_threshold_applies_to(client, auth, make):
+    world = make.world()
+    admin = make.user(world.organisation, role=Role.ADMIN)
+    auth.login(admin.email)
+    page = client.get("/admin/organisation").get_data(as_text=True)
+    assert (
+        "A lower number applies to rounds started from now on, a higher one to every round." in page
+    )
