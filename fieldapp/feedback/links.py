@@ -56,9 +56,10 @@ def handed_out(invitations: list[Invitation]) -> set[int]:
 def find(raw: str) -> Invitation:
     """The invitation whose link is ``raw``, if it may still be used: not answered, not stopped,
     its round not closed. Else :class:`LinkRefused` saying why, with the invitation as its holder
-    (an unknown link reveals nothing)."""
+    (an unknown link reveals nothing). Found whatever organisation is signed in on the browser (a
+    shared desk): the secret alone names the invitation, and the view acts for its organisation."""
     try:
-        invitation = secret_links.find(Invitation, raw)
+        invitation = secret_links.find(Invitation, raw, all_tenants=True)
     except LinkRefused:
         raise _ended(raw) from None
     if invitation.revoked_at is not None:
@@ -79,7 +80,7 @@ def _ended(raw: str) -> LinkRefused:
     "used" or "expired": those let the client's own link show the released report, and a link
     may have been replaced because it reached the wrong person."""
     try:
-        ended = secret_links.find(EndedLink, raw)
+        ended = secret_links.find(EndedLink, raw, all_tenants=True)
     except LinkRefused as unknown:
         return unknown
     invitation = ended.invitation

@@ -206,9 +206,10 @@ def link_mail(link: SupervisorLink) -> OutgoingMail | None:
 def placement_of(raw: str) -> SupervisorLink:
     """The link whose secret is ``raw``, if it still opens its placement; else
     :class:`LinkRefused` (replaced, stopped, ended, or unknown), with the link as its holder
-    except for an unknown one. The caller activates the link's organisation."""
+    except for an unknown one. Found whatever organisation is signed in on the browser (the
+    supervisor may work for another OCMW that uses fieldapp); the caller activates the link's."""
     try:
-        link = secret_links.find(SupervisorLink, raw)
+        link = secret_links.find(SupervisorLink, raw, all_tenants=True)
     except LinkRefused:
         if not raw or len(raw) > secret_links.MAX_TOKEN_LENGTH:
             raise
