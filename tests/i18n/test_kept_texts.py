@@ -88,8 +88,8 @@ def test_a_kept_score_has_the_readers_decimal_sign(app, request_in):
     with request_in("nl"):
         assert render(app, source, score=3.25, change=0.5) == "3,2 +0,5"
         with force_locale("en"):
-            assert render(app, source, score=3.25, change=-0.5) == "3.2 -0.5"
-        assert render(app, source, score=3.25, change=-0.5) == "3,2 -0,5"
+            assert render(app, source, score=3.25, change=-0.5) == "3.2 \u22120.5"
+        assert render(app, source, score=3.25, change=-0.5) == "3,2 \u22120,5"
 
 
 def test_no_moment_is_not_kept_as_the_first_now(app, request_in, clock):
