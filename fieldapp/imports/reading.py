@@ -11,13 +11,18 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
+from xml.parsers import expat
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook
+from openpyxl.packaging.manifest import Manifest
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS
+from openpyxl.xml.functions import fromstring
 
 from fieldapp.imports.columns import COLUMNS, Kind, header_aliases, normalised, sheet_aliases
 
@@ -25,6 +30,15 @@ MAX_ROWS = 10_000  # per sheet: more is not a caseload but a mistake (or a zip b
 MAX_LINES = 2 * MAX_ROWS  # rows read per sheet, blank ones included
 MAX_UNPACKED = 50 * 1024 * 1024  # bytes of a workbook once unzipped (a 2 MB upload may hold more)
 EXTRA_COLUMNS = 10  # columns read beyond the template's (an unknown one is named, not read on)
+# openpyxl reads a workbook's whole table of texts (its shared strings) before the first row, some
+# 6 µs a text: a few KB zipped could hold millions that no cell uses. A workbook needs at most one
+# text per cell of the template's columns on every sheet, with the headers and the notes sheet.
+MAX_STRINGS = (MAX_ROWS + 1) * sum(len(columns) for columns in COLUMNS.values()) + 1_000
+MIN_CELL = len('<c t="s"><v>0</v></c>')  # the fewest bytes of a cell that uses one
+STRING_ELEMENTS = 4  # on average, a text at most: a plain one is two (<si><t>), a formatted more
+# Bytes of that table: 10,000 rows on each sheet, with names and addresses all distinct: 4.5 MB.
+MAX_STRINGS_SIZE = 8 * 1024 * 1024
+_CHUNK = 64 * 1024
 
 
 class FileProblem(Exception):
@@ -69,6 +83,7 @@ def _unpacked_size(data: bytes) -> int:
 def _read_xlsx(data: bytes) -> list[Sheet]:
     if _unpacked_size(data) > MAX_UNPACKED:
         raise FileProblem(_("This workbook is too large once unpacked. Import it in parts."))
+    _check_strings(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError):
@@ -112,6 +127,78 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     if not sheets:
         raise FileProblem(_("This workbook has none of the template's sheets."))
     return sheets
+
+
+class _TooMuch(Exception):
+    """The table of texts holds more than an import can use; counting stops here."""
+
+
+def _check_strings(data: bytes) -> None:
+    """Refuse a table of texts larger than the workbook can use, before openpyxl reads it all.
+
+    A text is used by a cell, and a cell that uses one takes at least ``MIN_CELL`` bytes of
+    another part: a table with more texts than the rest of the workbook has room to use, or
+    more than any import needs (``MAX_STRINGS``), is refused. The part is streamed from the zip
+    and counted with expat (texts in any namespace or prefix, elements, bytes), stopping at the
+    first limit passed: a few milliseconds for a normal workbook. What is not a workbook, or not
+    well-formed, is left for openpyxl to refuse.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = set(_string_parts(archive))
+            rest = sum(m.file_size for m in archive.infolist() if m.filename not in parts)
+            limit = min(MAX_STRINGS, rest // MIN_CELL)
+            for name in parts:
+                try:
+                    with archive.open(name) as part:
+                        _count_strings(part, limit)
+                except _TooMuch:
+                    raise FileProblem(
+                        _(
+                            "This workbook holds far more text than an import can use. Copy its "
+                            "rows into the template and try again."
+                        )
+                    ) from None
+                except expat.ExpatError:
+                    return  # not well-formed: openpyxl says the file cannot be read
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, TypeError):
+        return  # not a workbook openpyxl can open either: it says so
+
+
+def _string_parts(archive: zipfile.ZipFile) -> Iterator[str]:
+    """The parts the workbook declares as its table of texts, as openpyxl finds them."""
+    manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+    for declared in manifest.findall(SHARED_STRINGS):
+        yield declared.PartName.lstrip("/")
+
+
+def _count_strings(part: IO[bytes], limit: int) -> None:
+    """Raise :class:`_TooMuch` past ``limit`` texts, ``STRING_ELEMENTS`` elements a text or
+    ``MAX_STRINGS_SIZE`` bytes. A document type (which could declare entities that expand into
+    more) is never in a workbook's table of texts: the file is damaged."""
+    elements = strings = 0
+
+    def element(name: str, _attributes: Any) -> None:
+        nonlocal elements, strings
+        elements += 1
+        if name.rpartition(" ")[2] == "si":
+            strings += 1
+        if strings > limit or elements > STRING_ELEMENTS * (limit + 1):
+            raise _TooMuch
+
+    def doctype(*_ignored: Any) -> None:
+        raise FileProblem(_("This workbook is damaged and cannot be read."))
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = element
+    parser.StartDoctypeDeclHandler = doctype
+    size = 0
+    while chunk := part.read(_CHUNK):
+        size += len(chunk)
+        if size > MAX_STRINGS_SIZE:
+            raise _TooMuch
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
 
 
 def _xlsx_value(cell: Any) -> Any:

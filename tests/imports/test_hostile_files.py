@@ -15,8 +15,15 @@ from fieldapp import jobs
 from fieldapp.auth.roles import Role
 from fieldapp.common.time import now_utc
 from fieldapp.imports.models import ImportUpload
-from fieldapp.imports.reading import MAX_UNPACKED
-from tests.imports.filling import CLIENTS, client_row, csv_file, upload, xlsx
+from fieldapp.imports.reading import MAX_STRINGS, MAX_STRINGS_SIZE, MAX_UNPACKED, MIN_CELL
+from tests.imports.filling import (
+    CLIENTS,
+    client_row,
+    csv_file,
+    upload,
+    with_string_table,
+    xlsx,
+)
 
 
 @pytest.fixture
@@ -74,6 +81,68 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused(client, admin):
 
     assert response.status_code == 422
     assert "too large once unpacked" in response.get_data(as_text=True)
+
+
+MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _padded(workbook: bytes, size: int) -> bytes:
+    """``workbook`` with ``size`` more bytes of room (spaces in its properties) for cells."""
+    return rewritten(
+        workbook, lambda name, body: body + b" " * size if name == "docProps/app.xml" else body
+    )
+
+
+@pytest.mark.parametrize(
+    "workbook",
+    [
+        pytest.param(
+            lambda: with_string_table(
+                one_client(),
+                b'<x:sst xmlns:x="%s">%s</x:sst>' % (MAIN, b"<x:si><x:t>a</x:t></x:si>" * 20_000),
+            ),
+            id="more-texts-than-its-cells-could-use-under-another-prefix",
+        ),
+        pytest.param(
+            lambda: with_string_table(
+                _padded(one_client(), (MAX_STRINGS + 1) * MIN_CELL),
+                b'<sst xmlns="%s">%s</sst>' % (MAIN, b"<si><t>a</t></si>" * (MAX_STRINGS + 1)),
+            ),
+            id="more-texts-than-any-import-needs-in-a-workbook-padded-to-hold-them",
+        ),
+        pytest.param(
+            lambda: with_string_table(
+                one_client(), b'<sst xmlns="%s">%s</sst>' % (MAIN, b"<a/>" * 20_000)
+            ),
+            id="elements-that-are-no-text",
+        ),
+        pytest.param(
+            lambda: with_string_table(
+                one_client(),
+                b'<sst xmlns="%s"><si><t>%s</t></si></sst>' % (MAIN, b"a" * MAX_STRINGS_SIZE),
+            ),
+            id="more-bytes-than-any-import-needs",
+        ),
+    ],
+)
+def test_a_table_of_texts_larger_than_an_import_can_use_is_refused(client, admin, db, workbook):
+    response = upload(client, workbook())
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "far more text than an import can use" in page
+    assert "Peeters" not in page
+    assert db.session.scalar(select(func.count()).select_from(ImportUpload)) == 0
+
+
+def test_a_table_of_texts_with_a_document_type_is_a_damaged_file(client, admin, db):
+    table = b'<!DOCTYPE sst [<!ENTITY name "Peeters">]><sst xmlns="%s"><si><t>&name;</t></si></sst>'
+
+    response = upload(client, with_string_table(one_client(), table % MAIN))
+
+    assert response.status_code == 422
+    assert "damaged" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ImportUpload)) == 0
 
 
 def test_an_endless_csv_field_is_a_file_problem(client, admin):

@@ -25,6 +25,7 @@ from tests.imports.filling import (
     CLIENTS,
     STAFF,
     WORKSITES,
+    as_excel_saves_it,
     client_row,
     confirm,
     csv_file,
@@ -437,6 +438,32 @@ def test_a_thousand_clients_in_few_queries_for_the_preview(client, admin, db):
     assert count(db, Trajectory) == 1000
     again = upload(client, data).get_data(as_text=True)
     assert 'data-count="clients-unchanged">1000<' in again
+
+
+def test_five_thousand_clients_as_excel_saves_them_are_read(client, admin):
+    """Excel keeps a workbook's texts in one table that the cells point into: a caseload of
+    5,000 clients, each with a name, a phone and an e-mail address of their own, is not taken
+    for a table of texts nobody uses."""
+    rows = [
+        (
+            f"Voornaam{n}",
+            f"Achternaam{n}",
+            days_from_today(-8000 - n),
+            f"+32 470 {n:06d}",
+            f"client{n}@voorbeeld.be",
+            "nl",
+            "Gent",
+            "an@example.org",
+        )
+        for n in range(5000)
+    ]
+
+    page = upload(client, as_excel_saves_it(xlsx({"Clients": rows})))
+
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'data-count="clients-create">5000<' in text
+    assert 'data-count="clients-error">0<' in text
 
 
 def preview_queries(app, client, data: bytes) -> int:
