@@ -102,6 +102,8 @@ def base_config(database_url: str, instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": False,
         "FIELDAPP_HSTS": False,
         "FIELDAPP_MAIL_BACKEND": "memory",
+        # Mailed links start here: the test client's own address, as a deployment sets its own.
+        "FIELDAPP_BASE_URL": "http://localhost",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "FIELDAPP_PUSH_PRIVATE_ENDPOINTS": True,  # the local push service on 127.0.0.1

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
@@ -23,6 +23,7 @@ from fieldapp.auth.roles import Role
 from fieldapp.common.rules import RuleBroken
 from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.time import now_utc
+from fieldapp.common.urls import public_url
 from fieldapp.extensions import db
 from fieldapp.mail.services import queue_mail, render_message
 from fieldapp.organisation.models import Organisation, Team
@@ -180,7 +181,7 @@ def _mail_reset_link(user: User) -> None:
     hours = current_app.config["FIELDAPP_RESET_HOURS"]
     raw = tokens.issue(user, TokenPurpose.RESET, timedelta(hours=hours))
     audit.record("auth.password_reset_requested", organisation_id=user.organisation_id, target=user)
-    link = url_for("auth.reset_link", token=raw, _external=True)
+    link = public_url("auth.reset_link", token=raw)
     message = render_message(
         user.email, _language_of(user), "password_reset", user=user, link=link, hours=hours
     )
@@ -247,7 +248,7 @@ def _send_invitation(actor: User, user: User) -> None:
     days = current_app.config["FIELDAPP_INVITE_DAYS"]
     raw = tokens.issue(user, TokenPurpose.INVITE, timedelta(days=days))
     db.session.flush()
-    link = url_for("auth.invitation_link", token=raw, _external=True)
+    link = public_url("auth.invitation_link", token=raw)
     message = render_message(
         user.email,
         _language_of(user),

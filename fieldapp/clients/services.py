@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -18,6 +17,7 @@ from fieldapp.clients.models import Client, ClientShare, Handover
 from fieldapp.common import events
 from fieldapp.common.rules import RefusedAt, RuleBroken
 from fieldapp.common.time import now_utc
+from fieldapp.common.urls import public_url
 from fieldapp.extensions import db
 from fieldapp.mail.services import queue_mail, render_message
 
@@ -231,7 +231,7 @@ def hand_over(actor: User, client: Client, to: User, note: str) -> Handover:
         target=client,
         detail={"from": previous.id, "to": to.id},
     )
-    link = url_for("clients.show", client_id=client.id, _external=True)
+    link = public_url("clients.show", client_id=client.id)
     message = render_message(
         to.email,
         to.language or to.organisation.default_language,

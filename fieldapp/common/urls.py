@@ -1,4 +1,5 @@
-"""URL converters shared by every blueprint, and links to many records of one route."""
+"""URL converters shared by every blueprint, links to many records of one route, and the address
+of a link handed to someone else."""
 
 from __future__ import annotations
 
@@ -12,6 +13,22 @@ MAX_ID = 2**31 - 1  # PostgreSQL's integer: larger ids cannot exist, so they are
 KEPT_URLS = 4096  # addresses kept per app (routes, with their phases, pages, file names…)
 STAND_IN = str(MAX_ID)
 KEPT_TEXT = 100  # a longer value (a `next` path, a search) is url_for's: it is not kept
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """The absolute address, at ``FIELDAPP_BASE_URL``, of a link mailed to someone or shown to
+    hand over (a secret link above all), as the scheduler's reset and reminder mails are made.
+
+    Never at the Host the request carried: with a forged Host (or X-Forwarded-Host behind the
+    proxy), a link fieldapp mails to a rater or a floor supervisor would send them, and the
+    secret in it, to whatever server that Host names. Made inside a request (the scheduler's
+    jobs have one at the base address too), with the request's script root replaced by the
+    base address's path."""
+    address = url_for(endpoint, **values)
+    root = request.script_root if has_request_context() else ""
+    if root and address.startswith(root):
+        address = address[len(root) :]
+    return current_app.config["FIELDAPP_BASE_URL"].rstrip("/") + address
 
 
 class IdConverter(IntegerConverter):

@@ -32,6 +32,7 @@ from fieldapp.common.dates import today
 from fieldapp.common.downloads import download
 from fieldapp.common.forms import form_status, show_rule_error
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.urls import public_url
 from fieldapp.common.views import acted, commit_rendered, made, saved
 from fieldapp.extensions import db
 from fieldapp.feedback import charts, links, rounds
@@ -259,7 +260,7 @@ def new_link(invitation: Invitation) -> ResponseReturnValue:
         return _ask(invitation, "new")
     replaces = bool(links.handed_out([invitation]))
     secret = acted(lambda: rounds.renew_link(user, invitation))
-    link = url_for("feedback_form.answer", token=secret, _external=True)
+    link = public_url("feedback_form.answer", token=secret)
     return render_template(
         "feedback/link.html",
         invitation=invitation,

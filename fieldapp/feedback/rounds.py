@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +20,7 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.common.time import now_utc
+from fieldapp.common.urls import public_url
 from fieldapp.extensions import db
 from fieldapp.feedback import frameworks, links
 from fieldapp.feedback.answers_form import answers_form
@@ -286,7 +286,7 @@ def _mail_link(invitation: Invitation, secret: str, *, reminder: bool = False) -
         invitation=invitation,
         first_name=feedback_round.client.first_name,
         deadline=feedback_round.deadline,
-        link=url_for("feedback_form.answer", token=secret, _external=True),
+        link=public_url("feedback_form.answer", token=secret),
     )
     queue_mail(
         db.session(),

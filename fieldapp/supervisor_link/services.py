@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import Row, Select, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -36,7 +35,7 @@ from fieldapp.common.rules import RuleBroken
 from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.tenancy import of_tenant, tenant_rows
 from fieldapp.common.time import local_zone, now_utc
-from fieldapp.common.urls import MAX_ID
+from fieldapp.common.urls import MAX_ID, public_url
 from fieldapp.development_plan import services as development_plan
 from fieldapp.development_plan.models import Goal, GoalActor
 from fieldapp.extensions import db
@@ -172,7 +171,7 @@ def mail_new_link(actor: User, trajectory: Trajectory) -> str:
         first_name=trajectory.client.first_name,
         worksite=trajectory.worksite.name if trajectory.worksite else "",
         counsellor=actor.name,
-        link=url_for("supervisor_page.page", token=raw, lang=language, _external=True),
+        link=public_url("supervisor_page.page", token=raw, lang=language),
     )
     queue_mail(
         db.session(), message, organisation_id=link.organisation_id, about=(LINK_MAIL, link.id)

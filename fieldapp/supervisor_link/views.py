@@ -12,6 +12,7 @@ from fieldapp.auth.access import acting_user
 from fieldapp.clients import services as client_services
 from fieldapp.clients.file_access import Permission, requires
 from fieldapp.common.rules import RuleBroken
+from fieldapp.common.urls import public_url
 from fieldapp.common.views import acted, committed, flashed
 from fieldapp.extensions import db
 from fieldapp.feedback.links import qr_code
@@ -81,12 +82,7 @@ def new_link(trajectory: Trajectory) -> ResponseReturnValue:
         return _ask(trajectory, "new")
     user = acting_user()
     raw = acted(lambda: services.renew(user, trajectory))
-    link = url_for(
-        "supervisor_page.page",
-        token=raw,
-        lang=services.language_of(trajectory),
-        _external=True,
-    )
+    link = public_url("supervisor_page.page", token=raw, lang=services.language_of(trajectory))
     return render_template(
         "supervisor_link/link.html", trajectory=trajectory, link=link, qr_code=qr_code(link)
     )

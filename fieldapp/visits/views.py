@@ -37,6 +37,7 @@ from fieldapp.common.requests import COPY_HEADER, is_offline_copy
 from fieldapp.common.secret_links import REFUSAL_STATUS, LinkRefused
 from fieldapp.common.security import exempt_from_no_store
 from fieldapp.common.time import local_moment
+from fieldapp.common.urls import public_url
 from fieldapp.common.views import acted, answered, commit_rendered, committed, made, saved
 from fieldapp.development_plan.models import Goal
 from fieldapp.development_plan.services import goals_of_open_trajectory
@@ -252,7 +253,7 @@ def calendar_settings() -> ResponseReturnValue:
             return redirect(url_for("visits.calendar_settings"))
         raw = calendar.issue(user)
         db.session.commit()
-        address = url_for("visits.feed", token=raw, _external=True)
+        address = public_url("visits.feed", token=raw)
     return render_template(
         "visits/calendar.html", form=form, address=address, active=calendar.has_feed(user)
     )

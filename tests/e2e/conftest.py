@@ -151,6 +151,7 @@ def app_config() -> dict[str, Any]:
 def live_server(app: Flask) -> Iterator[LiveServer]:
     app.config["SERVER_NAME"] = None
     with LiveServer(app) as server:
+        app.config["FIELDAPP_BASE_URL"] = server.url  # the address links are mailed and shown at
         yield server
 
 

@@ -111,7 +111,7 @@ def test_a_forgotten_device_falls_back_to_email_when_chosen(
     (mail,) = sent_mail()
     assert mail.to == "an@example.org"
     assert "Een evaluatiemoment staat gepland." in mail.body
-    assert f"http://127.0.0.1:5000/evaluations/{reminder.subject_id}" in mail.body
+    assert f"http://localhost/evaluations/{reminder.subject_id}" in mail.body
 
 
 def test_refused_payload_fails_with_the_reason_for_the_admin(db, counsellor, service, dispatcher):
