@@ -145,7 +145,7 @@ def _check_strings(data: bytes) -> None:
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = set(_string_parts(archive))
+            parts = list(dict.fromkeys(_string_parts(archive)))
             rest = sum(m.file_size for m in archive.infolist() if m.filename not in parts)
             limit = min(MAX_STRINGS, rest // MIN_CELL)
             for name in parts:
@@ -160,7 +160,7 @@ def _check_strings(data: bytes) -> None:
                         )
                     ) from None
                 except expat.ExpatError:
-                    return  # not well-formed: openpyxl says the file cannot be read
+                    continue  # not well-formed: openpyxl says so if it is the one it reads
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, TypeError):
         return  # not a workbook openpyxl can open either: it says so
 
