@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Mapping
@@ -37,7 +38,7 @@ from fieldapp.common import (
     tenancy,
 )
 from fieldapp.common.urls import IdConverter
-from fieldapp.config import config_from_env
+from fieldapp.config import config_from_env, config_warnings
 from fieldapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from fieldapp.feedback import frameworks
 from fieldapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, RATER_LANGUAGES, catalog, direction
@@ -71,6 +72,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _finish_config(app)
+    for warning in config_warnings(app.config):
+        logging.getLogger(__name__).warning(warning)
 
     if app.config["FIELDAPP_PROXY_HOPS"]:
         hops = app.config["FIELDAPP_PROXY_HOPS"]

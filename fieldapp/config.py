@@ -31,6 +31,23 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"  # `make run`'s address
+
+
+def config_warnings(config: Mapping[str, Any]) -> list[str]:
+    """What a production configuration leaves to chance, for the log at start. Every link mailed
+    or handed over (invitations, 360° and floor-supervisor links, resets) starts at
+    ``FIELDAPP_BASE_URL``: left at the development address, each one leads nowhere."""
+    if config["FIELDAPP_ENV"] != PRODUCTION:
+        return []
+    if config["FIELDAPP_BASE_URL"].rstrip("/") == DEFAULT_BASE_URL:
+        return [
+            f"FIELDAPP_BASE_URL is not set: every link fieldapp mails or hands over starts at "
+            f"{DEFAULT_BASE_URL}; set it to the app's public HTTPS address"
+        ]
+    return []
+
+
 def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the configuration mapping from ``env`` (``os.environ`` by default).
 
@@ -99,7 +116,7 @@ def config_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "FIELDAPP_VAPID_PRIVATE_KEY": env.get("FIELDAPP_VAPID_PRIVATE_KEY") or None,
         "FIELDAPP_VAPID_SUBJECT": env.get("FIELDAPP_VAPID_SUBJECT", "mailto:no-reply@localhost"),
         # Reminders: the address links in e-mails and notifications start with; how often to send.
-        "FIELDAPP_BASE_URL": env.get("FIELDAPP_BASE_URL", "http://127.0.0.1:5000"),
+        "FIELDAPP_BASE_URL": env.get("FIELDAPP_BASE_URL", DEFAULT_BASE_URL),
         "FIELDAPP_DISPATCH_SECONDS": _int(env, "FIELDAPP_DISPATCH_SECONDS", 30),
         # How often the scheduler sends queued e-mail.
         "FIELDAPP_MAIL_SECONDS": _int(env, "FIELDAPP_MAIL_SECONDS", 60),

@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from fieldapp import create_app
-from fieldapp.config import config_from_env
+from fieldapp.config import config_from_env, config_warnings
 from fieldapp.extensions import db
 from fieldapp.instance import normalise_database_url, read_or_create_secret
 from tests.conftest import base_config
@@ -22,6 +22,21 @@ def test_defaults_are_production_safe():
     assert config["FIELDAPP_HSTS"] is True
     assert config["SECRET_KEY"] is None  # generated and kept by create_app
     assert config["RATELIMIT_ENABLED"] is True
+
+
+def test_production_without_its_public_address_is_named_at_start(caplog, tmp_path, monkeypatch):
+    """Every link mailed or handed over starts at FIELDAPP_BASE_URL: left at `make run`'s
+    address in production, invitations, 360° and supervisor links lead nowhere."""
+    assert config_warnings(config_from_env({"FIELDAPP_ENV": "development"})) == []
+    assert config_warnings(config_from_env({"FIELDAPP_BASE_URL": "https://fieldapp.ocmw.be"})) == []
+    (warning,) = config_warnings(config_from_env({}))
+    assert "FIELDAPP_BASE_URL" in warning
+
+    monkeypatch.delenv("FIELDAPP_BASE_URL", raising=False)
+    monkeypatch.delenv("FIELDAPP_ENV", raising=False)
+    with caplog.at_level("WARNING", logger="fieldapp"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert [r.message for r in caplog.records if "FIELDAPP_BASE_URL" in r.message] == [warning]
 
 
 def test_development_relaxes_only_what_plain_http_needs():
