@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -16,6 +15,7 @@ from fieldapp.auth.models import User
 from fieldapp.common import events, secret_links
 from fieldapp.common.secret_links import LinkRefused, Refusal
 from fieldapp.common.time import now_utc
+from fieldapp.common.urls import public_url
 from fieldapp.extensions import db
 from fieldapp.visits.models import CalendarFeed, Visit, VisitStatus
 
@@ -125,7 +125,9 @@ def render(user: User) -> str:
             f"DTSTART:{_stamp(visit.starts_at)}",
             f"DTEND:{_stamp(visit.ends_at)}",
             f"SUMMARY:{_text(title)}",
-            f"URL:{url_for('visits.show', visit_id=visit.id, _external=True)}",
+            # At the app's address, never the Host the feed's request carried (a forged one
+            # would put another server's address in the counsellor's calendar).
+            f"URL:{public_url('visits.show', visit_id=visit.id)}",
             "STATUS:" + ("CANCELLED" if visit.status == VisitStatus.CANCELLED else "CONFIRMED"),
         ]
         if visit.worksite is not None:

@@ -97,7 +97,6 @@ def test_the_evaluation_shown_again_under_a_refused_save_is_audited(client, auth
     assert views_of(db, world.client.id) == [a_view_by_the_counsellor(world)]
 
 
-@pytest.mark.xfail(strict=True, reason="the feed's links use the Host")
 def test_the_calendar_feed_links_to_the_app_not_to_the_host_it_was_asked_at(client, auth, make, db):
     """Each visit in the calendar feed links to its page, built from the Host the feed's
     request carried: a forged Host (or X-Forwarded-Host behind the proxy), cached on the way or
