@@ -29,10 +29,12 @@ SHOWN = 100
 
 
 def _page(client: Client, form: ContactForm, rhythm_form: RhythmForm | None = None) -> str:
+    """The contacts page; their notes are a part of the file, so each showing of it (a refused
+    form's too) is audited as an opening of the file."""
     own, applies = rhythm.rhythm_of(client)
     if rhythm_form is None:
         rhythm_form = RhythmForm(days=str(own) if own else "")
-    return render_template(
+    page = render_template(
         "contact_moments/index.html",
         client=client,
         contacts=services.latest_of(client, SHOWN),
@@ -42,6 +44,9 @@ def _page(client: Client, form: ContactForm, rhythm_form: RhythmForm | None = No
         rhythm_days=applies,
         own_rhythm=own,
     )
+    client_services.record_viewed(acting_user(), client)
+    commit_rendered()
+    return page
 
 
 @bp.get("/clients/<id:client_id>/contacts")
@@ -49,10 +54,7 @@ def _page(client: Client, form: ContactForm, rhythm_form: RhythmForm | None = No
 def index(client: Client) -> ResponseReturnValue:
     """The client's contacts, the form to record one, and the client's contact rhythm. Their
     notes are a part of the file: each reading is audited as an opening of it."""
-    page = _page(client, ContactForm())
-    client_services.record_viewed(acting_user(), client)
-    commit_rendered()
-    return page
+    return _page(client, ContactForm())
 
 
 @bp.get("/clients/<id:client_id>/contacts/latest")
@@ -61,9 +63,12 @@ def latest(client: Client) -> ResponseReturnValue:
     """The latest ``limit`` contacts, as a page lists them (an HTML fragment): a phone that sent
     a contact shows it in the page's list without loading the page again."""
     limit = min(max(request.args.get("limit", services.LATEST_SHOWN, type=int), 1), SHOWN)
-    return render_template(
+    fragment = render_template(
         "contact_moments/_latest.html", contacts=services.latest_of(client, limit)
     )
+    client_services.record_viewed(acting_user(), client)  # up to the whole page's contacts
+    commit_rendered()
+    return fragment
 
 
 @bp.post("/clients/<id:client_id>/contacts")

@@ -105,6 +105,8 @@ def _page(
     values: dict[str, Any] | None = None,
     error: RuleBroken | None = None,
 ) -> str:
+    """The record's page. What was said and agreed, with its evidence (notes, 360°), is the
+    file's: each showing of it (a refused save's too) is audited as an opening of the file."""
     language = str(get_locale())
     framework = _framework(trajectory, language)
     versions = services.versions_of(evaluation)
@@ -132,7 +134,7 @@ def _page(
                 trajectory.client, trajectory, evaluation, framework, held_on, language
             )
         }
-    return render_template(
+    page = render_template(
         "evaluations/page.html",
         evaluation=evaluation,
         trajectory=trajectory,
@@ -157,6 +159,9 @@ def _page(
         status_form=None if closed else StatusForm(),
         growth_point_goals=plan.points_of(record) if record is not None else [],
     )
+    client_services.record_viewed(acting_user(), trajectory.client)
+    commit_rendered()
+    return page
 
 
 @bp.route("/evaluations/<id:evaluation_id>/record", methods=["GET", "POST"])
@@ -165,11 +170,7 @@ def page(evaluation: Evaluation, trajectory: Trajectory) -> ResponseReturnValue:
     """The record of an evaluation moment: evidence and judgement per competence. A plain submit
     saves the draft ("save") or saves and closes it ("close"); the autosave posts JSON."""
     if request.method == "GET":
-        page = _page(evaluation, trajectory)
-        # What was said and agreed, with the evidence (notes, 360°): the file's, audited as it is.
-        client_services.record_viewed(acting_user(), trajectory.client)
-        commit_rendered()
-        return page
+        return _page(evaluation, trajectory)
     if not FlaskForm().validate_on_submit():
         return _page(evaluation, trajectory), 400
     user = acting_user()

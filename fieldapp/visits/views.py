@@ -122,10 +122,6 @@ def show(visit: Visit) -> ResponseReturnValue:
     if not is_offline_copy():
         response = Response(_show_page(visit))
         response.vary.add(COPY_HEADER)
-        # The notes are a part of the client's file: reading them is audited as opening it (the
-        # copy a device keeps has none of them, and is fetched without anyone reading it).
-        client_services.record_viewed(acting_user(), visit.client)
-        commit_rendered()
         return response
     framework = _framework(visit)
     goals = _goals(visit)
@@ -148,10 +144,13 @@ def _show_page(
     body: str = "",
     known: tuple[FrameworkText, list[Goal]] | None = None,
 ) -> str:
+    """The visit page. The notes are a part of the client's file: each showing of them (a
+    refused note's page too) is audited as an opening of it; the copy a device keeps has none
+    of them, and is fetched without anyone reading it."""
     copy = is_offline_copy()
     visit_notes = [] if copy else notes.notes_of(visit)
     framework, goals = known or (_framework(visit), _goals(visit))
-    return render_template(
+    page = render_template(
         "visits/show.html",
         visit=visit,
         local=local_moment(visit.starts_at),
@@ -179,6 +178,10 @@ def _show_page(
         new_action_uuid=str(uuid.uuid4()),
         max_action_text=notes.MAX_ACTION_TEXT,
     )
+    if not copy:
+        client_services.record_viewed(acting_user(), visit.client)
+        commit_rendered()
+    return page
 
 
 def _new_note(visit_notes: list[notes.Note], correct: str | None, body: str) -> dict[str, Any]:

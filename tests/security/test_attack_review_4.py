@@ -23,7 +23,6 @@ def _record_contact(client, world) -> None:
     assert client.post(f"/clients/{world.client.id}/contacts", data=form).status_code == 302
 
 
-@pytest.mark.xfail(strict=True, reason="not audited yet")
 def test_reading_the_contacts_as_a_fragment_is_audited(client, auth, make, db):
     """The contacts page is audited since today, but the fragment its script reloads the list
     from, ``/clients/<id>/contacts/latest?limit=100``, shows the same hundred contacts with
@@ -38,7 +37,6 @@ def test_reading_the_contacts_as_a_fragment_is_audited(client, auth, make, db):
     assert views_of(db, world.client.id) == [a_view_by_the_counsellor(world)]
 
 
-@pytest.mark.xfail(strict=True, reason="not audited yet")
 def test_the_contacts_shown_again_under_a_refused_form_are_audited(client, auth, make, db):
     """A contact form sent without its kind answers 422 with the whole contacts page, every
     note on it, and left no line in the audit log."""
@@ -53,7 +51,6 @@ def test_the_contacts_shown_again_under_a_refused_form_are_audited(client, auth,
     assert views_of(db, world.client.id) == [a_view_by_the_counsellor(world)]
 
 
-@pytest.mark.xfail(strict=True, reason="not audited yet")
 def test_the_notes_shown_again_under_a_refused_note_are_audited(client, auth, make, db):
     """A note the visit page refuses (an action without its due date) answers 422 with the
     visit page and every note written at the worksite, without a line in the audit log: the
@@ -79,7 +76,6 @@ def test_the_notes_shown_again_under_a_refused_note_are_audited(client, auth, ma
     assert views_of(db, world.client.id) == [a_view_by_the_counsellor(world)]
 
 
-@pytest.mark.xfail(strict=True, reason="not audited yet")
 def test_the_evaluation_shown_again_under_a_refused_save_is_audited(client, auth, make, db):
     """The evaluation record's page (what was said and agreed, its evidence: visit notes, 360°)
     is audited on GET; a save it refuses (a day that is no date) answers 422 with the same
