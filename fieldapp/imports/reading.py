@@ -166,10 +166,12 @@ def _check_strings(data: bytes) -> None:
 
 
 def _string_parts(archive: zipfile.ZipFile) -> Iterator[str]:
-    """The parts the workbook declares as its table of texts, as openpyxl finds them."""
+    """The parts the workbook declares as its table of texts, named as openpyxl opens them:
+    without the first character of the declared name only (``//xl/s.xml`` is ``/xl/s.xml``, a
+    part of its own in a zip; stripping every slash checked ``xl/s.xml`` instead)."""
     manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
     for declared in manifest.findall(SHARED_STRINGS):
-        yield declared.PartName.lstrip("/")
+        yield declared.PartName[1:]
 
 
 def _count_strings(part: IO[bytes], limit: int) -> None:

@@ -170,7 +170,6 @@ def _strings_declared_as(workbook: bytes, part_name: bytes, member: str, count: 
         pytest.param(b"xl/sharedStrings.xml", "l/sharedStrings.xml", id="no-slash"),
     ],
 )
-@pytest.mark.xfail(strict=True, reason="the check strips every leading slash, openpyxl one")
 def test_a_table_of_texts_declared_with_an_odd_name_is_checked_too(
     client, make, auth, part_name, member
 ):
