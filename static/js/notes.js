@@ -120,14 +120,19 @@ function button(label, action) {
 
 function item(entry, { state, actions = [], link = false }) {
   const li = document.createElement("li");
-  li.className = entry.refused ? "pending-note pending-note--refused" : "pending-note";
+  const sent = !entry.refused && state === t("sent");
+  li.className = entry.refused
+    ? "pending-note pending-note--refused"
+    : sent
+      ? "pending-note pending-note--sent"
+      : "pending-note";
   li.dataset.pendingNote = entry.revision_uuid;
   const body = document.createElement("p");
   body.className = "note__body";
   body.textContent = entry.body;
   const meta = document.createElement("p");
   meta.className = "small";
-  meta.dataset.noteState = entry.refused ? "refused" : state === t("sent") ? "sent" : "waiting";
+  meta.dataset.noteState = entry.refused ? "refused" : sent ? "sent" : "waiting";
   const written = document.createElement("time");
   written.dateTime = entry.written_at;
   written.textContent = formatMoment(entry.written_at);
@@ -172,10 +177,16 @@ async function renderVisitList(list, entries) {
       actions: entry.refused ? refusedActions(entry, form) : [],
     }),
   );
+  let saved = 0;
   for (const entry of sentHere.values()) {
-    if (entry.visit_id === visitId) items.push(item(entry, { state: t("sent") }));
+    if (entry.visit_id !== visitId) continue;
+    items.push(item(entry, { state: t("sent") }));
+    saved += 1;
   }
   list.replaceChildren(...items);
+  // The server's list, drawn with the page, said there were none: it is no longer so.
+  const none = document.querySelector("[data-no-notes]");
+  if (none) none.hidden = saved > 0;
 }
 
 async function renderOutboxPage(list, entries, others) {

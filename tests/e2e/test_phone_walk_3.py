@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import time
 
+import pytest
+from playwright.sync_api import expect
+
+from fieldapp.common.dates import today
+from fieldapp.visits import services as visit_services
 from tests.e2e.test_shell import sign_in
 from tests.factories import World
 
 EMAIL = "an@example.org"
+AMBER_SOFT = "rgb(255, 243, 205)"  # --amber-soft: waiting on the phone
+GREEN_SOFT = "rgb(227, 240, 236)"  # --green-soft
 
 
 @pytest.fixture
@@ -33,3 +40,30 @@ def test_a_contacts_kinds_read_as_one_line_each_with_their_circle_beside_the_wor
         assert words["x"] >= circle["x"] + circle["width"], name  # the words beside the circle
         middle = circle["y"] + circle["height"] / 2
         assert abs(middle - (words["y"] + words["height"] / 2)) <= 2, name  # level with them
+
+
+def test_a_note_just_saved_reads_as_saved_not_as_waiting_and_not_as_no_notes_yet(
+    page, live_server, world, db
+):
+    """Online, the note said 'Notitie bewaard.', but the page showed it in the amber of a note
+    waiting on the phone, and 'Earlier notes' under it still said 'Nog geen notities.': a
+    newcomer read that nothing was kept. A saved note is shown as saved, and the page no longer
+    says there are none."""
+    visit = visit_services.plan(
+        world.counsellor,
+        world.client,
+        visit_services.VisitPlan(today(), time(14), 60, "Eerste week"),
+    )
+    db.session.commit()
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/visits/{visit.id}")
+    expect(page.get_by_text("Nog geen notities.")).to_be_visible()
+    page.get_by_label("Wat zag en hoorde je?").fill("Amina was op tijd en werkte vlot mee.")
+    page.get_by_role("button", name="Notitie bewaren").click()
+    expect(page.get_by_role("status").filter(has_text="Notitie bewaard.")).to_be_visible()
+
+    saved = page.locator("[data-pending-notes] li").filter(has_text="Amina was op tijd")
+    expect(saved).to_contain_text("Bewaard")
+    expect(saved).not_to_have_css("background-color", AMBER_SOFT)
+    expect(saved).to_have_css("background-color", GREEN_SOFT)
+    expect(page.get_by_text("Nog geen notities.")).to_be_hidden()
