@@ -95,8 +95,24 @@ function showMessagesAtSection() {
   section.scrollIntoView();
 }
 
+const TAB_PEEK = 32; // px
+
+// A row of tabs wider than a phone scrolls sideways and opens at its start: the current tab, further
+// along, would be out of sight, and nothing would say where one is. Only the row scrolls, not the page.
+function showCurrentTabs() {
+  for (const current of document.querySelectorAll(".tabs [aria-current='page']")) {
+    const row = current.closest(".tabs");
+    const box = row.getBoundingClientRect();
+    const tab = current.getBoundingClientRect();
+    // A little of the next tab stays in sight too: the row goes on.
+    if (tab.right > box.right) row.scrollLeft += Math.ceil(tab.right - box.right) + TAB_PEEK;
+    else if (tab.left < box.left) row.scrollLeft -= Math.ceil(box.left - tab.left) + TAB_PEEK;
+  }
+}
+
 focusFirstMistake();
 showMessagesAtSection();
+showCurrentTabs();
 registerServiceWorker();
 offerSharing();
 offerPush();

@@ -7,6 +7,7 @@ from datetime import time
 import pytest
 from playwright.sync_api import expect
 
+from fieldapp.auth.roles import Role
 from fieldapp.common.dates import today
 from fieldapp.visits import services as visit_services
 from tests.e2e.test_shell import sign_in
@@ -67,3 +68,17 @@ def test_a_note_just_saved_reads_as_saved_not_as_waiting_and_not_as_no_notes_yet
     expect(saved).not_to_have_css("background-color", AMBER_SOFT)
     expect(saved).to_have_css("background-color", GREEN_SOFT)
     expect(page.get_by_text("Nog geen notities.")).to_be_hidden()
+
+
+def test_the_administrations_current_tab_is_in_sight_on_a_phone(page, live_server, make, db):
+    """The administration's eight tabs scroll sideways on a phone, and always opened at the
+    first: on 'Organisatie' or 'Auditlogboek' the underlined tab was off the screen (an 'O' at
+    the edge), and nothing said where one was. The current tab is scrolled into sight."""
+    make.user(role=Role.ADMIN, email="beheer@example.org", name="Bea Beheer")
+    db.session.commit()
+    sign_in(page, live_server, "beheer@example.org")
+    for path, name in (("/admin/organisation", "Organisatie"), ("/admin/audit/", "Auditlogboek")):
+        page.goto(f"{live_server.url}{path}")
+        tab = page.locator("nav.tabs a[aria-current=page]")
+        expect(tab).to_have_text(name)
+        expect(tab).to_be_in_viewport(ratio=0.99)  # scrolling is by whole pixels
