@@ -16,6 +16,7 @@ from tests.factories import World
 EMAIL = "an@example.org"
 AMBER_SOFT = "rgb(255, 243, 205)"  # --amber-soft: waiting on the phone
 GREEN_SOFT = "rgb(227, 240, 236)"  # --green-soft
+GREEN = "rgb(11, 93, 75)"  # --green: what can be tapped
 
 
 @pytest.fixture
@@ -82,3 +83,17 @@ def test_the_administrations_current_tab_is_in_sight_on_a_phone(page, live_serve
         tab = page.locator("nav.tabs a[aria-current=page]")
         expect(tab).to_have_text(name)
         expect(tab).to_be_in_viewport(ratio=0.99)  # scrolling is by whole pixels
+
+
+def test_another_moment_on_the_contact_form_looks_like_something_to_tap(page, live_server, world):
+    """'Een ander moment' (to record a contact of yesterday) is a fold that opens, but it was
+    drawn as plain black text with no mark, like a label whose field was missing: a newcomer did
+    not try it. It is drawn as the app's other folds are (green, bold), and it opens."""
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/contacts/new")
+    fold = page.locator(".contact-form summary")
+    expect(fold).to_have_text("Een ander moment")
+    expect(fold).to_have_css("color", GREEN)
+    expect(fold).to_have_css("font-weight", "600")
+    fold.click()
+    expect(page.locator(".contact-form details")).to_have_attribute("open", "")
