@@ -162,7 +162,20 @@ def reset_password() -> ResponseReturnValue:
             flash(_("Your password is changed and you are signed in."), "success")
             return redirect(url_for("home.index"))
     status = 422 if form.is_submitted() else 200
-    return render_template("auth/reset.html", form=form), status
+    return render_template(
+        "auth/reset.html",
+        form=form,
+        email=token.user.email,
+        signed_out_here=_someone_else_here(token),
+    ), status
+
+
+def _someone_else_here(token: UserToken) -> str | None:
+    """The name of whoever is signed in on this browser, when the link is not theirs: saving
+    signs them out (a colleague's phone), and the page must not read as their own password's."""
+    if current_user.is_authenticated and current_user.id != token.user_id:
+        return current_user.name
+    return None
 
 
 def _sign_out_whoever_is_here(token: UserToken) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from fieldapp.auth import tokens
+from fieldapp.auth.models import TokenPurpose
 from fieldapp.auth.roles import Role
 from fieldapp.common.dates import today
 from fieldapp.visits import services as visit_services
@@ -97,3 +99,22 @@ def test_another_moment_on_the_contact_form_looks_like_something_to_tap(page, li
     expect(fold).to_have_css("font-weight", "600")
     fold.click()
     expect(page.locator(".contact-form details")).to_have_attribute("open", "")
+
+
+def test_a_reset_link_opened_where_someone_else_is_signed_in_says_whose_password_it_is(
+    page, live_server, world, make, app, db
+):
+    """A reset link opened on a phone where a colleague is signed in showed only 'Choose a new
+    password', under the colleague's bell and menu: they could take it for their own password,
+    and learnt only afterwards that saving signed them out. The page says whose password it
+    sets, and that whoever is signed in here is signed out."""
+    owner = make.user(email="bea@cpas-b.example", name="Bea Dubois")
+    with app.test_request_context():
+        raw = tokens.issue(owner, TokenPurpose.RESET, timedelta(hours=1))
+    db.session.commit()
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/password/reset/{raw}")
+
+    card = page.locator("main")
+    expect(card).to_contain_text("Voor bea@cpas-b.example.")
+    expect(card).to_contain_text("An Peeters wordt op dit toestel afgemeld zodra je bewaart.")
