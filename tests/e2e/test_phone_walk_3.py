@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from fieldapp.auth.models import TokenPurpose
 from fieldapp.auth.roles import Role
 from fieldapp.common.dates import today
 from fieldapp.visits import services as visit_services
+from tests.contact_moments.test_rhythm import set_rhythm, started
 from tests.e2e.test_shell import sign_in
 from tests.factories import World
 
@@ -118,3 +120,20 @@ def test_a_reset_link_opened_where_someone_else_is_signed_in_says_whose_password
     card = page.locator("main")
     expect(card).to_contain_text("Voor bea@cpas-b.example.")
     expect(card).to_contain_text("An Peeters wordt op dit toestel afgemeld zodra je bewaart.")
+
+
+def test_a_client_past_the_contact_rhythm_on_the_home_page_says_overdue_and_its_year(
+    page, live_server, make, db
+):
+    """'No contact within the contact rhythm · Sun 30 Aug', in red only: months late, the day
+    read as something coming, as the overdue evaluations did before they said so. It says
+    'overdue' in words, with the year, as the home page's other late items do."""
+    counsellor = make.user(email=EMAIL, name="An Peeters")
+    admin = make.user(counsellor.organisation, role=Role.ADMIN, email="admin@example.org")
+    late, _ = started(make, counsellor, 100, "Laat")
+    set_rhythm(db, admin, phase_1=14)
+    sign_in(page, live_server, EMAIL)
+    year = (today() - timedelta(days=100 - 14)).year  # the rhythm ran out some 86 days ago
+
+    item = page.locator("[data-no-contact]").filter(has_text=late.full_name)
+    expect(item).to_contain_text(re.compile(rf"\d+ \w+ {year} · te laat"))
