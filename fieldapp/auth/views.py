@@ -87,7 +87,9 @@ def login() -> ResponseReturnValue:
             status = 401
     elif form.is_submitted():
         status = 422
-    return render_template("auth/login.html", form=form), status
+    return render_template(
+        "auth/login.html", form=form, idle_hours=sessions.idle_limit() // timedelta(hours=1)
+    ), status
 
 
 @bp.post("/logout")

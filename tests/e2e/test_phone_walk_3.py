@@ -137,3 +137,24 @@ def test_a_client_past_the_contact_rhythm_on_the_home_page_says_overdue_and_its_
 
     item = page.locator("[data-no-contact]").filter(has_text=late.full_name)
     expect(item).to_contain_text(re.compile(rf"\d+ \w+ {year} · te laat"))
+
+
+def test_the_sign_in_page_says_what_keep_me_signed_in_changes(page, live_server, app):
+    """'Aangemeld blijven op dit toestel' said nothing of what happens without it: a newcomer
+    learnt only on the settings page, or when a phone asked for the password again, that a
+    sign-in without it ends after some hours unused. The sign-in page says so, with the
+    checkbox, before the choice is made."""
+    hours = app.permanent_session_lifetime // timedelta(hours=1)
+    page.goto(f"{live_server.url}/login")
+    keep = page.get_by_label("Aangemeld blijven op dit toestel")
+    expect(keep).to_have_accessible_description(
+        f"Zonder vinkje word je afgemeld na {hours} uur zonder gebruik."
+    )
+    # under the checkbox's line, its words level with the label's
+    words = page.get_by_text("Zonder vinkje word je afgemeld").evaluate(
+        "p => { const range = document.createRange(); range.selectNodeContents(p);"
+        " const box = range.getClientRects()[0]; return {x: box.x, y: box.y}; }"
+    )
+    label = page.locator("label", has_text="Aangemeld blijven op dit toestel").bounding_box()
+    assert words["y"] >= keep.bounding_box()["y"] + keep.bounding_box()["height"]
+    assert abs(words["x"] - label["x"]) <= 1
