@@ -244,7 +244,12 @@ def accept_invitation() -> ResponseReturnValue:
             return redirect(url_for("home.index"))
     status = 422 if form.is_submitted() else 200
     return (
-        render_template("auth/accept_invitation.html", form=form, invited=token.user),
+        render_template(
+            "auth/accept_invitation.html",
+            form=form,
+            invited=token.user,
+            signed_out_here=_someone_else_here(token),
+        ),
         status,
     )
 

@@ -158,3 +158,20 @@ def test_the_sign_in_page_says_what_keep_me_signed_in_changes(page, live_server,
     label = page.locator("label", has_text="Aangemeld blijven op dit toestel").bounding_box()
     assert words["y"] >= keep.bounding_box()["y"] + keep.bounding_box()["height"]
     assert abs(words["x"] - label["x"]) <= 1
+
+
+def test_an_invitation_opened_where_someone_else_is_signed_in_says_they_are_signed_out(
+    page, live_server, world, make, app, db
+):
+    """As a reset link's page now does: starting with an invitation on a colleague's phone signs
+    the colleague out, and the page said nothing of it."""
+    invited = make.user(email="bea@cpas-b.example", name="Bea Dubois")
+    with app.test_request_context():
+        raw = tokens.issue(invited, TokenPurpose.INVITE, timedelta(hours=1))
+    db.session.commit()
+    sign_in(page, live_server, EMAIL)
+    page.goto(f"{live_server.url}/invitation/{raw}")
+
+    expect(page.locator("main")).to_contain_text(
+        "An Peeters wordt op dit toestel afgemeld zodra je begint."
+    )
