@@ -119,23 +119,23 @@ def paused_message(again: datetime, counsellor: str) -> str:
     days = (local.date() - today()).days
     if days <= 0:
         return _(
-            "Many messages were sent through this link in a short time, so it is paused for a "
-            "while. What you typed is still here: send it again later today, from %(time)s. If "
+            "Many messages were sent through this link in a short time, so it is paused. "
+            "What you typed is still here: send it again later today, from %(time)s. If "
             "it is urgent, call %(name)s.",
             time=at,
             name=counsellor,
         )
     if days == 1:
         return _(
-            "Many messages were sent through this link in a short time, so it is paused for a "
-            "while. What you typed is still here: send it again tomorrow, from %(time)s. If it "
+            "Many messages were sent through this link in a short time, so it is paused. "
+            "What you typed is still here: send it again tomorrow, from %(time)s. If it "
             "is urgent, call %(name)s.",
             time=at,
             name=counsellor,
         )
     return _(
-        "Many messages were sent through this link in a short time, so it is paused for a "
-        "while. What you typed is still here: send it again on %(day)s, from %(time)s. If it "
+        "Many messages were sent through this link in a short time, so it is paused. "
+        "What you typed is still here: send it again on %(day)s, from %(time)s. If it "
         "is urgent, call %(name)s.",
         day=format_date(local.date(), "EEEE d MMMM"),
         time=at,

@@ -79,7 +79,7 @@ def test_a_supervisor_past_the_message_limit_is_shown_why_where_they_are(
         page.wait_for_load_state()
 
     message = page.locator("[data-report-form] [role=alert]")
-    expect(message).to_contain_text("staat hij even op pauze")
+    expect(message).to_contain_text("staat hij op pauze")
     expect(message).to_be_in_viewport()
     expect(message).to_be_focused()
     expect(page.locator("[data-report-form]").get_by_label("In een paar woorden")).to_have_value(
