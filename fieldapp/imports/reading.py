@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS
 from openpyxl.xml.functions import fromstring
 
+from fieldapp.imports import xlsx_parts
 from fieldapp.imports.columns import COLUMNS, Kind, header_aliases, normalised, sheet_aliases
 
 MAX_ROWS = 10_000  # per sheet: more is not a caseload but a mistake (or a zip bomb)
@@ -83,9 +84,11 @@ def _unpacked_size(data: bytes) -> int:
 def _read_xlsx(data: bytes) -> list[Sheet]:
     if _unpacked_size(data) > MAX_UNPACKED:
         raise FileProblem(_("This workbook is too large once unpacked. Import it in parts."))
+    _check_parts(data)
     _check_strings(data)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        # External links (cached copies of other workbooks) are never imported: not read at all.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError):
         raise FileProblem(
             _(
@@ -127,6 +130,29 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     if not sheets:
         raise FileProblem(_("This workbook has none of the template's sheets."))
     return sheets
+
+
+def _check_parts(data: bytes) -> None:
+    """Refuse a workbook whose styles, sheets, names or other parts openpyxl reads whole hold
+    far more than an import can use (see :mod:`fieldapp.imports.xlsx_parts`)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xlsx_parts.check(archive)
+    except xlsx_parts.TooMany:
+        raise FileProblem(
+            _(
+                "This workbook holds far more styles, sheets or names than an import can use. "
+                "Copy its rows into the template and try again."
+            )
+        ) from None
+    except xlsx_parts.Damaged:
+        raise FileProblem(_("This workbook is damaged and cannot be read.")) from None
+    except xlsx_parts.ChartSheet as chart:
+        raise FileProblem(
+            _("Sheet “%(sheet)s” is not one of the template's sheets.", sheet=chart.name)
+        ) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, TypeError):
+        return  # not a workbook openpyxl can open either: it says so
 
 
 class _TooMuch(Exception):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -174,3 +175,167 @@ def test_an_upload_nobody_confirmed_is_dropped_by_the_nightly_sweep(app, client,
     jobs.in_app(app, jobs.sweep_retention)()
 
     assert db.session.scalar(select(func.count()).select_from(ImportUpload)) == 0
+
+
+TOO_MANY = "far more styles, sheets or names than an import can use"
+_MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_RELATIONS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _changed(
+    name_to_change: str, change: Callable[[bytes], bytes]
+) -> Callable[[str, bytes], bytes]:
+    """A ``rewritten`` change that passes ``name_to_change``'s bytes through ``change``."""
+    return lambda name, body: change(body) if name == name_to_change else body
+
+
+# Each element alike, so that the upload stays small (under the test client's 500 KB, past which
+# it spools the request to a file it leaves open), as an attacker's upload would.
+
+
+def _sheets(body: bytes, count: int) -> bytes:
+    extra = b'<sheet name="S" sheetId="9" r:id="rId9"/>' * count
+    return body.replace(b"</sheets>", extra + b"</sheets>")
+
+
+def _defined_names(body: bytes, count: int) -> bytes:
+    names = b'<definedName name="n">Clients!$A$1</definedName>' * count
+    return body.replace(b"<definedNames />", b"<definedNames>" + names + b"</definedNames>")
+
+
+def _content_types(body: bytes, count: int) -> bytes:
+    extra = b'<Default Extension="x" ContentType="application/xml"/>' * count
+    return body.replace(b"</Types>", extra + b"</Types>")
+
+
+def _fonts(body: bytes, count: int) -> bytes:
+    return body.replace(b"</fonts>", b"<font><b/></font>" * count + b"</fonts>")
+
+
+@pytest.mark.parametrize(
+    ("part", "change"),
+    [
+        # 25 s of a worker before the import refused the first unknown sheet
+        pytest.param("xl/workbook.xml", lambda body: _sheets(body, 200_000), id="sheets"),
+        pytest.param(
+            "xl/workbook.xml", lambda body: _defined_names(body, 100_000), id="defined-names"
+        ),
+        pytest.param(
+            "[Content_Types].xml", lambda body: _content_types(body, 100_000), id="content-types"
+        ),
+        pytest.param(
+            "docProps/core.xml",
+            lambda body: body.replace(
+                b"</cp:coreProperties>", b"<dc:subject/>" * 100_000 + b"</cp:coreProperties>"
+            ),
+            id="properties",
+        ),
+    ],
+)
+def test_a_part_openpyxl_reads_whole_is_counted_before_it_does(client, admin, db, part, change):
+    """openpyxl builds an object per element of these parts before the first row: far more
+    than an import can use is refused as soon as counting passes the limit."""
+    response = upload(client, rewritten(one_client(), _changed(part, change)))
+
+    assert response.status_code == 422
+    assert TOO_MANY in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ImportUpload)) == 0
+
+
+def _styles_declared_elsewhere(body: bytes) -> bytes:
+    return body.replace(b'PartName="/xl/styles.xml"', b'PartName="/xl/look.xml"')
+
+
+def _styles_related_elsewhere(body: bytes) -> bytes:
+    return body.replace(b'Target="styles.xml"', b'Target="look.xml"')
+
+
+def _clients_read_from_the_styles(body: bytes) -> bytes:
+    return body.replace(b'Target="/xl/worksheets/sheet1.xml"', b'Target="/xl/styles.xml"')
+
+
+@pytest.mark.parametrize(
+    ("part", "change"),
+    [
+        pytest.param("[Content_Types].xml", _styles_declared_elsewhere, id="declared-elsewhere"),
+        pytest.param(
+            "xl/_rels/workbook.xml.rels", _styles_related_elsewhere, id="related-elsewhere"
+        ),
+        pytest.param(
+            "xl/_rels/workbook.xml.rels", _clients_read_from_the_styles, id="also-a-worksheet"
+        ),
+    ],
+)
+def test_the_styles_are_counted_however_they_are_declared(client, admin, part, change):
+    """openpyxl reads its styles from xl/styles.xml whatever the workbook declares or relates,
+    and reads them even when a sheet's relationship points there too."""
+
+    def hostile(name: str, body: bytes) -> bytes:
+        if name == "xl/styles.xml":
+            body = _fonts(body, 200_000)
+        return change(body) if name == part else body
+
+    response = upload(client, rewritten(one_client(), hostile))
+
+    assert response.status_code == 422
+    assert TOO_MANY in response.get_data(as_text=True)
+
+
+def test_a_styles_part_in_another_encoding_is_not_skipped(client, admin):
+    """expat reads UTF-8, UTF-16 and single-byte encodings only; another parser might read a
+    styles part expat cannot: it is refused, not left uncounted."""
+
+    def utf32(name: str, body: bytes) -> bytes:
+        if name != "xl/styles.xml":
+            return body
+        return ('<?xml version="1.0" encoding="UTF-32"?>' + body.decode()).encode("utf-32")
+
+    response = upload(client, rewritten(one_client(), utf32))
+
+    assert response.status_code == 422
+    assert "damaged" in response.get_data(as_text=True)
+
+
+def test_a_chart_sheet_is_refused_before_it_is_read(client, admin):
+    """openpyxl reads a chart sheet whole, with its drawings and charts, in read-only mode too;
+    one named as a template sheet was then read as a worksheet (a 500)."""
+    chart = (
+        b"<chartsheet " + _MAIN + b'><sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+        b"</chartsheet>"
+    )
+
+    def with_chart(name: str, body: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            return chart
+        if name == "xl/_rels/workbook.xml.rels":
+            return body.replace(b"/relationships/worksheet", b"/relationships/chartsheet")
+        return body
+
+    response = upload(client, rewritten(one_client(), with_chart))
+
+    assert response.status_code == 422
+    assert "Sheet “Clients” is not one of the template" in response.get_data(as_text=True)
+
+
+def test_one_worksheet_named_by_many_sheets_is_a_damaged_file(client, admin):
+    """openpyxl opens every sheet the workbook names (streaming each to its first row): one
+    worksheet named by many sheets would be read as many times. Excel never saves that."""
+    twice = b'<sheet name="Clients" sheetId="1" state="visible" r:id="rId1" />'
+
+    def named_again(name: str, body: bytes) -> bytes:
+        return body.replace(twice, twice * 2) if name == "xl/workbook.xml" else body
+
+    response = upload(client, rewritten(one_client(), named_again))
+
+    assert response.status_code == 422
+    assert "damaged" in response.get_data(as_text=True)
+
+
+def test_the_template_downloaded_from_the_app_imports(client, admin):
+    """Its styles, sheets, names and properties are within every limit."""
+    template = client.get("/admin/import/template.xlsx").data
+
+    response = upload(client, template)
+
+    assert response.status_code == 200
+    assert "Confirm the import" in response.get_data(as_text=True)

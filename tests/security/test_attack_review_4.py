@@ -125,11 +125,6 @@ def _with_fonts(workbook: bytes, count: int) -> bytes:
 FONTS = 100_000  # 1.7 MB unpacked; a million (45 KB zipped) kept a worker 17 s and 790 MB
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="only the shared strings are counted before openpyxl; styles.xml (fonts, fills, "
-    "cellXfs) and workbook.xml (sheets, defined names) are read whole, each element an object",
-)
 def test_a_small_workbook_cannot_keep_a_worker_busy_with_styles_no_cell_uses(client, make, auth):
     """A 45 KB workbook, 17 MB unpacked (within the 50 MB limit), whose styles part holds a
     million fonts: openpyxl builds an object for each before the first row, 17 seconds and
