@@ -33,9 +33,12 @@ from openpyxl.xml.functions import fromstring
 # Elements a part may hold. Excel allows 64,000 cell formats; a real styles part has hundreds.
 MAX_STYLES = 100_000
 MAX_WORKBOOK = 5_000  # sheets, defined names, views
-MAX_PACKAGE = 10_000  # [Content_Types].xml, every .rels part, the document properties
-# Of all the parts together, a part read twice counted twice (every sheet's relationships).
-MAX_TOTAL = MAX_STYLES + 5 * MAX_PACKAGE
+MAX_PACKAGE = 10_000  # [Content_Types].xml, the workbook's relationships, document properties
+# A worksheet's relationships: Excel makes each e-mail address typed a link, one relationship
+# each; two columns of them over the 10,000 rows a sheet may hold, with room (5 µs each).
+MAX_SHEET_RELATIONS = 25_000
+# Of all the parts together, a part read twice counted twice: 2 to 3 s of openpyxl at most.
+MAX_TOTAL = 200_000
 # The template has four sheets; a sheet of another name is refused anyway, but only after
 # openpyxl has opened them all (each sheet's relationships parsed, its start streamed).
 MAX_SHEETS = 50
@@ -111,7 +114,7 @@ def check(archive: zipfile.ZipFile) -> None:
         if target in targets:
             raise Damaged(target)  # one worksheet read as many: never saved so
         targets.add(target)
-        parts.count_if_present(get_rels_path(target), MAX_PACKAGE)
+        parts.count_if_present(get_rels_path(target), MAX_SHEET_RELATIONS)
 
 
 def count_elements(part: IO[bytes], limit: int) -> int:

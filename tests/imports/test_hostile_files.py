@@ -19,6 +19,7 @@ from fieldapp.imports.models import ImportUpload
 from fieldapp.imports.reading import MAX_STRINGS, MAX_STRINGS_SIZE, MAX_UNPACKED, MIN_CELL
 from tests.imports.filling import (
     CLIENTS,
+    _zipped,
     client_row,
     csv_file,
     upload,
@@ -329,6 +330,28 @@ def test_one_worksheet_named_by_many_sheets_is_a_damaged_file(client, admin):
 
     assert response.status_code == 422
     assert "damaged" in response.get_data(as_text=True)
+
+
+def test_a_sheet_whose_e_mail_addresses_excel_made_links_is_read(client, admin):
+    """Excel makes each e-mail address typed a link, one relationship of the sheet each: two
+    columns of them over 10,000 rows are within the limit of a sheet's relationships."""
+    links = b"".join(
+        b'<Relationship Id="rIdLink%d" Type="%s/hyperlink" Target="mailto:c%d@voorbeeld.be" '
+        b'TargetMode="External"/>' % (n, _RELATIONS, n)
+        for n in range(20_000)
+    )
+    source = zipfile.ZipFile(io.BytesIO(one_client()))
+    parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/_rels/sheet1.xml.rels"] = (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + links
+        + b"</Relationships>"
+    )
+
+    response = upload(client, _zipped(parts))
+
+    assert response.status_code == 200
+    assert "Peeters" in response.get_data(as_text=True)
 
 
 def test_the_template_downloaded_from_the_app_imports(client, admin):
