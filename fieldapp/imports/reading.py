@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -73,23 +74,35 @@ def read(data: bytes, filename: str) -> list[Sheet]:
     return [_read_csv(data)]
 
 
-def _unpacked_size(data: bytes) -> int:
+# The ways of packing a part that Python's zip reader unpacks (Excel and LibreOffice use the
+# first two). It refuses an encrypted part or another method with errors of its own, at whatever
+# moment the part is read: such a workbook is refused before.
+PACKED_AS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+ENCRYPTED = 0x1  # a zip member's flag bit
+# What a zip whose parts are damaged raises while one is read (a bad CRC is a BadZipFile).
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError, SyntaxError)
+
+
+def _members(data: bytes) -> list[zipfile.ZipInfo]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return sum(member.file_size for member in archive.infolist())
+            return archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        return 0  # not a zip at all: load_workbook says so below
+        return []  # not a zip at all: load_workbook says so below
 
 
 def _read_xlsx(data: bytes) -> list[Sheet]:
-    if _unpacked_size(data) > MAX_UNPACKED:
+    members = _members(data)
+    if sum(member.file_size for member in members) > MAX_UNPACKED:
         raise FileProblem(_("This workbook is too large once unpacked. Import it in parts."))
+    if any(m.flag_bits & ENCRYPTED or m.compress_type not in PACKED_AS for m in members):
+        raise FileProblem(_("This workbook is damaged and cannot be read."))
     _check_parts(data)
     _check_strings(data)
     try:
         # External links (cached copies of other workbooks) are never imported: not read at all.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError):
+    except (InvalidFileException, *UNREADABLE):
         raise FileProblem(
             _(
                 "This file is not an Excel workbook (.xlsx). Save it as .xlsx or as CSV and try "
@@ -123,7 +136,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
                 values = [_xlsx_value(cell) for cell in cells]
                 _add_row(sheet, keys, number, values)
             sheets.append(sheet)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
+    except UNREADABLE:
         raise FileProblem(_("This workbook is damaged and cannot be read.")) from None
     finally:
         book.close()
@@ -151,7 +164,7 @@ def _check_parts(data: bytes) -> None:
         raise FileProblem(
             _("Sheet “%(sheet)s” is not one of the template's sheets.", sheet=chart.name)
         ) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, TypeError):
+    except (*UNREADABLE, TypeError):
         return  # not a workbook openpyxl can open either: it says so
 
 
@@ -187,7 +200,7 @@ def _check_strings(data: bytes) -> None:
                     ) from None
                 except expat.ExpatError:
                     continue  # not well-formed: openpyxl says so if it is the one it reads
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, TypeError):
+    except (*UNREADABLE, TypeError):
         return  # not a workbook openpyxl can open either: it says so
 
 

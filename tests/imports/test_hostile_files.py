@@ -362,3 +362,48 @@ def test_the_template_downloaded_from_the_app_imports(client, admin):
 
     assert response.status_code == 200
     assert "Confirm the import" in response.get_data(as_text=True)
+
+
+def _central_entry_changed(data: bytes, member: str, offset: int, value: int) -> bytes:
+    """``data`` (a zip) with two bytes at ``offset`` of ``member``'s central directory entry set
+    to ``value``: what a zip reader believes of how the part is packed."""
+    raw = bytearray(data)
+    at = raw.find(b"PK\x01\x02")
+    while at != -1:
+        if raw[at + 46 : at + 46 + len(member)] == member.encode():
+            raw[at + offset : at + offset + 2] = value.to_bytes(2, "little")
+        at = raw.find(b"PK\x01\x02", at + 4)
+    return bytes(raw)
+
+
+FLAGS, METHOD = 8, 10  # offsets in a central directory entry
+
+
+@pytest.mark.parametrize("member", ["xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+@pytest.mark.parametrize(
+    ("offset", "value"),
+    [pytest.param(METHOD, 99, id="packed-another-way"), pytest.param(FLAGS, 1, id="encrypted")],
+)
+def test_a_part_packed_in_a_way_no_reader_unpacks_is_refused_not_a_crash(
+    client, admin, member, offset, value
+):
+    """A part encrypted inside the zip, or packed with a method Python does not unpack, raised
+    the zip reader's own errors (NotImplementedError, RuntimeError) wherever the part was read:
+    a 500 at upload."""
+    response = upload(client, _central_entry_changed(one_client(), member, offset, value))
+    assert response.status_code == 422
+    assert "damaged" in response.get_data(as_text=True)
+
+
+def test_a_part_whose_packed_bytes_are_damaged_is_refused_not_a_crash(client, admin):
+    """A deflated part with its bytes damaged raised zlib.error (a 500)."""
+    workbook = one_client()
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    sheet = source.getinfo("xl/worksheets/sheet1.xml")
+    raw = bytearray(workbook)
+    start = sheet.header_offset + 30 + len(sheet.filename.encode()) + len(sheet.extra)
+    for at in range(start + 2, start + min(sheet.compress_size, 40)):
+        raw[at] ^= 0x5A
+    response = upload(client, bytes(raw))
+    assert response.status_code == 422
+    assert "not an Excel workbook" in response.get_data(as_text=True)
