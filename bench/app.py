@@ -19,6 +19,7 @@ def app_for(database_url: str, instance: Path, environment: str = "development")
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": "bench",
             "FIELDAPP_ENV": environment,
+            "FIELDAPP_BASE_URL": "https://fieldapp.ocmw.example",  # as an OCMW sets its own
             "FIELDAPP_MAIL_BACKEND": "memory",
             "WTF_CSRF_ENABLED": environment == "production",
             # Throttling would refuse the hundreds of sign-ins and form posts a bench sends.
