@@ -220,6 +220,8 @@ def page_costs(
     under the same conditions."""
     env = {
         "FIELDAPP_ENV": "production",  # as an OCMW serves it (no watching of static files)
+        # Importing fieldapp.wsgi makes its app from the environment too, as an OCMW sets it.
+        "FIELDAPP_BASE_URL": "https://fieldapp.ocmw.example",
         "FIELDAPP_BENCH_SERVED_DATABASE": database_url,
         "FIELDAPP_BENCH_INSTANCE": str(instance),
     }
