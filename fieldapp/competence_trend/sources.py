@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, func, select
 
 from fieldapp.clients.models import Client
 from fieldapp.common.dates import local_date
@@ -104,22 +104,60 @@ def newest_revisions(revisions: list[Any]) -> list[Any]:
 
 
 def note_points(scope: Scope) -> list[Point]:
-    """The competence scores written in the client's visit notes (one query); for a trajectory,
-    those written while it ran."""
+    """The competence scores written in the client's visit notes; for a trajectory, those
+    written while it ran. One small query says which notes there are (:func:`_notes_version`);
+    the revisions are read and their scores taken out only when that changed since this app last
+    did (a client's page draws the trend on every opening, and a file of two years holds
+    hundreds of revisions)."""
     params: dict[str, Any] = {"client_id": scope.client.id}
     if scope.trajectory is not None:
         params["starts"], params["ends"] = _period(scope.trajectory)
-    statement = _revisions(scope.trajectory is not None, params.get("ends") is not None)
+    period = (scope.trajectory is not None, params.get("ends") is not None)
+    organisation_id = scope.client.organisation_id
+    (version,) = tenant_rows(_notes_version(*period), organisation_id, params)
+    key = (scope.client.id, params.get("starts"), params.get("ends"), *version)
+    kept_notes = _kept_notes()
+    if (kept := kept_notes.get(key)) is not None:
+        return list(kept)
     points = []
-    revisions = tenant_rows(statement, scope.client.organisation_id, params)
+    revisions = tenant_rows(_revisions(*period), organisation_id, params)
     for revision in newest_revisions(list(revisions)):
         on = local_date(revision.written_at)
-        for key, score in (revision.observations or {}).items():
-            if key.startswith(COMPETENCE_PREFIX) and isinstance(score, int):
+        for key_, score in (revision.observations or {}).items():
+            if key_.startswith(COMPETENCE_PREFIX) and isinstance(score, int):
                 points.append(
-                    Point(on, key.removeprefix(COMPETENCE_PREFIX), score, SourceKind.NOTE)
+                    Point(on, key_.removeprefix(COMPETENCE_PREFIX), score, SourceKind.NOTE)
                 )
+    if len(kept_notes) >= KEPT_NOTES:
+        kept_notes.clear()
+    kept_notes[key] = tuple(points)
     return points
+
+
+KEPT_NOTES = 1024  # clients (or trajectories) whose note points an app keeps
+
+
+def _kept_notes() -> dict[tuple[Any, ...], tuple[Point, ...]]:
+    """The note points this app keeps per client and period (an app's own, as its rounds')."""
+    return current_app.extensions.setdefault("fieldapp_kept_note_points", {})
+
+
+@cache
+def _notes_version(from_start: bool, until_end: bool) -> Select:
+    """What fixes the client's note points: how many revisions there are, the sum and the
+    largest of their ids, and the newest moment written. A revision is never changed, only
+    added, or deleted with its visit (erasure, retention); an id that SQLite gives again after
+    a deletion comes with another count, sum or moment."""
+    return _of_the_client(
+        select(
+            func.count(),
+            func.max(NoteRevision.id),
+            func.sum(NoteRevision.id),
+            func.max(NoteRevision.written_at),
+        ),
+        from_start,
+        until_end,
+    )
 
 
 @cache
@@ -127,21 +165,26 @@ def _revisions(from_start: bool, until_end: bool) -> Select:
     """The client's note revisions (from ``starts``, until ``ends``), the columns the points are
     made of, built once for each kind of period with its tenant's criteria (see
     ``tenancy.tenant_rows``): the client's page draws the trend on every opening."""
-    statement = (
-        select(
-            NoteRevision.revision_uuid,
-            NoteRevision.note_uuid,
-            NoteRevision.parent_uuid,
-            NoteRevision.replaces,
-            NoteRevision.observations,
-            NoteRevision.written_at,
-        )
-        .join(Visit, (Visit.id == NoteRevision.visit_id) & (of_tenant(Visit)))
-        .where(
-            Visit.client_id == bindparam("client_id"),
-            of_tenant(NoteRevision),
-        )
-        .order_by(NoteRevision.written_at, NoteRevision.id)
+    columns = select(
+        NoteRevision.revision_uuid,
+        NoteRevision.note_uuid,
+        NoteRevision.parent_uuid,
+        NoteRevision.replaces,
+        NoteRevision.observations,
+        NoteRevision.written_at,
+    )
+    return _of_the_client(columns, from_start, until_end).order_by(
+        NoteRevision.written_at, NoteRevision.id
+    )
+
+
+def _of_the_client(statement: Select, from_start: bool, until_end: bool) -> Select:
+    """``statement`` over the revisions of the notes of the client's visits, in the period."""
+    statement = statement.join(
+        Visit, (Visit.id == NoteRevision.visit_id) & (of_tenant(Visit))
+    ).where(
+        Visit.client_id == bindparam("client_id"),
+        of_tenant(NoteRevision),
     )
     if from_start:
         statement = statement.where(NoteRevision.written_at >= bindparam("starts"))

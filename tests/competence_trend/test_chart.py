@@ -8,7 +8,9 @@ import re
 from html.parser import HTMLParser
 
 from flask_babel import force_locale
+from sqlalchemy import delete
 
+from bench.measure import counting_queries
 from fieldapp.common.time import now_utc
 from fieldapp.competence_trend import chart as charts
 from fieldapp.competence_trend import services as trend
@@ -16,6 +18,7 @@ from fieldapp.competence_trend.sources import Point, SourceKind
 from fieldapp.feedback.frameworks import CompetenceText, FrameworkText, shipped_framework
 from fieldapp.feedback.models import RaterGroup
 from fieldapp.feedback.rounds import Rater
+from fieldapp.visits.models import NoteRevision
 from tests.clients.test_caseload import queries_for
 from tests.competence_trend.conftest import answers, note
 from tests.factories import days_from_today
@@ -203,6 +206,39 @@ def test_the_client_page_costs_the_same_queries_for_a_long_history(app, client, 
     auth.login(long.counsellor.email)
     page = client.get(f"/clients/{long.client.id}").get_data(as_text=True)
     assert page.count("data-score=") == 100 + 1 + 3  # every note, the self-assessment, 3 rounds
+
+
+def _opened(app, client, db, path: str) -> tuple[bool, Reader]:
+    """Whether opening ``path`` read the notes' revisions, and what the page drew."""
+    with app.app_context():
+        engine = db.engine
+    with counting_queries(engine) as statements:
+        page = client.get(path).get_data(as_text=True)
+    return any("note_revision.observations" in s for s in statements), read(page)
+
+
+def test_the_notes_are_read_again_only_when_one_was_added_or_deleted(app, client, auth, make, db):
+    """A file of two years holds hundreds of revisions, read and taken apart on every opening of
+    the client's page: they are read once, then again only when the notes changed, and what the
+    page draws follows them."""
+    world = scored_world(make, db)
+    auth.login(world.counsellor.email)
+    path = f"/clients/{world.client.id}"
+    assert _opened(app, client, db, path)[0]
+    read_again, reader = _opened(app, client, db, path)
+    assert not read_again
+    assert reader.markers[("punctuality", "note")] == 2
+
+    note(db, world, {"competence:punctuality": 5}, -1)
+    read_again, reader = _opened(app, client, db, path)
+    assert read_again
+    assert reader.markers[("punctuality", "note")] == 3
+
+    db.session.execute(delete(NoteRevision))  # as erasing the client's visits does
+    db.session.commit()
+    read_again, reader = _opened(app, client, db, path)
+    assert read_again
+    assert ("punctuality", "note") not in reader.markers
 
 
 def test_rows_of_an_unknown_competence_are_left_out(app, db):
