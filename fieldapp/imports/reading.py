@@ -83,22 +83,25 @@ ENCRYPTED = 0x1  # a zip member's flag bit
 UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError, SyntaxError)
 
 
-def _members(data: bytes) -> list[zipfile.ZipInfo]:
+def _check_before_reading(data: bytes) -> None:
+    """Refuse, before openpyxl opens it, a workbook that would cost far more to read than an
+    import can use, or that Python's zip reader cannot unpack (the zip is read once for all)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return archive.infolist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError):
-        return []  # not a zip at all: load_workbook says so below
+        return  # not a zip at all: load_workbook says so
+    with archive:
+        members = archive.infolist()
+        if sum(member.file_size for member in members) > MAX_UNPACKED:
+            raise FileProblem(_("This workbook is too large once unpacked. Import it in parts."))
+        if any(m.flag_bits & ENCRYPTED or m.compress_type not in PACKED_AS for m in members):
+            raise FileProblem(_("This workbook is damaged and cannot be read."))
+        _check_parts(archive)
+        _check_strings(archive)
 
 
 def _read_xlsx(data: bytes) -> list[Sheet]:
-    members = _members(data)
-    if sum(member.file_size for member in members) > MAX_UNPACKED:
-        raise FileProblem(_("This workbook is too large once unpacked. Import it in parts."))
-    if any(m.flag_bits & ENCRYPTED or m.compress_type not in PACKED_AS for m in members):
-        raise FileProblem(_("This workbook is damaged and cannot be read."))
-    _check_parts(data)
-    _check_strings(data)
+    _check_before_reading(data)
     try:
         # External links (cached copies of other workbooks) are never imported: not read at all.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
@@ -145,12 +148,11 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
-def _check_parts(data: bytes) -> None:
+def _check_parts(archive: zipfile.ZipFile) -> None:
     """Refuse a workbook whose styles, sheets, names or other parts openpyxl reads whole hold
     far more than an import can use (see :mod:`fieldapp.imports.xlsx_parts`)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xlsx_parts.check(archive)
+        xlsx_parts.check(archive)
     except xlsx_parts.TooMany:
         raise FileProblem(
             _(
@@ -172,7 +174,7 @@ class _TooMuch(Exception):
     """The table of texts holds more than an import can use; counting stops here."""
 
 
-def _check_strings(data: bytes) -> None:
+def _check_strings(archive: zipfile.ZipFile) -> None:
     """Refuse a table of texts larger than the workbook can use, before openpyxl reads it all.
 
     A text is used by a cell, and a cell that uses one takes at least ``MIN_CELL`` bytes of
@@ -183,23 +185,22 @@ def _check_strings(data: bytes) -> None:
     well-formed, is left for openpyxl to refuse.
     """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = list(dict.fromkeys(_string_parts(archive)))
-            rest = sum(m.file_size for m in archive.infolist() if m.filename not in parts)
-            limit = min(MAX_STRINGS, rest // MIN_CELL)
-            for name in parts:
-                try:
-                    with archive.open(name) as part:
-                        _count_strings(part, limit)
-                except _TooMuch:
-                    raise FileProblem(
-                        _(
-                            "This workbook holds far more text than an import can use. Copy its "
-                            "rows into the template and try again."
-                        )
-                    ) from None
-                except expat.ExpatError:
-                    continue  # not well-formed: openpyxl says so if it is the one it reads
+        parts = list(dict.fromkeys(_string_parts(archive)))
+        rest = sum(m.file_size for m in archive.infolist() if m.filename not in parts)
+        limit = min(MAX_STRINGS, rest // MIN_CELL)
+        for name in parts:
+            try:
+                with archive.open(name) as part:
+                    _count_strings(part, limit)
+            except _TooMuch:
+                raise FileProblem(
+                    _(
+                        "This workbook holds far more text than an import can use. Copy its "
+                        "rows into the template and try again."
+                    )
+                ) from None
+            except expat.ExpatError:
+                continue  # not well-formed: openpyxl says so if it is the one it reads
     except (*UNREADABLE, TypeError):
         return  # not a workbook openpyxl can open either: it says so
 
